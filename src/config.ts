@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads process.env (enforced by the lint rule in biome.json).
+ * Everything else receives a Config value.
+ */
+
+const slackIdList = z
+  .string()
+  .optional()
+  .transform((raw) =>
+    (raw ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user IDs such as U012ABCDEF')));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const positiveInt = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a positive whole number' })
+    .int('must be a positive whole number')
+    .positive('must be a positive whole number')
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
+  SLACK_API_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .refine((u) => u.endsWith('/'), 'must end with "/"')
+      .optional(),
+  ),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  PGLITE_DIR: optionalString.transform((v) => v ?? '.data/pglite'),
+  PORT: z.coerce
+    .number({ message: 'must be a whole number from 0 to 65535' })
+    .int('must be a whole number from 0 to 65535')
+    .min(0, 'must be a whole number from 0 to 65535')
+    .max(65535, 'must be a whole number from 0 to 65535')
+    .optional()
+    .transform((v) => v ?? 3000),
+  SANDBOX_HOST: optionalString.transform((v) => v ?? '127.0.0.1'),
+  REVIEW_CHANNEL_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C012ABCDEF')
+      .optional(),
+  ),
+  INTAKE_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  REVIEWER_IDS: slackIdList,
+  ARCHITECT_IDS: slackIdList,
+  ADMIN_IDS: slackIdList,
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .transform((v) => v ?? 'info'),
+  OUTBOX_POLL_MS: positiveInt(1000),
+});
+
+const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
+
+/** Rules between variables, checked on the raw values so they are reported together with field errors. */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const hasToken = isSet(env.SLACK_BOT_TOKEN);
+  const hasSecret = isSet(env.SLACK_SIGNING_SECRET);
+  if (hasToken !== hasSecret) {
+    const missing = hasToken ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
+    problems.push(
+      `${missing} is required when the other Slack credential is set (set both for Slack, neither for the local sandbox)`,
+    );
+  }
+  if (hasToken && hasSecret) {
+    for (const name of ['REVIEW_CHANNEL_ID', 'INTAKE_TOKEN']) {
+      if (!isSet(env[name])) problems.push(`${name} is required when Slack tokens are set`);
+    }
+  }
+  if (isSet(env.SLACK_APP_TOKEN) && !hasToken) {
+    problems.push('SLACK_APP_TOKEN needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET as well');
+  }
+  return problems;
+}
+
+export type Roles = {
+  reviewers: readonly string[];
+  architects: readonly string[];
+  admins: readonly string[];
+};
+
+export type SlackConfig =
+  | {
+      mode: 'http' | 'socket';
+      botToken: string;
+      signingSecret: string;
+      appToken?: string;
+      apiUrl?: string;
+    }
+  | { mode: 'sandbox' };
+
+export type Config = {
+  slack: SlackConfig;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  port: number;
+  sandboxHost: string;
+  reviewChannelId?: string;
+  intakeToken?: string;
+  roles: Roles;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  outboxPollMs: number;
+};
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`)),
+    ...crossFieldProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const slack: SlackConfig =
+    e.SLACK_BOT_TOKEN !== undefined && e.SLACK_SIGNING_SECRET !== undefined
+      ? {
+          mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+          ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+        }
+      : { mode: 'sandbox' };
+  return {
+    slack,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PGLITE_DIR },
+    port: e.PORT,
+    sandboxHost: e.SANDBOX_HOST,
+    ...(e.REVIEW_CHANNEL_ID ? { reviewChannelId: e.REVIEW_CHANNEL_ID } : {}),
+    ...(e.INTAKE_TOKEN ? { intakeToken: e.INTAKE_TOKEN } : {}),
+    roles: { reviewers: e.REVIEWER_IDS, architects: e.ARCHITECT_IDS, admins: e.ADMIN_IDS },
+    logLevel: e.LOG_LEVEL,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+  };
+}

@@ -1,0 +1,203 @@
+import { ErrorCode, type WebClient } from '@slack/web-api';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { applications, events, type OutboxRow, outbox } from '../../db/schema.ts';
+import { reviewCard } from '../../views/card.ts';
+import { historyLine } from '../../views/events.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import { toSummary } from '../reviews/queries.ts';
+
+export type DispatcherDeps = {
+  db: Db;
+  slack: WebClient;
+  clock: Clock;
+  logger: Logger;
+  reviewChannelId: string;
+};
+
+export type DispatcherOptions = {
+  /** How often to look for effects queued by other instances and for retries that came due. */
+  pollMs: number;
+  batchSize?: number;
+  /** How long a claimed effect is ours before another instance may take it over (crash recovery). */
+  leaseMs?: number;
+};
+
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+/** Something Slack said that will not change by itself soon; the effect waits, but loudly. */
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Delivers queued Slack effects after their transaction committed. Effects of one application
+ * go out in the order they were queued (the card exists before its thread lines); effects of
+ * different applications do not wait on each other. Safe to run on many instances at once.
+ */
+export function createOutboxDispatcher(deps: DispatcherDeps, options: DispatcherOptions) {
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function claim(): Promise<OutboxRow[]> {
+    const now = deps.clock.now().toISOString();
+    const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
+    const result = await deps.db.execute(sql`
+      update ${outbox} set locked_until = ${leaseUntil}::timestamptz, attempts = ${outbox.attempts} + 1
+      where ${outbox.id} in (
+        select o.id from ${outbox} o
+        where o.done_at is null and o.available_at <= ${now}::timestamptz
+          and (o.locked_until is null or o.locked_until < ${now}::timestamptz)
+          and not exists (
+            select 1 from ${outbox} earlier
+            where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
+          )
+        order by o.id
+        limit ${batchSize}
+        for update skip locked
+      )
+      returning id`);
+    const ids = ((result as { rows: unknown[] }).rows as { id: number | string }[]).map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    const rows = await deps.db.select().from(outbox).where(inArray(outbox.id, ids));
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  async function deliver(item: OutboxRow): Promise<void> {
+    const payload = item.payload as Record<string, unknown>;
+    if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
+    const [app] = await deps.db.select().from(applications).where(eq(applications.id, item.applicationId));
+    if (!app) throw new Error(`application ${item.applicationId} not found`);
+    switch (item.kind) {
+      case 'card.sync': {
+        const view = reviewCard(toSummary(app), deps.clock.now());
+        if (app.cardTs && app.cardChannel) {
+          await deps.slack.chat.update({ channel: app.cardChannel, ts: app.cardTs, ...view });
+          return;
+        }
+        const posted = await deps.slack.chat.postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false });
+        if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
+        await deps.db
+          .update(applications)
+          .set({ cardChannel: posted.channel, cardTs: posted.ts })
+          .where(eq(applications.id, app.id));
+        return;
+      }
+      case 'thread.event': {
+        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
+        const [event] = await deps.db
+          .select()
+          .from(events)
+          .where(eq(events.id, Number(payload.eventId)));
+        if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
+        const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
+        await deps.slack.chat.postMessage({ channel: app.cardChannel, thread_ts: app.cardTs, text, unfurl_links: false });
+        return;
+      }
+      default:
+        throw new Error(`unknown outbox kind ${item.kind}`);
+    }
+  }
+
+  function retryDelay(error: unknown, attempts: number): number {
+    if (error instanceof RetryLater) return error.delayMs;
+    const coded = error as { code?: string; retryAfter?: number };
+    if (coded.code === ErrorCode.RateLimitedError && typeof coded.retryAfter === 'number') {
+      return coded.retryAfter * 1000;
+    }
+    return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+  }
+
+  async function settle(item: OutboxRow, error: unknown): Promise<void> {
+    const now = deps.clock.now();
+    if (error === undefined) {
+      await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
+      return;
+    }
+    const delay = retryDelay(error, item.attempts);
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.warn(
+      {
+        outboxId: item.id,
+        kind: item.kind,
+        applicationId: item.applicationId,
+        attempts: item.attempts,
+        retryInMs: delay,
+        error: message,
+      },
+      'slack effect failed; will retry',
+    );
+    await deps.db
+      .update(outbox)
+      .set({ lockedUntil: null, lastError: message.slice(0, 1000), availableAt: new Date(now.getTime() + delay) })
+      .where(eq(outbox.id, item.id));
+  }
+
+  /** Delivers everything due now; resolves with how many effects were delivered. */
+  async function drain(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const batch = await claim();
+      if (batch.length === 0) return delivered;
+      // One application's effects are claimed at most one at a time, so they can run in parallel safely.
+      const results = await Promise.allSettled(batch.map((item) => deliver(item)));
+      for (const [i, result] of results.entries()) {
+        const item = batch[i] as OutboxRow;
+        await settle(item, result.status === 'fulfilled' ? undefined : result.reason);
+        if (result.status === 'fulfilled') delivered += 1;
+      }
+    }
+  }
+
+  function runOnce(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = drain()
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'outbox drain failed; will retry on the next tick');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) {
+          again = false;
+          void runOnce();
+        }
+      });
+    return running;
+  }
+
+  return {
+    drain: runOnce,
+    /** Asks for a drain soon: called after a use case commits so effects go out at once. */
+    kick(): void {
+      if (!stopped) void runOnce();
+    },
+    start(): void {
+      stopped = false;
+      timer = setInterval(() => void runOnce(), options.pollMs);
+      timer.unref();
+      void runOnce();
+    },
+    /** Stops polling and waits for the effects in flight. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+export type OutboxDispatcher = ReturnType<typeof createOutboxDispatcher>;

@@ -1,0 +1,17 @@
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../clock.ts';
+import type { Roles } from '../config.ts';
+import type { Logger } from '../logger.ts';
+
+/** What every listener may use; built once in main and passed down, never imported as a singleton. */
+export type ListenerDeps = {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  roles: Roles;
+  /** Called after a use case committed, so its queued Slack effects go out now. */
+  onCommitted: () => void;
+};
+
+export const SOMETHING_WENT_WRONG =
+  ':warning: Something went wrong on our side and nothing was changed. Please try again in a moment; if it keeps happening, tell an admin.';

@@ -1,0 +1,108 @@
+import { createServer } from 'node:net';
+import { openDatabase } from '../db/client.ts';
+import { buildApp, type RunningApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
+import { personaRoles } from './sandbox/personas.ts';
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`pii-review cannot start.\n${error.message}\nSee the configuration table in README.md.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const sandboxMode = config.slack.mode === 'sandbox';
+  if (sandboxMode) {
+    logger.info('No Slack tokens set: starting the local sandbox (Slack emulator) instead of connecting to Slack.');
+  }
+  logger.info(
+    { database: config.database.kind, ...(config.database.kind === 'pglite' ? { dataDir: config.database.dataDir } : {}) },
+    config.database.kind === 'pglite' ? 'Using embedded PGlite' : 'Using PostgreSQL',
+  );
+  const database = await openDatabase(config.database);
+  await database.migrate();
+
+  let running: RunningApp;
+  if (config.slack.mode === 'sandbox') {
+    const host = config.sandboxHost;
+    const port = config.port === 0 ? await freePort(host) : config.port;
+    const sandbox = createSandbox({ baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`, logger });
+    const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
+    running = await buildApp({
+      slack: sandbox.slack,
+      database,
+      clock: systemClock,
+      logger,
+      reviewChannelId: sandbox.channelId,
+      intakeToken: config.intakeToken ?? SANDBOX_INTAKE_TOKEN,
+      roles: configuredRoles ? config.roles : personaRoles(),
+      outboxPollMs: config.outboxPollMs,
+      extraRoutes: sandbox.routes,
+    }).start({ port, host });
+    logger.info({ url: sandbox.baseUrl }, `Sandbox ready: open ${sandbox.baseUrl} in a browser`);
+  } else {
+    if (!config.reviewChannelId || !config.intakeToken) throw new Error('unreachable: config requires both with Slack tokens');
+    running = await buildApp({
+      slack: config.slack,
+      database,
+      clock: systemClock,
+      logger,
+      reviewChannelId: config.reviewChannelId,
+      intakeToken: config.intakeToken,
+      roles: config.roles,
+      outboxPollMs: config.outboxPollMs,
+    }).start({ port: config.port });
+    logger.info({ port: running.port, mode: config.slack.mode }, 'pii-review is running');
+  }
+  handleSignals(running, database, logger);
+}
+
+function handleSignals(running: RunningApp, database: { close(): Promise<void> }, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new requests, finishing work in flight');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    void running
+      .stop()
+      .then(() => database.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pii-review failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { type ApplicationRow, applications, events } from '../../db/schema.ts';
+import type { ApplicationSummary, HistoryEntry } from '../../views/types.ts';
+import type { Submission } from '../intake/application.ts';
+import type { Stage, Status } from '../workflow/states.ts';
+
+export function toSummary(row: ApplicationRow): ApplicationSummary {
+  const submission = row.submission as Submission;
+  return {
+    id: row.id,
+    profileId: row.profileId,
+    organizationName: row.organizationName,
+    website: submission.organization.website,
+    ...(submission.organization.country ? { country: submission.organization.country } : {}),
+    developerType: submission.developerType,
+    roles: submission.roles,
+    marketplaces: submission.marketplaces,
+    launchReadiness: submission.launchReadiness,
+    submittedAt: row.submittedAt,
+    receivedAt: row.receivedAt,
+    stage: row.stage as Stage,
+    status: row.status as Status,
+    statusSince: row.statusSince,
+    assigneeId: row.assigneeId,
+    version: row.version,
+  };
+}
+
+export async function getApplication(db: DbOrTx, id: number): Promise<ApplicationRow | undefined> {
+  const [row] = await db.select().from(applications).where(eq(applications.id, id));
+  return row;
+}
+
+export async function getHistory(db: DbOrTx, applicationId: number): Promise<HistoryEntry[]> {
+  const rows = await db.select().from(events).where(eq(events.applicationId, applicationId)).orderBy(asc(events.id));
+  return rows.map((r) => ({ ...r, payload: r.payload as Record<string, unknown> }));
+}
+
+const MAX_NAME_MATCHES = 10;
+
+/**
+ * Finds what a reviewer means by "42", "#42", a profile id, or an organization name
+ * (exact name first, then a prefix), each answered by an index.
+ */
+export async function findApplications(db: DbOrTx, rawQuery: string): Promise<ApplicationRow[]> {
+  const query = rawQuery.trim();
+  if (query === '') return [];
+  const number = /^#?(\d{1,9})$/.exec(query)?.[1];
+  if (number !== undefined) {
+    const byId = await getApplication(db, Number(number));
+    if (byId) return [byId];
+  }
+  const byProfile = await db.select().from(applications).where(eq(applications.profileId, query));
+  if (byProfile.length > 0) return byProfile;
+  const lowered = query.toLowerCase();
+  const exact = await db
+    .select()
+    .from(applications)
+    .where(sql`lower(${applications.organizationName}) = ${lowered}`)
+    .orderBy(asc(applications.id))
+    .limit(MAX_NAME_MATCHES);
+  if (exact.length > 0) return exact;
+  const escaped = lowered.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return db
+    .select()
+    .from(applications)
+    .where(sql`lower(${applications.organizationName}) like ${`${escaped}%`}`)
+    .orderBy(asc(applications.id))
+    .limit(MAX_NAME_MATCHES);
+}

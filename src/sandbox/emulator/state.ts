@@ -1,0 +1,132 @@
+import { EventEmitter } from 'node:events';
+
+export type SandboxUser = {
+  id: string;
+  name: string;
+  realName: string;
+  tz: string;
+  /** What the persona is in the sandbox; the bot learns roles from its own config, not from here. */
+  title: string;
+};
+
+export type StoredMessage = {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user: string;
+  text: string;
+  blocks: unknown[];
+  edits: number;
+  files: string[];
+  /** Block Kit limit problems found when the message was posted or last updated. */
+  problems: string[];
+};
+
+export type EphemeralMessage = {
+  id: string;
+  channel: string;
+  user: string;
+  text: string;
+  blocks: unknown[];
+  at: string;
+  problems: string[];
+};
+
+export type StoredView = {
+  id: string;
+  type: 'modal' | 'home';
+  user: string;
+  view: Record<string, unknown>;
+  hash: string;
+  rootViewId: string;
+  previousViewId?: string;
+  problems: string[];
+};
+
+export type StoredFile = {
+  id: string;
+  filename: string;
+  title: string;
+  content?: Buffer;
+  channel?: string;
+  threadTs?: string;
+  user: string;
+};
+
+export type RecordedCall = {
+  method: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  error?: string;
+  status: number;
+  at: number;
+};
+
+export type Fault = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+
+/** What the emulator tells listeners (the sandbox UI) after every change. */
+export type EmulatorChange =
+  | { type: 'message'; channel: string; ts: string }
+  | { type: 'ephemeral'; user: string; id: string }
+  | { type: 'view'; user: string; viewId: string; viewType: 'modal' | 'home' }
+  | { type: 'view_closed'; user: string; viewId: string }
+  | { type: 'reset' };
+
+export const BOT_USER_ID = 'UPIIBOT01';
+export const BOT_ID = 'BPIIBOT01';
+export const TEAM_ID = 'TSANDBOX1';
+
+export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
+  readonly users = new Map<string, SandboxUser>();
+  readonly channels = new Map<string, { id: string; name: string; isPrivate: boolean }>();
+  readonly messages: StoredMessage[] = [];
+  readonly ephemerals: EphemeralMessage[] = [];
+  readonly views = new Map<string, StoredView>();
+  readonly files = new Map<string, StoredFile>();
+  readonly calls: RecordedCall[] = [];
+  /** Issued trigger ids and when; Slack's are single-use and live 3 seconds. */
+  readonly triggers = new Map<string, { user: string; issuedAt: number }>();
+  /** Faults to answer the next calls of a method with ('*' matches any). */
+  readonly faults: { method: string; fault: Fault }[] = [];
+  /** Random fault rates, for pacing and outage drills. */
+  faultRates = { rateLimited: 0, serverError: 0, retryAfter: 1 };
+  #seq = 0;
+  #tsBase = 1_767_600_000;
+
+  nextId(prefix: string): string {
+    this.#seq += 1;
+    return `${prefix}${this.#seq.toString(36).toUpperCase().padStart(8, '0')}`;
+  }
+
+  nextTs(): string {
+    this.#seq += 1;
+    return `${this.#tsBase + this.#seq}.${String(this.#seq % 1_000_000).padStart(6, '0')}`;
+  }
+
+  findMessage(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** Messages a method was asked to send, for tests: `callsTo('chat.postMessage')`. */
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && c.ok);
+  }
+
+  issueTrigger(user: string, at: number): string {
+    const id = `${this.#seq + 1}.${Date.now()}.${Math.random().toString(16).slice(2, 10)}`;
+    this.#seq += 1;
+    this.triggers.set(id, { user, issuedAt: at });
+    return id;
+  }
+
+  reset(): void {
+    this.messages.length = 0;
+    this.ephemerals.length = 0;
+    this.views.clear();
+    this.files.clear();
+    this.calls.length = 0;
+    this.triggers.clear();
+    this.faults.length = 0;
+    this.emit('change', { type: 'reset' });
+  }
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type { CustomRoute } from '@slack/bolt';
+import type { Logger } from '../logger.ts';
+import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
+import { BOT_ID, BOT_USER_ID } from './emulator/state.ts';
+import { PERSONAS, SANDBOX_CHANNEL } from './personas.ts';
+import { createSlackRequester, type SlackRequester } from './slack-requests.ts';
+
+export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox-token';
+export const SANDBOX_INTAKE_TOKEN = 'sandbox-intake-token';
+const EMULATOR_PATH = '/sandbox/slack/';
+
+export type Sandbox = {
+  emulator: SlackEmulator;
+  requester: SlackRequester;
+  baseUrl: string;
+  signingSecret: string;
+  slack: { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string; botId: string; botUserId: string };
+  channelId: string;
+  routes: CustomRoute[];
+};
+
+/**
+ * Slack, played locally: the emulator answers the bot's Web API calls on the bot's own
+ * server (under /sandbox/slack/), and the requester sends the bot signed requests as Slack would.
+ */
+export function createSandbox(options: { baseUrl: string; logger: Logger }): Sandbox {
+  const signingSecret = randomBytes(16).toString('hex');
+  const emulator = createSlackEmulator({
+    token: SANDBOX_BOT_TOKEN,
+    users: PERSONAS,
+    channels: [SANDBOX_CHANNEL],
+    strictLimits: false,
+    onProblem: (method, problems) => options.logger.warn({ method, problems }, 'Block Kit limit broken (Slack would refuse this)'),
+  });
+  const emulatorUrl = `${options.baseUrl}${EMULATOR_PATH.slice(1)}`;
+  const requester = createSlackRequester({
+    botUrl: `${options.baseUrl}slack/events`,
+    signingSecret,
+    emulator,
+    emulatorUrl,
+    channelId: SANDBOX_CHANNEL.id,
+  });
+  const routes: CustomRoute[] = [
+    {
+      path: `${EMULATOR_PATH}*rest`,
+      method: ['POST', 'GET'],
+      handler: (req, res) => {
+        const rest = (req.params?.rest as unknown as string[] | string | undefined) ?? '';
+        void emulator.handle(req, res, Array.isArray(rest) ? rest.join('/') : rest, emulatorUrl);
+      },
+    },
+  ];
+  return {
+    emulator,
+    requester,
+    baseUrl: options.baseUrl,
+    signingSecret,
+    slack: { mode: 'http', botToken: SANDBOX_BOT_TOKEN, signingSecret, apiUrl: `${emulatorUrl}api/`, botId: BOT_ID, botUserId: BOT_USER_ID },
+    channelId: SANDBOX_CHANNEL.id,
+    routes,
+  };
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applications, outbox } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { applicationBody } from '../support/fixtures.ts';
+import { CHANNEL, type Harness, startHarness } from '../support/harness.ts';
+
+let database: TestDatabase;
+let h: Harness;
+const clock = new FakeClock('2026-03-02T09:00:00Z');
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = await startHarness(database, { clock });
+});
+afterAll(async () => {
+  await h?.stop();
+  await database?.close();
+});
+beforeEach(async () => {
+  await database.reset();
+  h.emulator.state.reset();
+});
+
+const cards = () => h.emulator.state.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts);
+
+describe('Slack failures lose nothing', () => {
+  it('stores the application when Slack fails, and posts the card once Slack answers again', async () => {
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500 } });
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500 } });
+    const res = await h.intake(applicationBody());
+    expect(res.status).toBe(201);
+
+    await h.app.dispatcher.drain();
+    expect(cards()).toHaveLength(0);
+    const [pending] = await database.db.select().from(outbox);
+    expect(pending).toMatchObject({ attempts: 1, doneAt: null });
+    expect(pending?.lastError).toContain('500');
+
+    clock.advanceBy(1_000);
+    await h.app.dispatcher.drain();
+    clock.advanceBy(2_000);
+    await h.settle();
+    expect(cards()).toHaveLength(1);
+    const [row] = await database.db.select().from(applications);
+    expect(row?.cardTs).toBeTruthy();
+    expect(h.logs.lines.some((l) => l.msg === 'slack effect failed; will retry')).toBe(true);
+  });
+
+  it('waits as long as Retry-After says on a 429', async () => {
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 429, retryAfter: 30 } });
+    await h.intake(applicationBody());
+    await h.app.dispatcher.drain();
+    clock.advanceBy(29_000);
+    await h.app.dispatcher.drain();
+    expect(cards()).toHaveLength(0);
+    clock.advanceBy(1_000);
+    await h.settle();
+    expect(cards()).toHaveLength(1);
+  });
+
+  it('keeps an application’s thread note behind its card, and the card update before the note', async () => {
+    const body = applicationBody();
+    await h.intake(body);
+    await h.intake({ ...body, useCase: 'Changed before the card was ever posted.' });
+    await h.settle();
+    const methods = h.emulator.state.calls.filter((c) => c.ok).map((c) => (c.args.thread_ts ? 'thread' : c.method));
+    expect(methods).toEqual(['chat.postMessage', 'chat.update', 'thread']);
+    expect(h.emulator.state.messages.filter((m) => m.channel === CHANNEL && !m.threadTs)).toHaveLength(1);
+  });
+
+  it('does not hold one application’s effects behind another’s failure', async () => {
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'channel_not_found' } });
+    await h.intake(applicationBody());
+    await h.app.dispatcher.drain();
+    await h.intake(applicationBody());
+    await h.app.dispatcher.drain();
+    expect(cards()).toHaveLength(1);
+    clock.advanceBy(5_000);
+    await h.settle();
+    expect(cards()).toHaveLength(2);
+  });
+
+  it('lets a second dispatcher take over an effect whose lease ran out (a crashed instance)', async () => {
+    const created = (await h.intake(applicationBody())).json;
+    await h.settle();
+    // Another instance claimed this update and died: the lease runs a minute, the effect is not done.
+    const now = clock.now();
+    await database.db.insert(outbox).values({
+      kind: 'card.sync',
+      applicationId: created.id,
+      createdAt: now,
+      availableAt: now,
+      attempts: 1,
+      lockedUntil: new Date(now.getTime() + 60_000),
+    });
+    await h.app.dispatcher.drain();
+    expect(h.emulator.state.callsTo('chat.update')).toHaveLength(0);
+    clock.advanceBy(60_001);
+    await h.settle();
+    expect(h.emulator.state.callsTo('chat.update')).toHaveLength(1);
+  });
+});

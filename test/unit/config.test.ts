@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+};
+
+const slack = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  SLACK_SIGNING_SECRET: 'abc123',
+  REVIEW_CHANNEL_ID: 'C0123ABCD',
+  INTAKE_TOKEN: 'an-intake-token-of-length',
+};
+
+describe('loadConfig', () => {
+  it('starts the local sandbox on embedded PGlite with no environment at all', () => {
+    expect(loadConfig({})).toMatchObject({
+      slack: { mode: 'sandbox' },
+      database: { kind: 'pglite', dataDir: '.data/pglite' },
+      port: 3000,
+      sandboxHost: '127.0.0.1',
+      roles: { reviewers: [], architects: [], admins: [] },
+    });
+  });
+
+  it('reads HTTP mode, Socket Mode, Postgres and roles', () => {
+    const config = loadConfig({
+      ...slack,
+      SLACK_APP_TOKEN: 'xapp-1-A',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/pii',
+      PORT: '8080',
+      REVIEWER_IDS: 'U01AAA, U02BBB',
+      ARCHITECT_IDS: 'U03CCC',
+      ADMIN_IDS: '',
+    });
+    expect(config.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1-A', apiUrl: 'http://127.0.0.1:9999/api/' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/pii' });
+    expect(config.port).toBe(8080);
+    expect(config.roles).toEqual({ reviewers: ['U01AAA', 'U02BBB'], architects: ['U03CCC'], admins: [] });
+    expect(loadConfig(slack).slack.mode).toBe('http');
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET is required'],
+    [{ SLACK_SIGNING_SECRET: 'x' }, 'SLACK_BOT_TOKEN is required'],
+    [{ ...slack, REVIEW_CHANNEL_ID: '' }, 'REVIEW_CHANNEL_ID is required'],
+    [{ ...slack, INTAKE_TOKEN: '' }, 'INTAKE_TOKEN is required'],
+    [{ ...slack, INTAKE_TOKEN: 'short' }, 'INTAKE_TOKEN must be at least 16'],
+    [{ ...slack, SLACK_BOT_TOKEN: 'xoxp-user' }, 'SLACK_BOT_TOKEN must be a bot token'],
+    [{ ...slack, SLACK_APP_TOKEN: 'xoxb-wrong' }, 'SLACK_APP_TOKEN must be an app-level token'],
+    [{ SLACK_APP_TOKEN: 'xapp-1' }, 'SLACK_APP_TOKEN needs SLACK_BOT_TOKEN'],
+    [{ SLACK_API_URL: 'http://127.0.0.1:9999/api' }, 'SLACK_API_URL must end with "/"'],
+    [{ SLACK_API_URL: 'ftp://x/' }, 'SLACK_API_URL must be an http(s) URL'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres://'],
+    [{ PORT: 'eighty' }, 'PORT must be a whole number'],
+    [{ PORT: '70000' }, 'PORT must be a whole number'],
+    [{ REVIEW_CHANNEL_ID: '#reviews' }, 'REVIEW_CHANNEL_ID must be a Slack channel ID'],
+    [{ REVIEWER_IDS: 'U01AAA,riley' }, 'REVIEWER_IDS.1 must be Slack user IDs'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('names the variable in error %#: %s', (env, expected) => {
+    expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 'x', SLACK_API_URL: 'http://a' });
+    expect(problems).toHaveLength(3);
+  });
+});

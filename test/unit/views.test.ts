@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { reviewCard } from '../../views/card.ts';
+import { escapeMrkdwn, slackDate } from '../../views/format.ts';
+import { helpView } from '../../views/help.ts';
+import { ambiguousView, notFoundView, statusView } from '../../views/status.ts';
+import type { ApplicationSummary, HistoryEntry } from '../../views/types.ts';
+import { blockKitProblems } from '../../views/validate.ts';
+import { mrkdwnTexts } from '../support/fixtures.ts';
+
+const now = new Date('2026-03-10T12:00:00Z');
+const summary = (overrides: Partial<ApplicationSummary> = {}): ApplicationSummary => ({
+  id: 7,
+  profileId: 'amzn1.profile.7',
+  organizationName: 'Adventure Works',
+  website: 'https://adventure.example.com',
+  country: 'US',
+  developerType: 'public',
+  roles: ['Tax Invoicing'],
+  marketplaces: ['NA', 'US'],
+  launchReadiness: 'beta',
+  submittedAt: new Date('2026-03-01T08:00:00Z'),
+  receivedAt: new Date('2026-03-01T08:00:05Z'),
+  stage: 'business',
+  status: 'new',
+  statusSince: new Date('2026-03-01T08:00:05Z'),
+  assigneeId: null,
+  version: 1,
+  ...overrides,
+});
+const event = (id: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry => ({
+  id,
+  type: 'application.updated',
+  actor: 'intake',
+  at: new Date(now.getTime() - (1000 - id) * 60_000),
+  payload: { changedFields: ['useCase', 'organization.website'] },
+  ...overrides,
+});
+
+describe('review card', () => {
+  it('shows organization, roles, regions, developer type, stage, status and a date token for submission', () => {
+    const card = reviewCard(summary(), now);
+    const text = JSON.stringify(card.blocks);
+    for (const expected of ['Adventure Works', 'Tax Invoicing', 'NA, US', 'Public (Appstore)', 'Stage 1 · Business criteria', 'New for 9 days']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).toContain(`<!date^${Math.floor(new Date('2026-03-01T08:00:00Z').getTime() / 1000)}^`);
+    expect(card.text).toContain('#7 Adventure Works');
+    expect(blockKitProblems('message', card)).toEqual([]);
+  });
+
+  it('stays within Block Kit limits with extreme content', () => {
+    const card = reviewCard(
+      summary({
+        organizationName: 'N'.repeat(400),
+        profileId: 'p'.repeat(128),
+        roles: Array.from({ length: 20 }, (_, i) => `Role ${'r'.repeat(90)} ${i}`),
+        marketplaces: Array.from({ length: 40 }, (_, i) => `M${i}${'x'.repeat(60)}`),
+      }),
+      now,
+    );
+    expect(blockKitProblems('message', card)).toEqual([]);
+  });
+
+  it('escapes developer text in mrkdwn', () => {
+    const card = reviewCard(summary({ organizationName: '<!here> & <@U123>', roles: ['<!channel>'] }), now);
+    const texts = mrkdwnTexts(card).join('\n');
+    expect(texts).not.toMatch(/<!here>|<!channel>|<@U123>/);
+    expect(texts).toContain('&lt;!here&gt; &amp; &lt;@U123&gt;');
+  });
+});
+
+describe('status view', () => {
+  it('lists the history with dates, newest last', () => {
+    const view = statusView(summary(), [event(1, { type: 'application.received', payload: {} }), event(2)], now);
+    const text = mrkdwnTexts(view).join('\n');
+    expect(text.indexOf('Application received')).toBeLessThan(text.indexOf('updated the application'));
+    expect(text).toContain('2 events');
+    expect(blockKitProblems('message', view)).toEqual([]);
+  });
+
+  it('never breaks a limit with a very long history, and says how much it left out', () => {
+    const history = Array.from({ length: 3000 }, (_, i) => event(i + 1));
+    const view = statusView(summary(), history, now);
+    expect(blockKitProblems('message', view)).toEqual([]);
+    const text = mrkdwnTexts(view).join('\n');
+    expect(text).toMatch(/\d+ earlier events are not shown here\./);
+    expect(text).toContain('3000 events');
+  });
+
+  it('answers unknown and ambiguous queries plainly', () => {
+    expect(notFoundView('<!channel>').text).toContain('&lt;!channel&gt;');
+    const many = ambiguousView('adv', [summary(), summary({ id: 8, organizationName: 'Adventure Playground' })]);
+    expect(many.text).toContain('2 applications match');
+    expect(blockKitProblems('message', many)).toEqual([]);
+  });
+});
+
+describe('format helpers', () => {
+  it('escapes exactly &, < and >', () => {
+    expect(escapeMrkdwn('a & <b> "c"')).toBe('a &amp; &lt;b&gt; "c"');
+  });
+
+  it('writes a Slack date token with a UTC fallback', () => {
+    expect(slackDate(new Date('2026-03-01T08:00:00Z'))).toBe('<!date^1772352000^{date_short_pretty} at {time}|2026-03-01 08:00 UTC>');
+  });
+
+  it('help lists the subcommands', () => {
+    expect(helpView().text).toContain('/pii status');
+  });
+});
+
+describe('blockKitProblems', () => {
+  it('finds broken limits', () => {
+    const problems = blockKitProblems('message', {
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } },
+        { type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } },
+        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'z'.repeat(76) }, action_id: 'a' }] },
+        ...Array.from({ length: 48 }, () => ({ type: 'divider' })),
+      ],
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '51 blocks, more than 50 per message',
+        'message with blocks has no `text` fallback',
+        'block 0 (header): header over 150 chars',
+        'block 1 (section): text over 3000',
+        'block 2 (actions): button text over 75',
+      ]),
+    );
+  });
+
+  it('checks modal titles and submit buttons', () => {
+    const problems = blockKitProblems('modal', {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'A title that is far too long' },
+      blocks: [{ type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'plain_text_input', action_id: 'a' } }],
+    });
+    expect(problems).toEqual(['modal title over 24 chars', 'modal with inputs has no submit button']);
+  });
+});

@@ -1,0 +1,37 @@
+import { formatDistanceStrict } from 'date-fns';
+
+/**
+ * Text from developers reaches mrkdwn only through this: with &, < and > escaped, Slack
+ * cannot read it as a mention (`<!channel>`, `<@U…>`) or a link of someone else's making.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Shortens to at most `max` characters, marking the cut, so a Block Kit limit is never exceeded. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** A Slack date token: each reader sees the instant in their own time zone. */
+export function slackDate(at: Date, format = '{date_short_pretty} at {time}'): string {
+  const fallback = at.toISOString().replace('T', ' ').slice(0, 16).concat(' UTC');
+  return `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
+}
+
+export function age(from: Date, now: Date): string {
+  return formatDistanceStrict(from, now);
+}
+
+export function userMention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
+/** A link whose label is escaped; the URL was validated as https at intake. */
+export function link(url: string, label: string): string {
+  return `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
+}
+
+export function applicationRef(id: number): string {
+  return `#${id}`;
+}

@@ -1,0 +1,75 @@
+import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
+import { historyLine } from './events.ts';
+import { age, applicationRef, escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
+import { LIMITS } from './limits.ts';
+import type { ApplicationSummary, Block, HistoryEntry, MessageView } from './types.ts';
+
+/** The answer to `/pii status`: where the application stands and everything that happened to it. */
+export function statusView(app: ApplicationSummary, history: readonly HistoryEntry[], now: Date): MessageView {
+  const title = `${applicationRef(app.id)} ${escapeMrkdwn(app.organizationName)}`;
+  const blocks: Block[] = [
+    {
+      type: 'section',
+      block_id: 'status.summary',
+      text: { type: 'mrkdwn', text: truncate(`*${title}*  ·  profile \`${escapeMrkdwn(app.profileId)}\``, LIMITS.sectionText) },
+      fields: [
+        { type: 'mrkdwn', text: `*Stage*\n${STAGE_LABELS[app.stage]}` },
+        { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[app.status]} for ${age(app.statusSince, now)}` },
+        { type: 'mrkdwn', text: `*Age*\n${age(app.receivedAt, now)} (received ${slackDate(app.receivedAt)})` },
+        { type: 'mrkdwn', text: `*Assignee*\n${app.assigneeId ? userMention(app.assigneeId) : '_Unassigned_'}` },
+      ],
+    },
+    { type: 'divider' },
+    ...historyBlocks(history),
+  ];
+  return { text: `${title}: ${STAGE_LABELS[app.stage]}, ${STATUS_LABELS[app.status]}`, blocks };
+}
+
+/**
+ * History as sections of lines, newest last. Long histories fill as many sections as the
+ * message allows and then say how many earlier events were left out, never cutting silently.
+ */
+function historyBlocks(history: readonly HistoryEntry[]): Block[] {
+  const maxSections = LIMITS.messageBlocks - 4;
+  const sections: string[][] = [];
+  let shown = 0;
+  for (const event of [...history].reverse()) {
+    const line = truncate(historyLine(event), LIMITS.sectionText);
+    const current = sections[sections.length - 1];
+    if (current && [...current, line].join('\n').length <= LIMITS.sectionText) current.unshift(line);
+    else if (sections.length < maxSections) sections.push([line]);
+    else break;
+    shown += 1;
+  }
+  const blocks: Block[] = [
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `*History* · ${history.length} event${history.length === 1 ? '' : 's'}` }],
+    },
+  ];
+  if (shown < history.length) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${history.length - shown} earlier events are not shown here.` }],
+    });
+  }
+  for (const lines of sections.reverse()) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
+  return blocks;
+}
+
+export function notFoundView(query: string): MessageView {
+  const text = `No application matches \`${escapeMrkdwn(truncate(query, 100))}\`. Try its number (\`/pii status 42\`), the developer profile id, or the organization name.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+export function ambiguousView(query: string, matches: readonly ApplicationSummary[]): MessageView {
+  const lines = matches.map(
+    (m) =>
+      `• ${applicationRef(m.id)} ${escapeMrkdwn(m.organizationName)} (profile \`${escapeMrkdwn(m.profileId)}\`) · ${STATUS_LABELS[m.status]}`,
+  );
+  const text = truncate(
+    `${matches.length} applications match \`${escapeMrkdwn(truncate(query, 100))}\`; name one by its number:\n${lines.join('\n')}`,
+    LIMITS.sectionText,
+  );
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
