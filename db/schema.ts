@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -23,6 +23,15 @@ export const applications = pgTable(
     statusSince: instant('status_since').notNull(),
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
+    /** Stage 2: how many times the developer was asked for more information. */
+    infoRounds: integer('info_rounds').notNull().default(0),
+    questionnaireVersion: text('questionnaire_version').references(() => questionnaireVersions.version),
+    questionnaireSentAt: instant('questionnaire_sent_at'),
+    /** Stage 3: the solution architect of the architecture review (only they or an admin record its outcome). */
+    architectId: text('architect_id'),
+    approvedAt: instant('approved_at'),
+    /** When the application went live in production; the implementation audit is due AUDIT_AFTER_DAYS later. */
+    productionSince: instant('production_since'),
   },
   (t) => [
     index('applications_open_by_stage_idx')
@@ -74,6 +83,193 @@ export const outbox = pgTable(
   ],
 );
 
+/** Security gaps, filed under a control area; resolved ones stay as history. */
+export const gaps = pgTable(
+  'gaps',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    area: text('area').notNull(),
+    severity: text('severity').notNull(),
+    description: text('description').notNull(),
+    /** Set when the gap was raised while reviewing a questionnaire answer. */
+    questionId: text('question_id'),
+    raisedBy: text('raised_by').notNull(),
+    raisedAt: instant('raised_at').notNull(),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: instant('resolved_at'),
+    resolution: text('resolution'),
+  },
+  (t) => [index('gaps_open_idx').on(t.applicationId).where(sql`${t.resolvedAt} is null`)],
+);
+
+/** Every questionnaire version ever sent, so an application is always read against its own. */
+export const questionnaireVersions = pgTable('questionnaire_versions', {
+  version: text('version').primaryKey(),
+  content: jsonb('content').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
+/** The developer's answers to the questionnaire, one row per question, with the review of each. */
+export const questionnaireAnswers = pgTable(
+  'questionnaire_answers',
+  {
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    questionId: text('question_id').notNull(),
+    answer: text('answer').notNull(),
+    source: text('source').notNull(),
+    receivedAt: instant('received_at').notNull(),
+    review: text('review').notNull().default('pending'),
+    reviewedBy: text('reviewed_by'),
+    reviewedAt: instant('reviewed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.questionId] })],
+);
+
+/** What reviewers send the developer (denial, information requests, questionnaire), verbatim and when. */
+export const developerMessages = pgTable(
+  'developer_messages',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    kind: text('kind').notNull(),
+    body: text('body').notNull(),
+    templateVersion: integer('template_version'),
+    sentBy: text('sent_by').notNull(),
+    sentAt: instant('sent_at').notNull(),
+  },
+  (t) => [index('developer_messages_application_idx').on(t.applicationId, t.id)],
+);
+
+/** Admin-editable texts; every edit is a new version and the old ones stay. */
+export const templates = pgTable(
+  'templates',
+  {
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    body: text('body').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+);
+
+/** Slack requests already acted on (a modal submitted twice, a retried event): the second changes nothing. */
+export const processedRequests = pgTable(
+  'processed_requests',
+  {
+    key: text('key').notNull(),
+    applicationId: integer('application_id'),
+    at: instant('at').notNull(),
+  },
+  (t) => [uniqueIndex('processed_requests_key_idx').on(t.key)],
+);
+
+/** The Stage 3 architecture review meeting; a reschedule updates the row (and the invite's SEQUENCE). */
+export const meetings = pgTable(
+  'meetings',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    architectId: text('architect_id').notNull(),
+    startsAt: instant('starts_at').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    agenda: text('agenda').notNull(),
+    status: text('status').notNull().default('scheduled'),
+    sequence: integer('sequence').notNull().default(0),
+    scheduledBy: text('scheduled_by').notNull(),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    index('meetings_upcoming_idx').on(t.startsAt).where(sql`${t.status} = 'scheduled'`),
+    index('meetings_application_idx').on(t.applicationId),
+  ],
+);
+
+/** Open questions from the architecture review, each tracked until answered. */
+export const clarificationQuestions = pgTable(
+  'clarification_questions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    text: text('text').notNull(),
+    raisedBy: text('raised_by').notNull(),
+    raisedAt: instant('raised_at').notNull(),
+    answeredBy: text('answered_by'),
+    answeredAt: instant('answered_at'),
+  },
+  (t) => [index('clarification_open_idx').on(t.applicationId).where(sql`${t.answeredAt} is null`)],
+);
+
+/** Successful calls to the restricted API, which keep the roles granted. */
+export const restrictedCalls = pgTable(
+  'restricted_calls',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    at: instant('at').notNull(),
+    operation: text('operation').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: instant('recorded_at').notNull(),
+  },
+  (t) => [index('restricted_calls_application_idx').on(t.applicationId)],
+);
+
+/** The implementation-phase audit, 90+ days into production. */
+export const audits = pgTable(
+  'audits',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    auditor: text('auditor').notNull(),
+    scheduledFor: instant('scheduled_for').notNull(),
+    status: text('status').notNull().default('scheduled'),
+    scheduledBy: text('scheduled_by').notNull(),
+    outcomeAt: instant('outcome_at'),
+  },
+  (t) => [uniqueIndex('audits_application_idx').on(t.applicationId)],
+);
+
+export const remediationItems = pgTable(
+  'remediation_items',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    auditId: integer('audit_id')
+      .notNull()
+      .references(() => audits.id),
+    text: text('text').notNull(),
+    dueOn: instant('due_on').notNull(),
+    closedAt: instant('closed_at'),
+    closedBy: text('closed_by'),
+  },
+  (t) => [
+    index('remediation_open_idx').on(t.dueOn).where(sql`${t.closedAt} is null`),
+    index('remediation_audit_idx').on(t.auditId),
+  ],
+);
+
 export type ApplicationRow = typeof applications.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type GapRow = typeof gaps.$inferSelect;
+export type AnswerRow = typeof questionnaireAnswers.$inferSelect;
+export type MeetingRow = typeof meetings.$inferSelect;
+export type ClarificationRow = typeof clarificationQuestions.$inferSelect;
+export type AuditRow = typeof audits.$inferSelect;
+export type RemediationRow = typeof remediationItems.$inferSelect;
+export type RestrictedCallRow = typeof restrictedCalls.$inferSelect;

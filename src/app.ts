@@ -5,12 +5,13 @@ import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
 import { WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.ts';
 import type { Clock } from './clock.ts';
-import type { Roles } from './config.ts';
+import type { Policy, Roles } from './config.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
+import type { Questionnaire } from './questionnaire/questionnaire.ts';
 
 export type AppDeps = {
   slack: {
@@ -29,6 +30,8 @@ export type AppDeps = {
   reviewChannelId: string;
   intakeToken: string;
   roles: Roles;
+  questionnaire: Questionnaire;
+  policy: Policy;
   outboxPollMs: number;
   /** More routes on the same server (the sandbox's emulator and UI). */
   extraRoutes?: CustomRoute[];
@@ -69,6 +72,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
       clock: deps.clock,
       logger: logger.child({ component: 'outbox' }),
       reviewChannelId: deps.reviewChannelId,
+      policy: deps.policy,
     },
     { pollMs: deps.outboxPollMs },
   );
@@ -76,7 +80,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
 
   const customRoutes: CustomRoute[] = [
     ...healthRoutes({ ping: () => deps.database.ping(), isShuttingDown: () => shuttingDown }),
-    ...intakeRoutes({ db: deps.database.db, clock: deps.clock, logger, intakeToken: deps.intakeToken, onCommitted }),
+    ...intakeRoutes({
+      db: deps.database.db,
+      clock: deps.clock,
+      logger,
+      roles: deps.roles,
+      questionnaire: deps.questionnaire,
+      policy: deps.policy,
+      intakeToken: deps.intakeToken,
+      onCommitted,
+    }),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -104,7 +117,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
       ? new App({ ...common, receiver })
       : new App({ ...common, appToken: deps.slack.appToken ?? '', socketMode: true, customRoutes });
 
-  registerListeners(app, { db: deps.database.db, clock: deps.clock, logger, roles: deps.roles, onCommitted });
+  registerListeners(app, {
+    db: deps.database.db,
+    clock: deps.clock,
+    logger,
+    roles: deps.roles,
+    reviewChannelId: deps.reviewChannelId,
+    questionnaire: deps.questionnaire,
+    policy: deps.policy,
+    onCommitted,
+  });
   const onError: ExtendedErrorHandler = (args) => reportError(args, logger);
   app.error(onError);
 

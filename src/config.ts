@@ -69,6 +69,9 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v ?? 'info'),
   OUTBOX_POLL_MS: positiveInt(1000),
+  QUESTIONNAIRE_FILE: optionalString,
+  AUDIT_AFTER_DAYS: positiveInt(90),
+  RESTRICTED_CALL_GRACE_DAYS: positiveInt(30),
 });
 
 const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
@@ -121,6 +124,17 @@ export type Config = {
   roles: Roles;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   outboxPollMs: number;
+  /** A replacement for the shipped questionnaire (a JSON file with a new version). */
+  questionnaireFile?: string;
+  policy: Policy;
+};
+
+/** Process figures from public reports, kept configurable (DOMAIN.md: [T]/[3P] numbers are defaults, not truth). */
+export type Policy = {
+  /** The implementation audit is due this many days after production go-live. */
+  auditAfterDays: number;
+  /** An approved application without a successful restricted call is "access at risk" after this many days. */
+  restrictedCallGraceDays: number;
 };
 
 export class ConfigError extends Error {
@@ -160,5 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     roles: { reviewers: e.REVIEWER_IDS, architects: e.ARCHITECT_IDS, admins: e.ADMIN_IDS },
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    ...(e.QUESTIONNAIRE_FILE ? { questionnaireFile: e.QUESTIONNAIRE_FILE } : {}),
+    policy: { auditAfterDays: e.AUDIT_AFTER_DAYS, restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS },
   };
 }

@@ -1,9 +1,11 @@
 import { createServer } from 'node:net';
 import { openDatabase } from '../db/client.ts';
+import { resetDatabase } from '../db/reset.ts';
 import { buildApp, type RunningApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
 import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
 import { personaRoles } from './sandbox/personas.ts';
 
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     { database: config.database.kind, ...(config.database.kind === 'pglite' ? { dataDir: config.database.dataDir } : {}) },
     config.database.kind === 'pglite' ? 'Using embedded PGlite' : 'Using PostgreSQL',
   );
+  const questionnaire = loadQuestionnaire(config.questionnaireFile);
   const database = await openDatabase(config.database);
   await database.migrate();
 
@@ -48,19 +51,35 @@ async function main(): Promise<void> {
   if (config.slack.mode === 'sandbox') {
     const host = config.sandboxHost;
     const port = config.port === 0 ? await freePort(host) : config.port;
-    const sandbox = createSandbox({ baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`, logger });
+    const intakeToken = config.intakeToken ?? SANDBOX_INTAKE_TOKEN;
+    const sandbox = createSandbox({
+      baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`,
+      logger,
+      intakeToken,
+      resetDatabase: () => resetDatabase(database.db),
+    });
     const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
-    running = await buildApp({
+    const started = await buildApp({
       slack: sandbox.slack,
       database,
       clock: systemClock,
       logger,
       reviewChannelId: sandbox.channelId,
-      intakeToken: config.intakeToken ?? SANDBOX_INTAKE_TOKEN,
+      intakeToken,
       roles: configuredRoles ? config.roles : personaRoles(),
+      questionnaire,
+      policy: config.policy,
       outboxPollMs: config.outboxPollMs,
       extraRoutes: sandbox.routes,
     }).start({ port, host });
+    // Open browser tabs hold change streams; end them first or the server never finishes closing.
+    running = {
+      ...started,
+      stop: async () => {
+        sandbox.close();
+        await started.stop();
+      },
+    };
     logger.info({ url: sandbox.baseUrl }, `Sandbox ready: open ${sandbox.baseUrl} in a browser`);
   } else {
     if (!config.reviewChannelId || !config.intakeToken) throw new Error('unreachable: config requires both with Slack tokens');
@@ -72,6 +91,8 @@ async function main(): Promise<void> {
       reviewChannelId: config.reviewChannelId,
       intakeToken: config.intakeToken,
       roles: config.roles,
+      questionnaire,
+      policy: config.policy,
       outboxPollMs: config.outboxPollMs,
     }).start({ port: config.port });
     logger.info({ port: running.port, mode: config.slack.mode }, 'pii-review is running');
@@ -103,6 +124,8 @@ function handleSignals(running: RunningApp, database: { close(): Promise<void> }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`pii-review failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `pii-review failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

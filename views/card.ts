@@ -1,11 +1,19 @@
+import { SEVERITIES } from '../src/workflow/controls.ts';
+import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
+import { lateFields } from './card-late.ts';
 import { age, applicationRef, escapeMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
-import type { ApplicationSummary, Block, MessageView } from './types.ts';
+import type { Block, CardModel, MessageView } from './types.ts';
 
+/** Action ids of the card. A button's value is `<application id>:<version seen>`. */
 export const CARD_ACTIONS = {
   showStatus: 'card.status',
+  admin: 'card.admin',
 } as const;
+
+export const cardActionId = (command: CommandType) => `card.${command}`;
+export const cardValue = (card: { id: number; version: number }) => `${card.id}:${card.version}`;
 
 const LAUNCH_LABELS: Record<string, string> = {
   in_development: 'In development',
@@ -13,59 +21,170 @@ const LAUNCH_LABELS: Record<string, string> = {
   in_production: 'In production',
 };
 
+type ButtonSpec = { text: string; style?: 'primary' | 'danger'; confirm?: { title: string; text: string; confirm: string } };
+
+/** The card's buttons, in the order a reviewer meets them. Admin-only commands live in the overflow. */
+const BUTTONS: Partial<Record<CommandType, ButtonSpec>> = {
+  claim: { text: 'Claim', style: 'primary' },
+  business_review: { text: 'Business review', style: 'primary' },
+  record_gap: { text: 'Record gap' },
+  resolve_gap: { text: 'Resolve gap' },
+  request_information: { text: 'Request information' },
+  send_questionnaire: {
+    text: 'Send questionnaire',
+    confirm: {
+      title: 'Send the questionnaire?',
+      text: 'The security questionnaire is attached to the thread and recorded as sent to the developer.',
+      confirm: 'Send',
+    },
+  },
+  record_answers: { text: 'Record answers' },
+  review_answers: { text: 'Review answers', style: 'primary' },
+  pass_security: {
+    text: 'Pass Stage 2',
+    style: 'primary',
+    confirm: {
+      title: 'Pass Stage 2?',
+      text: 'Every answer is accepted and no gap is open. The application moves to the architecture review.',
+      confirm: 'Pass',
+    },
+  },
+  schedule_review: { text: 'Schedule architecture review', style: 'primary' },
+  record_outcome: { text: 'Record outcome', style: 'primary' },
+  reschedule_review: { text: 'Reschedule' },
+  cancel_review: { text: 'Cancel meeting', style: 'danger' },
+  mark_answered: { text: 'Mark questions answered' },
+  record_go_live: { text: 'Record go-live' },
+  record_restricted_call: { text: 'Record restricted call' },
+  schedule_audit: { text: 'Schedule audit' },
+  record_audit_outcome: { text: 'Record audit outcome', style: 'primary' },
+  close_remediation: { text: 'Close remediation item' },
+};
+
+const ADMIN_COMMANDS: { command: CommandType; text: string }[] = [
+  { command: 'assign', text: 'Assign or reassign…' },
+  { command: 'reopen', text: 'Reopen…' },
+  { command: 'withdraw', text: 'Withdraw…' },
+];
+
+function plain(text: string) {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+function gapSummary(card: CardModel): string {
+  if (card.openGaps === 0) return 'None open';
+  const parts = [...SEVERITIES].reverse().flatMap((s) => (card.gapsBySeverity[s] ? [`${card.gapsBySeverity[s]} ${s}`] : []));
+  return `*${card.openGaps} open* (${parts.join(', ')})`;
+}
+
+function statusLine(card: CardModel, now: Date): string {
+  const since = card.status === 'waiting_on_developer' ? ` since ${slackDate(card.statusSince)}` : '';
+  return `${STATUS_LABELS[card.status]} for ${age(card.statusSince, now)}${since}`;
+}
+
+function actionElements(card: CardModel): Block[] {
+  const value = cardValue(card);
+  const elements: Block[] = [];
+  for (const command of card.commands) {
+    const spec = BUTTONS[command];
+    if (!spec || (command === 'claim' && card.assigneeId)) continue;
+    elements.push({
+      type: 'button',
+      action_id: cardActionId(command),
+      text: plain(spec.text),
+      value,
+      ...(spec.style ? { style: spec.style } : {}),
+      ...(spec.confirm
+        ? {
+            confirm: {
+              title: plain(spec.confirm.title),
+              text: plain(spec.confirm.text),
+              confirm: plain(spec.confirm.confirm),
+              deny: plain('Cancel'),
+            },
+          }
+        : {}),
+    });
+  }
+  elements.push({ type: 'button', action_id: CARD_ACTIONS.showStatus, text: plain('Status & history'), value: String(card.id) });
+  const adminOptions = ADMIN_COMMANDS.filter((a) => card.commands.includes(a.command));
+  if (adminOptions.length > 0) {
+    elements.push({
+      type: 'overflow',
+      action_id: CARD_ACTIONS.admin,
+      options: adminOptions.map((a) => ({ text: plain(a.text), value: `${a.command}:${value}` })),
+    });
+  }
+  return elements;
+}
+
 /**
- * The review card: always the current state of one application, updated in place.
- * It carries no contact data or security answers (the review channel is wide).
+ * The review card: always the current state of one application, updated in place, with
+ * exactly the buttons the workflow allows now. It carries no contact data or security
+ * answers (the review channel is wide).
  */
-export function reviewCard(app: ApplicationSummary, now: Date): MessageView {
-  const org = escapeMrkdwn(app.organizationName);
+export function reviewCard(card: CardModel, now: Date): MessageView {
   const fields = [
-    `*Roles*\n${app.roles.map(escapeMrkdwn).join(', ')}`,
-    `*Regions*\n${app.marketplaces.map(escapeMrkdwn).join(', ')}`,
-    `*Developer*\n${app.developerType === 'public' ? 'Public (Appstore)' : 'Private'}${app.country ? ` · ${escapeMrkdwn(app.country)}` : ''}`,
-    `*Launch readiness*\n${LAUNCH_LABELS[app.launchReadiness] ?? escapeMrkdwn(app.launchReadiness)}`,
-    `*Stage*\n${STAGE_LABELS[app.stage]}`,
-    `*Status*\n${STATUS_LABELS[app.status]} for ${age(app.statusSince, now)}`,
-    `*Assignee*\n${app.assigneeId ? userMention(app.assigneeId) : '_Unassigned_'}`,
-    `*Submitted*\n${slackDate(app.submittedAt)}`,
+    `*Roles*\n${card.roles.map(escapeMrkdwn).join(', ')}`,
+    `*Regions*\n${card.marketplaces.map(escapeMrkdwn).join(', ')}`,
+    `*Developer*\n${card.developerType === 'public' ? 'Public (Appstore)' : 'Private'}${card.country ? ` · ${escapeMrkdwn(card.country)}` : ''}`,
+    `*Launch readiness*\n${LAUNCH_LABELS[card.launchReadiness] ?? escapeMrkdwn(card.launchReadiness)}`,
+    `*Stage*\n${STAGE_LABELS[card.stage]}`,
+    `*Status*\n${statusLine(card, now)}`,
+    `*Assignee*\n${card.assigneeId ? userMention(card.assigneeId) : '_Unassigned_'}`,
+    `*Submitted*\n${slackDate(card.submittedAt)}`,
   ];
+  const review = reviewFields(card, now);
   const blocks: Block[] = [
     {
       type: 'header',
       block_id: 'card.header',
-      text: { type: 'plain_text', text: truncate(app.organizationName, LIMITS.headerText), emoji: false },
+      text: { type: 'plain_text', text: truncate(card.organizationName, LIMITS.headerText), emoji: false },
     },
     {
       type: 'section',
       block_id: 'card.summary',
-      text: { type: 'mrkdwn', text: truncate(`${link(app.website, app.website)}`, LIMITS.sectionText) },
+      text: { type: 'mrkdwn', text: truncate(link(card.website, card.website), LIMITS.sectionText) },
       fields: fields.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
     },
+    ...(review.length > 0
+      ? [
+          {
+            type: 'section',
+            block_id: 'card.review',
+            fields: review.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
+          },
+        ]
+      : []),
     {
       type: 'context',
       block_id: 'card.meta',
       elements: [
         {
           type: 'mrkdwn',
-          text: `${applicationRef(app.id)} · profile \`${escapeMrkdwn(app.profileId)}\` · received ${slackDate(app.receivedAt)}`,
+          text: `${applicationRef(card.id)} · profile \`${escapeMrkdwn(card.profileId)}\` · received ${slackDate(card.receivedAt)} · v${card.version}`,
         },
       ],
     },
-    {
-      type: 'actions',
-      block_id: 'card.actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: CARD_ACTIONS.showStatus,
-          text: { type: 'plain_text', text: 'Status & history' },
-          value: String(app.id),
-        },
-      ],
-    },
+    { type: 'actions', block_id: 'card.actions', elements: actionElements(card) },
   ];
   return {
-    text: `${applicationRef(app.id)} ${org}: ${STAGE_LABELS[app.stage]}, ${STATUS_LABELS[app.status]}`,
+    text: `${applicationRef(card.id)} ${escapeMrkdwn(card.organizationName)}: ${STAGE_LABELS[card.stage]}, ${STATUS_LABELS[card.status]}`,
     blocks,
   };
+}
+
+/** Where the review stands (gaps, questionnaire, meeting, go-live, audit): on the card and in /pii status. */
+export function reviewFields(card: CardModel, now: Date): string[] {
+  const review: string[] = [];
+  if (card.stage !== 'business' || card.openGaps > 0) review.push(`*Gaps*\n${gapSummary(card)}`);
+  if (card.infoRounds > 0) review.push(`*Information requests*\n${card.infoRounds} round${card.infoRounds === 1 ? '' : 's'}`);
+  if (card.questionnaire) {
+    const q = card.questionnaire;
+    review.push(
+      `*Questionnaire* v${escapeMrkdwn(q.version)}\n${q.accepted}/${q.total} accepted · ${q.answered} answered${q.toReview ? ` · *${q.toReview} to review*` : ''}`,
+    );
+  }
+  review.push(...lateFields(card, now));
+  return review;
 }

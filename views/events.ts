@@ -1,7 +1,13 @@
-import { escapeMrkdwn, slackDate, userMention } from './format.ts';
+import { BUSINESS_CRITERIA, controlArea } from '../src/workflow/controls.ts';
+import { STAGE_LABELS, STATUS_LABELS, type Stage, type Status } from '../src/workflow/states.ts';
+import { describeLateEvent } from './events-late.ts';
+import { escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import type { HistoryEntry } from './types.ts';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const quote = (text: string, max = 300) => `_${escapeMrkdwn(truncate(text.replace(/\s+/g, ' '), max))}_`;
+const area = (id: unknown) => controlArea(str(id))?.label ?? escapeMrkdwn(str(id));
 
 function actorName(actor: string): string {
   if (actor === 'intake') return 'The developer';
@@ -9,21 +15,66 @@ function actorName(actor: string): string {
   return userMention(actor);
 }
 
+type StateSnapshot = { stage?: Stage; status?: Status };
+const moved = (p: Record<string, unknown>) => {
+  const after = (p.after ?? {}) as StateSnapshot;
+  return after.stage && after.status ? `${STAGE_LABELS[after.stage]}, ${STATUS_LABELS[after.status].toLowerCase()}` : '';
+};
+
 /** One line of history in mrkdwn; the same line is posted in the card's thread. */
 export function describeEvent(event: HistoryEntry): string {
   const who = actorName(event.actor);
+  const p = event.payload;
   switch (event.type) {
     case 'application.received':
       return 'Application received through intake.';
     case 'application.updated': {
-      const fields = strings(event.payload.changedFields).map((f) => `\`${escapeMrkdwn(f)}\``);
-      const after = event.payload.after as { status?: string } | undefined;
-      const before = event.payload.before as { status?: string } | undefined;
+      const fields = strings(p.changedFields).map((f) => `\`${escapeMrkdwn(f)}\``);
+      const before = p.before as StateSnapshot | undefined;
+      const after = p.after as StateSnapshot | undefined;
       const back = before?.status === 'waiting_on_developer' && after?.status === 'in_review' ? ' It is back in review.' : '';
       return `${who} updated the application: ${fields.join(', ') || 'no visible field'}.${back}`;
     }
+    case 'application.claimed':
+      return `${who} claimed the application.`;
+    case 'application.assigned':
+      return `${who} assigned the application to ${userMention(str(p.assigneeId))}.`;
+    case 'business_review.passed':
+      return `${who} passed the business review: every criterion met. Now ${moved(p)}.`;
+    case 'business_review.rejected': {
+      const criteria = (p.criteria ?? {}) as Record<string, { pass?: boolean; note?: string }>;
+      const failed = BUSINESS_CRITERIA.filter((c) => criteria[c.id]?.pass === false).map((c) => c.label);
+      return `${who} *rejected* the application in the business review (failed: ${failed.join(', ')}). The general denial text (template v${Number(p.templateVersion)}${p.denialEdited ? ', edited' : ''}) was recorded as sent to the developer.`;
+    }
+    case 'application.reopened':
+      return `${who} reopened the application: ${quote(str(p.reason))}. Now ${moved(p)}.`;
+    case 'application.withdrawn':
+      return `${who} withdrew the application: ${quote(str(p.reason))}.`;
+    case 'gap.recorded':
+      return `${who} recorded a *${escapeMrkdwn(str(p.severity))}* gap in ${area(p.area)}: ${quote(str(p.description))}`;
+    case 'gap.resolved':
+      return `${who} resolved the ${area(p.area)} gap: ${quote(str(p.resolution))}`;
+    case 'information.requested':
+      return `${who} requested more information from the developer (round ${Number(p.round)}). Waiting on the developer.`;
+    case 'questionnaire.sent':
+      return `${who} sent the security questionnaire v${escapeMrkdwn(str(p.version))} (${Number(p.questions)} questions). Waiting on the developer.`;
+    case 'questionnaire.answers_recorded':
+      return `${who} recorded questionnaire answers: ${strings(p.questionIds).map(escapeMrkdwn).join(', ') || 'none changed'}.`;
+    case 'questionnaire.answers_reviewed': {
+      const accepted = strings(p.accepted);
+      const raised = Array.isArray(p.raised) ? (p.raised as { questionId: string; severity: string }[]) : [];
+      const parts = [
+        accepted.length ? `accepted ${accepted.map(escapeMrkdwn).join(', ')}` : '',
+        raised.length
+          ? `raised gaps on ${raised.map((r) => `${escapeMrkdwn(r.questionId)} (${escapeMrkdwn(r.severity)})`).join(', ')}`
+          : '',
+      ].filter(Boolean);
+      return `${who} reviewed questionnaire answers: ${parts.join('; ')}.`;
+    }
+    case 'security.passed':
+      return `${who} passed Stage 2: every answer accepted, no gap open. Now ${moved(p)}.`;
     default:
-      return `${who}: ${escapeMrkdwn(event.type)}`;
+      return describeLateEvent(event, who) ?? `${who}: ${escapeMrkdwn(event.type)}`;
   }
 }
 

@@ -4,7 +4,8 @@ export const COMMAND = '/pii';
 
 const USAGE = [
   ['help', 'this list'],
-  ['status <number | profile id | organization>', 'where an application stands, with its history'],
+  ['status <number | profile id | organization>', 'where an application stands, with its gaps, questionnaire and history'],
+  ['template denial', 'edit the general denial text (admins)'],
 ] as const;
 
 export function helpView(intro?: string): MessageView {

@@ -1,11 +1,12 @@
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
+import { reviewFields } from './card.ts';
 import { historyLine } from './events.ts';
 import { age, applicationRef, escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
-import type { ApplicationSummary, Block, HistoryEntry, MessageView } from './types.ts';
+import type { ApplicationSummary, Block, CardModel, HistoryEntry, MessageView } from './types.ts';
 
 /** The answer to `/pii status`: where the application stands and everything that happened to it. */
-export function statusView(app: ApplicationSummary, history: readonly HistoryEntry[], now: Date): MessageView {
+export function statusView(app: CardModel, history: readonly HistoryEntry[], now: Date): MessageView {
   const title = `${applicationRef(app.id)} ${escapeMrkdwn(app.organizationName)}`;
   const blocks: Block[] = [
     {
@@ -19,10 +20,24 @@ export function statusView(app: ApplicationSummary, history: readonly HistoryEnt
         { type: 'mrkdwn', text: `*Assignee*\n${app.assigneeId ? userMention(app.assigneeId) : '_Unassigned_'}` },
       ],
     },
+    ...reviewBlocks(app, now),
     { type: 'divider' },
     ...historyBlocks(history),
   ];
   return { text: `${title}: ${STAGE_LABELS[app.stage]}, ${STATUS_LABELS[app.status]}`, blocks };
+}
+
+function reviewBlocks(card: CardModel, now: Date): Block[] {
+  const fields = reviewFields(card, now);
+  return fields.length === 0
+    ? []
+    : [
+        {
+          type: 'section',
+          block_id: 'status.review',
+          fields: fields.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
+        },
+      ];
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Severity } from '../src/workflow/controls.ts';
+import type { CommandType } from '../src/workflow/rules.ts';
 import type { Stage, Status } from '../src/workflow/states.ts';
 
 /** What views may know of an application: no contact data, no security answers. */
@@ -18,6 +20,10 @@ export type ApplicationSummary = {
   statusSince: Date;
   assigneeId: string | null;
   version: number;
+  /** Stage 2: how many times the developer was asked for more information. */
+  infoRounds: number;
+  architectId: string | null;
+  productionSince: Date | null;
 };
 
 export type HistoryEntry = {
@@ -30,3 +36,23 @@ export type HistoryEntry = {
 
 export type Block = Record<string, unknown>;
 export type MessageView = { text: string; blocks: Block[] };
+
+/** The card's view of an application: the summary plus where the review stands and what can be done now. */
+export type CardModel = ApplicationSummary & {
+  openGaps: number;
+  gapsBySeverity: Partial<Record<Severity, number>>;
+  questionnaire: { version: string; total: number; answered: number; accepted: number; toReview: number } | null;
+  /** The commands the workflow allows in this state: the card shows exactly these. */
+  commands: CommandType[];
+  /** Stage 3. */
+  meeting: { startsAt: Date; durationMinutes: number; architectId: string; status: string } | null;
+  openQuestions: number;
+  /** After approval. */
+  approvedAt: Date | null;
+  restrictedCallDueBy: Date | null;
+  lastRestrictedCallAt: Date | null;
+  productionSince: Date | null;
+  auditDueOn: Date | null;
+  audit: { status: string; auditor: string; scheduledFor: Date } | null;
+  openRemediation: { text: string; dueOn: Date }[];
+};

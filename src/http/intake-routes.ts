@@ -1,16 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import type { Db } from '../../db/client.ts';
-import type { Clock } from '../clock.ts';
+import { z } from 'zod';
 import { parseApplication } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
+import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
 import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
+import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
 
-export type IntakeDeps = {
-  db: Db;
-  clock: Clock;
+export type IntakeDeps = DecisionDeps & {
   logger: Logger;
   intakeToken: string;
   /** Called after a change committed, so its Slack effects go out now rather than at the next poll. */
@@ -51,6 +50,7 @@ function applicationId(req: { params?: Params }): number {
 
 export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
   return [
+    restrictedCallRoute(deps),
     {
       path: '/api/applications',
       method: 'POST',
@@ -62,6 +62,10 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
           return;
         }
         const result = await receiveApplication(deps, parsed.application);
+        if (result.outcome === 'invalid') {
+          sendJson(res, result.status, { error: result.error, issues: result.issues });
+          return;
+        }
         if (result.outcome !== 'unchanged') deps.onCommitted();
         deps.logger.info(
           { applicationId: result.application.id, outcome: result.outcome, changedFields: result.changedFields },
@@ -96,6 +100,49 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
       }),
     },
   ];
+}
+
+const restrictedCallBody = z.strictObject({
+  at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }),
+  operation: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+});
+
+/** An integration reports a successful call to the restricted API (it keeps the roles granted). */
+function restrictedCallRoute(deps: IntakeDeps): CustomRoute {
+  return {
+    path: '/api/applications/:id/restricted-calls',
+    method: 'POST',
+    handler: route(deps, 'restricted-call', async (req, res) => {
+      authorize(deps, req);
+      const id = applicationId(req);
+      const parsed = restrictedCallBody.safeParse(await readJson(req));
+      if (!parsed.success) {
+        throw new HttpError(400, 'The call report is not valid.', {
+          issues: parsed.error.issues.map((i) => ({
+            path: i.path.join('.') || '(body)',
+            message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+          })),
+        });
+      }
+      const result = await applyDecision(deps, {
+        applicationId: id,
+        actorId: INTEGRATION_ACTOR,
+        command: { type: 'record_restricted_call', at: new Date(parsed.data.at), operation: parsed.data.operation },
+      });
+      if (result.kind === 'not_found') throw new HttpError(404, `No application ${id}.`);
+      if (result.kind === 'refused') {
+        const field = result.refusal.field;
+        throw new HttpError(
+          409,
+          result.refusal.message,
+          field ? { issues: [{ path: field, message: result.refusal.message }] } : {},
+        );
+      }
+      if (result.kind !== 'done') throw new HttpError(409, 'The application changed meanwhile; send the report again.');
+      deps.onCommitted();
+      sendJson(res, 201, { id, recorded: { at: parsed.data.at, operation: parsed.data.operation } });
+    }),
+  };
 }
 
 export function healthRoutes(deps: { ping: () => Promise<boolean>; isShuttingDown: () => boolean }): CustomRoute[] {

@@ -85,12 +85,21 @@ export const applicationInput = z.strictObject({
     .max(100, 'must hold at most 100 answers')
     .optional(),
   impoc: z.strictObject({ name: text(200), email }).optional(),
+  /** Answers to the security questionnaire, once it was sent; ids of the version sent. */
+  questionnaireAnswers: z
+    .array(z.strictObject({ questionId: z.string().trim().min(1).max(20), answer: text(3000) }))
+    .min(1, 'must hold at least one answer')
+    .max(50, 'must hold at most 50 answers')
+    .refine((answers) => new Set(answers.map((a) => a.questionId)).size === answers.length, 'must answer each question once')
+    .optional(),
+  /** When the approved application went live in production (starts the 90-day audit clock). */
+  productionSince: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }).optional(),
   submittedAt: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp such as 2026-03-01T12:00:00Z' }).optional(),
 });
 
 export type ApplicationInput = z.infer<typeof applicationInput>;
-/** What is stored: the input without its submission time, which is not part of the content. */
-export type Submission = Omit<ApplicationInput, 'submittedAt'>;
+/** What is stored as the profile: the input without its submission time and questionnaire answers (kept apart). */
+export type Submission = Omit<ApplicationInput, 'submittedAt' | 'questionnaireAnswers' | 'productionSince'>;
 
 export type FieldIssue = { path: string; message: string };
 
@@ -138,7 +147,7 @@ function toFieldIssue(issue: z.core.$ZodIssue): FieldIssue {
 }
 
 export function toSubmission(input: ApplicationInput): Submission {
-  const { submittedAt: _ignored, ...submission } = input;
+  const { submittedAt: _time, questionnaireAnswers: _answers, productionSince: _live, ...submission } = input;
   return submission;
 }
 

@@ -5,8 +5,10 @@ import { applications, events, type OutboxRow, outbox } from '../../db/schema.ts
 import { reviewCard } from '../../views/card.ts';
 import { historyLine } from '../../views/events.ts';
 import type { Clock } from '../clock.ts';
+import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { toSummary } from '../reviews/queries.ts';
+import { loadCardModel } from '../reviews/card-model.ts';
+import { inviteFile, questionnaireFile } from './thread-files.ts';
 
 export type DispatcherDeps = {
   db: Db;
@@ -14,6 +16,7 @@ export type DispatcherDeps = {
   clock: Clock;
   logger: Logger;
   reviewChannelId: string;
+  policy: Policy;
 };
 
 export type DispatcherOptions = {
@@ -80,7 +83,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     if (!app) throw new Error(`application ${item.applicationId} not found`);
     switch (item.kind) {
       case 'card.sync': {
-        const view = reviewCard(toSummary(app), deps.clock.now());
+        const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
         if (app.cardTs && app.cardChannel) {
           await deps.slack.chat.update({ channel: app.cardChannel, ts: app.cardTs, ...view });
           return;
@@ -102,6 +105,15 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
         const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
         await deps.slack.chat.postMessage({ channel: app.cardChannel, thread_ts: app.cardTs, text, unfurl_links: false });
+        return;
+      }
+      case 'thread.file': {
+        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
+        const file =
+          payload.file === 'invite'
+            ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
+            : await questionnaireFile(deps.db, app);
+        await deps.slack.filesUploadV2({ channel_id: app.cardChannel, thread_ts: app.cardTs, ...file });
         return;
       }
       default:

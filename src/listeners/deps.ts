@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
-import type { Roles } from '../config.ts';
+import type { Policy, Roles } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 
 /** What every listener may use; built once in main and passed down, never imported as a singleton. */
 export type ListenerDeps = {
@@ -9,6 +10,11 @@ export type ListenerDeps = {
   clock: Clock;
   logger: Logger;
   roles: Roles;
+  /** Where cards live; ephemeral notices about them go there. */
+  reviewChannelId: string;
+  /** The questionnaire sent from now on. */
+  questionnaire: Questionnaire;
+  policy: Policy;
   /** Called after a use case committed, so its queued Slack effects go out now. */
   onCommitted: () => void;
 };

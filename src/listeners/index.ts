@@ -1,12 +1,26 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
-import { CARD_ACTIONS } from '../../views/card.ts';
+import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
+import { CARD_ACTIONS, cardActionId } from '../../views/card.ts';
 import { COMMAND } from '../../views/help.ts';
+import type { CommandType } from '../workflow/rules.ts';
+import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
 import { piiCommand } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
+import { registerDecisionViews } from './views/decisions.ts';
+import { registerTemplateView } from './views/template.ts';
 
 /** Binds ids to handlers; nothing else lives here. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, piiCommand(deps));
   app.action<BlockButtonAction>(CARD_ACTIONS.showStatus, cardStatusAction(deps));
+  app.action<BlockOverflowAction>(CARD_ACTIONS.admin, adminOverflow(deps));
+  for (const command of ['claim', 'send_questionnaire', 'pass_security'] as const) {
+    app.action<BlockButtonAction>(cardActionId(command), directButton(deps, command));
+  }
+  const overflowOnly: CommandType[] = ['assign', 'withdraw', 'reopen'];
+  for (const command of (Object.keys(MODALS) as CommandType[]).filter((c) => !overflowOnly.includes(c))) {
+    app.action<BlockButtonAction>(cardActionId(command), modalButton(deps, command));
+  }
+  registerDecisionViews(app, deps);
+  registerTemplateView(app, deps);
 }

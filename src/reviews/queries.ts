@@ -24,6 +24,9 @@ export function toSummary(row: ApplicationRow): ApplicationSummary {
     statusSince: row.statusSince,
     assigneeId: row.assigneeId,
     version: row.version,
+    infoRounds: row.infoRounds,
+    architectId: row.architectId,
+    productionSince: row.productionSince,
   };
 }
 

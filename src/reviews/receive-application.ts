@@ -1,94 +1,148 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { type ApplicationRow, applications } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
-import { type ApplicationInput, changedFields, contentHash, toSubmission } from '../intake/application.ts';
+import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toSubmission } from '../intake/application.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
+import { storeAnswers } from './answers.ts';
 import { recordChange } from './record.ts';
+import { sentQuestionnaire } from './workflow-state.ts';
 
-export type ReceiveOutcome = {
-  outcome: 'created' | 'unchanged' | 'updated';
-  application: ApplicationRow;
-  changedFields: string[];
-};
+export type ReceiveOutcome =
+  | { outcome: 'created' | 'unchanged' | 'updated'; application: ApplicationRow; changedFields: string[] }
+  | { outcome: 'invalid'; status: 422; error: string; issues: FieldIssue[] };
+
+class Invalid extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super('invalid');
+  }
+}
 
 /**
  * Intake of a developer profile, idempotent on profileId: a new profile makes an application
- * and its card; the same content again changes nothing; changed content is recorded and noted
- * in the card's thread.
+ * and its card; the same content again changes nothing; changed content (or new questionnaire
+ * answers) is recorded, puts an application waiting on the developer back in review, and is
+ * noted in the card's thread.
  */
 export async function receiveApplication(deps: { db: Db; clock: Clock }, input: ApplicationInput): Promise<ReceiveOutcome> {
-  const now = deps.clock.now();
+  try {
+    return await deps.db.transaction((tx) => receive(tx, deps.clock.now(), input));
+  } catch (error) {
+    if (error instanceof Invalid) {
+      return {
+        outcome: 'invalid',
+        status: 422,
+        error: 'The questionnaire answers do not fit this application.',
+        issues: error.issues,
+      };
+    }
+    throw error;
+  }
+}
+
+async function receive(tx: Tx, now: Date, input: ApplicationInput): Promise<ReceiveOutcome> {
   const submission = toSubmission(input);
   const hash = contentHash(submission);
+  // ON CONFLICT makes two concurrent first posts of one profile produce one row.
+  const [created] = await tx
+    .insert(applications)
+    .values({
+      profileId: input.profileId,
+      organizationName: input.organization.name,
+      submission,
+      contentHash: hash,
+      ...INITIAL_STATE,
+      submittedAt: input.submittedAt ? new Date(input.submittedAt) : now,
+      receivedAt: now,
+      updatedAt: now,
+      statusSince: now,
+    })
+    .onConflictDoNothing({ target: applications.profileId })
+    .returning();
 
-  return deps.db.transaction(async (tx) => {
-    // ON CONFLICT makes two concurrent first posts of one profile produce one row.
-    const [created] = await tx
-      .insert(applications)
-      .values({
-        profileId: input.profileId,
-        organizationName: input.organization.name,
-        submission,
-        contentHash: hash,
-        ...INITIAL_STATE,
-        submittedAt: input.submittedAt ? new Date(input.submittedAt) : now,
-        receivedAt: now,
-        updatedAt: now,
-        statusSince: now,
-      })
-      .onConflictDoNothing({ target: applications.profileId })
-      .returning();
-
-    if (created) {
-      await recordChange(
-        tx,
-        {
-          applicationId: created.id,
-          type: 'application.received',
-          actor: 'intake',
-          at: now,
-          payload: { stage: created.stage, status: created.status, roles: input.roles, marketplaces: input.marketplaces },
-        },
-        { thread: false },
-      );
-      return { outcome: 'created', application: created, changedFields: [] };
+  if (created) {
+    if (input.questionnaireAnswers) {
+      throw new Invalid([{ path: 'questionnaireAnswers', message: 'no questionnaire has been sent to this application yet' }]);
     }
-
-    const [existing] = await tx.select().from(applications).where(eq(applications.profileId, input.profileId)).for('update');
-    if (!existing) throw new Error(`application for profile ${input.profileId} vanished during intake`);
-    if (existing.contentHash === hash) return { outcome: 'unchanged', application: existing, changedFields: [] };
-
-    const fields = changedFields(existing.submission, submission);
-    const before = { stage: existing.stage as Stage, status: existing.status as Status };
-    const after = stateAfterResubmission(before);
-    const statusChanged = after.status !== before.status;
-    const [updated] = await tx
-      .update(applications)
-      .set({
-        organizationName: input.organization.name,
-        submission,
-        contentHash: hash,
-        ...after,
-        version: existing.version + 1,
-        updatedAt: now,
-        ...(statusChanged ? { statusSince: now } : {}),
-      })
-      .where(eq(applications.id, existing.id))
-      .returning();
-    if (!updated) throw new Error(`application ${existing.id} could not be updated`);
-
+    if (input.productionSince) throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
     await recordChange(
       tx,
       {
-        applicationId: existing.id,
-        type: 'application.updated',
+        applicationId: created.id,
+        type: 'application.received',
         actor: 'intake',
         at: now,
-        payload: { changedFields: fields, before, after },
+        payload: { stage: created.stage, status: created.status, roles: input.roles, marketplaces: input.marketplaces },
       },
-      { thread: true },
+      { thread: false },
     );
-    return { outcome: 'updated', application: updated, changedFields: fields };
-  });
+    return { outcome: 'created', application: created, changedFields: [] };
+  }
+
+  const [existing] = await tx.select().from(applications).where(eq(applications.profileId, input.profileId)).for('update');
+  if (!existing) throw new Error(`application for profile ${input.profileId} vanished during intake`);
+
+  const answered = await receiveAnswers(tx, existing, input, now);
+  const goLive = goLiveChange(existing, input, now);
+  const fields = existing.contentHash === hash ? [] : changedFields(existing.submission, submission);
+  const changed = [...fields, ...answered.map((id) => `questionnaireAnswers.${id}`), ...(goLive ? ['productionSince'] : [])];
+  if (changed.length === 0) return { outcome: 'unchanged', application: existing, changedFields: [] };
+
+  const before = { stage: existing.stage as Stage, status: existing.status as Status };
+  const after = stateAfterResubmission(before);
+  const [updated] = await tx
+    .update(applications)
+    .set({
+      organizationName: input.organization.name,
+      submission,
+      contentHash: hash,
+      ...after,
+      version: existing.version + 1,
+      updatedAt: now,
+      ...(after.status !== before.status ? { statusSince: now } : {}),
+      ...(goLive ? { productionSince: goLive } : {}),
+    })
+    .where(eq(applications.id, existing.id))
+    .returning();
+  if (!updated) throw new Error(`application ${existing.id} could not be updated`);
+
+  await recordChange(
+    tx,
+    {
+      applicationId: existing.id,
+      type: 'application.updated',
+      actor: 'intake',
+      at: now,
+      payload: { changedFields: changed, before, after },
+    },
+    { thread: true },
+  );
+  return { outcome: 'updated', application: updated, changedFields: changed };
+}
+
+/** A go-live reported through intake; only an approved application has one. */
+function goLiveChange(app: ApplicationRow, input: ApplicationInput, now: Date): Date | undefined {
+  if (!input.productionSince) return undefined;
+  const at = new Date(input.productionSince);
+  if (app.status !== 'approved') throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
+  if (at.getTime() > now.getTime()) throw new Invalid([{ path: 'productionSince', message: 'cannot be in the future' }]);
+  return app.productionSince?.getTime() === at.getTime() ? undefined : at;
+}
+
+/** Stores questionnaire answers against the version this application was sent; returns the ids that changed. */
+async function receiveAnswers(tx: Tx, app: ApplicationRow, input: ApplicationInput, now: Date): Promise<string[]> {
+  const answers = input.questionnaireAnswers;
+  if (!answers) return [];
+  const questionnaire = await sentQuestionnaire(tx, app.questionnaireVersion);
+  if (!questionnaire) {
+    throw new Invalid([{ path: 'questionnaireAnswers', message: 'no questionnaire has been sent to this application yet' }]);
+  }
+  const known = new Set(questionnaire.questions.map((q) => q.id));
+  const issues = answers.flatMap((a, i) =>
+    known.has(a.questionId)
+      ? []
+      : [{ path: `questionnaireAnswers.${i}.questionId`, message: `is not a question of version ${questionnaire.version}` }],
+  );
+  if (issues.length > 0) throw new Invalid(issues);
+  return storeAnswers(tx, app.id, answers, 'developer', now);
 }

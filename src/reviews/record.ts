@@ -5,7 +5,11 @@ import { events, outbox } from '../../db/schema.ts';
 export type Effect =
   | { kind: 'card.sync'; applicationId: number }
   /** One line in the card's thread, rendered from the event when it is sent. */
-  | { kind: 'thread.event'; applicationId: number; eventId: number };
+  | { kind: 'thread.event'; applicationId: number; eventId: number }
+  /** A file for the card's thread, built when it is sent (today: the questionnaire attachment). */
+  | { kind: 'thread.file'; applicationId: number; file: 'questionnaire' }
+  /** The architecture review's calendar invite (a REQUEST, or a CANCEL once cancelled). */
+  | { kind: 'thread.file'; applicationId: number; file: 'invite'; meetingId: number };
 
 export type NewEvent = {
   applicationId: number;

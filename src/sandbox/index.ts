@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { CustomRoute } from '@slack/bolt';
+import { COMMAND } from '../../views/help.ts';
 import type { Logger } from '../logger.ts';
 import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
 import { BOT_ID, BOT_USER_ID } from './emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from './personas.ts';
 import { createSlackRequester, type SlackRequester } from './slack-requests.ts';
+import { sandboxUiRoutes } from './ui/routes.ts';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox-token';
 export const SANDBOX_INTAKE_TOKEN = 'sandbox-intake-token';
@@ -18,20 +20,32 @@ export type Sandbox = {
   slack: { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string; botId: string; botUserId: string };
   channelId: string;
   routes: CustomRoute[];
+  /** Ends the browser UI's open change streams; call before stopping the server. */
+  close(): void;
+};
+
+export type SandboxOptions = {
+  baseUrl: string;
+  logger: Logger;
+  /** The token the bot's intake API expects; the UI's sample button uses it. */
+  intakeToken?: string;
+  /** Empties the sandbox database (the UI's reset button). */
+  resetDatabase?: () => Promise<void>;
 };
 
 /**
  * Slack, played locally: the emulator answers the bot's Web API calls on the bot's own
  * server (under /sandbox/slack/), and the requester sends the bot signed requests as Slack would.
  */
-export function createSandbox(options: { baseUrl: string; logger: Logger }): Sandbox {
+export function createSandbox(options: SandboxOptions): Sandbox {
   const signingSecret = randomBytes(16).toString('hex');
   const emulator = createSlackEmulator({
     token: SANDBOX_BOT_TOKEN,
     users: PERSONAS,
     channels: [SANDBOX_CHANNEL],
     strictLimits: false,
-    onProblem: (method, problems) => options.logger.warn({ method, problems }, 'Block Kit limit broken (Slack would refuse this)'),
+    onProblem: (method, problems) =>
+      options.logger.warn({ method, problems }, 'Block Kit limit broken (Slack would refuse this)'),
   });
   const emulatorUrl = `${options.baseUrl}${EMULATOR_PATH.slice(1)}`;
   const requester = createSlackRequester({
@@ -51,13 +65,32 @@ export function createSandbox(options: { baseUrl: string; logger: Logger }): San
       },
     },
   ];
+  const ui = sandboxUiRoutes({
+    emulator,
+    requester,
+    logger: options.logger,
+    channelId: SANDBOX_CHANNEL.id,
+    baseUrl: options.baseUrl,
+    emulatorUrl,
+    intakeToken: options.intakeToken ?? SANDBOX_INTAKE_TOKEN,
+    commands: [COMMAND],
+    ...(options.resetDatabase ? { resetDatabase: options.resetDatabase } : {}),
+  });
   return {
     emulator,
     requester,
     baseUrl: options.baseUrl,
     signingSecret,
-    slack: { mode: 'http', botToken: SANDBOX_BOT_TOKEN, signingSecret, apiUrl: `${emulatorUrl}api/`, botId: BOT_ID, botUserId: BOT_USER_ID },
+    slack: {
+      mode: 'http',
+      botToken: SANDBOX_BOT_TOKEN,
+      signingSecret,
+      apiUrl: `${emulatorUrl}api/`,
+      botId: BOT_ID,
+      botUserId: BOT_USER_ID,
+    },
     channelId: SANDBOX_CHANNEL.id,
-    routes,
+    routes: [...routes, ...ui.routes],
+    close: ui.close,
   };
 }

@@ -17,7 +17,7 @@ export const STAGE_LABELS: Record<Stage, string> = {
 };
 
 export const STATUS_LABELS: Record<Status, string> = {
-  new: 'New',
+  new: 'Awaiting review',
   in_review: 'In review',
   waiting_on_developer: 'Waiting on developer',
   approved: 'Approved',

@@ -40,7 +40,10 @@ describe('signatures', () => {
 
   it('accepts a correctly signed request', async () => {
     const ts = now();
-    const res = await post({ 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) });
+    const res = await post({
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body),
+    });
     expect(res.status).toBe(200);
   });
 
@@ -92,7 +95,7 @@ describe('/pii status', () => {
     const answer = text(res);
     expect(answer).toContain(`#${app.id} Fabrikam Tax Ltd`);
     expect(answer).toContain('Stage 1 · Business criteria');
-    expect(answer).toContain('New for');
+    expect(answer).toContain('Awaiting review for');
     expect(answer).toContain('*Age*');
     expect(answer).toContain('Application received through intake.');
   });
@@ -100,7 +103,9 @@ describe('/pii status', () => {
   it('finds it by #number, by profile id and by organization name (any case, or a prefix)', async () => {
     const app = await createApplication({ organization: { name: 'Tailspin Toys', website: 'https://tailspin.example.com' } });
     for (const query of [`#${app.id}`, app.profileId, 'tailspin toys', 'Tailsp']) {
-      expect(text(await h.slack.command({ user: USERS.reviewer, text: `status ${query}` }))).toContain(`#${app.id} Tailspin Toys`);
+      expect(text(await h.slack.command({ user: USERS.reviewer, text: `status ${query}` }))).toContain(
+        `#${app.id} Tailspin Toys`,
+      );
     }
   });
 

@@ -3,6 +3,7 @@ import { outbox } from '../../db/schema.ts';
 import { buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { createLogger } from '../../src/logger.ts';
+import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, personaRoles, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
@@ -67,6 +68,8 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
     reviewChannelId: CHANNEL,
     intakeToken: INTAKE_TOKEN,
     roles: personaRoles(),
+    questionnaire: loadQuestionnaire(),
+    policy: { auditAfterDays: 90, restrictedCallGraceDays: 30 },
     // Tests drive delivery with settle(); the poll only matters for retries.
     outboxPollMs: 60_000,
   }).start({ port: 0, host: '127.0.0.1' });

@@ -6,7 +6,11 @@ import { applicationBody } from '../support/fixtures.ts';
 describe('parseApplication', () => {
   it('accepts a full application and normalises roles, marketplaces and country', () => {
     const result = parseApplication(
-      applicationBody({ roles: ['tax invoicing', 'Tax-Invoicing', 'pricing'], marketplaces: ['eu', 'de'], organization: { name: ' A ', website: 'https://a.example.com', country: 'de' } }),
+      applicationBody({
+        roles: ['tax invoicing', 'Tax-Invoicing', 'pricing'],
+        marketplaces: ['eu', 'de'],
+        organization: { name: ' A ', website: 'https://a.example.com', country: 'de' },
+      }),
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -42,12 +46,11 @@ describe('parseApplication', () => {
 
 describe('roles', () => {
   it('knows the four restricted roles and refuses made-up ones', () => {
-    expect(['Direct-to-Consumer Shipping', 'Tax Invoicing', 'Tax Remittance', 'Professional Services'].map((r) => isRestricted(canonicalRole(r) as never))).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect(
+      ['Direct-to-Consumer Shipping', 'Tax Invoicing', 'Tax Remittance', 'Professional Services'].map((r) =>
+        isRestricted(canonicalRole(r) as never),
+      ),
+    ).toEqual([true, true, true, true]);
     expect(isRestricted(canonicalRole('Amazon Fulfillment') as never)).toBe(false);
     expect(canonicalRole('Root Access')).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import { reviewCard } from '../../views/card.ts';
 import { escapeMrkdwn, slackDate } from '../../views/format.ts';
 import { helpView } from '../../views/help.ts';
 import { ambiguousView, notFoundView, statusView } from '../../views/status.ts';
-import type { ApplicationSummary, HistoryEntry } from '../../views/types.ts';
+import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/types.ts';
 import { blockKitProblems } from '../../views/validate.ts';
 import { mrkdwnTexts } from '../support/fixtures.ts';
 
@@ -25,6 +25,26 @@ const summary = (overrides: Partial<ApplicationSummary> = {}): ApplicationSummar
   statusSince: new Date('2026-03-01T08:00:05Z'),
   assigneeId: null,
   version: 1,
+  infoRounds: 0,
+  architectId: null,
+  productionSince: null,
+  ...overrides,
+});
+const cardModel = (overrides: Partial<CardModel> = {}): CardModel => ({
+  ...summary(),
+  openGaps: 0,
+  gapsBySeverity: {},
+  questionnaire: null,
+  commands: ['claim', 'assign', 'business_review', 'withdraw'],
+  meeting: null,
+  openQuestions: 0,
+  approvedAt: null,
+  restrictedCallDueBy: null,
+  lastRestrictedCallAt: null,
+  productionSince: null,
+  auditDueOn: null,
+  audit: null,
+  openRemediation: [],
   ...overrides,
 });
 const event = (id: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry => ({
@@ -38,9 +58,16 @@ const event = (id: number, overrides: Partial<HistoryEntry> = {}): HistoryEntry 
 
 describe('review card', () => {
   it('shows organization, roles, regions, developer type, stage, status and a date token for submission', () => {
-    const card = reviewCard(summary(), now);
+    const card = reviewCard(cardModel(), now);
     const text = JSON.stringify(card.blocks);
-    for (const expected of ['Adventure Works', 'Tax Invoicing', 'NA, US', 'Public (Appstore)', 'Stage 1 · Business criteria', 'New for 9 days']) {
+    for (const expected of [
+      'Adventure Works',
+      'Tax Invoicing',
+      'NA, US',
+      'Public (Appstore)',
+      'Stage 1 · Business criteria',
+      'Awaiting review for 9 days',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(text).toContain(`<!date^${Math.floor(new Date('2026-03-01T08:00:00Z').getTime() / 1000)}^`);
@@ -50,7 +77,7 @@ describe('review card', () => {
 
   it('stays within Block Kit limits with extreme content', () => {
     const card = reviewCard(
-      summary({
+      cardModel({
         organizationName: 'N'.repeat(400),
         profileId: 'p'.repeat(128),
         roles: Array.from({ length: 20 }, (_, i) => `Role ${'r'.repeat(90)} ${i}`),
@@ -62,7 +89,7 @@ describe('review card', () => {
   });
 
   it('escapes developer text in mrkdwn', () => {
-    const card = reviewCard(summary({ organizationName: '<!here> & <@U123>', roles: ['<!channel>'] }), now);
+    const card = reviewCard(cardModel({ organizationName: '<!here> & <@U123>', roles: ['<!channel>'] }), now);
     const texts = mrkdwnTexts(card).join('\n');
     expect(texts).not.toMatch(/<!here>|<!channel>|<@U123>/);
     expect(texts).toContain('&lt;!here&gt; &amp; &lt;@U123&gt;');
@@ -71,7 +98,7 @@ describe('review card', () => {
 
 describe('status view', () => {
   it('lists the history with dates, newest last', () => {
-    const view = statusView(summary(), [event(1, { type: 'application.received', payload: {} }), event(2)], now);
+    const view = statusView(cardModel(), [event(1, { type: 'application.received', payload: {} }), event(2)], now);
     const text = mrkdwnTexts(view).join('\n');
     expect(text.indexOf('Application received')).toBeLessThan(text.indexOf('updated the application'));
     expect(text).toContain('2 events');
@@ -80,7 +107,7 @@ describe('status view', () => {
 
   it('never breaks a limit with a very long history, and says how much it left out', () => {
     const history = Array.from({ length: 3000 }, (_, i) => event(i + 1));
-    const view = statusView(summary(), history, now);
+    const view = statusView(cardModel(), history, now);
     expect(blockKitProblems('message', view)).toEqual([]);
     const text = mrkdwnTexts(view).join('\n');
     expect(text).toMatch(/\d+ earlier events are not shown here\./);
@@ -101,7 +128,9 @@ describe('format helpers', () => {
   });
 
   it('writes a Slack date token with a UTC fallback', () => {
-    expect(slackDate(new Date('2026-03-01T08:00:00Z'))).toBe('<!date^1772352000^{date_short_pretty} at {time}|2026-03-01 08:00 UTC>');
+    expect(slackDate(new Date('2026-03-01T08:00:00Z'))).toBe(
+      '<!date^1772352000^{date_short_pretty} at {time}|2026-03-01 08:00 UTC>',
+    );
   });
 
   it('help lists the subcommands', () => {
@@ -134,7 +163,9 @@ describe('blockKitProblems', () => {
     const problems = blockKitProblems('modal', {
       type: 'modal',
       title: { type: 'plain_text', text: 'A title that is far too long' },
-      blocks: [{ type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'plain_text_input', action_id: 'a' } }],
+      blocks: [
+        { type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'plain_text_input', action_id: 'a' } },
+      ],
     });
     expect(problems).toEqual(['modal title over 24 chars', 'modal with inputs has no submit button']);
   });

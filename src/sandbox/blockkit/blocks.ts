@@ -21,9 +21,7 @@ function renderSection(b: Json, blockId: string, surface: Surface, ctx: RenderCo
     : '';
   const scope: ElementScope = { blockId, fallbackActionId: 'bk-action-0', surface };
   const accessory =
-    b.accessory === undefined
-      ? ''
-      : `<div class="bk-section-accessory">${renderElement(b.accessory, scope, ctx)}</div>`;
+    b.accessory === undefined ? '' : `<div class="bk-section-accessory">${renderElement(b.accessory, scope, ctx)}</div>`;
   return `${open('section', blockId)}<div class="bk-section-body">${text}${fields}</div>${accessory}</div>`;
 }
 
@@ -58,10 +56,7 @@ function renderInput(b: Json, blockId: string, surface: Surface, ctx: RenderCont
     surface,
     dispatch: b.dispatch_action === true,
   };
-  const element =
-    b.element === undefined
-      ? unsupported('element', undefined, ctx)
-      : renderElement(b.element, scope, ctx);
+  const element = b.element === undefined ? unsupported('element', undefined, ctx) : renderElement(b.element, scope, ctx);
   const hint = b.hint ? `<div class="bk-input-hint">${renderPlainText(textOf(b.hint), ctx)}</div>` : '';
   const err = error ? `<div class="bk-input-error" role="alert">${escapeHtml(error)}</div>` : '';
   return `${open('input', blockId, error ? ' bk-input--error' : '')}${label}<div class="bk-input-element">${element}</div>${hint}${err}</div>`;

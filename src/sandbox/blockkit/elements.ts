@@ -52,14 +52,7 @@ export function renderElement(el: unknown, scope: ElementScope, ctx: RenderConte
       return renderDirectorySelect(el, type, scope, ctx.users, ['initial_user', 'initial_users'], '@');
     case 'conversations_select':
     case 'multi_conversations_select':
-      return renderDirectorySelect(
-        el,
-        type,
-        scope,
-        ctx.channels ?? {},
-        ['initial_conversation', 'initial_conversations'],
-        '#',
-      );
+      return renderDirectorySelect(el, type, scope, ctx.channels ?? {}, ['initial_conversation', 'initial_conversations'], '#');
     case 'channels_select':
     case 'multi_channels_select':
       return renderDirectorySelect(el, type, scope, ctx.channels ?? {}, ['initial_channel', 'initial_channels'], '#');

@@ -1,6 +1,6 @@
 import { renderDateHtml } from './datetokens.ts';
 import { escapeHtml, getStr, isRecord } from './html.ts';
-import { channelMention, link, SPECIAL_MENTIONS, specialMention, userMention, usergroupMention } from './inline.ts';
+import { channelMention, link, SPECIAL_MENTIONS, specialMention, usergroupMention, userMention } from './inline.ts';
 import type { RenderContext } from './types.ts';
 
 // Rendered pieces are parked behind NUL-delimited indexes so later regex passes

@@ -1,6 +1,6 @@
 import { renderDateHtml } from './datetokens.ts';
 import { attrs, escapeHtml, getArr, getNum, getRec, getStr, isRecord, type Json, unsupported } from './html.ts';
-import { channelMention, emoji, link, specialMention, userMention, usergroupMention } from './inline.ts';
+import { channelMention, emoji, link, specialMention, usergroupMention, userMention } from './inline.ts';
 import type { RenderContext } from './types.ts';
 
 // rich_text text is literal (no &lt; escaping, no markup), unlike mrkdwn, so it is only HTML-escaped.
@@ -50,9 +50,7 @@ function renderInlineElement(el: unknown, ctx: RenderContext): string {
     case 'color': {
       const value = getStr(el, 'value') ?? '';
       // Only a strict hex colour may reach the style attribute.
-      const swatch = /^#[0-9a-f]{3,8}$/i.test(value)
-        ? `<span class="bk-color-swatch" style="background:${value}"></span>`
-        : '';
+      const swatch = /^#[0-9a-f]{3,8}$/i.test(value) ? `<span class="bk-color-swatch" style="background:${value}"></span>` : '';
       return applyStyle(`<span class="bk-color">${swatch}${escapeHtml(value)}</span>`, style);
     }
     default:

@@ -1,4 +1,4 @@
-import { actionIdOf, controlAttrs, optionsOf, selectedValues, type SlackOption } from './common.ts';
+import { actionIdOf, controlAttrs, optionsOf, type SlackOption, selectedValues } from './common.ts';
 import { attrs, escapeHtml, getArr, getNum, getStr, type Json } from './html.ts';
 import { renderTextObject, textOf } from './mrkdwn.ts';
 import type { ElementScope, RenderContext } from './types.ts';
@@ -76,12 +76,7 @@ export function renderOverflow(el: Json, scope: ElementScope): string {
   return `<select${attrs({ class: 'bk-overflow', 'aria-label': 'More actions', ...controlAttrs(el, 'overflow', scope) })}>${body}</select>`;
 }
 
-export function renderChoices(
-  el: Json,
-  type: 'checkboxes' | 'radio_buttons',
-  scope: ElementScope,
-  ctx: RenderContext,
-): string {
+export function renderChoices(el: Json, type: 'checkboxes' | 'radio_buttons', scope: ElementScope, ctx: RenderContext): string {
   const selected = selectedValues(el);
   const common = controlAttrs(el, type, scope);
   const inputType = type === 'checkboxes' ? 'checkbox' : 'radio';

@@ -179,7 +179,12 @@ export const METHODS: Record<string, Method> = {
         tz: user.tz,
         tz_offset: offset,
         is_bot: false,
-        profile: { real_name: user.realName, display_name: user.name, title: user.title },
+        profile: {
+          real_name: user.realName,
+          display_name: user.name,
+          title: user.title,
+          email: `${user.name}@sandbox.example.com`,
+        },
       },
     };
   },

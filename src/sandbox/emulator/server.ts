@@ -47,6 +47,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** web-api posts upload bytes as multipart form data; Slack keeps the file part, not the framing. */
+async function uploadedBytes(req: IncomingMessage, raw: Buffer): Promise<Buffer> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+  const entries: FormDataEntryValue[] = [];
+  form.forEach((value) => {
+    entries.push(value);
+  });
+  const [first] = entries;
+  if (first === undefined) return Buffer.alloc(0);
+  return typeof first === 'string' ? Buffer.from(first) : Buffer.from(await first.arrayBuffer());
+}
+
 /** Slack's Web API takes form fields whose objects are JSON strings, or a JSON body. */
 function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
   const type = req.headers['content-type'] ?? '';
@@ -141,7 +155,7 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
   async function upload(req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {
     const file = state.files.get(fileId);
     if (!file) return send(res, 404, { ok: false });
-    file.content = await readBody(req);
+    file.content = await uploadedBytes(req, await readBody(req));
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${file.content.length}`);
   }

@@ -74,11 +74,7 @@ describe('blocks', () => {
       [
         {
           type: 'context',
-          elements: [
-            { type: 'image', image_url: 'https://x.test/a.png', alt_text: 'avatar' },
-            md('by <@U1>'),
-            pt('plain'),
-          ],
+          elements: [{ type: 'image', image_url: 'https://x.test/a.png', alt_text: 'avatar' }, md('by <@U1>'), pt('plain')],
         },
       ],
       makeCtx(),
@@ -141,11 +137,7 @@ describe('blocks', () => {
   });
 
   it('image block with an unsafe URL shows the alt text, not an <img>', () => {
-    const html = renderBlocks(
-      [{ type: 'image', image_url: 'javascript:alert(1)', alt_text: 'x' }],
-      makeCtx(),
-      'message',
-    );
+    const html = renderBlocks([{ type: 'image', image_url: 'javascript:alert(1)', alt_text: 'x' }], makeCtx(), 'message');
     expect(html).not.toContain('<img');
     expect(html).toContain('[x]');
   });
@@ -342,14 +334,13 @@ describe('elements', () => {
     const html = input({
       type: 'checkboxes',
       action_id: 'cb',
-      options: [
-        { text: md('*One*'), value: '1', description: pt('first') },
-        opt('Two', '2'),
-      ],
+      options: [{ text: md('*One*'), value: '1', description: pt('first') }, opt('Two', '2')],
       initial_options: [{ text: md('*One*'), value: '1' }],
     });
     expect(html).toContain('<div class="bk-checkboxes" role="group"');
-    expect(html).toMatch(/<input type="checkbox" name="in1::cb" value="1" checked data-option="[^"]*" data-type="checkboxes" data-block-id="in1" data-action-id="cb">/);
+    expect(html).toMatch(
+      /<input type="checkbox" name="in1::cb" value="1" checked data-option="[^"]*" data-type="checkboxes" data-block-id="in1" data-action-id="cb">/,
+    );
     expect(html).toMatch(/<input type="checkbox" name="in1::cb" value="2" data-option/);
     expect(html).toContain('<span class="bk-choice-text"><strong>One</strong></span>');
     expect(html).toContain('<span class="bk-choice-description">first</span>');
@@ -382,11 +373,20 @@ describe('elements', () => {
 
   it('plain_text_input multiline', () => {
     const html = input({ type: 'plain_text_input', action_id: 'why', multiline: true, initial_value: 'a</textarea><b>' });
-    expect(html).toMatch(/<textarea class="bk-textarea" rows="4"[^>]*data-type="plain_text_input"[^>]*>a&lt;\/textarea&gt;&lt;b&gt;<\/textarea>/);
+    expect(html).toMatch(
+      /<textarea class="bk-textarea" rows="4"[^>]*data-type="plain_text_input"[^>]*>a&lt;\/textarea&gt;&lt;b&gt;<\/textarea>/,
+    );
   });
 
   it('number_input', () => {
-    const html = input({ type: 'number_input', action_id: 'n', is_decimal_allowed: false, min_value: '1', max_value: '9', initial_value: '3' });
+    const html = input({
+      type: 'number_input',
+      action_id: 'n',
+      is_decimal_allowed: false,
+      min_value: '1',
+      max_value: '9',
+      initial_value: '3',
+    });
     expect(html).toMatch(/<input type="number" class="bk-text-input bk-number-input" step="1"/);
     expect(html).toContain('min="1" max="9" value="3"');
     expectControl(html, 'number_input', 'in1', 'n');
@@ -439,9 +439,7 @@ describe('mrkdwn', () => {
   });
 
   it('quotes at line start, including &gt;', () => {
-    expect(renderMrkdwn('> one\n&gt; two\nplain', ctx)).toBe(
-      '<blockquote class="bk-quote">one<br>two</blockquote>plain',
-    );
+    expect(renderMrkdwn('> one\n&gt; two\nplain', ctx)).toBe('<blockquote class="bk-quote">one<br>two</blockquote>plain');
   });
 
   it('links with and without label', () => {
@@ -531,9 +529,7 @@ describe('date tokens', () => {
     expect(formatSlackDate(TS, '{date_short_pretty}', makeCtx({ now: new Date(TS * 1000) }))).toBe('today');
     expect(formatSlackDate(TS, '{date_long_pretty}', makeCtx({ now: new Date('2014-02-17T12:00:00Z') }))).toBe('tomorrow');
     expect(formatSlackDate(TS, '{date_pretty}', makeCtx())).toBe('February 18th, 2014');
-    expect(formatSlackDate(TS, '{date_short_pretty}', makeCtx({ now: new Date('2020-01-01T00:00:00Z') }))).toBe(
-      'Feb 18, 2014',
-    );
+    expect(formatSlackDate(TS, '{date_short_pretty}', makeCtx({ now: new Date('2020-01-01T00:00:00Z') }))).toBe('Feb 18, 2014');
   });
 
   it('{ago} is relative to ctx.now', () => {
@@ -570,7 +566,10 @@ describe('XSS', () => {
       [
         { type: 'section', text: md('&lt;script&gt;alert(1)&lt;/script&gt; <script>') },
         { type: 'header', text: pt('<script>alert(1)</script>') },
-        { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: '<script>x</script>' }] }] },
+        {
+          type: 'rich_text',
+          elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: '<script>x</script>' }] }],
+        },
         { type: 'section', text: md('<@U1>') },
       ],
       ctx,
@@ -587,9 +586,7 @@ describe('XSS', () => {
         {
           type: 'actions',
           block_id: 'b" onclick="alert(1)',
-          elements: [
-            { type: 'button', action_id: "a' onmouseover='x", value: '"><svg onload=alert(1)>', text: pt('x') },
-          ],
+          elements: [{ type: 'button', action_id: "a' onmouseover='x", value: '"><svg onload=alert(1)>', text: pt('x') }],
         },
         { type: 'section', text: md('<https://x.test/"onmouseover="alert(1)|hi>') },
         { type: 'image', image_url: 'https://x.test/a.png" onerror="alert(1)', alt_text: '" onload="x' },
@@ -681,10 +678,7 @@ describe('views and surface', () => {
   });
 
   it('shows errors whose block_id matches no input block', () => {
-    const html = renderView(
-      { type: 'modal', title: pt('t'), blocks: [] },
-      makeCtx({ errors: { ghost: 'no such block' } }),
-    );
+    const html = renderView({ type: 'modal', title: pt('t'), blocks: [] }, makeCtx({ errors: { ghost: 'no such block' } }));
     expect(html).toContain('<code>ghost</code>: no such block');
     expect(html).not.toContain('bk-view-submit');
   });

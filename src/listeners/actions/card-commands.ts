@@ -1,0 +1,209 @@
+import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { addDays } from 'date-fns';
+import { asc, eq } from 'drizzle-orm';
+import { gaps } from '../../../db/schema.ts';
+import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
+import type { ModalView } from '../../../views/modals/kit.ts';
+import { businessReviewModal } from '../../../views/modals/stage1.ts';
+import {
+  recordAnswersModal,
+  recordGapModal,
+  requestInformationModal,
+  resolveGapModal,
+  reviewAnswersModal,
+} from '../../../views/modals/stage2.ts';
+import {
+  auditOutcomeModal,
+  cancelReviewModal,
+  closeRemediationModal,
+  defaultAgenda,
+  goLiveModal,
+  markAnsweredModal,
+  outcomeModal,
+  restrictedCallModal,
+  scheduleAuditModal,
+  scheduleReviewModal,
+} from '../../../views/modals/stage3.ts';
+import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
+import type { MessageView } from '../../../views/types.ts';
+import { applyDecision } from '../../reviews/decide.ts';
+import { loadReviewContext, type ReviewContext } from '../../reviews/review-context.ts';
+import { currentTemplate } from '../../reviews/templates.ts';
+import { rolesOf } from '../../workflow/roles.ts';
+import { type Command, type CommandType, roleAllows, stateAllows } from '../../workflow/rules.ts';
+import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction> & AllMiddlewareArgs;
+
+/** A card button's value: `<application id>:<version seen>`. */
+function parseCardValue(value: string | undefined): { id: number; v: number } | undefined {
+  const match = /^(\d{1,9}):(\d{1,9})$/.exec(value ?? '');
+  return match ? { id: Number(match[1]), v: Number(match[2]) } : undefined;
+}
+
+/** A double click shows up as a conflict with one's own decision of a moment ago: nothing to tell. */
+const OWN_REPEAT_WINDOW_MS = 10_000;
+
+type ModalBuilder = (ctx: ReviewContext, deps: ListenerDeps) => Promise<ModalView | undefined> | ModalView | undefined;
+
+export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
+  business_review: async (ctx, deps) => businessReviewModal(ctx.application, await currentTemplate(deps.db, 'denial')),
+  record_gap: (ctx) => recordGapModal(ctx.application),
+  resolve_gap: (ctx) => resolveGapModal(ctx.application, ctx.openGaps),
+  request_information: (ctx) => requestInformationModal(ctx.application, ctx.openGaps, ctx.application.infoRounds + 1),
+  record_answers: (ctx) => (ctx.questionnaire ? recordAnswersModal(ctx.application, ctx.questionnaire, ctx.answers) : undefined),
+  review_answers: (ctx) =>
+    ctx.questionnaire
+      ? reviewAnswersModal(
+          ctx.application,
+          ctx.questionnaire,
+          ctx.answers.filter((a) => a.review === 'pending'),
+        )
+      : undefined,
+  schedule_review: async (ctx, deps) =>
+    scheduleReviewModal(
+      ctx.application,
+      { architectId: ctx.application.architectId, durationMinutes: 60, agenda: await agendaFor(deps, ctx) },
+      false,
+    ),
+  reschedule_review: (ctx) =>
+    ctx.meeting
+      ? scheduleReviewModal(
+          ctx.application,
+          {
+            architectId: ctx.meeting.architectId,
+            startsAt: ctx.meeting.startsAt,
+            durationMinutes: ctx.meeting.durationMinutes,
+            agenda: ctx.meeting.agenda,
+          },
+          true,
+        )
+      : undefined,
+  cancel_review: (ctx) => cancelReviewModal(ctx.application),
+  record_outcome: (ctx) => outcomeModal(ctx.application),
+  mark_answered: (ctx) => markAnsweredModal(ctx.application, ctx.openQuestions),
+  record_go_live: (ctx, deps) => goLiveModal(ctx.application, deps.policy.auditAfterDays),
+  record_restricted_call: (ctx) => restrictedCallModal(ctx.application),
+  schedule_audit: (ctx, deps) =>
+    scheduleAuditModal(
+      ctx.application,
+      ctx.application.productionSince ? addDays(ctx.application.productionSince, deps.policy.auditAfterDays) : null,
+    ),
+  record_audit_outcome: (ctx) => auditOutcomeModal(ctx.application),
+  close_remediation: (ctx) => closeRemediationModal(ctx.application, ctx.openRemediation),
+  assign: (ctx) => assignModal(ctx.application),
+  withdraw: (ctx) => reasonModal(ctx.application, 'withdraw'),
+  reopen: (ctx) => reasonModal(ctx.application, 'reopen'),
+};
+
+/** Every gap ever raised (open or resolved) and the questionnaire's topics seed the meeting agenda. */
+async function agendaFor(deps: ListenerDeps, ctx: ReviewContext): Promise<string> {
+  const history = await deps.db.select().from(gaps).where(eq(gaps.applicationId, ctx.application.id)).orderBy(asc(gaps.id));
+  return defaultAgenda(history, ctx.questionnaire?.questions.map((q) => q.area) ?? []);
+}
+
+type Respond = ButtonArgs['respond'];
+const tell = (respond: Respond, notice: MessageView) =>
+  respond({ response_type: 'ephemeral', replace_original: false, ...notice });
+
+/**
+ * Opens the modal for a command, after the same role and state checks the decision will
+ * face: a refused user is told why at once instead of filling in a form for nothing.
+ */
+async function openModal(
+  deps: ListenerDeps,
+  args: {
+    user: string;
+    triggerId: string;
+    command: CommandType;
+    target: { id: number };
+    respond: Respond;
+    client: ButtonArgs['client'];
+  },
+): Promise<void> {
+  const { user, command, respond } = args;
+  try {
+    const refusedRole = roleAllows(rolesOf(deps.roles, user), command);
+    if (refusedRole) return void (await tell(respond, refusalNotice(refusedRole.message)));
+    const ctx = await loadReviewContext(deps.db, args.target.id);
+    if (!ctx) return void (await tell(respond, missingNotice(args.target.id)));
+    const refusedState = stateAllows(ctx.state, command);
+    if (refusedState) return void (await tell(respond, refusalNotice(refusedState.message)));
+    const view = await MODALS[command]?.(ctx, deps);
+    if (!view) return void (await tell(respond, refusalNotice('There is nothing to fill in for this now.')));
+    await args.client.views.open({ trigger_id: args.triggerId, view });
+  } catch (error) {
+    deps.logger.error({ err: error, user, command }, 'could not open a modal');
+    await tell(respond, { text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {});
+  }
+}
+
+export function modalButton(deps: ListenerDeps, command: CommandType) {
+  return async ({ ack, action, body, respond, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const target = parseCardValue(action.value);
+    if (!target) return void (await tell(respond, refusalNotice('This button does not belong to an application.')));
+    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, respond, client });
+  };
+}
+
+/** The admin overflow: its option value is `<command>:<id>:<version>`. */
+export function adminOverflow(deps: ListenerDeps) {
+  return async ({ ack, action, body, respond, client }: OverflowArgs): Promise<void> => {
+    await ack();
+    const [command, ...rest] = (action.selected_option?.value ?? '').split(':');
+    const target = parseCardValue(rest.join(':'));
+    if (!target || !command || !(command === 'assign' || command === 'withdraw' || command === 'reopen')) {
+      return void (await tell(respond, refusalNotice('That is not an option of this card.')));
+    }
+    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, respond, client });
+  };
+}
+
+const DIRECT: Record<'claim' | 'send_questionnaire' | 'pass_security', (deps: ListenerDeps) => Command> = {
+  claim: () => ({ type: 'claim' }),
+  pass_security: () => ({ type: 'pass_security' }),
+  send_questionnaire: (deps) => ({
+    type: 'send_questionnaire',
+    version: deps.questionnaire.version,
+    questionIds: deps.questionnaire.questions.map((q) => q.id),
+  }),
+};
+
+/**
+ * A button that is the decision itself (with a confirm dialog where it matters). The
+ * decision commits before the click is acknowledged, so an acknowledged click is never lost;
+ * the transaction takes milliseconds, far inside Slack's 3 seconds.
+ */
+export function directButton(deps: ListenerDeps, command: keyof typeof DIRECT) {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+    const user = body.user.id;
+    const target = parseCardValue(action.value);
+    if (!target) {
+      await ack();
+      return void (await tell(respond, refusalNotice('This button does not belong to an application.')));
+    }
+    let result: Awaited<ReturnType<typeof applyDecision>>;
+    try {
+      result = await applyDecision(deps, {
+        applicationId: target.id,
+        seenVersion: target.v,
+        actorId: user,
+        command: DIRECT[command](deps),
+      });
+    } catch (error) {
+      deps.logger.error({ err: error, user, command }, 'decision failed');
+      await ack();
+      return void (await tell(respond, { text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {}));
+    }
+    await ack();
+    if (result.kind === 'done') return deps.onCommitted();
+    if (result.kind === 'refused') return void (await tell(respond, refusalNotice(result.refusal.message)));
+    if (result.kind === 'not_found') return void (await tell(respond, missingNotice(target.id)));
+    if (result.kind === 'conflict') {
+      const ownRepeat = result.by === user && deps.clock.now().getTime() - result.at.getTime() < OWN_REPEAT_WINDOW_MS;
+      if (!ownRepeat) await tell(respond, conflictNotice(result.by, result.at));
+    }
+  };
+}

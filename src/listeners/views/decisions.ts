@@ -1,0 +1,187 @@
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { REASON_MAX } from '../../../views/modals/admin.ts';
+import { CALLBACKS } from '../../../views/modals/kit.ts';
+import { CRITERION_NOTE_MAX, DENIAL_MAX } from '../../../views/modals/stage1.ts';
+import { GAP_DESCRIPTION_MAX, MESSAGE_MAX } from '../../../views/modals/stage2.ts';
+import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
+import type { MessageView } from '../../../views/types.ts';
+import { applyDecision } from '../../reviews/decide.ts';
+import { loadReviewContext, type ReviewContext } from '../../reviews/review-context.ts';
+import {
+  BUSINESS_CRITERIA,
+  CONTROL_AREA_IDS,
+  type ControlArea,
+  type CriterionId,
+  SEVERITIES,
+  type Severity,
+} from '../../workflow/controls.ts';
+import type { Command, CriterionResult } from '../../workflow/rules.ts';
+import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { LATE_PARSERS } from './late-parsers.ts';
+import { FormReader, parseMeta, type StateValues } from './values.ts';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+type Parse = (form: FormReader, ctx: ReviewContext) => Command | undefined;
+
+const prefixed = (values: StateValues, prefix: string) =>
+  Object.keys(values)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length));
+
+/** One parser per modal: form → workflow command. Field problems go to `form.errors`. */
+const PARSERS: Record<string, Parse> = {
+  [CALLBACKS.businessReview]: (form) => {
+    const criteria = {} as Record<CriterionId, CriterionResult>;
+    for (const c of BUSINESS_CRITERIA) {
+      const verdict = form.choice(`criterion.${c.id}`, ['pass', 'fail'] as const);
+      const note = form.text(`note.${c.id}`, { max: CRITERION_NOTE_MAX });
+      if (verdict) criteria[c.id] = { pass: verdict === 'pass', ...(note ? { note } : {}) };
+    }
+    const decision = form.choice('decision', ['advance', 'reject'] as const);
+    const denialText = form.text('denial_text', { max: DENIAL_MAX });
+    return decision ? { type: 'business_review', criteria, decision, denialText } : undefined;
+  },
+  [CALLBACKS.recordGap]: (form) => {
+    const area = form.choice('area', CONTROL_AREA_IDS);
+    const severity = form.choice('severity', SEVERITIES);
+    const description = form.text('description', { required: true, max: GAP_DESCRIPTION_MAX });
+    return area && severity ? { type: 'record_gap', area, severity, description } : undefined;
+  },
+  [CALLBACKS.resolveGap]: (form, ctx) => {
+    const gap = form.choice(
+      'gap',
+      ctx.openGaps.map((g) => String(g.id)),
+    );
+    const resolution = form.text('resolution', { required: true, max: GAP_DESCRIPTION_MAX });
+    return gap ? { type: 'resolve_gap', gapId: Number(gap), resolution } : undefined;
+  },
+  [CALLBACKS.requestInformation]: (form) => ({
+    type: 'request_information',
+    message: form.text('message', { required: true, max: MESSAGE_MAX }),
+  }),
+  [CALLBACKS.recordAnswers]: (form, ctx) => {
+    const ids = ctx.questionnaire?.questions.map((q) => q.id) ?? [];
+    const answers = ids.map((questionId) => ({ questionId, answer: form.text(`answer.${questionId}`, { max: 3000 }) }));
+    if (!answers.some((a) => a.answer)) form.fail(`answer.${ids[0]}`, 'Paste at least one answer.');
+    return { type: 'record_answers', answers: answers.filter((a) => a.answer) };
+  },
+  [CALLBACKS.reviewAnswers]: (form, ctx) => {
+    const areas = new Map(ctx.questionnaire?.questions.map((q) => [q.id, q.area as ControlArea]) ?? []);
+    const verdicts = ['accept', ...SEVERITIES.map((s) => `gap:${s}` as const)] as const;
+    const reviews = [];
+    for (const questionId of prefixed(form.values, 'verdict.')) {
+      const verdict = form.choice(`verdict.${questionId}`, verdicts, { required: false });
+      const description = form.text(`note.${questionId}`, { max: GAP_DESCRIPTION_MAX });
+      if (!verdict) continue;
+      if (verdict === 'accept') reviews.push({ questionId, verdict: 'accept' as const });
+      else if (!description) form.fail(`note.${questionId}`, 'Say what is missing, so the developer can fix it.');
+      else
+        reviews.push({
+          questionId,
+          verdict: 'gap' as const,
+          area: areas.get(questionId) ?? 'data_governance',
+          severity: verdict.slice(4) as Severity,
+          description,
+        });
+    }
+    if (reviews.length === 0 && form.ok)
+      form.fail(`verdict.${prefixed(form.values, 'verdict.')[0]}`, 'Give a verdict on at least one answer.');
+    return { type: 'review_answers', reviews };
+  },
+  [CALLBACKS.assign]: (form) => {
+    const assigneeId = form.user('assignee');
+    return assigneeId ? { type: 'assign', assigneeId } : undefined;
+  },
+  [CALLBACKS.withdraw]: (form) => ({ type: 'withdraw', reason: form.text('reason', { required: true, max: REASON_MAX }) }),
+  [CALLBACKS.reopen]: (form) => ({ type: 'reopen', reason: form.text('reason', { required: true, max: REASON_MAX }) }),
+};
+
+/** The input a refusal is shown under, when the rules name a field. */
+function blockFor(field: string | undefined, view: { state: { values: StateValues } }): string | undefined {
+  if (!field) return undefined;
+  return field in view.state.values ? field : undefined;
+}
+
+/**
+ * A submitted decision modal: validate the inputs (errors under them), then one use case
+ * call against the version the modal was opened on. The modal closes on success; a refusal
+ * with a field stays in the modal; anything else is told to the user as an ephemeral.
+ */
+function submitDecision(deps: ListenerDeps, parse: Parse) {
+  return async ({ ack, view, body, client }: Args): Promise<void> => {
+    const user = body.user.id;
+    const tell = async (notice: MessageView) => {
+      await client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice }).catch((error: unknown) => {
+        deps.logger.warn({ err: error, user }, 'could not send an ephemeral notice');
+      });
+    };
+    const meta = parseMeta(view.private_metadata);
+    if (!meta) {
+      await ack();
+      return tell(refusalNotice('This form does not belong to an application.'));
+    }
+    try {
+      const context = await loadReviewContext(deps.db, meta.id);
+      if (!context) {
+        await ack();
+        return tell(missingNotice(meta.id));
+      }
+      const form = new FormReader(view.state.values as StateValues);
+      const command = parse(form, context);
+      if (!form.ok || !command) {
+        await ack({ response_action: 'errors', errors: form.errors });
+        return;
+      }
+      const scheduling = command.type === 'schedule_review' || command.type === 'reschedule_review';
+      const architectTimeZone = scheduling ? await timeZoneOf(client, deps, command.architectId) : undefined;
+      const result = await applyDecision(deps, {
+        applicationId: meta.id,
+        seenVersion: meta.v,
+        actorId: user,
+        command,
+        requestKey: `view:${view.id}`,
+        ...(architectTimeZone ? { architectTimeZone } : {}),
+      });
+      switch (result.kind) {
+        case 'done':
+          await ack();
+          deps.onCommitted();
+          return;
+        case 'duplicate':
+          return ack();
+        case 'refused': {
+          const block = blockFor(result.refusal.field, view as { state: { values: StateValues } });
+          if (block) return ack({ response_action: 'errors', errors: { [block]: result.refusal.message } });
+          await ack();
+          return tell(refusalNotice(result.refusal.message));
+        }
+        case 'conflict':
+          await ack();
+          return tell(conflictNotice(result.by, result.at));
+        case 'not_found':
+          await ack();
+          return tell(missingNotice(meta.id));
+      }
+    } catch (error) {
+      deps.logger.error({ err: error, user, callbackId: view.callback_id }, 'decision failed');
+      await ack().catch(() => {});
+      await tell({ text: SOMETHING_WENT_WRONG, blocks: [] });
+    }
+  };
+}
+
+export function registerDecisionViews(app: App, deps: ListenerDeps): void {
+  for (const [callbackId, parse] of Object.entries({ ...PARSERS, ...LATE_PARSERS }))
+    app.view(callbackId, submitDecision(deps, parse));
+}
+
+/** The architect's own time zone, for the working-hours check; without it the check is skipped, not guessed. */
+async function timeZoneOf(client: Args['client'], deps: ListenerDeps, userId: string): Promise<string | undefined> {
+  try {
+    const info = await client.users.info({ user: userId });
+    return info.user?.tz ?? undefined;
+  } catch (error) {
+    deps.logger.warn({ err: error, user: userId }, 'could not read the architect’s time zone');
+    return undefined;
+  }
+}

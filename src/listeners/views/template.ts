@@ -1,0 +1,41 @@
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { TEMPLATE_MAX } from '../../../views/modals/admin.ts';
+import { CALLBACKS } from '../../../views/modals/kit.ts';
+import { refusalNotice } from '../../../views/notices.ts';
+import { saveTemplate } from '../../reviews/templates.ts';
+import { rolesOf } from '../../workflow/roles.ts';
+import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { FormReader, type StateValues } from './values.ts';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** An admin saves a new version of the denial template. */
+export function registerTemplateView(app: App, deps: ListenerDeps): void {
+  app.view(CALLBACKS.editTemplate, async ({ ack, view, body, client }: Args) => {
+    const user = body.user.id;
+    const form = new FormReader(view.state.values as StateValues);
+    const text = form.text('body', { required: true, max: TEMPLATE_MAX });
+    if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
+    if (!rolesOf(deps.roles, user).has('admin')) {
+      await ack();
+      await client.chat
+        .postEphemeral({ channel: deps.reviewChannelId, user, ...refusalNotice('Only an admin can edit templates.') })
+        .catch(() => {});
+      return;
+    }
+    try {
+      const saved = await saveTemplate(deps, 'denial', text, user);
+      await ack();
+      await client.chat
+        .postEphemeral({
+          channel: deps.reviewChannelId,
+          user,
+          text: `:white_check_mark: Denial template v${saved.version} saved; rejections from now on use it.`,
+        })
+        .catch(() => {});
+    } catch (error) {
+      deps.logger.error({ err: error, user }, 'template save failed');
+      await ack({ response_action: 'errors', errors: { body: SOMETHING_WENT_WRONG } });
+    }
+  });
+}

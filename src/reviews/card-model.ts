@@ -1,0 +1,48 @@
+import { addDays } from 'date-fns';
+import type { DbOrTx } from '../../db/client.ts';
+import type { ApplicationRow } from '../../db/schema.ts';
+import type { CardModel } from '../../views/types.ts';
+import type { Policy } from '../config.ts';
+import type { Severity } from '../workflow/controls.ts';
+import { availableCommands, pendingAnswers } from '../workflow/rules.ts';
+import { toSummary } from './queries.ts';
+import { loadReviewRows, workflowStateFrom } from './workflow-state.ts';
+
+/** Everything the card shows, read from the database when the card is (re)drawn. */
+export async function loadCardModel(db: DbOrTx, app: ApplicationRow, policy: Policy): Promise<CardModel> {
+  const rows = await loadReviewRows(db, app);
+  const state = workflowStateFrom(app, rows);
+  const gapsBySeverity: Partial<Record<Severity, number>> = {};
+  for (const gap of state.openGaps) gapsBySeverity[gap.severity] = (gapsBySeverity[gap.severity] ?? 0) + 1;
+  return {
+    ...toSummary(app),
+    openGaps: state.openGaps.length,
+    gapsBySeverity,
+    questionnaire: state.questionnaire
+      ? {
+          version: state.questionnaire.version,
+          total: state.questionnaire.questionIds.length,
+          answered: state.answers.length,
+          accepted: state.answers.filter((a) => a.review === 'accepted').length,
+          toReview: pendingAnswers(state).length,
+        }
+      : null,
+    commands: availableCommands(state),
+    meeting: rows.meeting
+      ? {
+          startsAt: rows.meeting.startsAt,
+          durationMinutes: rows.meeting.durationMinutes,
+          architectId: rows.meeting.architectId,
+          status: rows.meeting.status,
+        }
+      : null,
+    openQuestions: rows.openQuestions.length,
+    approvedAt: app.approvedAt,
+    restrictedCallDueBy: app.approvedAt ? addDays(app.approvedAt, policy.restrictedCallGraceDays) : null,
+    lastRestrictedCallAt: rows.lastRestrictedCall?.at ?? null,
+    productionSince: app.productionSince,
+    auditDueOn: app.productionSince ? addDays(app.productionSince, policy.auditAfterDays) : null,
+    audit: rows.audit ? { status: rows.audit.status, auditor: rows.audit.auditor, scheduledFor: rows.audit.scheduledFor } : null,
+    openRemediation: rows.openRemediation.map((i) => ({ text: i.text, dueOn: i.dueOn })),
+  };
+}

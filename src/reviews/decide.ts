@@ -1,0 +1,122 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { type ApplicationRow, applications, events, processedRequests } from '../../db/schema.ts';
+import type { Clock } from '../clock.ts';
+import type { Policy, Roles } from '../config.ts';
+import type { Questionnaire } from '../questionnaire/questionnaire.ts';
+import { isLateCommand } from '../workflow/late.ts';
+import { rolesOf } from '../workflow/roles.ts';
+import { type Command, decide, type Refusal } from '../workflow/rules.ts';
+import { applyEarlyEffects } from './effects/early.ts';
+import { applyLateEffects } from './effects/late.ts';
+import { enqueueEffects, recordChange } from './record.ts';
+import { loadWorkflowState } from './workflow-state.ts';
+
+export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
+
+export type DecisionInput = {
+  applicationId: number;
+  /** The version the reviewer saw: the decision only counts against it. Integrations recording facts leave it out. */
+  seenVersion?: number;
+  /** The time zone of the architect being scheduled, from Slack. */
+  architectTimeZone?: string;
+  actorId: string;
+  command: Command;
+  /** Identifies the Slack request (e.g. the modal's view id), so a repeat changes nothing. */
+  requestKey?: string;
+};
+
+export type DecisionResult =
+  | { kind: 'done'; application: ApplicationRow }
+  | { kind: 'refused'; refusal: Refusal }
+  | { kind: 'conflict'; by: string; at: Date }
+  | { kind: 'duplicate' }
+  | { kind: 'not_found' };
+
+/** Thrown inside the transaction to roll it back and answer with a result instead. */
+class Abort extends Error {
+  constructor(readonly result: DecisionResult) {
+    super(result.kind);
+  }
+}
+
+/**
+ * Every reviewer decision goes through here: one transaction that checks the version seen,
+ * asks the workflow rules, writes the new state, appends the event and queues what Slack
+ * must show. A refusal or a conflict rolls everything back.
+ */
+export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult> {
+  const now = deps.clock.now();
+  try {
+    return await deps.db.transaction(async (tx) => {
+      if (input.requestKey) {
+        const [fresh] = await tx
+          .insert(processedRequests)
+          .values({ key: input.requestKey, applicationId: input.applicationId, at: now })
+          .onConflictDoNothing()
+          .returning();
+        if (!fresh) throw new Abort({ kind: 'duplicate' });
+      }
+      const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
+      if (!app) throw new Abort({ kind: 'not_found' });
+      const seen = input.seenVersion ?? app.version;
+      if (app.version !== seen) {
+        const [last] = await tx.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
+        throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt });
+      }
+      const state = await loadWorkflowState(tx, app);
+      const actorRoles = rolesOf(deps.roles, input.actorId);
+      const outcome = decide(
+        state,
+        input.command,
+        { id: input.actorId, roles: actorRoles },
+        {
+          now,
+          rolesOf: (id) => rolesOf(deps.roles, id),
+          ...(input.architectTimeZone ? { architectTimeZone: input.architectTimeZone } : {}),
+        },
+      );
+      if (!outcome.ok) throw new Abort({ kind: 'refused', refusal: outcome });
+
+      const write = { tx, deps, app, actorId: input.actorId, now };
+      const details = isLateCommand(input.command)
+        ? await applyLateEffects(write, input.command)
+        : await applyEarlyEffects(write, input.command);
+      const moved = outcome.next.stage !== app.stage || outcome.next.status !== app.status;
+      const [updated] = await tx
+        .update(applications)
+        .set({
+          ...outcome.next,
+          ...(outcome.assigneeId !== undefined ? { assigneeId: outcome.assigneeId } : {}),
+          ...(moved ? { statusSince: now } : {}),
+          ...(details.applicationChanges ?? {}),
+          version: sql`${applications.version} + 1`,
+          updatedAt: now,
+        })
+        .where(and(eq(applications.id, app.id), eq(applications.version, seen)))
+        .returning();
+      if (!updated) throw new Error(`application ${app.id} changed under its row lock`);
+
+      await recordChange(
+        tx,
+        {
+          applicationId: app.id,
+          type: details.type,
+          actor: input.actorId,
+          at: now,
+          payload: {
+            before: { stage: app.stage, status: app.status, assigneeId: app.assigneeId },
+            after: { stage: updated.stage, status: updated.status, assigneeId: updated.assigneeId },
+            ...details.payload,
+          },
+        },
+        { thread: true },
+      );
+      await enqueueEffects(tx, now, details.effects ?? []);
+      return { kind: 'done', application: updated } as const;
+    });
+  } catch (error) {
+    if (error instanceof Abort) return error.result;
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+import { and, eq } from 'drizzle-orm';
+import { developerMessages, gaps, questionnaireAnswers, questionnaireVersions } from '../../../db/schema.ts';
+import { questionnaireDocument } from '../../questionnaire/questionnaire.ts';
+import type { LateCommandType } from '../../workflow/late.ts';
+import type { Command } from '../../workflow/rules.ts';
+import { storeAnswers } from '../answers.ts';
+import { currentTemplate } from '../templates.ts';
+import type { Details, Write } from './types.ts';
+
+type EarlyCommand = Exclude<Command, { type: LateCommandType }>;
+
+/** The rows a Stage 1–2 decision writes besides the application itself; runs only after the rules said yes. */
+export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, command: EarlyCommand): Promise<Details> {
+  const message = async (kind: string, body: string, templateVersion?: number) => {
+    await tx.insert(developerMessages).values({
+      applicationId: app.id,
+      kind,
+      body,
+      templateVersion: templateVersion ?? null,
+      sentBy: actorId,
+      sentAt: now,
+    });
+  };
+  switch (command.type) {
+    case 'claim':
+      return { type: 'application.claimed', payload: {} };
+    case 'pass_security':
+      return { type: 'security.passed', payload: {} };
+    case 'assign':
+      return { type: 'application.assigned', payload: { assigneeId: command.assigneeId } };
+    case 'reopen':
+      return { type: 'application.reopened', payload: { reason: command.reason.trim() } };
+    case 'withdraw':
+      return { type: 'application.withdrawn', payload: { reason: command.reason.trim() } };
+    case 'business_review': {
+      const payload = { criteria: command.criteria, decision: command.decision };
+      if (command.decision === 'advance') return { type: 'business_review.passed', payload };
+      const template = await currentTemplate(tx, 'denial');
+      const body = (command.denialText ?? '').trim();
+      await message('denial', body, template.version);
+      return {
+        type: 'business_review.rejected',
+        payload: { ...payload, templateVersion: template.version, denialEdited: body !== template.body.trim() },
+      };
+    }
+    case 'record_gap': {
+      const [gap] = await tx
+        .insert(gaps)
+        .values({
+          applicationId: app.id,
+          area: command.area,
+          severity: command.severity,
+          description: command.description.trim(),
+          raisedBy: actorId,
+          raisedAt: now,
+        })
+        .returning({ id: gaps.id });
+      return {
+        type: 'gap.recorded',
+        payload: { gapId: gap?.id, area: command.area, severity: command.severity, description: command.description.trim() },
+      };
+    }
+    case 'resolve_gap': {
+      const [gap] = await tx
+        .update(gaps)
+        .set({ resolvedAt: now, resolvedBy: actorId, resolution: command.resolution.trim() })
+        .where(eq(gaps.id, command.gapId))
+        .returning();
+      return { type: 'gap.resolved', payload: { gapId: command.gapId, area: gap?.area, resolution: command.resolution.trim() } };
+    }
+    case 'request_information':
+      await message('information_request', command.message.trim());
+      return {
+        type: 'information.requested',
+        payload: { round: app.infoRounds + 1 },
+        applicationChanges: { infoRounds: app.infoRounds + 1 },
+      };
+    case 'send_questionnaire': {
+      const q = deps.questionnaire;
+      await tx.insert(questionnaireVersions).values({ version: q.version, content: q, createdAt: now }).onConflictDoNothing();
+      await message('questionnaire', questionnaireDocument(q, app));
+      return {
+        type: 'questionnaire.sent',
+        payload: { version: q.version, questions: q.questions.length },
+        applicationChanges: { questionnaireVersion: q.version, questionnaireSentAt: now },
+        effects: [{ kind: 'thread.file', applicationId: app.id, file: 'questionnaire' }],
+      };
+    }
+    case 'record_answers': {
+      const changed = await storeAnswers(tx, app.id, command.answers, 'reviewer', now);
+      return { type: 'questionnaire.answers_recorded', payload: { questionIds: changed } };
+    }
+    case 'review_answers': {
+      const accepted: string[] = [];
+      const raised: { questionId: string; gapId?: number; area: string; severity: string }[] = [];
+      for (const review of command.reviews) {
+        await tx
+          .update(questionnaireAnswers)
+          .set({ review: review.verdict === 'accept' ? 'accepted' : 'gap', reviewedBy: actorId, reviewedAt: now })
+          .where(and(eq(questionnaireAnswers.applicationId, app.id), eq(questionnaireAnswers.questionId, review.questionId)));
+        if (review.verdict === 'accept') {
+          accepted.push(review.questionId);
+          continue;
+        }
+        const [gap] = await tx
+          .insert(gaps)
+          .values({
+            applicationId: app.id,
+            area: review.area,
+            severity: review.severity,
+            description: review.description.trim(),
+            questionId: review.questionId,
+            raisedBy: actorId,
+            raisedAt: now,
+          })
+          .returning({ id: gaps.id });
+        raised.push({
+          questionId: review.questionId,
+          ...(gap ? { gapId: gap.id } : {}),
+          area: review.area,
+          severity: review.severity,
+        });
+      }
+      return { type: 'questionnaire.answers_reviewed', payload: { accepted, raised } };
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { addDays } from 'date-fns';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import {
+  audits,
+  clarificationQuestions,
+  developerMessages,
+  meetings,
+  remediationItems,
+  restrictedCalls,
+} from '../../../db/schema.ts';
+import type { LateCommandType } from '../../workflow/late.ts';
+import type { Command } from '../../workflow/rules.ts';
+import type { Details, Write } from './types.ts';
+
+type LateCommand = Extract<Command, { type: LateCommandType }>;
+
+const iso = (d: Date) => d.toISOString();
+
+/** The rows a Stage 3 or post-approval decision writes; runs only after the rules said yes. */
+export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, command: LateCommand): Promise<Details> {
+  const latestMeeting = async () =>
+    (await tx.select().from(meetings).where(eq(meetings.applicationId, app.id)).orderBy(desc(meetings.id)).limit(1))[0];
+  const invite = (meetingId: number) => ({
+    kind: 'thread.file' as const,
+    applicationId: app.id,
+    file: 'invite' as const,
+    meetingId,
+  });
+
+  switch (command.type) {
+    case 'schedule_review': {
+      const [meeting] = await tx
+        .insert(meetings)
+        .values({
+          applicationId: app.id,
+          architectId: command.architectId,
+          startsAt: command.startsAt,
+          durationMinutes: command.durationMinutes,
+          agenda: command.agenda.trim(),
+          scheduledBy: actorId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      if (!meeting) throw new Error('meeting insert returned no row');
+      return {
+        type: 'review.scheduled',
+        payload: {
+          meetingId: meeting.id,
+          architectId: command.architectId,
+          startsAt: iso(command.startsAt),
+          durationMinutes: command.durationMinutes,
+        },
+        applicationChanges: { architectId: command.architectId },
+        effects: [invite(meeting.id)],
+      };
+    }
+    case 'reschedule_review': {
+      const before = await latestMeeting();
+      if (!before) throw new Error(`application ${app.id} has no meeting to reschedule`);
+      await tx
+        .update(meetings)
+        .set({
+          architectId: command.architectId,
+          startsAt: command.startsAt,
+          durationMinutes: command.durationMinutes,
+          agenda: command.agenda.trim(),
+          sequence: before.sequence + 1,
+          updatedAt: now,
+        })
+        .where(eq(meetings.id, before.id));
+      return {
+        type: 'review.rescheduled',
+        payload: {
+          meetingId: before.id,
+          from: iso(before.startsAt),
+          startsAt: iso(command.startsAt),
+          architectId: command.architectId,
+          durationMinutes: command.durationMinutes,
+        },
+        applicationChanges: { architectId: command.architectId },
+        effects: [invite(before.id)],
+      };
+    }
+    case 'cancel_review': {
+      const meeting = await latestMeeting();
+      if (!meeting) throw new Error(`application ${app.id} has no meeting to cancel`);
+      await tx
+        .update(meetings)
+        .set({ status: 'cancelled', sequence: meeting.sequence + 1, updatedAt: now })
+        .where(eq(meetings.id, meeting.id));
+      return {
+        type: 'review.cancelled',
+        payload: { meetingId: meeting.id, startsAt: iso(meeting.startsAt), reason: command.reason.trim() },
+        effects: [invite(meeting.id)],
+      };
+    }
+    case 'record_outcome': {
+      const meeting = await latestMeeting();
+      if (meeting?.status === 'scheduled')
+        await tx.update(meetings).set({ status: 'held', updatedAt: now }).where(eq(meetings.id, meeting.id));
+      if (command.outcome === 'approved') {
+        return { type: 'review.approved', payload: { meetingId: meeting?.id }, applicationChanges: { approvedAt: now } };
+      }
+      const questions = command.questions.map((q) => q.trim()).filter(Boolean);
+      const rows = await tx
+        .insert(clarificationQuestions)
+        .values(questions.map((text) => ({ applicationId: app.id, text, raisedBy: actorId, raisedAt: now })))
+        .returning({ id: clarificationQuestions.id });
+      await tx.insert(developerMessages).values({
+        applicationId: app.id,
+        kind: 'clarification',
+        body: questions.map((q, i) => `${i + 1}. ${q}`).join('\n'),
+        sentBy: actorId,
+        sentAt: now,
+      });
+      return {
+        type: 'review.clarification_required',
+        payload: { meetingId: meeting?.id, questionIds: rows.map((r) => r.id), questions },
+      };
+    }
+    case 'mark_answered': {
+      await tx
+        .update(clarificationQuestions)
+        .set({ answeredAt: now, answeredBy: actorId })
+        .where(and(inArray(clarificationQuestions.id, [...command.questionIds]), isNull(clarificationQuestions.answeredAt)));
+      return { type: 'clarification.answered', payload: { questionIds: command.questionIds } };
+    }
+    case 'record_go_live': {
+      const dueOn = addDays(command.productionSince, deps.policy.auditAfterDays);
+      return {
+        type: 'production.live',
+        payload: { productionSince: iso(command.productionSince), auditDueOn: iso(dueOn) },
+        applicationChanges: { productionSince: command.productionSince },
+      };
+    }
+    case 'record_restricted_call': {
+      await tx.insert(restrictedCalls).values({
+        applicationId: app.id,
+        at: command.at,
+        operation: command.operation.trim(),
+        recordedBy: actorId,
+        recordedAt: now,
+      });
+      return { type: 'restricted_call.recorded', payload: { at: iso(command.at), operation: command.operation.trim() } };
+    }
+    case 'schedule_audit': {
+      await tx
+        .insert(audits)
+        .values({
+          applicationId: app.id,
+          auditor: command.auditor.trim(),
+          scheduledFor: command.scheduledFor,
+          scheduledBy: actorId,
+        })
+        .onConflictDoUpdate({
+          target: audits.applicationId,
+          set: { auditor: command.auditor.trim(), scheduledFor: command.scheduledFor, scheduledBy: actorId },
+        });
+      return { type: 'audit.scheduled', payload: { auditor: command.auditor.trim(), scheduledFor: iso(command.scheduledFor) } };
+    }
+    case 'record_audit_outcome': {
+      const [audit] = await tx.select().from(audits).where(eq(audits.applicationId, app.id));
+      if (!audit) throw new Error(`application ${app.id} has no audit`);
+      if (command.outcome === 'passed') {
+        await tx.update(audits).set({ status: 'passed', outcomeAt: now }).where(eq(audits.id, audit.id));
+        return { type: 'audit.passed', payload: { auditor: audit.auditor } };
+      }
+      const items = command.items.filter((i) => i.text.trim());
+      await tx.update(audits).set({ status: 'remediation', outcomeAt: now }).where(eq(audits.id, audit.id));
+      await tx.insert(remediationItems).values(items.map((i) => ({ auditId: audit.id, text: i.text.trim(), dueOn: i.dueOn })));
+      return {
+        type: 'audit.remediation_required',
+        payload: { auditor: audit.auditor, items: items.map((i) => ({ text: i.text.trim(), dueOn: iso(i.dueOn) })) },
+      };
+    }
+    case 'close_remediation': {
+      const [item] = await tx
+        .update(remediationItems)
+        .set({ closedAt: now, closedBy: actorId })
+        .where(eq(remediationItems.id, command.itemId))
+        .returning();
+      if (!item) throw new Error(`remediation item ${command.itemId} not found`);
+      const open = await tx
+        .select({ id: remediationItems.id })
+        .from(remediationItems)
+        .where(and(eq(remediationItems.auditId, item.auditId), isNull(remediationItems.closedAt)));
+      if (open.length === 0) await tx.update(audits).set({ status: 'passed', outcomeAt: now }).where(eq(audits.id, item.auditId));
+      return { type: 'remediation.closed', payload: { itemId: item.id, text: item.text, auditPassed: open.length === 0 } };
+    }
+  }
+}

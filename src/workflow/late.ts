@@ -1,0 +1,150 @@
+import type { Role } from './roles.ts';
+import { meetingTimeProblem } from './scheduling.ts';
+import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState } from './types.ts';
+
+/** Stage 3 and after approval: the architecture review, go-live, the restricted call, the audit. */
+export type LateCommandType = Extract<
+  CommandType,
+  | 'schedule_review'
+  | 'reschedule_review'
+  | 'cancel_review'
+  | 'record_outcome'
+  | 'mark_answered'
+  | 'record_go_live'
+  | 'record_restricted_call'
+  | 'schedule_audit'
+  | 'record_audit_outcome'
+  | 'close_remediation'
+>;
+
+export const LATE_ROLES: Record<LateCommandType, readonly Role[]> = {
+  schedule_review: ['reviewer', 'architect', 'admin'],
+  reschedule_review: ['reviewer', 'architect', 'admin'],
+  cancel_review: ['reviewer', 'architect', 'admin'],
+  // Only the application's own architect among architects; checked against the state in decideLate.
+  record_outcome: ['architect', 'admin'],
+  mark_answered: ['reviewer', 'architect', 'admin'],
+  record_go_live: ['reviewer', 'admin', 'integration'],
+  record_restricted_call: ['reviewer', 'admin', 'integration'],
+  schedule_audit: ['reviewer', 'admin'],
+  record_audit_outcome: ['reviewer', 'admin'],
+  close_remediation: ['reviewer', 'admin'],
+};
+
+export const isLate = (type: CommandType): type is LateCommandType => type in LATE_ROLES;
+export const isLateCommand = (command: Command): command is Extract<Command, { type: LateCommandType }> => isLate(command.type);
+
+const inStage3 = (s: WorkflowState) => s.stage === 'architecture';
+const scheduled = (s: WorkflowState) => s.meeting?.status === 'scheduled';
+const approved = (s: WorkflowState) => s.stage === 'approved' && s.status === 'approved';
+
+export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusal | undefined {
+  const where = `the application is in ${s.stage} stage, ${s.status.replace(/_/g, ' ')}`;
+  switch (type) {
+    case 'schedule_review':
+      if (!inStage3(s) || s.status === 'waiting_on_developer')
+        return refuse('state', `The architecture review is scheduled in Stage 3: ${where}.`);
+      return scheduled(s) ? refuse('state', 'A meeting is already scheduled; reschedule it instead.') : undefined;
+    case 'reschedule_review':
+    case 'cancel_review':
+      return inStage3(s) && scheduled(s) ? undefined : refuse('state', 'No architecture review meeting is scheduled.');
+    case 'record_outcome':
+      if (!inStage3(s) || s.status !== 'in_review')
+        return refuse('state', `The outcome is recorded in Stage 3 while in review: ${where}.`);
+      return s.meeting && s.meeting.status !== 'cancelled'
+        ? undefined
+        : refuse('state', 'Schedule the architecture review first.');
+    case 'mark_answered':
+      return inStage3(s) && s.openQuestions.length > 0 ? undefined : refuse('state', 'No clarification question is open.');
+    case 'record_go_live':
+    case 'record_restricted_call':
+      return approved(s) ? undefined : refuse('state', `Only an approved application has a production life: ${where}.`);
+    case 'schedule_audit':
+      if (!approved(s)) return refuse('state', `Only an approved application is audited: ${where}.`);
+      if (!s.productionSince)
+        return refuse('guard', 'Record the production go-live first: the audit comes 90+ days into production.');
+      return s.audit && s.audit.status !== 'scheduled' ? refuse('state', `The audit is ${s.audit.status}.`) : undefined;
+    case 'record_audit_outcome':
+      return approved(s) && s.audit?.status === 'scheduled' ? undefined : refuse('state', 'No audit is scheduled.');
+    case 'close_remediation':
+      return approved(s) && s.audit?.status === 'remediation' && s.openRemediation.length > 0
+        ? undefined
+        : refuse('state', 'No remediation item is open.');
+  }
+}
+
+function timeRefusal(
+  command: Extract<Command, { type: 'schedule_review' | 'reschedule_review' }>,
+  env: RuleEnv,
+): Refusal | undefined {
+  if (!env.rolesOf(command.architectId).has('architect')) {
+    return refuse('guard', 'Choose a solution architect (someone in ARCHITECT_IDS).', 'architect');
+  }
+  if (!Number.isInteger(command.durationMinutes) || command.durationMinutes < 15 || command.durationMinutes > 240) {
+    return refuse('guard', 'A meeting lasts 15 to 240 minutes.', 'duration');
+  }
+  const problem = meetingTimeProblem(command.startsAt, command.durationMinutes, env.now, env.architectTimeZone);
+  if (problem && (problem.kind === 'error' || !command.outsideHoursConfirmed))
+    return refuse('guard', problem.message, 'starts_at');
+  return undefined;
+}
+
+export function decideLate(
+  s: WorkflowState,
+  command: Extract<Command, { type: LateCommandType }>,
+  actor: { id: string; roles: ReadonlySet<Role> },
+  env: RuleEnv,
+): Outcome | Refusal {
+  const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };
+  switch (command.type) {
+    case 'schedule_review':
+    case 'reschedule_review':
+      return timeRefusal(command, env) ?? { ...stay, next: { stage: 'architecture', status: 'in_review' } };
+    case 'cancel_review':
+      if (!command.reason.trim()) return refuse('guard', 'Say why it is cancelled.', 'reason');
+      return { ...stay, next: { stage: 'architecture', status: 'new' } };
+    case 'record_outcome': {
+      if (!actor.roles.has('admin') && s.architectId !== actor.id) {
+        return refuse(
+          'role',
+          `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can record the outcome.`,
+        );
+      }
+      if (command.outcome === 'clarification') {
+        if (command.questions.filter((q) => q.trim()).length === 0)
+          return refuse('guard', 'List at least one open question.', 'questions');
+        return { ...stay, next: { stage: 'architecture', status: 'waiting_on_developer' } };
+      }
+      if (s.openGaps.length > 0) return refuse('guard', `${s.openGaps.length} gap(s) are still open.`, 'outcome');
+      if (s.openQuestions.length > 0)
+        return refuse('guard', `${s.openQuestions.length} clarification question(s) are still open.`, 'outcome');
+      return { ...stay, next: { stage: 'approved', status: 'approved' } };
+    }
+    case 'mark_answered': {
+      const open = new Set(s.openQuestions);
+      if (command.questionIds.length === 0) return refuse('guard', 'Tick the questions that were answered.', 'questions');
+      if (command.questionIds.some((id) => !open.has(id)))
+        return refuse('guard', 'Only open questions can be marked answered.', 'questions');
+      const allAnswered = command.questionIds.length === open.size;
+      return allAnswered && s.status === 'waiting_on_developer'
+        ? { ...stay, next: { stage: 'architecture', status: 'in_review' } }
+        : stay;
+    }
+    case 'record_go_live':
+      return command.productionSince.getTime() > env.now.getTime()
+        ? refuse('guard', 'Go-live cannot be in the future.', 'production_since')
+        : stay;
+    case 'record_restricted_call':
+      if (command.at.getTime() > env.now.getTime()) return refuse('guard', 'The call cannot be in the future.', 'at');
+      return command.operation.trim() ? stay : refuse('guard', 'Name the operation called.', 'operation');
+    case 'schedule_audit':
+      return command.auditor.trim() ? stay : refuse('guard', 'Name the auditor.', 'auditor');
+    case 'record_audit_outcome':
+      if (command.outcome === 'remediation' && command.items.filter((i) => i.text.trim()).length === 0) {
+        return refuse('guard', 'List at least one remediation item.', 'items');
+      }
+      return stay;
+    case 'close_remediation':
+      return s.openRemediation.includes(command.itemId) ? stay : refuse('guard', 'That item is not open.', 'item');
+  }
+}

@@ -1,0 +1,191 @@
+import { BUSINESS_CRITERIA } from './controls.ts';
+import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows } from './late.ts';
+import { ROLE_LABELS, type Role } from './roles.ts';
+import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState } from './types.ts';
+
+export type { AnswerReview, Command, CommandType, CriterionResult, Outcome, Refusal, RuleEnv, WorkflowState } from './types.ts';
+
+/** Who may do what. Admins may do everything; anyone else is refused with the role named. */
+export const ALLOWED_ROLES: Record<CommandType, readonly Role[]> = {
+  claim: ['reviewer', 'admin'],
+  assign: ['admin'],
+  business_review: ['reviewer', 'admin'],
+  reopen: ['admin'],
+  withdraw: ['admin'],
+  record_gap: ['reviewer', 'admin'],
+  resolve_gap: ['reviewer', 'admin'],
+  request_information: ['reviewer', 'admin'],
+  send_questionnaire: ['reviewer', 'admin'],
+  record_answers: ['reviewer', 'admin'],
+  review_answers: ['reviewer', 'admin'],
+  pass_security: ['reviewer', 'admin'],
+  ...LATE_ROLES,
+};
+
+const isOpen = (s: WorkflowState) => s.status !== 'approved' && s.status !== 'rejected' && s.status !== 'withdrawn';
+const inStage1 = (s: WorkflowState) => s.stage === 'business' && (s.status === 'new' || s.status === 'in_review');
+const inStage2 = (s: WorkflowState) =>
+  s.stage === 'security' && (s.status === 'in_review' || s.status === 'waiting_on_developer');
+const stage2InReview = (s: WorkflowState) => s.stage === 'security' && s.status === 'in_review';
+
+export function pendingAnswers(s: WorkflowState): string[] {
+  return s.answers.filter((a) => a.review === 'pending').map((a) => a.questionId);
+}
+
+/** Question ids of the version sent that are not yet accepted. */
+export function unacceptedQuestions(s: WorkflowState): string[] {
+  if (!s.questionnaire) return [];
+  const accepted = new Set(s.answers.filter((a) => a.review === 'accepted').map((a) => a.questionId));
+  return s.questionnaire.questionIds.filter((id) => !accepted.has(id));
+}
+
+/**
+ * Whether the state allows a kind of command at all (the card shows exactly these
+ * buttons). Returns the reason when it does not.
+ */
+export function stateAllows(s: WorkflowState, type: CommandType): Refusal | undefined {
+  if (isLate(type)) return lateStateAllows(s, type);
+  const where = `the application is ${s.stage === 'closed' || s.stage === 'approved' ? s.status : `in ${s.stage} stage, ${s.status.replace(/_/g, ' ')}`}`;
+  switch (type) {
+    case 'claim':
+    case 'assign':
+      return isOpen(s) ? undefined : refuse('state', `Nobody can be assigned: ${where}.`);
+    case 'withdraw':
+      return isOpen(s) ? undefined : refuse('state', `It cannot be withdrawn: ${where}.`);
+    case 'business_review':
+      return inStage1(s) ? undefined : refuse('state', `The business review is over: ${where}.`);
+    case 'reopen':
+      return s.status === 'rejected' ? undefined : refuse('state', `Only a rejected application can be reopened: ${where}.`);
+    case 'record_gap':
+    case 'resolve_gap':
+      if (!inStage2(s)) return refuse('state', `Security gaps are handled in Stage 2: ${where}.`);
+      if (type === 'resolve_gap' && s.openGaps.length === 0) return refuse('state', 'There is no open gap to resolve.');
+      return undefined;
+    case 'request_information':
+      return stage2InReview(s)
+        ? undefined
+        : refuse('state', `Information can be requested in Stage 2 while in review: ${where}.`);
+    case 'send_questionnaire':
+      if (!stage2InReview(s)) return refuse('state', `The questionnaire is sent in Stage 2 while in review: ${where}.`);
+      if (s.questionnaire) return refuse('state', `The questionnaire (version ${s.questionnaire.version}) was already sent.`);
+      if (s.openGaps.length > 0)
+        return refuse('guard', `Resolve the ${s.openGaps.length} open gap(s) before sending the questionnaire.`);
+      return undefined;
+    case 'record_answers':
+      if (!inStage2(s)) return refuse('state', `Answers are recorded in Stage 2: ${where}.`);
+      return s.questionnaire ? undefined : refuse('state', 'The questionnaire has not been sent yet.');
+    case 'review_answers':
+      if (!stage2InReview(s)) return refuse('state', `Answers are reviewed in Stage 2 while in review: ${where}.`);
+      return pendingAnswers(s).length > 0 ? undefined : refuse('state', 'No answer waits for review.');
+    case 'pass_security': {
+      if (!stage2InReview(s)) return refuse('state', `Stage 2 can be passed only while in review: ${where}.`);
+      if (!s.questionnaire) return refuse('guard', 'Send the security questionnaire first.');
+      if (s.openGaps.length > 0) return refuse('guard', `${s.openGaps.length} gap(s) are still open.`);
+      const missing = unacceptedQuestions(s);
+      if (missing.length > 0)
+        return refuse('guard', `${missing.length} question(s) are not accepted yet: ${missing.join(', ')}.`);
+      return undefined;
+    }
+  }
+}
+
+export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal | undefined {
+  const allowed = ALLOWED_ROLES[type];
+  if (allowed.some((r) => roles.has(r))) return undefined;
+  const article = (word: string) => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
+  const names = allowed.filter((r) => r !== 'integration').map((r) => article(ROLE_LABELS[r]));
+  return refuse(
+    'role',
+    `Only ${names.join(' or ')} can do this. Ask an admin to add you to ${allowed.includes('reviewer') ? 'REVIEWER_IDS' : 'ADMIN_IDS'}.`,
+  );
+}
+
+/** The commands the card offers now: every one the state allows. */
+export function availableCommands(s: WorkflowState): CommandType[] {
+  return (Object.keys(ALLOWED_ROLES) as CommandType[]).filter((type) => stateAllows(s, type) === undefined);
+}
+
+/**
+ * The whole rule book: may this actor do this to an application in this state, and
+ * where does it leave it. Pure; the use case applies the outcome in one transaction.
+ */
+export function decide(
+  s: WorkflowState,
+  command: Command,
+  actor: { id: string; roles: ReadonlySet<Role> },
+  env: RuleEnv = { now: new Date(0), rolesOf: () => new Set() },
+): Outcome | Refusal {
+  const denied = roleAllows(actor.roles, command.type) ?? stateAllows(s, command.type);
+  if (denied) return denied;
+  if (isLateCommand(command)) return decideLate(s, command, actor, env);
+  const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };
+  switch (command.type) {
+    case 'claim':
+      if (s.assigneeId && s.assigneeId !== actor.id && !actor.roles.has('admin')) {
+        return refuse('state', `<@${s.assigneeId}> has already claimed it; an admin can reassign it.`);
+      }
+      return {
+        ...stay,
+        next: { stage: s.stage, status: s.status === 'new' && s.stage === 'business' ? 'in_review' : s.status },
+        assigneeId: actor.id,
+      };
+    case 'assign':
+      return { ...stay, assigneeId: command.assigneeId };
+    case 'business_review': {
+      const failed = BUSINESS_CRITERIA.filter((c) => command.criteria[c.id]?.pass === false);
+      const unanswered = BUSINESS_CRITERIA.filter((c) => command.criteria[c.id] === undefined);
+      if (unanswered.length > 0) return refuse('guard', 'Choose pass or fail.', `criterion.${unanswered[0]?.id}`);
+      if (command.decision === 'advance') {
+        if (failed.length > 0)
+          return refuse(
+            'guard',
+            `Advance needs every criterion to pass; failed: ${failed.map((c) => c.label).join(', ')}.`,
+            'decision',
+          );
+        return { ...stay, next: { stage: 'security', status: 'in_review' }, assigneeId: s.assigneeId ?? actor.id };
+      }
+      if (failed.length === 0) return refuse('guard', 'A rejection needs at least one failed criterion.', 'decision');
+      if (!command.denialText?.trim()) return refuse('guard', 'Write the denial text sent to the developer.', 'denial_text');
+      return { ...stay, next: { stage: 'closed', status: 'rejected' } };
+    }
+    case 'reopen':
+      if (!command.reason.trim()) return refuse('guard', 'Say why it is reopened.', 'reason');
+      return { ...stay, next: { stage: 'business', status: 'in_review' } };
+    case 'withdraw':
+      if (!command.reason.trim()) return refuse('guard', 'Say why it is withdrawn.', 'reason');
+      return { ...stay, next: { stage: 'closed', status: 'withdrawn' } };
+    case 'record_gap':
+      if (!command.description.trim()) return refuse('guard', 'Describe the gap.', 'description');
+      return stay;
+    case 'resolve_gap':
+      if (!s.openGaps.some((g) => g.id === command.gapId)) return refuse('guard', 'That gap is not open.', 'gap');
+      if (!command.resolution.trim()) return refuse('guard', 'Say how the gap was resolved.', 'resolution');
+      return stay;
+    case 'request_information':
+      if (!command.message.trim()) return refuse('guard', 'Write the message to the developer.', 'message');
+      return { ...stay, next: { stage: 'security', status: 'waiting_on_developer' } };
+    case 'send_questionnaire':
+      return { ...stay, next: { stage: 'security', status: 'waiting_on_developer' } };
+    case 'record_answers': {
+      const known = new Set(s.questionnaire?.questionIds ?? []);
+      const unknown = command.answers.find((a) => !known.has(a.questionId));
+      if (unknown) return refuse('guard', `${unknown.questionId} is not a question of version ${s.questionnaire?.version}.`);
+      if (!command.answers.some((a) => a.answer.trim())) return refuse('guard', 'Paste at least one answer.');
+      return { ...stay, next: { stage: 'security', status: 'in_review' } };
+    }
+    case 'review_answers': {
+      const pending = new Set(pendingAnswers(s));
+      const stray = command.reviews.find((r) => !pending.has(r.questionId));
+      if (stray) return refuse('guard', `${stray.questionId} does not wait for review.`);
+      if (command.reviews.length === 0) return refuse('guard', 'Review at least one answer.');
+      if (new Set(command.reviews.map((r) => r.questionId)).size !== command.reviews.length) {
+        return refuse('guard', 'Review each answer once.');
+      }
+      const vague = command.reviews.find((r) => r.verdict === 'gap' && !r.description.trim());
+      if (vague) return refuse('guard', 'Describe the gap this answer leaves.', `note.${vague.questionId}`);
+      return stay;
+    }
+    case 'pass_security':
+      return { ...stay, next: { stage: 'architecture', status: 'new' } };
+  }
+}

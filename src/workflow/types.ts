@@ -1,0 +1,108 @@
+import type { ControlArea, CriterionId, Severity } from './controls.ts';
+import type { Role } from './roles.ts';
+import type { Stage, Status } from './states.ts';
+
+/** What the rules need to know of an application: read in the use case's transaction. */
+export type WorkflowState = {
+  stage: Stage;
+  status: Status;
+  assigneeId: string | null;
+  openGaps: readonly { id: number; area: string; severity: Severity }[];
+  /** The questionnaire version sent and its question ids, if one was sent. */
+  questionnaire: { version: string; questionIds: readonly string[] } | null;
+  answers: readonly { questionId: string; review: AnswerReview }[];
+  /** Stage 3: the application's solution architect and its meeting, if scheduled. */
+  architectId: string | null;
+  meeting: { status: 'scheduled' | 'held' | 'cancelled'; startsAt: Date } | null;
+  openQuestions: readonly number[];
+  /** After approval. */
+  productionSince: Date | null;
+  audit: { status: 'scheduled' | 'remediation' | 'passed' } | null;
+  openRemediation: readonly number[];
+};
+
+export type AnswerReview = 'pending' | 'accepted' | 'gap';
+
+export type CriterionResult = { pass: boolean; note?: string };
+
+export type Command =
+  | { type: 'claim' }
+  | { type: 'assign'; assigneeId: string }
+  | {
+      type: 'business_review';
+      criteria: Record<CriterionId, CriterionResult>;
+      decision: 'advance' | 'reject';
+      denialText?: string;
+    }
+  | { type: 'reopen'; reason: string }
+  | { type: 'withdraw'; reason: string }
+  | { type: 'record_gap'; area: ControlArea; severity: Severity; description: string }
+  | { type: 'resolve_gap'; gapId: number; resolution: string }
+  | { type: 'request_information'; message: string }
+  | { type: 'send_questionnaire'; version: string; questionIds: readonly string[] }
+  | { type: 'record_answers'; answers: readonly { questionId: string; answer: string }[] }
+  | {
+      type: 'review_answers';
+      reviews: readonly (
+        | { questionId: string; verdict: 'accept' }
+        | { questionId: string; verdict: 'gap'; area: ControlArea; severity: Severity; description: string }
+      )[];
+    }
+  | { type: 'pass_security' }
+  | {
+      type: 'schedule_review';
+      architectId: string;
+      startsAt: Date;
+      durationMinutes: number;
+      agenda: string;
+      outsideHoursConfirmed: boolean;
+    }
+  | {
+      type: 'reschedule_review';
+      architectId: string;
+      startsAt: Date;
+      durationMinutes: number;
+      agenda: string;
+      outsideHoursConfirmed: boolean;
+    }
+  | { type: 'cancel_review'; reason: string }
+  | { type: 'record_outcome'; outcome: 'approved' }
+  | { type: 'record_outcome'; outcome: 'clarification'; questions: readonly string[] }
+  | { type: 'mark_answered'; questionIds: readonly number[] }
+  | { type: 'record_go_live'; productionSince: Date }
+  | { type: 'record_restricted_call'; at: Date; operation: string }
+  | { type: 'schedule_audit'; auditor: string; scheduledFor: Date }
+  | { type: 'record_audit_outcome'; outcome: 'passed' }
+  | { type: 'record_audit_outcome'; outcome: 'remediation'; items: readonly { text: string; dueOn: Date }[] }
+  | { type: 'close_remediation'; itemId: number };
+
+export type CommandType = Command['type'];
+
+/** What the rules may ask beyond the application: the time, and who holds which role. */
+export type RuleEnv = {
+  now: Date;
+  rolesOf: (userId: string) => ReadonlySet<Role>;
+  /** The IANA time zone of the architect being scheduled (from Slack's users.info). */
+  architectTimeZone?: string;
+};
+
+export type Refusal = {
+  ok: false;
+  kind: 'role' | 'state' | 'guard';
+  message: string;
+  /** The input a modal should show the message under. */
+  field?: string;
+};
+
+export type Outcome = {
+  ok: true;
+  next: { stage: Stage; status: Status };
+  assigneeId?: string | null;
+};
+
+export const refuse = (kind: Refusal['kind'], message: string, field?: string): Refusal => ({
+  ok: false,
+  kind,
+  message,
+  ...(field ? { field } : {}),
+});

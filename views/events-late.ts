@@ -1,0 +1,52 @@
+import { escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
+import type { HistoryEntry } from './types.ts';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const when = (v: unknown) => {
+  const d = new Date(str(v));
+  return Number.isNaN(d.getTime()) ? '?' : slackDate(d);
+};
+const day = (v: unknown) => {
+  const d = new Date(str(v));
+  return Number.isNaN(d.getTime()) ? '?' : slackDate(d, '{date_short}');
+};
+const quote = (text: string) => `_${escapeMrkdwn(truncate(text.replace(/\s+/g, ' '), 300))}_`;
+
+/** Thread lines of Stage 3 and after approval; undefined for any other event. */
+export function describeLateEvent(event: HistoryEntry, who: string): string | undefined {
+  const p = event.payload;
+  switch (event.type) {
+    case 'review.scheduled':
+      return `${who} scheduled the architecture review with ${userMention(str(p.architectId))} for ${when(p.startsAt)} (${Number(p.durationMinutes)} min). The invite is attached.`;
+    case 'review.rescheduled':
+      return `${who} moved the architecture review from ${when(p.from)} to ${when(p.startsAt)} with ${userMention(str(p.architectId))}. The updated invite is attached.`;
+    case 'review.cancelled':
+      return `${who} cancelled the architecture review of ${when(p.startsAt)}: ${quote(str(p.reason))}`;
+    case 'review.approved':
+      return `${who} recorded the architecture review outcome: *approved* for restricted access. :tada:`;
+    case 'review.clarification_required': {
+      const questions = Array.isArray(p.questions) ? (p.questions as string[]) : [];
+      return `${who} recorded the outcome: *clarification required* (${questions.length} question${questions.length === 1 ? '' : 's'}): ${questions.map((q, i) => `${i + 1}. ${quote(q)}`).join(' ')}`;
+    }
+    case 'clarification.answered': {
+      const ids = Array.isArray(p.questionIds) ? p.questionIds.length : 0;
+      return `${who} marked ${ids} clarification question${ids === 1 ? '' : 's'} answered.`;
+    }
+    case 'production.live':
+      return `${who} recorded the production go-live: ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`;
+    case 'restricted_call.recorded':
+      return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.`;
+    case 'audit.scheduled':
+      return `${who} scheduled the audit with ${escapeMrkdwn(str(p.auditor))} on ${day(p.scheduledFor)}.`;
+    case 'audit.passed':
+      return `${who} recorded the audit outcome: *passed* (${escapeMrkdwn(str(p.auditor))}).`;
+    case 'audit.remediation_required': {
+      const items = Array.isArray(p.items) ? (p.items as { text: string; dueOn: string }[]) : [];
+      return `${who} recorded the audit outcome: *remediation required*: ${items.map((i) => `${quote(i.text)} (due ${day(i.dueOn)})`).join('; ')}`;
+    }
+    case 'remediation.closed':
+      return `${who} closed the remediation item ${quote(str(p.text))}.${p.auditPassed ? ' Every item is closed: the audit is *passed*.' : ''}`;
+    default:
+      return undefined;
+  }
+}

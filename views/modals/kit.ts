@@ -1,0 +1,173 @@
+import type { ModalView as SlackModalView } from '@slack/types';
+import { applicationRef, escapeMrkdwn, truncate } from '../format.ts';
+import { LIMITS } from '../limits.ts';
+import type { Block } from '../types.ts';
+
+/** Every input's action id: values arrive as `state.values[blockId].value`, so block ids name the fields. */
+export const VALUE = 'value';
+
+export const CALLBACKS = {
+  businessReview: 'business_review',
+  recordGap: 'record_gap',
+  resolveGap: 'resolve_gap',
+  requestInformation: 'request_information',
+  recordAnswers: 'record_answers',
+  reviewAnswers: 'review_answers',
+  assign: 'assign',
+  withdraw: 'withdraw',
+  reopen: 'reopen',
+  editTemplate: 'edit_template',
+} as const;
+
+export type ModalMeta = { id: number; v: number };
+/** Slack's modal type; our builders assemble plain objects and are checked against Block Kit limits in tests. */
+export type ModalView = SlackModalView;
+
+const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
+
+export function modal(spec: { callbackId: string; title: string; submit: string; meta?: ModalMeta; blocks: Block[] }): ModalView {
+  const view = {
+    type: 'modal',
+    callback_id: spec.callbackId,
+    title: plain(truncate(spec.title, LIMITS.modalTitle)),
+    submit: plain(truncate(spec.submit, LIMITS.modalTitle)),
+    close: plain('Cancel'),
+    private_metadata: spec.meta ? JSON.stringify(spec.meta) : '',
+    blocks: spec.blocks,
+  };
+  return view as unknown as ModalView;
+}
+
+export const section = (text: string, blockId?: string): Block => ({
+  type: 'section',
+  ...(blockId ? { block_id: blockId } : {}),
+  text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) },
+});
+
+export const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }],
+});
+
+export const about = (app: { id: number; organizationName: string }): Block =>
+  context(`${applicationRef(app.id)} *${escapeMrkdwn(app.organizationName)}*`);
+
+type InputOptions = { optional?: boolean; hint?: string };
+
+function input(blockId: string, label: string, element: Block, options: InputOptions = {}): Block {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(truncate(label, 2000)),
+    element: { action_id: VALUE, ...element },
+    optional: options.optional ?? false,
+    ...(options.hint ? { hint: plain(truncate(options.hint, 2000)) } : {}),
+  };
+}
+
+export function textInput(
+  blockId: string,
+  label: string,
+  options: InputOptions & { multiline?: boolean; initial?: string; max?: number; placeholder?: string } = {},
+): Block {
+  return input(
+    blockId,
+    label,
+    {
+      type: 'plain_text_input',
+      multiline: options.multiline ?? false,
+      max_length: options.max ?? 3000,
+      ...(options.initial ? { initial_value: truncate(options.initial, options.max ?? 3000) } : {}),
+      ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
+    },
+    options,
+  );
+}
+
+export type Choice = { value: string; text: string; description?: string };
+
+const option = (c: Choice) => ({
+  text: plain(truncate(c.text, LIMITS.optionText)),
+  value: c.value,
+  ...(c.description ? { description: plain(truncate(c.description, LIMITS.optionText)) } : {}),
+});
+
+export function radioInput(
+  blockId: string,
+  label: string,
+  choices: Choice[],
+  options: InputOptions & { initial?: string } = {},
+): Block {
+  const initial = choices.find((c) => c.value === options.initial);
+  return input(
+    blockId,
+    label,
+    { type: 'radio_buttons', options: choices.map(option), ...(initial ? { initial_option: option(initial) } : {}) },
+    options,
+  );
+}
+
+export function selectInput(
+  blockId: string,
+  label: string,
+  choices: Choice[],
+  options: InputOptions & { initial?: string; placeholder?: string } = {},
+): Block {
+  const initial = choices.find((c) => c.value === options.initial);
+  return input(
+    blockId,
+    label,
+    {
+      type: 'static_select',
+      placeholder: plain(options.placeholder ?? 'Choose…'),
+      options: choices.slice(0, LIMITS.selectOptions).map(option),
+      ...(initial ? { initial_option: option(initial) } : {}),
+    },
+    options,
+  );
+}
+
+export function userInput(blockId: string, label: string, options: InputOptions & { initial?: string | null } = {}): Block {
+  return input(
+    blockId,
+    label,
+    {
+      type: 'users_select',
+      placeholder: plain('Choose a person'),
+      ...(options.initial ? { initial_user: options.initial } : {}),
+    },
+    options,
+  );
+}
+
+export function dateTimeInput(blockId: string, label: string, options: InputOptions & { initial?: Date } = {}): Block {
+  return input(
+    blockId,
+    label,
+    { type: 'datetimepicker', ...(options.initial ? { initial_date_time: Math.floor(options.initial.getTime() / 1000) } : {}) },
+    options,
+  );
+}
+
+/** A calendar date, shown and read as YYYY-MM-DD (UTC). */
+export function dateInput(blockId: string, label: string, options: InputOptions & { initial?: Date } = {}): Block {
+  return input(
+    blockId,
+    label,
+    { type: 'datepicker', ...(options.initial ? { initial_date: options.initial.toISOString().slice(0, 10) } : {}) },
+    options,
+  );
+}
+
+export function multiSelectInput(blockId: string, label: string, choices: Choice[], options: InputOptions = {}): Block {
+  return input(
+    blockId,
+    label,
+    { type: 'multi_static_select', placeholder: plain('Choose…'), options: choices.slice(0, LIMITS.selectOptions).map(option) },
+    options,
+  );
+}
+
+export function checkboxInput(blockId: string, label: string, choices: Choice[], options: InputOptions = {}): Block {
+  return input(blockId, label, { type: 'checkboxes', options: choices.slice(0, 10).map(option) }, options);
+}

@@ -1,0 +1,46 @@
+import { BUSINESS_CRITERIA } from '../../src/workflow/controls.ts';
+import { escapeMrkdwn, link } from '../format.ts';
+import type { ApplicationSummary } from '../types.ts';
+import { about, CALLBACKS, type Choice, context, modal, radioInput, section, textInput } from './kit.ts';
+
+const PASS_FAIL: Choice[] = [
+  { value: 'pass', text: 'Pass' },
+  { value: 'fail', text: 'Fail' },
+];
+
+export const CRITERION_NOTE_MAX = 500;
+export const DENIAL_MAX = 3000;
+
+/** Stage 1: each criterion passes or fails, with a note; then advance or reject (with the denial text). */
+export function businessReviewModal(app: ApplicationSummary, denial: { version: number; body: string }) {
+  const blocks = [
+    about(app),
+    section(
+      `*Use case and business*: see the application. *Website*: ${link(app.website, app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))}`,
+    ),
+    ...BUSINESS_CRITERIA.flatMap((c) => [
+      radioInput(`criterion.${c.id}`, c.label, PASS_FAIL),
+      textInput(`note.${c.id}`, `Note on ${c.label.toLowerCase()}`, { optional: true, max: CRITERION_NOTE_MAX }),
+    ]),
+    { type: 'divider' },
+    radioInput('decision', 'Decision', [
+      { value: 'advance', text: 'Advance to Stage 2', description: 'Every criterion passes' },
+      { value: 'reject', text: 'Reject', description: 'At least one criterion fails; final' },
+    ]),
+    textInput('denial_text', 'Denial text sent to the developer (on reject)', {
+      multiline: true,
+      optional: true,
+      initial: denial.body,
+      max: DENIAL_MAX,
+      hint: 'The general wording names no specific reason. Edit it only if you must; it is stored as sent.',
+    }),
+    context(`Denial template v${denial.version}. Admins edit it with \`/pii template denial\`.`),
+  ];
+  return modal({
+    callbackId: CALLBACKS.businessReview,
+    title: 'Business review',
+    submit: 'Record decision',
+    meta: { id: app.id, v: app.version },
+    blocks,
+  });
+}
