@@ -1,6 +1,6 @@
 import type { Role } from './roles.ts';
 import { meetingTimeProblem } from './scheduling.ts';
-import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState } from './types.ts';
+import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState, whereItStands } from './types.ts';
 
 /** Stage 3 and after approval: the architecture review, go-live, the restricted call, the audit. */
 export type LateCommandType = Extract<
@@ -39,7 +39,7 @@ const scheduled = (s: WorkflowState) => s.meeting?.status === 'scheduled';
 const approved = (s: WorkflowState) => s.stage === 'approved' && s.status === 'approved';
 
 export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusal | undefined {
-  const where = `the application is in ${s.stage} stage, ${s.status.replace(/_/g, ' ')}`;
+  const where = whereItStands(s);
   switch (type) {
     case 'schedule_review':
       if (!inStage3(s) || s.status === 'waiting_on_developer')
@@ -89,6 +89,12 @@ function timeRefusal(
   return undefined;
 }
 
+/** Among architects, only the application's own records its review outcome; checked before the state, like any role. */
+export function ownArchitectOnly(s: WorkflowState, command: Command, actor: { id: string; roles: ReadonlySet<Role> }): Refusal | undefined {
+  if (command.type !== 'record_outcome' || actor.roles.has('admin') || s.architectId === actor.id) return undefined;
+  return refuse('role', `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can record the outcome.`);
+}
+
 export function decideLate(
   s: WorkflowState,
   command: Extract<Command, { type: LateCommandType }>,
@@ -104,12 +110,6 @@ export function decideLate(
       if (!command.reason.trim()) return refuse('guard', 'Say why it is cancelled.', 'reason');
       return { ...stay, next: { stage: 'architecture', status: 'new' } };
     case 'record_outcome': {
-      if (!actor.roles.has('admin') && s.architectId !== actor.id) {
-        return refuse(
-          'role',
-          `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can record the outcome.`,
-        );
-      }
       if (command.outcome === 'clarification') {
         if (command.questions.filter((q) => q.trim()).length === 0)
           return refuse('guard', 'List at least one open question.', 'questions');
@@ -125,7 +125,7 @@ export function decideLate(
       if (command.questionIds.length === 0) return refuse('guard', 'Tick the questions that were answered.', 'questions');
       if (command.questionIds.some((id) => !open.has(id)))
         return refuse('guard', 'Only open questions can be marked answered.', 'questions');
-      const allAnswered = command.questionIds.length === open.size;
+      const allAnswered = new Set(command.questionIds).size === open.size;
       return allAnswered && s.status === 'waiting_on_developer'
         ? { ...stay, next: { stage: 'architecture', status: 'in_review' } }
         : stay;
@@ -138,7 +138,11 @@ export function decideLate(
       if (command.at.getTime() > env.now.getTime()) return refuse('guard', 'The call cannot be in the future.', 'at');
       return command.operation.trim() ? stay : refuse('guard', 'Name the operation called.', 'operation');
     case 'schedule_audit':
-      return command.auditor.trim() ? stay : refuse('guard', 'Name the auditor.', 'auditor');
+      if (!command.auditor.trim()) return refuse('guard', 'Name the auditor.', 'auditor');
+      if (s.productionSince && command.scheduledFor.getTime() < s.productionSince.getTime()) {
+        return refuse('guard', 'The audit reviews the implementation in production: date it after the go-live.', 'scheduled_for');
+      }
+      return stay;
     case 'record_audit_outcome':
       if (command.outcome === 'remediation' && command.items.filter((i) => i.text.trim()).length === 0) {
         return refuse('guard', 'List at least one remediation item.', 'items');

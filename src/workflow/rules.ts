@@ -1,7 +1,7 @@
 import { BUSINESS_CRITERIA } from './controls.ts';
-import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows } from './late.ts';
+import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows, ownArchitectOnly } from './late.ts';
 import { ROLE_LABELS, type Role } from './roles.ts';
-import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState } from './types.ts';
+import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState, whereItStands } from './types.ts';
 
 export type { AnswerReview, Command, CommandType, CriterionResult, Outcome, Refusal, RuleEnv, WorkflowState } from './types.ts';
 
@@ -45,7 +45,7 @@ export function unacceptedQuestions(s: WorkflowState): string[] {
  */
 export function stateAllows(s: WorkflowState, type: CommandType): Refusal | undefined {
   if (isLate(type)) return lateStateAllows(s, type);
-  const where = `the application is ${s.stage === 'closed' || s.stage === 'approved' ? s.status : `in ${s.stage} stage, ${s.status.replace(/_/g, ' ')}`}`;
+  const where = whereItStands(s);
   switch (type) {
     case 'claim':
     case 'assign':
@@ -89,6 +89,8 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
   }
 }
 
+const ROLE_SETTINGS: Record<Role, string> = { reviewer: 'REVIEWER_IDS', architect: 'ARCHITECT_IDS', admin: 'ADMIN_IDS', integration: 'INTAKE_TOKEN' };
+
 export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal | undefined {
   const allowed = ALLOWED_ROLES[type];
   if (allowed.some((r) => roles.has(r))) return undefined;
@@ -96,7 +98,7 @@ export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal
   const names = allowed.filter((r) => r !== 'integration').map((r) => article(ROLE_LABELS[r]));
   return refuse(
     'role',
-    `Only ${names.join(' or ')} can do this. Ask an admin to add you to ${allowed.includes('reviewer') ? 'REVIEWER_IDS' : 'ADMIN_IDS'}.`,
+    `Only ${names.join(' or ')} can do this. Ask an admin to add you to ${ROLE_SETTINGS[allowed.find((r) => r !== 'admin' && r !== 'integration') ?? 'admin']}.`,
   );
 }
 
@@ -115,7 +117,7 @@ export function decide(
   actor: { id: string; roles: ReadonlySet<Role> },
   env: RuleEnv = { now: new Date(0), rolesOf: () => new Set() },
 ): Outcome | Refusal {
-  const denied = roleAllows(actor.roles, command.type) ?? stateAllows(s, command.type);
+  const denied = roleAllows(actor.roles, command.type) ?? ownArchitectOnly(s, command, actor) ?? stateAllows(s, command.type);
   if (denied) return denied;
   if (isLateCommand(command)) return decideLate(s, command, actor, env);
   const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };

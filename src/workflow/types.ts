@@ -106,3 +106,8 @@ export const refuse = (kind: Refusal['kind'], message: string, field?: string): 
   message,
   ...(field ? { field } : {}),
 });
+
+/** Where an application stands, in the words refusals use ("the application is rejected"). */
+export function whereItStands(s: { stage: Stage; status: Status }): string {
+  return `the application is ${s.stage === 'closed' || s.stage === 'approved' ? s.status : `in ${s.stage} stage, ${s.status.replace(/_/g, ' ')}`}`;
+}

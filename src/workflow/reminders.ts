@@ -1,0 +1,107 @@
+import { addDays, addHours, differenceInBusinessDays, differenceInCalendarDays, differenceInMinutes, subBusinessDays, subDays } from 'date-fns';
+import type { Policy } from '../config.ts';
+
+/** A reminder the sweep found due; its key makes it unique across instances and sweeps. */
+export type DueReminder = {
+  key: string;
+  kind: 'stale' | 'waiting' | 'meeting' | 'no_call' | 'audit_due' | 'audit_tomorrow' | 'remediation_due' | 'digest';
+  applicationId: number | null;
+  dueAt: Date;
+  data: Record<string, unknown>;
+};
+
+const iso = (d: Date) => d.toISOString();
+
+/** The earliest status_since still counted as stale or long-waiting now: the indexed bounds of the sweep's queries. */
+export function sweepBounds(now: Date, policy: Policy) {
+  const r = policy.reminders;
+  return {
+    staleBefore: subBusinessDays(now, r.staleBusinessDays),
+    waitingBefore: subDays(now, r.waitingDays),
+    meetingsUntil: addHours(now, Math.max(...r.meetingHours)),
+    approvedBefore: subDays(now, policy.restrictedCallGraceDays),
+    liveBefore: subDays(now, policy.auditAfterDays),
+    auditsUntil: addDays(now, 1),
+  };
+}
+
+/** A stage left alone: reminded after N business days in the same status, and again every N. */
+export function staleReminder(app: { id: number; status: string; statusSince: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
+  const days = differenceInBusinessDays(now, app.statusSince);
+  const every = policy.reminders.staleBusinessDays;
+  if (app.status === 'waiting_on_developer' || days < every) return undefined;
+  const round = Math.floor(days / every);
+  return { key: `stale:${app.id}:${iso(app.statusSince)}:${round}`, kind: 'stale', applicationId: app.id, dueAt: now, data: { businessDays: days, assigneeId: app.assigneeId } };
+}
+
+export function waitingReminder(app: { id: number; status: string; statusSince: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
+  const days = differenceInCalendarDays(now, app.statusSince);
+  const every = policy.reminders.waitingDays;
+  if (app.status !== 'waiting_on_developer' || days < every) return undefined;
+  const round = Math.floor(days / every);
+  return { key: `waiting:${app.id}:${iso(app.statusSince)}:${round}`, kind: 'waiting', applicationId: app.id, dueAt: now, data: { days, assigneeId: app.assigneeId } };
+}
+
+/** The closest reminder point not yet passed: 24 h before, then 1 h before (each once per meeting version). */
+export function meetingReminder(
+  m: { id: number; applicationId: number; startsAt: Date; sequence: number; architectId: string; assigneeId: string | null },
+  now: Date,
+  policy: Policy,
+): DueReminder | undefined {
+  const minutesLeft = differenceInMinutes(m.startsAt, now);
+  if (minutesLeft < 0) return undefined;
+  const hours = [...policy.reminders.meetingHours].sort((a, b) => a - b).find((h) => minutesLeft <= h * 60);
+  if (hours === undefined) return undefined;
+  return {
+    key: `meeting:${m.id}:${m.sequence}:${hours}h`,
+    kind: 'meeting',
+    applicationId: m.applicationId,
+    dueAt: now,
+    data: { meetingId: m.id, hours, startsAt: iso(m.startsAt), architectId: m.architectId, assigneeId: m.assigneeId },
+  };
+}
+
+/** No successful restricted call since approval: due after the grace period, then weekly. */
+export function noCallReminder(app: { id: number; approvedAt: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
+  const due = addDays(app.approvedAt, policy.restrictedCallGraceDays);
+  if (now < due) return undefined;
+  const week = Math.floor(differenceInCalendarDays(now, due) / 7);
+  return { key: `no_call:${app.id}:${week}`, kind: 'no_call', applicationId: app.id, dueAt: due, data: { dueBy: iso(due), assigneeId: app.assigneeId } };
+}
+
+/** The implementation audit falls due AUDIT_AFTER_DAYS after go-live and is reminded weekly until scheduled. */
+export function auditDueReminder(app: { id: number; productionSince: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
+  const due = addDays(app.productionSince, policy.auditAfterDays);
+  if (now < due) return undefined;
+  const week = Math.floor(differenceInCalendarDays(now, due) / 7);
+  return { key: `audit_due:${app.id}:${week}`, kind: 'audit_due', applicationId: app.id, dueAt: due, data: { dueOn: iso(due), assigneeId: app.assigneeId } };
+}
+
+export function auditTomorrowReminder(a: { id: number; applicationId: number; scheduledFor: Date; auditor: string; assigneeId: string | null }, now: Date): DueReminder | undefined {
+  const hours = differenceInMinutes(a.scheduledFor, now) / 60;
+  if (hours < 0 || hours > 24) return undefined;
+  return {
+    key: `audit_tomorrow:${a.id}:${iso(a.scheduledFor)}`,
+    kind: 'audit_tomorrow',
+    applicationId: a.applicationId,
+    dueAt: now,
+    data: { scheduledFor: iso(a.scheduledFor), auditor: a.auditor, assigneeId: a.assigneeId },
+  };
+}
+
+export function remediationReminder(item: { id: number; applicationId: number; text: string; dueOn: Date; assigneeId: string | null }, now: Date): DueReminder | undefined {
+  if (now < item.dueOn) return undefined;
+  return {
+    key: `remediation_due:${item.id}:${iso(item.dueOn)}`,
+    kind: 'remediation_due',
+    applicationId: item.applicationId,
+    dueAt: item.dueOn,
+    data: { itemId: item.id, text: item.text, dueOn: iso(item.dueOn), assigneeId: item.assigneeId },
+  };
+}
+
+/** One digest a day in the review channel, from DIGEST_HOUR_UTC on. */
+export function digestKey(now: Date, policy: Policy): string | undefined {
+  if (now.getUTCHours() < policy.reminders.digestHourUtc) return undefined;
+  return `digest:${iso(now).slice(0, 10)}`;
+}
