@@ -32,6 +32,8 @@ export const applications = pgTable(
     approvedAt: instant('approved_at'),
     /** When the application went live in production; the implementation audit is due AUDIT_AFTER_DAYS later. */
     productionSince: instant('production_since'),
+    /** When the retention job removed contact data and answers (rejected/withdrawn long ago). */
+    purgedAt: instant('purged_at'),
   },
   (t) => [
     index('applications_open_by_stage_idx')
@@ -39,6 +41,17 @@ export const applications = pgTable(
       .where(sql`${t.status} not in ('approved', 'rejected', 'withdrawn')`),
     // text_pattern_ops serves both `=` and the `LIKE 'prefix%'` of /pii status by name.
     index('applications_org_name_lower_idx').on(sql`lower(${t.organizationName}) text_pattern_ops`),
+    // Reminder sweeps ask "which approved applications crossed a date"; these keep the cost to what is due.
+    index('applications_open_since_idx')
+      .on(t.statusSince)
+      .where(sql`${t.status} in ('new', 'in_review', 'waiting_on_developer')`),
+    index('applications_approved_idx').on(t.approvedAt).where(sql`${t.status} = 'approved'`),
+    index('applications_live_idx')
+      .on(t.productionSince)
+      .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null`),
+    index('applications_closed_idx')
+      .on(t.statusSince)
+      .where(sql`${t.status} in ('rejected', 'withdrawn') and ${t.purgedAt} is null`),
   ],
 );
 
@@ -242,7 +255,10 @@ export const audits = pgTable(
     scheduledBy: text('scheduled_by').notNull(),
     outcomeAt: instant('outcome_at'),
   },
-  (t) => [uniqueIndex('audits_application_idx').on(t.applicationId)],
+  (t) => [
+    uniqueIndex('audits_application_idx').on(t.applicationId),
+    index('audits_scheduled_idx').on(t.scheduledFor).where(sql`${t.status} = 'scheduled'`),
+  ],
 );
 
 export const remediationItems = pgTable(
@@ -263,6 +279,31 @@ export const remediationItems = pgTable(
   ],
 );
 
+/** Every reminder ever due, claimed once by its key: any number of instances post it exactly once. */
+export const reminders = pgTable(
+  'reminders',
+  {
+    key: text('key').primaryKey(),
+    applicationId: integer('application_id').references(() => applications.id),
+    kind: text('kind').notNull(),
+    dueAt: instant('due_at').notNull(),
+    claimedAt: instant('claimed_at').notNull(),
+    data: jsonb('data').notNull().default({}),
+  },
+  (t) => [index('reminders_application_idx').on(t.applicationId)],
+);
+
+/** Where the outbound webhook relay stands: the last event a receiver acknowledged, and the next try. */
+export const webhookState = pgTable('webhook_state', {
+  id: integer('id').primaryKey(),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: instant('next_attempt_at'),
+  lastError: text('last_error'),
+  /** The relay holding the cursor until then; a crashed one's lease simply runs out. */
+  lockedUntil: instant('locked_until'),
+});
+
 export type ApplicationRow = typeof applications.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -273,3 +314,4 @@ export type ClarificationRow = typeof clarificationQuestions.$inferSelect;
 export type AuditRow = typeof audits.$inferSelect;
 export type RemediationRow = typeof remediationItems.$inferSelect;
 export type RestrictedCallRow = typeof restrictedCalls.$inferSelect;
+export type ReminderRow = typeof reminders.$inferSelect;

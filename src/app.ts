@@ -7,7 +7,9 @@ import type { Database } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import type { Policy, Roles } from './config.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
-import { createOutboxDispatcher, type OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
+import { remindRoute } from './http/remind-route.ts';
+import { createJobs, type Jobs } from './jobs/index.ts';
+import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
@@ -33,6 +35,9 @@ export type AppDeps = {
   questionnaire: Questionnaire;
   policy: Policy;
   outboxPollMs: number;
+  /** Spacing of posts per channel (Slack's ~1 message per second); 0 in tests. */
+  postIntervalMs: number;
+  webhook?: { url: string; secret: string };
   /** More routes on the same server (the sandbox's emulator and UI). */
   extraRoutes?: CustomRoute[];
 };
@@ -40,6 +45,7 @@ export type AppDeps = {
 export type RunningApp = {
   app: App;
   dispatcher: OutboxDispatcher;
+  jobs: Jobs;
   /** The port the HTTP server listens on. */
   port: number;
   stop(): Promise<void>;
@@ -65,18 +71,19 @@ export function buildApp(deps: AppDeps): BuiltApp {
     logLevel: LogLevel.WARN,
   };
   const slackClient = new WebClient(deps.slack.botToken, clientOptions);
-  const dispatcher = createOutboxDispatcher(
-    {
-      db: deps.database.db,
-      slack: slackClient,
-      clock: deps.clock,
-      logger: logger.child({ component: 'outbox' }),
-      reviewChannelId: deps.reviewChannelId,
-      policy: deps.policy,
-    },
-    { pollMs: deps.outboxPollMs },
-  );
-  const onCommitted = () => dispatcher.kick();
+  const jobs = createJobs({
+    db: deps.database.db,
+    slack: slackClient,
+    clock: deps.clock,
+    logger,
+    policy: deps.policy,
+    reviewChannelId: deps.reviewChannelId,
+    pollMs: deps.outboxPollMs,
+    postIntervalMs: deps.postIntervalMs,
+    ...(deps.webhook ? { webhook: deps.webhook } : {}),
+  });
+  const { dispatcher } = jobs;
+  const onCommitted = () => jobs.kick();
 
   const customRoutes: CustomRoute[] = [
     ...healthRoutes({ ping: () => deps.database.ping(), isShuttingDown: () => shuttingDown }),
@@ -90,6 +97,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
       intakeToken: deps.intakeToken,
       onCommitted,
     }),
+    remindRoute({ db: deps.database.db, clock: deps.clock, policy: deps.policy, logger, intakeToken: deps.intakeToken, jobs }),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -141,15 +149,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
       } else {
         await app.start();
       }
-      dispatcher.start();
+      jobs.start();
       return {
         app,
         dispatcher,
+        jobs,
         port,
         async stop() {
           shuttingDown = true;
           await app.stop().catch((error: unknown) => logger.warn({ err: error }, 'receiver stop failed'));
-          await dispatcher.stop();
+          await jobs.stop();
         },
       };
     },

@@ -72,6 +72,28 @@ const envSchema = z.object({
   QUESTIONNAIRE_FILE: optionalString,
   AUDIT_AFTER_DAYS: positiveInt(90),
   RESTRICTED_CALL_GRACE_DAYS: positiveInt(30),
+  REMINDER_STALE_BUSINESS_DAYS: positiveInt(5),
+  REMINDER_WAITING_DAYS: positiveInt(14),
+  REMINDER_MEETING_HOURS: optionalString
+    .transform((v) => (v ?? '24,1').split(',').map((h) => Number(h.trim())))
+    .pipe(z.array(z.number().positive('must be positive hours').max(168, 'must be at most 168 hours')).min(1)),
+  REMINDER_SWEEP_MS: positiveInt(60_000),
+  DIGEST_HOUR_UTC: z.coerce
+    .number({ message: 'must be an hour from 0 to 23' })
+    .int('must be an hour from 0 to 23')
+    .min(0, 'must be an hour from 0 to 23')
+    .max(23, 'must be an hour from 0 to 23')
+    .optional()
+    .transform((v) => v ?? 8),
+  SLACK_POST_INTERVAL_MS: z.coerce
+    .number({ message: 'must be a whole number of milliseconds' })
+    .int()
+    .min(0)
+    .optional()
+    .transform((v) => v ?? 1100),
+  WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  RETENTION_DAYS: positiveInt(180),
 });
 
 const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
@@ -91,6 +113,11 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
     for (const name of ['REVIEW_CHANNEL_ID', 'INTAKE_TOKEN']) {
       if (!isSet(env[name])) problems.push(`${name} is required when Slack tokens are set`);
     }
+  }
+  if (isSet(env.WEBHOOK_URL) !== isSet(env.WEBHOOK_SECRET)) {
+    problems.push(
+      `${isSet(env.WEBHOOK_URL) ? 'WEBHOOK_SECRET' : 'WEBHOOK_URL'} is required when the other webhook setting is set`,
+    );
   }
   if (isSet(env.SLACK_APP_TOKEN) && !hasToken) {
     problems.push('SLACK_APP_TOKEN needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET as well');
@@ -127,6 +154,9 @@ export type Config = {
   /** A replacement for the shipped questionnaire (a JSON file with a new version). */
   questionnaireFile?: string;
   policy: Policy;
+  /** Pacing of chat.postMessage per channel (Slack: about one message per second per channel). */
+  slackPostIntervalMs: number;
+  webhook?: { url: string; secret: string };
 };
 
 /** Process figures from public reports, kept configurable (DOMAIN.md: [T]/[3P] numbers are defaults, not truth). */
@@ -135,6 +165,18 @@ export type Policy = {
   auditAfterDays: number;
   /** An approved application without a successful restricted call is "access at risk" after this many days. */
   restrictedCallGraceDays: number;
+  reminders: ReminderSettings;
+  /** Contact data and answers of applications rejected or withdrawn this long ago are deleted. */
+  retentionDays: number;
+};
+
+export type ReminderSettings = {
+  staleBusinessDays: number;
+  waitingDays: number;
+  /** Hours before the architecture review at which the architect and assignee are reminded. */
+  meetingHours: number[];
+  digestHourUtc: number;
+  sweepMs: number;
 };
 
 export class ConfigError extends Error {
@@ -175,6 +217,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,
     ...(e.QUESTIONNAIRE_FILE ? { questionnaireFile: e.QUESTIONNAIRE_FILE } : {}),
-    policy: { auditAfterDays: e.AUDIT_AFTER_DAYS, restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS },
+    policy: {
+      auditAfterDays: e.AUDIT_AFTER_DAYS,
+      restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS,
+      retentionDays: e.RETENTION_DAYS,
+      reminders: {
+        staleBusinessDays: e.REMINDER_STALE_BUSINESS_DAYS,
+        waitingDays: e.REMINDER_WAITING_DAYS,
+        meetingHours: e.REMINDER_MEETING_HOURS,
+        digestHourUtc: e.DIGEST_HOUR_UTC,
+        sweepMs: e.REMINDER_SWEEP_MS,
+      },
+    },
+    slackPostIntervalMs: e.SLACK_POST_INTERVAL_MS,
+    ...(e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } } : {}),
   };
 }

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
       roles: configuredRoles ? config.roles : personaRoles(),
       questionnaire,
       policy: config.policy,
+      postIntervalMs: config.slackPostIntervalMs,
+      ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
       extraRoutes: sandbox.routes,
     }).start({ port, host });
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
       roles: config.roles,
       questionnaire,
       policy: config.policy,
+      postIntervalMs: config.slackPostIntervalMs,
+      ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
     }).start({ port: config.port });
     logger.info({ port: running.port, mode: config.slack.mode }, 'pii-review is running');

@@ -1,13 +1,15 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, events, type OutboxRow, outbox } from '../../db/schema.ts';
+import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
 import { reviewCard } from '../../views/card.ts';
 import { historyLine } from '../../views/events.ts';
+import { digestView, reminderText } from '../../views/reminders.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { loadCardModel } from '../reviews/card-model.ts';
+import { createPacer } from './pacer.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
 
 export type DispatcherDeps = {
@@ -17,6 +19,8 @@ export type DispatcherDeps = {
   logger: Logger;
   reviewChannelId: string;
   policy: Policy;
+  /** Spacing of posts per channel; 0 turns pacing off (tests). */
+  postIntervalMs: number;
 };
 
 export type DispatcherOptions = {
@@ -51,6 +55,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  const pacer = createPacer(deps.postIntervalMs);
 
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
@@ -78,6 +83,17 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
 
   async function deliver(item: OutboxRow): Promise<void> {
     const payload = item.payload as Record<string, unknown>;
+    if (item.kind === 'channel.digest') {
+      const [reminder] = await deps.db
+        .select()
+        .from(reminders)
+        .where(eq(reminders.key, String(payload.key)));
+      if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
+      const view = digestView(reminder.key.slice('digest:'.length), reminder.data as Parameters<typeof digestView>[1]);
+      await pacer.wait(deps.reviewChannelId);
+      await deps.slack.chat.postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false });
+      return;
+    }
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
     const [app] = await deps.db.select().from(applications).where(eq(applications.id, item.applicationId));
     if (!app) throw new Error(`application ${item.applicationId} not found`);
@@ -88,6 +104,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           await deps.slack.chat.update({ channel: app.cardChannel, ts: app.cardTs, ...view });
           return;
         }
+        await pacer.wait(deps.reviewChannelId);
         const posted = await deps.slack.chat.postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false });
         if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
         await deps.db
@@ -104,7 +121,24 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .where(eq(events.id, Number(payload.eventId)));
         if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
         const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
+        await pacer.wait(app.cardChannel);
         await deps.slack.chat.postMessage({ channel: app.cardChannel, thread_ts: app.cardTs, text, unfurl_links: false });
+        return;
+      }
+      case 'thread.reminder': {
+        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
+        const [reminder] = await deps.db
+          .select()
+          .from(reminders)
+          .where(eq(reminders.key, String(payload.key)));
+        if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
+        await pacer.wait(app.cardChannel);
+        await deps.slack.chat.postMessage({
+          channel: app.cardChannel,
+          thread_ts: app.cardTs,
+          text: reminderText(reminder.kind, reminder.data as Record<string, unknown>),
+          unfurl_links: false,
+        });
         return;
       }
       case 'thread.file': {
@@ -193,6 +227,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
 
   return {
     drain: runOnce,
+    /** How many effects are due and not yet delivered. */
+    async pending(): Promise<number> {
+      const [row] = await deps.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(and(isNull(outbox.doneAt), lte(outbox.availableAt, deps.clock.now())));
+      return row?.n ?? 0;
+    },
     /** Asks for a drain soon: called after a use case commits so effects go out at once. */
     kick(): void {
       if (!stopped) void runOnce();

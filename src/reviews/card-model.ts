@@ -1,8 +1,8 @@
-import { addDays } from 'date-fns';
 import type { DbOrTx } from '../../db/client.ts';
 import type { ApplicationRow } from '../../db/schema.ts';
 import type { CardModel } from '../../views/types.ts';
 import type { Policy } from '../config.ts';
+import { addDaysUtc } from '../time.ts';
 import type { Severity } from '../workflow/controls.ts';
 import { availableCommands, pendingAnswers } from '../workflow/rules.ts';
 import { toSummary } from './queries.ts';
@@ -38,10 +38,10 @@ export async function loadCardModel(db: DbOrTx, app: ApplicationRow, policy: Pol
       : null,
     openQuestions: rows.openQuestions.length,
     approvedAt: app.approvedAt,
-    restrictedCallDueBy: app.approvedAt ? addDays(app.approvedAt, policy.restrictedCallGraceDays) : null,
+    restrictedCallDueBy: app.approvedAt ? addDaysUtc(app.approvedAt, policy.restrictedCallGraceDays) : null,
     lastRestrictedCallAt: rows.lastRestrictedCall?.at ?? null,
     productionSince: app.productionSince,
-    auditDueOn: app.productionSince ? addDays(app.productionSince, policy.auditAfterDays) : null,
+    auditDueOn: app.productionSince ? addDaysUtc(app.productionSince, policy.auditAfterDays) : null,
     audit: rows.audit ? { status: rows.audit.status, auditor: rows.audit.auditor, scheduledFor: rows.audit.scheduledFor } : null,
     openRemediation: rows.openRemediation.map((i) => ({ text: i.text, dueOn: i.dueOn })),
   };

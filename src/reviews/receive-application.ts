@@ -43,22 +43,26 @@ export async function receiveApplication(deps: { db: Db; clock: Clock }, input: 
 async function receive(tx: Tx, now: Date, input: ApplicationInput): Promise<ReceiveOutcome> {
   const submission = toSubmission(input);
   const hash = contentHash(submission);
-  // ON CONFLICT makes two concurrent first posts of one profile produce one row.
-  const [created] = await tx
-    .insert(applications)
-    .values({
-      profileId: input.profileId,
-      organizationName: input.organization.name,
-      submission,
-      contentHash: hash,
-      ...INITIAL_STATE,
-      submittedAt: input.submittedAt ? new Date(input.submittedAt) : now,
-      receivedAt: now,
-      updatedAt: now,
-      statusSince: now,
-    })
-    .onConflictDoNothing({ target: applications.profileId })
-    .returning();
+  // Look first, so an update never burns an application number; ON CONFLICT still settles two
+  // concurrent first posts of one profile into one row.
+  const [found] = await tx.select({ id: applications.id }).from(applications).where(eq(applications.profileId, input.profileId));
+  const [created] = found
+    ? []
+    : await tx
+        .insert(applications)
+        .values({
+          profileId: input.profileId,
+          organizationName: input.organization.name,
+          submission,
+          contentHash: hash,
+          ...INITIAL_STATE,
+          submittedAt: input.submittedAt ? new Date(input.submittedAt) : now,
+          receivedAt: now,
+          updatedAt: now,
+          statusSince: now,
+        })
+        .onConflictDoNothing({ target: applications.profileId })
+        .returning();
 
   if (created) {
     if (input.questionnaireAnswers) {

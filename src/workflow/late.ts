@@ -1,6 +1,15 @@
 import type { Role } from './roles.ts';
 import { meetingTimeProblem } from './scheduling.ts';
-import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState, whereItStands } from './types.ts';
+import {
+  type Command,
+  type CommandType,
+  type Outcome,
+  type Refusal,
+  type RuleEnv,
+  refuse,
+  type WorkflowState,
+  whereItStands,
+} from './types.ts';
 
 /** Stage 3 and after approval: the architecture review, go-live, the restricted call, the audit. */
 export type LateCommandType = Extract<
@@ -90,15 +99,22 @@ function timeRefusal(
 }
 
 /** Among architects, only the application's own records its review outcome; checked before the state, like any role. */
-export function ownArchitectOnly(s: WorkflowState, command: Command, actor: { id: string; roles: ReadonlySet<Role> }): Refusal | undefined {
+export function ownArchitectOnly(
+  s: WorkflowState,
+  command: Command,
+  actor: { id: string; roles: ReadonlySet<Role> },
+): Refusal | undefined {
   if (command.type !== 'record_outcome' || actor.roles.has('admin') || s.architectId === actor.id) return undefined;
-  return refuse('role', `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can record the outcome.`);
+  return refuse(
+    'role',
+    `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can record the outcome.`,
+  );
 }
 
 export function decideLate(
   s: WorkflowState,
   command: Extract<Command, { type: LateCommandType }>,
-  actor: { id: string; roles: ReadonlySet<Role> },
+  _actor: { id: string; roles: ReadonlySet<Role> },
   env: RuleEnv,
 ): Outcome | Refusal {
   const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };

@@ -1,5 +1,6 @@
-import { addDays, addHours, differenceInBusinessDays, differenceInCalendarDays, differenceInMinutes, subBusinessDays, subDays } from 'date-fns';
+import { addHours, differenceInMinutes } from 'date-fns';
 import type { Policy } from '../config.ts';
+import { addDaysUtc, businessDaysBetweenUtc, calendarDaysBetweenUtc, subBusinessDaysUtc, subDaysUtc } from '../time.ts';
 
 /** A reminder the sweep found due; its key makes it unique across instances and sweeps. */
 export type DueReminder = {
@@ -16,30 +17,50 @@ const iso = (d: Date) => d.toISOString();
 export function sweepBounds(now: Date, policy: Policy) {
   const r = policy.reminders;
   return {
-    staleBefore: subBusinessDays(now, r.staleBusinessDays),
-    waitingBefore: subDays(now, r.waitingDays),
+    staleBefore: subBusinessDaysUtc(now, r.staleBusinessDays),
+    waitingBefore: subDaysUtc(now, r.waitingDays),
     meetingsUntil: addHours(now, Math.max(...r.meetingHours)),
-    approvedBefore: subDays(now, policy.restrictedCallGraceDays),
-    liveBefore: subDays(now, policy.auditAfterDays),
-    auditsUntil: addDays(now, 1),
+    approvedBefore: subDaysUtc(now, policy.restrictedCallGraceDays),
+    liveBefore: subDaysUtc(now, policy.auditAfterDays),
+    auditsUntil: addDaysUtc(now, 1),
   };
 }
 
 /** A stage left alone: reminded after N business days in the same status, and again every N. */
-export function staleReminder(app: { id: number; status: string; statusSince: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
-  const days = differenceInBusinessDays(now, app.statusSince);
+export function staleReminder(
+  app: { id: number; status: string; statusSince: Date; assigneeId: string | null },
+  now: Date,
+  policy: Policy,
+): DueReminder | undefined {
+  const days = businessDaysBetweenUtc(now, app.statusSince);
   const every = policy.reminders.staleBusinessDays;
   if (app.status === 'waiting_on_developer' || days < every) return undefined;
   const round = Math.floor(days / every);
-  return { key: `stale:${app.id}:${iso(app.statusSince)}:${round}`, kind: 'stale', applicationId: app.id, dueAt: now, data: { businessDays: days, assigneeId: app.assigneeId } };
+  return {
+    key: `stale:${app.id}:${iso(app.statusSince)}:${round}`,
+    kind: 'stale',
+    applicationId: app.id,
+    dueAt: now,
+    data: { businessDays: days, assigneeId: app.assigneeId },
+  };
 }
 
-export function waitingReminder(app: { id: number; status: string; statusSince: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
-  const days = differenceInCalendarDays(now, app.statusSince);
+export function waitingReminder(
+  app: { id: number; status: string; statusSince: Date; assigneeId: string | null },
+  now: Date,
+  policy: Policy,
+): DueReminder | undefined {
+  const days = calendarDaysBetweenUtc(now, app.statusSince);
   const every = policy.reminders.waitingDays;
   if (app.status !== 'waiting_on_developer' || days < every) return undefined;
   const round = Math.floor(days / every);
-  return { key: `waiting:${app.id}:${iso(app.statusSince)}:${round}`, kind: 'waiting', applicationId: app.id, dueAt: now, data: { days, assigneeId: app.assigneeId } };
+  return {
+    key: `waiting:${app.id}:${iso(app.statusSince)}:${round}`,
+    kind: 'waiting',
+    applicationId: app.id,
+    dueAt: now,
+    data: { days, assigneeId: app.assigneeId },
+  };
 }
 
 /** The closest reminder point not yet passed: 24 h before, then 1 h before (each once per meeting version). */
@@ -62,22 +83,45 @@ export function meetingReminder(
 }
 
 /** No successful restricted call since approval: due after the grace period, then weekly. */
-export function noCallReminder(app: { id: number; approvedAt: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
-  const due = addDays(app.approvedAt, policy.restrictedCallGraceDays);
+export function noCallReminder(
+  app: { id: number; approvedAt: Date; assigneeId: string | null },
+  now: Date,
+  policy: Policy,
+): DueReminder | undefined {
+  const due = addDaysUtc(app.approvedAt, policy.restrictedCallGraceDays);
   if (now < due) return undefined;
-  const week = Math.floor(differenceInCalendarDays(now, due) / 7);
-  return { key: `no_call:${app.id}:${week}`, kind: 'no_call', applicationId: app.id, dueAt: due, data: { dueBy: iso(due), assigneeId: app.assigneeId } };
+  const week = Math.floor(calendarDaysBetweenUtc(now, due) / 7);
+  return {
+    key: `no_call:${app.id}:${week}`,
+    kind: 'no_call',
+    applicationId: app.id,
+    dueAt: due,
+    data: { dueBy: iso(due), assigneeId: app.assigneeId },
+  };
 }
 
 /** The implementation audit falls due AUDIT_AFTER_DAYS after go-live and is reminded weekly until scheduled. */
-export function auditDueReminder(app: { id: number; productionSince: Date; assigneeId: string | null }, now: Date, policy: Policy): DueReminder | undefined {
-  const due = addDays(app.productionSince, policy.auditAfterDays);
+export function auditDueReminder(
+  app: { id: number; productionSince: Date; assigneeId: string | null },
+  now: Date,
+  policy: Policy,
+): DueReminder | undefined {
+  const due = addDaysUtc(app.productionSince, policy.auditAfterDays);
   if (now < due) return undefined;
-  const week = Math.floor(differenceInCalendarDays(now, due) / 7);
-  return { key: `audit_due:${app.id}:${week}`, kind: 'audit_due', applicationId: app.id, dueAt: due, data: { dueOn: iso(due), assigneeId: app.assigneeId } };
+  const week = Math.floor(calendarDaysBetweenUtc(now, due) / 7);
+  return {
+    key: `audit_due:${app.id}:${week}`,
+    kind: 'audit_due',
+    applicationId: app.id,
+    dueAt: due,
+    data: { dueOn: iso(due), assigneeId: app.assigneeId },
+  };
 }
 
-export function auditTomorrowReminder(a: { id: number; applicationId: number; scheduledFor: Date; auditor: string; assigneeId: string | null }, now: Date): DueReminder | undefined {
+export function auditTomorrowReminder(
+  a: { id: number; applicationId: number; scheduledFor: Date; auditor: string; assigneeId: string | null },
+  now: Date,
+): DueReminder | undefined {
   const hours = differenceInMinutes(a.scheduledFor, now) / 60;
   if (hours < 0 || hours > 24) return undefined;
   return {
@@ -89,7 +133,10 @@ export function auditTomorrowReminder(a: { id: number; applicationId: number; sc
   };
 }
 
-export function remediationReminder(item: { id: number; applicationId: number; text: string; dueOn: Date; assigneeId: string | null }, now: Date): DueReminder | undefined {
+export function remediationReminder(
+  item: { id: number; applicationId: number; text: string; dueOn: Date; assigneeId: string | null },
+  now: Date,
+): DueReminder | undefined {
   if (now < item.dueOn) return undefined;
   return {
     key: `remediation_due:${item.id}:${iso(item.dueOn)}`,

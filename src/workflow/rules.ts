@@ -1,7 +1,16 @@
 import { BUSINESS_CRITERIA } from './controls.ts';
 import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows, ownArchitectOnly } from './late.ts';
 import { ROLE_LABELS, type Role } from './roles.ts';
-import { type Command, type CommandType, type Outcome, type Refusal, type RuleEnv, refuse, type WorkflowState, whereItStands } from './types.ts';
+import {
+  type Command,
+  type CommandType,
+  type Outcome,
+  type Refusal,
+  type RuleEnv,
+  refuse,
+  type WorkflowState,
+  whereItStands,
+} from './types.ts';
 
 export type { AnswerReview, Command, CommandType, CriterionResult, Outcome, Refusal, RuleEnv, WorkflowState } from './types.ts';
 
@@ -89,7 +98,12 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
   }
 }
 
-const ROLE_SETTINGS: Record<Role, string> = { reviewer: 'REVIEWER_IDS', architect: 'ARCHITECT_IDS', admin: 'ADMIN_IDS', integration: 'INTAKE_TOKEN' };
+const ROLE_SETTINGS: Record<Role, string> = {
+  reviewer: 'REVIEWER_IDS',
+  architect: 'ARCHITECT_IDS',
+  admin: 'ADMIN_IDS',
+  integration: 'INTAKE_TOKEN',
+};
 
 export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal | undefined {
   const allowed = ALLOWED_ROLES[type];

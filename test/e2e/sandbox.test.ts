@@ -1,116 +1,35 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, hasChromium, openBrowser, ROOT, type RunningSandbox, startSandbox } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
 const SCREENSHOT = join(ROOT, 'test-results/sandbox.png');
 const CHANNEL_SCREENSHOT = join(ROOT, 'test-results/sandbox-channel.png');
-const README_SCREENSHOT = join(ROOT, 'docs/sandbox.png');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-/** main.ts force-exits after 10 s of draining; past this the whole process group is killed. */
-const STOP_TIMEOUT_MS = 15_000;
-/** tsx start-up, migrations and PGlite's first open take a few seconds on these machines. */
-const START_TIMEOUT_MS = 45_000;
-const STEP_TIMEOUT_MS = 10_000;
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} not found`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
+// docs/sandbox.png (the README's picture) is taken by journeys.test.ts: a card with its thread open.
 describe.skipIf(!hasChromium)('sandbox in a browser (npm start without Slack tokens)', () => {
-  const dirs: string[] = [];
-  const output: string[] = [];
-  const pageErrors: string[] = [];
-  let child: ChildProcess;
-  let browser: BrowserContext;
+  let sandbox: RunningSandbox;
+  let chromium: Browser;
   let page: Page;
+  let pageErrors: string[] = [];
   let url = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'pii-sandbox-db-'));
-    dirs.push(dataDir);
-    // The binary `npx tsx` resolves to, run directly: npm's wrapper dies on SIGTERM without waiting
-    // for the bot (which is orphaned, its exit code lost); tsx relays the signal and exits with the bot's code.
-    // Only what a developer's shell would surely have in the environment: the sandbox starts from nothing.
-    child = spawn(TSX, ['src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        PORT: String(port),
-        PGLITE_DIR: join(dataDir, 'pglite'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no "Sandbox ready" within ${START_TIMEOUT_MS} ms:\n${output.join('')}`)),
-        START_TIMEOUT_MS,
-      );
-      child.stdout?.on('data', (d: Buffer) => {
-        output.push(d.toString());
-        const match = /Sandbox ready: open (\S+)/.exec(output.join(''));
-        if (match?.[1]) {
-          clearTimeout(timer);
-          url = match[1];
-          resolve();
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}:\n${output.join('')}`)));
-    });
-    const profile = mkdtempSync(join(tmpdir(), 'pii-sandbox-chromium-'));
-    dirs.push(profile);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1360, height: 860 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    sandbox = await startSandbox();
+    url = sandbox.url;
+    chromium = await openBrowser();
+    page = chromium.page;
+    pageErrors = chromium.pageErrors;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (child?.pid !== undefined && child.exitCode === null) {
-      const group = -child.pid;
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => process.kill(group, 'SIGKILL'), STOP_TIMEOUT_MS);
-      const code = await exited;
-      clearTimeout(timer);
-      expect(code, `the sandbox did not stop cleanly:\n${output.join('').slice(-3000)}`).toBe(0);
-      expect(output.join('')).toContain('"msg":"stopped"');
+    await chromium?.close();
+    if (sandbox) {
+      const code = await sandbox.stop();
+      expect(code, `the sandbox did not stop cleanly:\n${sandbox.output.join('').slice(-3000)}`).toBe(0);
+      expect(sandbox.output.join('')).toContain('"msg":"stopped"');
     }
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Every view the bot builds must render without a placeholder for an unknown block or element. */
@@ -165,8 +84,6 @@ describe.skipIf(!hasChromium)('sandbox in a browser (npm start without Slack tok
     await expectNoPlaceholders('open the Home tab');
 
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
-    copyFileSync(SCREENSHOT, README_SCREENSHOT);
   });
 });

@@ -1,7 +1,6 @@
-import { and, isNull, lte, sql } from 'drizzle-orm';
-import { outbox } from '../../db/schema.ts';
 import { buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
@@ -69,7 +68,8 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
     intakeToken: INTAKE_TOKEN,
     roles: personaRoles(),
     questionnaire: loadQuestionnaire(),
-    policy: { auditAfterDays: 90, restrictedCallGraceDays: 30 },
+    policy: loadConfig({}).policy,
+    postIntervalMs: 0,
     // Tests drive delivery with settle(); the poll only matters for retries.
     outboxPollMs: 60_000,
   }).start({ port: 0, host: '127.0.0.1' });
@@ -110,11 +110,7 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
     async settle() {
       for (let i = 0; i < 50; i += 1) {
         await running.dispatcher.drain();
-        const [row] = await database.db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(outbox)
-          .where(and(isNull(outbox.doneAt), lte(outbox.availableAt, clock.now())));
-        if (!row || row.n === 0) return;
+        if ((await running.dispatcher.pending()) === 0) return;
       }
       throw new Error('outbox did not settle after 50 drains');
     },

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { addDays } from 'date-fns';
+import { addDaysUtc } from '../../time.ts';
 import { asc, eq } from 'drizzle-orm';
 import { gaps } from '../../../db/schema.ts';
 import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
@@ -88,7 +88,7 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   schedule_audit: (ctx, deps) =>
     scheduleAuditModal(
       ctx.application,
-      ctx.application.productionSince ? addDays(ctx.application.productionSince, deps.policy.auditAfterDays) : null,
+      ctx.application.productionSince ? addDaysUtc(ctx.application.productionSince, deps.policy.auditAfterDays) : null,
     ),
   record_audit_outcome: (ctx) => auditOutcomeModal(ctx.application),
   close_remediation: (ctx) => closeRemediationModal(ctx.application, ctx.openRemediation),

@@ -1,4 +1,3 @@
-import { addDays } from 'date-fns';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import {
   audits,
@@ -8,6 +7,7 @@ import {
   remediationItems,
   restrictedCalls,
 } from '../../../db/schema.ts';
+import { addDaysUtc } from '../../time.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
 import type { Details, Write } from './types.ts';
@@ -127,7 +127,7 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       return { type: 'clarification.answered', payload: { questionIds: command.questionIds } };
     }
     case 'record_go_live': {
-      const dueOn = addDays(command.productionSince, deps.policy.auditAfterDays);
+      const dueOn = addDaysUtc(command.productionSince, deps.policy.auditAfterDays);
       return {
         type: 'production.live',
         payload: { productionSince: iso(command.productionSince), auditDueOn: iso(dueOn) },

@@ -1,6 +1,6 @@
 import { renderDateHtml } from './datetokens.ts';
 import { escapeHtml, getStr, isRecord } from './html.ts';
-import { channelMention, link, SPECIAL_MENTIONS, specialMention, usergroupMention, userMention } from './inline.ts';
+import { channelMention, emoji, link, SPECIAL_MENTIONS, specialMention, usergroupMention, userMention } from './inline.ts';
 import type { RenderContext } from './types.ts';
 
 // Rendered pieces are parked behind NUL-delimited indexes so later regex passes
@@ -65,6 +65,23 @@ const BOLD = styleRe('*');
 const ITALIC = styleRe('_');
 const STRIKE = styleRe('~');
 
+/** Shortcodes Slack renders as emoji, for the ones the bot writes; others stay as text, as Slack shows unknown ones. */
+const SHORTCODES: Record<string, string> = {
+  warning: '26a0-fe0f',
+  no_entry: '26d4',
+  white_check_mark: '2705',
+  tada: '1f389',
+  hourglass: '231b',
+  information_source: '2139-fe0f',
+  grey_question: '2754',
+  alarm_clock: '23f0',
+  calendar: '1f4c5',
+  clipboard: '1f4cb',
+  wrench: '1f527',
+  bell: '1f514',
+  sparkles: '2728',
+};
+
 function renderInline(line: string, ctx: RenderContext, formatting: boolean): string {
   const held: string[] = [];
   const hold = (html: string) => `${SENTINEL}${held.push(html) - 1}${SENTINEL}`;
@@ -78,6 +95,10 @@ function renderInline(line: string, ctx: RenderContext, formatting: boolean): st
   s += escapeHtml(decodeEntities(line.slice(last)));
   if (formatting) {
     s = s.replace(/`([^`]+)`/g, (_m, code: string) => hold(`<code class="bk-code">${code}</code>`));
+    s = s.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => {
+      const unicode = SHORTCODES[name];
+      return unicode ? hold(emoji(name, unicode)) : whole;
+    });
     s = s.replace(BOLD, (_m, pre: string, t: string) => `${pre}<strong>${t}</strong>`);
     s = s.replace(ITALIC, (_m, pre: string, t: string) => `${pre}<em>${t}</em>`);
     s = s.replace(STRIKE, (_m, pre: string, t: string) => `${pre}<s>${t}</s>`);

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { WebClient } from '@slack/web-api';
+import { openDatabase } from '../../db/client.ts';
+import { systemClock } from '../clock.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.ts';
+import { createLogger } from '../logger.ts';
+import { sweepReminders } from '../reminders/sweep.ts';
+import { SANDBOX_INTAKE_TOKEN } from '../sandbox/index.ts';
+
+type Reminder = { key: string; kind: string; applicationId: number | null };
+const USAGE = 'usage: npm run remind -- --at <ISO instant> [--dry-run]';
+
+function report(at: string, dryRun: boolean, reminders: Reminder[], delivered: boolean): void {
+  for (const r of reminders)
+    console.log(`${r.kind.padEnd(16)} ${r.applicationId === null ? 'channel' : `#${r.applicationId}`.padEnd(8)} ${r.key}`);
+  const verb = dryRun ? 'would be sent' : delivered ? 'sent' : 'claimed (delivery still in progress; the bot keeps retrying)';
+  console.log(`${reminders.length} reminder${reminders.length === 1 ? '' : 's'} ${verb} for ${at}.`);
+}
+
+/** Embedded PGlite and the sandbox's Slack live inside the running bot: ask it to sweep. */
+async function throughTheBot(config: Config, at: string, dryRun: boolean): Promise<void> {
+  const url = `http://127.0.0.1:${config.port}/api/reminders/sweep`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.intakeToken ?? SANDBOX_INTAKE_TOKEN}` },
+      body: JSON.stringify({ at, dryRun }),
+    });
+  } catch {
+    throw new Error(
+      `No bot answers on ${url}. With embedded PGlite (no DATABASE_URL) the database belongs to the running bot: start it with npm start, or set DATABASE_URL to sweep directly.`,
+    );
+  }
+  const answer = (await response.json()) as { error?: string; reminders?: Reminder[]; delivered?: boolean };
+  if (!response.ok) throw new Error(`the bot refused the sweep (${response.status}): ${answer.error ?? 'unknown error'}`);
+  report(at, dryRun, answer.reminders ?? [], answer.delivered ?? false);
+}
+
+async function directly(config: Config, at: string, dryRun: boolean): Promise<void> {
+  if (config.slack.mode === 'sandbox' || !config.reviewChannelId || config.database.kind !== 'postgres')
+    throw new Error('unreachable');
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const database = await openDatabase(config.database);
+  try {
+    const result = await sweepReminders({ db: database.db, policy: config.policy, clock: systemClock }, new Date(at), { dryRun });
+    let delivered = true;
+    if (!dryRun && result.claimed.length > 0) {
+      const slack = new WebClient(config.slack.botToken, {
+        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      });
+      const dispatcher = createOutboxDispatcher(
+        {
+          db: database.db,
+          slack,
+          clock: systemClock,
+          logger,
+          reviewChannelId: config.reviewChannelId,
+          policy: config.policy,
+          postIntervalMs: config.slackPostIntervalMs,
+        },
+        { pollMs: 1000 },
+      );
+      for (let i = 0; i < 200 && (await dispatcher.pending()) > 0; i += 1) await dispatcher.drain();
+      delivered = (await dispatcher.pending()) === 0;
+    }
+    report(at, dryRun, result.claimed, delivered);
+  } finally {
+    await database.close();
+  }
+}
+
+try {
+  const { values } = parseArgs({ options: { at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  const at = values.at ?? new Date().toISOString();
+  if (Number.isNaN(new Date(at).getTime())) throw new Error(`--at must be an ISO instant such as 2026-03-01T09:00:00Z. ${USAGE}`);
+  const config = loadConfig();
+  const viaBot = config.database.kind === 'pglite' || config.slack.mode === 'sandbox';
+  await (viaBot
+    ? throughTheBot(config, new Date(at).toISOString(), values['dry-run'])
+    : directly(config, new Date(at).toISOString(), values['dry-run']));
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

@@ -1,0 +1,72 @@
+import type { CustomRoute } from '@slack/bolt';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { Clock } from '../clock.ts';
+import type { Policy } from '../config.ts';
+import type { Jobs } from '../jobs/index.ts';
+import type { Logger } from '../logger.ts';
+import { sweepReminders } from '../reminders/sweep.ts';
+import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
+
+const body = z.strictObject({
+  at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }).optional(),
+  dryRun: z.boolean().optional(),
+});
+
+/** How long the route waits for the reminders it claimed to reach Slack before answering. */
+const DELIVERY_WAIT_MS = 120_000;
+
+/**
+ * `npm run remind` talks to the running bot through this when the database is embedded PGlite
+ * (one process's database): one sweep as if it were `at`, answered with what was due and claimed.
+ */
+export function remindRoute(deps: {
+  db: Db;
+  clock: Clock;
+  policy: Policy;
+  logger: Logger;
+  intakeToken: string;
+  jobs: Jobs;
+}): CustomRoute {
+  return {
+    path: '/api/reminders/sweep',
+    method: 'POST',
+    handler: (req, res) => {
+      void (async () => {
+        if (!hasBearer(req, deps.intakeToken)) {
+          req.resume();
+          throw new HttpError(401, 'Send the intake token as Authorization: Bearer <INTAKE_TOKEN>.');
+        }
+        const parsed = body.safeParse(await readJson(req));
+        if (!parsed.success) {
+          throw new HttpError(400, 'The sweep request is not valid.', {
+            issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+          });
+        }
+        const at = parsed.data.at ? new Date(parsed.data.at) : deps.clock.now();
+        const result = await sweepReminders(deps, at, { dryRun: parsed.data.dryRun ?? false });
+        const delivered = result.dryRun ? true : await deliver(deps.jobs, result.claimed.length);
+        sendJson(res, 200, {
+          at: at.toISOString(),
+          dryRun: result.dryRun,
+          delivered,
+          reminders: result.claimed.map((r) => ({ key: r.key, kind: r.kind, applicationId: r.applicationId })),
+        });
+      })().catch((error: unknown) => {
+        if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message, ...error.details });
+        deps.logger.error({ err: error }, 'reminder sweep failed');
+        sendJson(res, 500, { error: 'The sweep failed; nothing was claimed twice, run it again.' });
+      });
+    },
+  };
+}
+
+/** Drains the outbox until it is idle or the wait runs out; answers whether it got everything out. */
+async function deliver(jobs: Jobs, claimed: number): Promise<boolean> {
+  if (claimed === 0) return true;
+  const until = Date.now() + DELIVERY_WAIT_MS;
+  while (Date.now() < until) {
+    if ((await jobs.dispatcher.drain()) === 0 && (await jobs.dispatcher.pending()) === 0) return true;
+  }
+  return false;
+}

@@ -1,0 +1,18 @@
+/**
+ * Spaces posts per channel (Slack allows about one message per second per channel, with
+ * short bursts), so a burst of reminders is paced rather than answered with 429s.
+ */
+export function createPacer(intervalMs: number, burst = 3) {
+  const nextFree = new Map<string, number>();
+  return {
+    async wait(channel: string): Promise<void> {
+      if (intervalMs <= 0) return;
+      const now = Date.now();
+      // The bucket: a channel may run `burst` intervals ahead of now, no more.
+      const slot = Math.max(now - intervalMs * (burst - 1), nextFree.get(channel) ?? 0);
+      nextFree.set(channel, slot + intervalMs);
+      const delay = slot - now;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    },
+  };
+}

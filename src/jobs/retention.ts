@@ -1,0 +1,39 @@
+import { and, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { applications, questionnaireAnswers } from '../../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { subDaysUtc } from '../time.ts';
+
+/**
+ * Data stewardship: applications rejected or withdrawn more than `retentionDays` ago lose their
+ * contact data, security answers and questionnaire answers. Events stay (they never held any).
+ */
+export async function purgeExpired(deps: { db: Db; logger: Logger }, now: Date, retentionDays: number): Promise<number[]> {
+  const cutoff = subDaysUtc(now, retentionDays);
+  const purged = await deps.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(applications)
+      .set({
+        submission: sql`(${applications.submission} - 'contact' - 'impoc' - 'securityAnswers') || '{"contact":{"email":"purged@invalid"}}'::jsonb`,
+        purgedAt: now,
+      })
+      .where(
+        and(
+          inArray(applications.status, ['rejected', 'withdrawn']),
+          isNull(applications.purgedAt),
+          lte(applications.statusSince, cutoff),
+        ),
+      )
+      .returning({ id: applications.id });
+    const ids = rows.map((r) => r.id);
+    if (ids.length > 0) await tx.delete(questionnaireAnswers).where(inArray(questionnaireAnswers.applicationId, ids));
+    return ids;
+  });
+  // Ids and counts only: what was purged is exactly what must never reach a log.
+  if (purged.length > 0)
+    deps.logger.info(
+      { purged: purged.length, applicationIds: purged, retentionDays },
+      'retention: contact data and answers deleted',
+    );
+  return purged;
+}

@@ -1,0 +1,157 @@
+import { createHmac } from 'node:crypto';
+import { and, asc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { applications, developerMessages, events, webhookState } from '../../db/schema.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+
+/** The developer-facing text an event carries, by the message kind recorded with it. */
+const MESSAGE_KINDS: Record<string, string> = {
+  'business_review.rejected': 'denial',
+  'information.requested': 'information_request',
+  'questionnaire.sent': 'questionnaire',
+  'review.clarification_required': 'clarification',
+};
+
+const MAX_BACKOFF_MS = 10 * 60_000;
+const BATCH = 50;
+const STATE_ROW = 1;
+/** Longer than a batch can take (50 posts × 10 s timeout), so a live relay never loses its lease. */
+const LEASE_MS = 10 * 60_000;
+
+/** `v1=HMAC-SHA256(secret, "<timestamp>.<body>")`, hex; receivers recompute it to trust the body. */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Relays every event to WEBHOOK_URL in event order (so in order per application), one at a
+ * time: the cursor moves only after a 2xx, so a receiver that acknowledged an event never gets
+ * it again from us, and one that failed gets it again, with backoff, until it answers.
+ * The cursor is leased while sending, so two instances never send the same event, and no
+ * transaction stays open across HTTP (embedded PGlite has a single connection).
+ */
+export function createWebhookRelay(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  url: string;
+  secret: string;
+  timeoutMs?: number;
+}) {
+  async function payloadOf(event: typeof events.$inferSelect) {
+    const [app] = await deps.db.select().from(applications).where(eq(applications.id, event.applicationId));
+    const kind = MESSAGE_KINDS[event.type];
+    const [message] = kind
+      ? await deps.db
+          .select({ body: developerMessages.body })
+          .from(developerMessages)
+          .where(
+            and(
+              eq(developerMessages.applicationId, event.applicationId),
+              eq(developerMessages.kind, kind),
+              eq(developerMessages.sentAt, event.at),
+            ),
+          )
+      : [];
+    return {
+      id: event.id,
+      type: event.type,
+      applicationId: event.applicationId,
+      profileId: app?.profileId,
+      stage: app?.stage,
+      status: app?.status,
+      actor: event.actor,
+      at: event.at.toISOString(),
+      ...(message ? { text: message.body } : {}),
+    };
+  }
+
+  async function post(body: string): Promise<void> {
+    const timestamp = String(Math.floor(deps.clock.now().getTime() / 1000));
+    const response = await fetch(deps.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-pii-review-timestamp': timestamp,
+        'x-pii-review-signature': webhookSignature(deps.secret, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.status < 200 || response.status >= 300) throw new Error(`receiver answered ${response.status}`);
+  }
+
+  /** Takes the cursor for a while (a lease, no transaction held across HTTP), or answers undefined. */
+  async function lease() {
+    const now = deps.clock.now();
+    const until = new Date(now.getTime() + LEASE_MS);
+    await deps.db.insert(webhookState).values({ id: STATE_ROW }).onConflictDoNothing();
+    const [state] = await deps.db
+      .update(webhookState)
+      .set({ lockedUntil: until })
+      .where(
+        and(
+          eq(webhookState.id, STATE_ROW),
+          or(isNull(webhookState.lockedUntil), lt(webhookState.lockedUntil, now)),
+          or(isNull(webhookState.nextAttemptAt), lte(webhookState.nextAttemptAt, now)),
+        ),
+      )
+      .returning();
+    return state;
+  }
+
+  /** Sends what is due; resolves with how many events were delivered. */
+  async function drain(): Promise<number> {
+    const state = await lease();
+    if (!state) return 0;
+    const pending = await deps.db
+      .select()
+      .from(events)
+      .where(gt(events.id, state.lastEventId))
+      .orderBy(asc(events.id))
+      .limit(BATCH);
+    let cursor = state.lastEventId;
+    let failure: { attempts: number; delay: number; message: string } | undefined;
+    for (const event of pending) {
+      try {
+        await post(JSON.stringify(await payloadOf(event)));
+        cursor = event.id;
+        // Each acknowledged event moves the cursor at once: a crash now never resends it.
+        await deps.db.update(webhookState).set({ lastEventId: cursor, attempts: 0 }).where(eq(webhookState.id, STATE_ROW));
+      } catch (error) {
+        const attempts = state.attempts + 1;
+        failure = {
+          attempts,
+          delay: Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1)),
+          message: error instanceof Error ? error.message : String(error),
+        };
+        deps.logger.warn(
+          { eventId: event.id, attempts, retryInMs: failure.delay, error: failure.message },
+          'webhook delivery failed; will retry',
+        );
+        break;
+      }
+    }
+    const now = deps.clock.now();
+    await deps.db
+      .update(webhookState)
+      .set(
+        failure
+          ? {
+              attempts: failure.attempts,
+              nextAttemptAt: new Date(now.getTime() + failure.delay),
+              lastError: failure.message.slice(0, 500),
+              lockedUntil: null,
+            }
+          : { attempts: 0, nextAttemptAt: null, lastError: null, lockedUntil: null },
+      )
+      .where(eq(webhookState.id, STATE_ROW));
+    return pending.filter((e) => e.id <= cursor).length;
+  }
+
+  return { drain };
+}
+
+export type WebhookRelay = ReturnType<typeof createWebhookRelay>;

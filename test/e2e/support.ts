@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Shared by the browser tests that run the real bot (`npm start` without Slack tokens) against Debian's Chromium. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = new URL('../..', import.meta.url).pathname;
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+/** main.ts force-exits after 10 s of draining; past this the whole process group is killed. */
+const STOP_TIMEOUT_MS = 15_000;
+/** tsx start-up, migrations and PGlite's first open take a few seconds on these machines. */
+const START_TIMEOUT_MS = 45_000;
+export const STEP_TIMEOUT_MS = 10_000;
+
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} not found`);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type RunningSandbox = {
+  /** The page's address, as the bot printed it (ends in "/"). */
+  url: string;
+  /** Everything the bot wrote to stdout and stderr so far. */
+  output: string[];
+  /** SIGTERM, then wait for the exit (SIGKILL to the group after 15 s); removes the data directory. */
+  stop(): Promise<number | null>;
+};
+
+/**
+ * Starts `src/main.ts` as a developer would with `npm start`: an empty environment (only PATH
+ * and HOME), a fresh PGlite directory and a free port; resolves once it prints "Sandbox ready".
+ */
+export async function startSandbox(): Promise<RunningSandbox> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pii-sandbox-db-'));
+  const output: string[] = [];
+  // The binary `npx tsx` resolves to, run directly: npm's wrapper dies on SIGTERM without waiting
+  // for the bot (which is orphaned, its exit code lost); tsx relays the signal and exits with the bot's code.
+  const child: ChildProcess = spawn(TSX, ['src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      PGLITE_DIR: join(dataDir, 'pglite'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "Sandbox ready" within ${START_TIMEOUT_MS} ms:\n${output.join('')}`)),
+      START_TIMEOUT_MS,
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      output.push(d.toString());
+      const match = /Sandbox ready: open (\S+)/.exec(output.join(''));
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited with ${code}:\n${output.join('')}`));
+    });
+  }).catch((error: unknown) => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    cleanup();
+    throw error;
+  });
+
+  return {
+    url,
+    output,
+    async stop() {
+      try {
+        if (child.pid === undefined || child.exitCode !== null) return child.exitCode;
+        const group = -child.pid;
+        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => process.kill(group, 'SIGKILL'), STOP_TIMEOUT_MS);
+        const code = await exited;
+        clearTimeout(timer);
+        return code;
+      } finally {
+        cleanup();
+      }
+    },
+  };
+}
+
+export type Browser = {
+  browser: BrowserContext;
+  page: Page;
+  /** Uncaught script errors of the page. */
+  pageErrors: string[];
+  close(): Promise<void>;
+};
+
+/** Headless Chromium with a throw-away profile and one page. */
+export async function openBrowser(viewport = { width: 1360, height: 860 }): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'pii-sandbox-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport,
+  });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  return {
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

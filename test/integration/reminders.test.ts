@@ -1,0 +1,285 @@
+import { WebClient } from '@slack/web-api';
+import { eq, isNull } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applications, audits, meetings, outbox, remediationItems, reminders, restrictedCalls } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
+import { createLogger } from '../../src/logger.ts';
+import { sweepReminders } from '../../src/reminders/sweep.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { applicationBody } from '../support/fixtures.ts';
+import { BOT_TOKEN, CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+
+const policy = loadConfig({}).policy;
+let database: TestDatabase;
+let h: Harness;
+// Monday 2026-03-02 10:00 UTC (after the 08:00 UTC digest hour).
+const clock = new FakeClock('2026-03-02T10:00:00Z');
+const at = (iso: string) => new Date(iso);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = await startHarness(database, { clock });
+});
+afterAll(async () => {
+  await h?.stop();
+  await database?.close();
+});
+beforeEach(async () => {
+  clock.set('2026-03-02T10:00:00Z');
+  await database.reset();
+  h.emulator.state.reset();
+});
+
+async function application(patch: Partial<typeof applications.$inferInsert> = {}) {
+  const id = (await h.intake(applicationBody())).json.id as number;
+  await h.settle();
+  await database.db
+    .update(applications)
+    .set({ assigneeId: USERS.reviewer, ...patch })
+    .where(eq(applications.id, id));
+  return id;
+}
+const sweep = (iso: string, dryRun = false) => sweepReminders({ db: database.db, policy, clock }, at(iso), { dryRun });
+const kinds = (r: { claimed: { kind: string }[] }) => r.claimed.map((c) => c.kind).filter((k) => k !== 'digest');
+const threadLines = () => h.emulator.state.messages.filter((m) => m.threadTs).map((m) => m.text);
+
+describe('each reminder kind is due at its instant, not before', () => {
+  it('stale stage: after 5 business days in one status (a weekend does not count)', async () => {
+    await application({ status: 'in_review', statusSince: at('2026-03-02T10:00:00Z') });
+    expect(kinds(await sweep('2026-03-09T09:00:00Z'))).toEqual([]); // Monday + 4 business days and a weekend
+    expect(kinds(await sweep('2026-03-09T10:00:00Z'))).toEqual(['stale']);
+    await h.settle();
+    expect(threadLines().at(-1)).toContain(`<@${USERS.reviewer}>: this application has not moved for 5 business days.`);
+  });
+
+  it('waiting on the developer: after 14 days', async () => {
+    await application({ stage: 'security', status: 'waiting_on_developer', statusSince: at('2026-03-02T10:00:00Z') });
+    expect(kinds(await sweep('2026-03-15T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-03-16T10:00:00Z'))).toEqual(['waiting']);
+  });
+
+  it('the architecture meeting: 24 hours and 1 hour before, to the architect and the assignee', async () => {
+    const id = await application({
+      stage: 'architecture',
+      status: 'in_review',
+      statusSince: at('2026-03-02T10:00:00Z'),
+      architectId: USERS.architect,
+    });
+    const now = clock.now();
+    await database.db
+      .insert(meetings)
+      .values({
+        applicationId: id,
+        architectId: USERS.architect,
+        startsAt: at('2026-03-04T16:00:00Z'),
+        durationMinutes: 60,
+        agenda: 'a',
+        scheduledBy: USERS.reviewer,
+        createdAt: now,
+        updatedAt: now,
+      });
+    expect(kinds(await sweep('2026-03-03T15:59:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-03-03T16:00:00Z'))).toEqual(['meeting']);
+    expect(kinds(await sweep('2026-03-04T14:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-03-04T15:00:00Z'))).toEqual(['meeting']);
+    await h.settle();
+    const lines = threadLines();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`<@${USERS.architect}> <@${USERS.reviewer}> the architecture review starts`);
+  });
+
+  it('no restricted call within the grace period after approval, weekly after', async () => {
+    const id = await application({
+      stage: 'approved',
+      status: 'approved',
+      approvedAt: at('2026-03-02T10:00:00Z'),
+      statusSince: at('2026-03-02T10:00:00Z'),
+    });
+    expect(kinds(await sweep('2026-03-31T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-04-01T10:00:00Z'))).toEqual(['no_call']);
+    expect(kinds(await sweep('2026-04-02T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-04-08T10:00:00Z'))).toEqual(['no_call']);
+    await database.db
+      .insert(restrictedCalls)
+      .values({
+        applicationId: id,
+        at: at('2026-04-09T00:00:00Z'),
+        operation: 'getOrder',
+        recordedBy: 'intake',
+        recordedAt: clock.now(),
+      });
+    expect(kinds(await sweep('2026-04-15T10:00:00Z'))).toEqual([]);
+  });
+
+  it('audit due 90 days after go-live and weekly until scheduled; audit tomorrow; remediation item due', async () => {
+    const id = await application({
+      stage: 'approved',
+      status: 'approved',
+      approvedAt: at('2025-11-01T00:00:00Z'),
+      productionSince: at('2026-03-02T00:00:00Z'),
+    });
+    await database.db
+      .insert(restrictedCalls)
+      .values({
+        applicationId: id,
+        at: at('2025-11-02T00:00:00Z'),
+        operation: 'getOrder',
+        recordedBy: 'intake',
+        recordedAt: clock.now(),
+      });
+    expect(kinds(await sweep('2026-05-30T23:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-05-31T00:00:00Z'))).toEqual(['audit_due']);
+    expect(kinds(await sweep('2026-06-07T00:00:00Z'))).toEqual(['audit_due']);
+    const [audit] = await database.db
+      .insert(audits)
+      .values({ applicationId: id, auditor: 'PwC', scheduledFor: at('2026-06-20T09:00:00Z'), scheduledBy: USERS.reviewer })
+      .returning();
+    expect(kinds(await sweep('2026-06-18T09:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-06-19T09:00:00Z'))).toEqual(['audit_tomorrow']);
+    await database.db
+      .update(audits)
+      .set({ status: 'remediation' })
+      .where(eq(audits.id, audit?.id ?? 0));
+    await database.db
+      .insert(remediationItems)
+      .values({ auditId: audit?.id ?? 0, text: 'Rotate keys', dueOn: at('2026-07-01T00:00:00Z') });
+    expect(kinds(await sweep('2026-06-30T23:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-07-01T00:00:00Z'))).toEqual(['remediation_due']);
+  });
+});
+
+describe('claims', () => {
+  it('posts each reminder once however many sweeps run, and one digest a day', async () => {
+    await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') });
+    const first = await sweep('2026-03-02T10:00:00Z');
+    expect(first.claimed.map((c) => c.kind).sort()).toEqual(['digest', 'stale']);
+    expect((await sweep('2026-03-02T10:01:00Z')).claimed).toEqual([]);
+    await h.settle();
+    expect(threadLines()).toHaveLength(1);
+    const digests = h.emulator.state.messages.filter((m) => !m.threadTs && m.text.startsWith('Daily digest'));
+    expect(digests).toHaveLength(1);
+    expect(JSON.stringify(digests[0]?.blocks)).toContain('Stale applications');
+  });
+
+  it('a dry run claims nothing', async () => {
+    await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') });
+    expect(kinds(await sweep('2026-03-02T10:00:00Z', true))).toEqual(['stale']);
+    expect(await database.db.select().from(reminders)).toEqual([]);
+  });
+
+  it('POST /api/reminders/sweep (what npm run remind uses with PGlite) sweeps as if at the instant given and delivers', async () => {
+    await application({
+      stage: 'approved',
+      status: 'approved',
+      approvedAt: at('2025-11-01T00:00:00Z'),
+      productionSince: at('2026-01-01T00:00:00Z'),
+    });
+    const response = await fetch(`${h.baseUrl}/api/reminders/sweep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ at: '2026-06-10T09:00:00Z' }),
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ at: '2026-06-10T09:00:00.000Z', dryRun: false, delivered: true });
+    expect(body.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['audit_due', 'digest', 'no_call']);
+    expect(threadLines().some((l) => l.includes('implementation audit is due'))).toBe(true);
+    const unauthorized = await fetch(`${h.baseUrl}/api/reminders/sweep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(unauthorized.status).toBe(401);
+  });
+});
+
+describe('a burst of 1,000 due reminders', () => {
+  /** Slack allows about one post per second per channel; the test paces faster to stay quick. */
+  const INTERVAL_MS = 4;
+  const BURST = 3;
+
+  it('goes out paced per channel, through 429s (Retry-After) and 500s, each exactly once', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i += 1) ids.push(await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') }));
+    const now = clock.now();
+    await database.db
+      .insert(reminders)
+      .values(
+        Array.from({ length: 1000 }, (_, i) => ({
+          key: `burst:${i}`,
+          applicationId: ids[i % ids.length] ?? 0,
+          kind: 'stale',
+          dueAt: now,
+          claimedAt: now,
+          data: { businessDays: i, assigneeId: USERS.reviewer },
+        })),
+      );
+    await database.db
+      .insert(outbox)
+      .values(
+        Array.from({ length: 1000 }, (_, i) => ({
+          kind: 'thread.reminder',
+          applicationId: ids[i % ids.length] ?? 0,
+          payload: { key: `burst:${i}` },
+          createdAt: now,
+          availableAt: now,
+        })),
+      );
+    const slack = new WebClient(BOT_TOKEN, {
+      slackApiUrl: h.emulator.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    const paced = createOutboxDispatcher(
+      {
+        db: database.db,
+        slack,
+        clock,
+        logger: createLogger('silent'),
+        reviewChannelId: CHANNEL,
+        policy,
+        postIntervalMs: INTERVAL_MS,
+      },
+      { pollMs: 60_000, batchSize: 50 },
+    );
+    const before = h.emulator.state.calls.length;
+    h.emulator.state.faultRates = { rateLimited: 0.1, serverError: 0.02, retryAfter: 1 };
+    try {
+      for (let round = 0; round < 60 && (await undelivered()) > 0; round += 1) {
+        await paced.drain();
+        clock.advanceBy(2_000);
+      }
+    } finally {
+      h.emulator.state.faultRates = { rateLimited: 0, serverError: 0, retryAfter: 1 };
+    }
+    const calls = h.emulator.state.calls.slice(before).filter((c) => c.method === 'chat.postMessage');
+    const delivered = calls.filter((c) => c.ok).map((c) => String(c.args.text));
+    expect(delivered).toHaveLength(1000);
+    expect(new Set(delivered).size).toBe(1000);
+    expect(calls.filter((c) => c.status === 429).length).toBeGreaterThan(50);
+    expect(calls.filter((c) => !c.ok).every((c) => c.status === 429 || c.status === 500)).toBe(true);
+    // The pace: within any window, at most the burst plus one post per interval reached the channel.
+    const times = calls.map((c) => c.at).sort((x, y) => x - y);
+    const WINDOW_MS = 100;
+    for (let i = 0, j = 0; i < times.length; i += 1) {
+      while ((times[i] ?? 0) - (times[j] ?? 0) > WINDOW_MS) j += 1;
+      expect(i - j + 1).toBeLessThanOrEqual(WINDOW_MS / INTERVAL_MS + BURST + 1);
+    }
+  }, 120_000);
+});
+
+async function undelivered(): Promise<number> {
+  return (await database.db.select().from(outbox).where(isNull(outbox.doneAt))).length;
+}
+
+describe('two instances on one database', () => {
+  it('claim each reminder once', async () => {
+    await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') });
+    const results = await Promise.all(Array.from({ length: 4 }, () => sweep('2026-03-02T10:00:00Z')));
+    expect(results.flatMap((r) => r.claimed).length).toBe(2);
+    await h.settle();
+    expect(threadLines()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,144 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applications, events, questionnaireAnswers } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { purgeExpired } from '../../src/jobs/retention.ts';
+import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { applicationBody } from '../support/fixtures.ts';
+import { type Harness, startHarness, USERS } from '../support/harness.ts';
+import { LogCapture } from '../support/logs.ts';
+import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
+
+const SECRET = 'webhook-secret-0123456789';
+let database: TestDatabase;
+let h: Harness;
+let r: ReturnType<typeof reviewer>;
+const clock = new FakeClock('2026-03-02T10:00:00Z');
+
+/** A receiver on loopback that records what it got and answers with the status it is told to. */
+let receiver: Server;
+let receiverUrl = '';
+const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+let answers: number[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = await startHarness(database, { clock });
+  r = reviewer(h);
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const status = answers.shift() ?? 200;
+      if (status === 200) received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+});
+afterAll(async () => {
+  await h?.stop();
+  await database?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+beforeEach(async () => {
+  clock.set('2026-03-02T10:00:00Z');
+  await database.reset();
+  h.emulator.state.reset();
+  received.length = 0;
+  answers = [];
+});
+
+const relay = () =>
+  createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiverUrl, secret: SECRET });
+
+describe('outbound webhooks', () => {
+  it('posts every state change, signed, in order, with the developer-facing text where there is one', async () => {
+    const body = applicationBody();
+    const id = (await h.intake(body)).json.id as number;
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.geographies': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text('Not at this time. This decision is final.'),
+    });
+    expect(await relay().drain()).toBe(2);
+    expect(received.map((d) => JSON.parse(d.body).type)).toEqual(['application.received', 'business_review.rejected']);
+    const rejected = JSON.parse(received[1]?.body ?? '{}');
+    expect(rejected).toMatchObject({
+      applicationId: id,
+      profileId: body.profileId,
+      stage: 'closed',
+      status: 'rejected',
+      actor: USERS.reviewer,
+      text: 'Not at this time. This decision is final.',
+    });
+    for (const d of received) {
+      const timestamp = String(d.headers['x-pii-review-timestamp']);
+      expect(d.headers['x-pii-review-signature']).toBe(webhookSignature(SECRET, timestamp, d.body));
+    }
+  });
+
+  it('retries with backoff until the receiver answers 2xx, and never sends an acknowledged event again', async () => {
+    await h.intake(applicationBody());
+    await h.intake(applicationBody());
+    answers = [200, 503];
+    const hooks = relay();
+    expect(await hooks.drain()).toBe(1);
+    expect(await hooks.drain()).toBe(0); // backing off: nothing is sent before the delay
+    clock.advanceBy(1_000);
+    expect(await hooks.drain()).toBe(1);
+    expect(await hooks.drain()).toBe(0);
+    const ids = received.map((d) => JSON.parse(d.body).id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('two relays on one database never send an event twice', async () => {
+    for (let i = 0; i < 5; i += 1) await h.intake(applicationBody());
+    await Promise.all([relay().drain(), relay().drain(), relay().drain()]);
+    await relay().drain();
+    expect(received.map((d) => JSON.parse(d.body).id)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('retention', () => {
+  it('deletes contact data and answers of applications rejected or withdrawn past RETENTION_DAYS, keeping the events', async () => {
+    const body = applicationBody();
+    const old = (await h.intake(body)).json.id as number;
+    const recent = (await h.intake(applicationBody())).json.id as number;
+    const open = (await h.intake(applicationBody())).json.id as number;
+    await database.db
+      .update(applications)
+      .set({ stage: 'closed', status: 'rejected', statusSince: new Date('2025-08-01T00:00:00Z') })
+      .where(eq(applications.id, old));
+    await database.db
+      .update(applications)
+      .set({ stage: 'closed', status: 'withdrawn', statusSince: new Date('2026-02-01T00:00:00Z') })
+      .where(eq(applications.id, recent));
+    await database.db
+      .insert(questionnaireAnswers)
+      .values({ applicationId: old, questionId: 'Q01', answer: 'secret answer', source: 'developer', receivedAt: clock.now() });
+    const logs = new LogCapture();
+    const purged = await purgeExpired({ db: database.db, logger: createLogger('info', logs) }, clock.now(), 180);
+    expect(purged).toEqual([old]);
+    const [row] = await database.db.select().from(applications).where(eq(applications.id, old));
+    const text = JSON.stringify(row?.submission);
+    expect(text).not.toContain(body.contact.email);
+    expect(text).not.toContain('AES-256');
+    expect(text).not.toContain(body.impoc.email);
+    expect(row?.purgedAt).toEqual(clock.now());
+    expect(await database.db.select().from(questionnaireAnswers)).toEqual([]);
+    expect((await database.db.select().from(events).where(eq(events.applicationId, old))).length).toBe(1);
+    expect(logs.text).toContain('"purged":1');
+    expect(logs.text).not.toContain(body.contact.email);
+    expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, clock.now(), 180)).toEqual([]);
+    void open;
+  });
+});
