@@ -42,6 +42,10 @@ export const applications = pgTable(
     // text_pattern_ops serves both `=` and the `LIKE 'prefix%'` of /pii status by name.
     index('applications_org_name_lower_idx').on(sql`lower(${t.organizationName}) text_pattern_ops`),
     // Reminder sweeps ask "which approved applications crossed a date"; these keep the cost to what is due.
+    // /pii mine and the Home's "waiting on you": open applications by assignee.
+    index('applications_open_assignee_idx')
+      .on(t.assigneeId, t.statusSince)
+      .where(sql`${t.status} not in ('approved', 'rejected', 'withdrawn')`),
     index('applications_open_since_idx')
       .on(t.statusSince)
       .where(sql`${t.status} in ('new', 'in_review', 'waiting_on_developer')`),
@@ -69,7 +73,11 @@ export const events = pgTable(
     at: instant('at').notNull(),
     payload: jsonb('payload').notNull().default({}),
   },
-  (t) => [index('events_application_idx').on(t.applicationId, t.id)],
+  (t) => [
+    index('events_application_idx').on(t.applicationId, t.id),
+    // /pii stats, the export and the Home's team figures read events by time.
+    index('events_at_idx').on(t.at),
+  ],
 );
 
 /**

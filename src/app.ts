@@ -6,8 +6,10 @@ import { WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import type { Policy, Roles } from './config.ts';
+import { createHomeRefresher } from './dashboard/home-refresher.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { remindRoute } from './http/remind-route.ts';
+import { guardSlackRequests } from './http/request-guard.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { reportError } from './listeners/errors.ts';
@@ -38,6 +40,8 @@ export type AppDeps = {
   /** Spacing of posts per channel (Slack's ~1 message per second); 0 in tests. */
   postIntervalMs: number;
   webhook?: { url: string; secret: string };
+  /** Republish the App Home of the team after changes (debounced per user); off in tests that count views. */
+  homeRefresh?: { debounceMs: number };
   /** More routes on the same server (the sandbox's emulator and UI). */
   extraRoutes?: CustomRoute[];
 };
@@ -83,7 +87,22 @@ export function buildApp(deps: AppDeps): BuiltApp {
     ...(deps.webhook ? { webhook: deps.webhook } : {}),
   });
   const { dispatcher } = jobs;
-  const onCommitted = () => jobs.kick();
+  const home = deps.homeRefresh
+    ? createHomeRefresher({
+        db: deps.database.db,
+        slack: slackClient,
+        clock: deps.clock,
+        logger: logger.child({ component: 'home' }),
+        policy: deps.policy,
+        roles: deps.roles,
+        debounceMs: deps.homeRefresh.debounceMs,
+      })
+    : undefined;
+  // A change can move any application in or out of someone's Home lists; publishes are debounced.
+  const onCommitted = () => {
+    jobs.kick();
+    home?.touchTeam();
+  };
 
   const customRoutes: CustomRoute[] = [
     ...healthRoutes({ ping: () => deps.database.ping(), isShuttingDown: () => shuttingDown }),
@@ -120,6 +139,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
           processBeforeResponse: false,
         })
       : undefined;
+  if (receiver) receiver.requestListener = guardSlackRequests(receiver.requestListener, { path: '/slack/events' });
   const app =
     receiver !== undefined
       ? new App({ ...common, receiver })
@@ -158,7 +178,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
         async stop() {
           shuttingDown = true;
           await app.stop().catch((error: unknown) => logger.warn({ err: error }, 'receiver stop failed'));
-          await jobs.stop();
+          await Promise.all([jobs.stop(), home?.stop()]);
         },
       };
     },

@@ -4,6 +4,7 @@ import { resetDatabase } from '../db/reset.ts';
 import { buildApp, type RunningApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { HOME_DEBOUNCE_MS } from './dashboard/home-refresher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
 import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       questionnaire,
       policy: config.policy,
       postIntervalMs: config.slackPostIntervalMs,
+      homeRefresh: { debounceMs: HOME_DEBOUNCE_MS },
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
       extraRoutes: sandbox.routes,
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
       questionnaire,
       policy: config.policy,
       postIntervalMs: config.slackPostIntervalMs,
+      homeRefresh: { debounceMs: HOME_DEBOUNCE_MS },
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
     }).start({ port: config.port });

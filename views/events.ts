@@ -27,7 +27,9 @@ export function describeEvent(event: HistoryEntry): string {
   const p = event.payload;
   switch (event.type) {
     case 'application.received':
-      return 'Application received through intake.';
+      return event.actor === 'intake'
+        ? 'Application received through intake.'
+        : `${who} entered the application by hand (\`/pii new\`).`;
     case 'application.updated': {
       const fields = strings(p.changedFields).map((f) => `\`${escapeMrkdwn(f)}\``);
       const before = p.before as StateSnapshot | undefined;

@@ -2,9 +2,18 @@ import type { MessageView } from './types.ts';
 
 export const COMMAND = '/pii';
 
-const USAGE = [
+export const USAGE = [
   ['help', 'this list'],
   ['status <number | profile id | organization>', 'where an application stands, with its gaps, questionnaire and history'],
+  [
+    'queue [business | security | architecture | 1 | 2 | 3]',
+    'open applications by stage and status, oldest first, with age and assignee',
+  ],
+  ['mine', 'what waits on you, by your roles'],
+  ['audits', 'implementation audits due, scheduled and overdue, and remediation items due'],
+  ['stats [days]', 'received, approved, rejected and time per stage over the last 1–365 days (default 30)'],
+  ['new', 'enter an application by hand (reviewers, admins)'],
+  ['export [days]', 'CSV of applications and their events of the last 1–365 days (default 30), sent to you as a DM (admins)'],
   ['template denial', 'edit the general denial text (admins)'],
 ] as const;
 

@@ -1,12 +1,16 @@
 import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
 import { CARD_ACTIONS, cardActionId } from '../../views/card.ts';
 import { COMMAND } from '../../views/help.ts';
+import { HOME_OPEN_CARD_ACTION } from '../../views/home.ts';
+import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
 import type { CommandType } from '../workflow/rules.ts';
 import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
-import { piiCommand } from './commands/pii.ts';
+import { piiCommand, queuePageAction } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
+import { homeOpened, openCardClicked } from './events/home.ts';
 import { registerDecisionViews } from './views/decisions.ts';
+import { registerNewApplicationView } from './views/new-application.ts';
 import { registerTemplateView } from './views/template.ts';
 
 /** Binds ids to handlers; nothing else lives here. */
@@ -23,4 +27,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   }
   registerDecisionViews(app, deps);
   registerTemplateView(app, deps);
+  app.action<BlockButtonAction>(QUEUE_PAGE_ACTION, queuePageAction(deps));
+  app.event('app_home_opened', homeOpened(deps));
+  app.action<BlockButtonAction>(HOME_OPEN_CARD_ACTION, openCardClicked());
+  registerNewApplicationView(app, deps);
 }

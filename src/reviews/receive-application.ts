@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { type ApplicationRow, applications } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toSubmission } from '../intake/application.ts';
+import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
 import { recordChange } from './record.ts';
@@ -24,9 +25,14 @@ class Invalid extends Error {
  * answers) is recorded, puts an application waiting on the developer back in review, and is
  * noted in the card's thread.
  */
-export async function receiveApplication(deps: { db: Db; clock: Clock }, input: ApplicationInput): Promise<ReceiveOutcome> {
+export async function receiveApplication(
+  deps: { db: Db; clock: Clock },
+  input: ApplicationInput,
+  /** Who entered it: the intake API, or a reviewer typing it in with /pii new. */
+  actor = INTEGRATION_ACTOR,
+): Promise<ReceiveOutcome> {
   try {
-    return await deps.db.transaction((tx) => receive(tx, deps.clock.now(), input));
+    return await deps.db.transaction((tx) => receive(tx, deps.clock.now(), input, actor));
   } catch (error) {
     if (error instanceof Invalid) {
       return {
@@ -40,7 +46,7 @@ export async function receiveApplication(deps: { db: Db; clock: Clock }, input: 
   }
 }
 
-async function receive(tx: Tx, now: Date, input: ApplicationInput): Promise<ReceiveOutcome> {
+async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string): Promise<ReceiveOutcome> {
   const submission = toSubmission(input);
   const hash = contentHash(submission);
   // Look first, so an update never burns an application number; ON CONFLICT still settles two
@@ -74,7 +80,7 @@ async function receive(tx: Tx, now: Date, input: ApplicationInput): Promise<Rece
       {
         applicationId: created.id,
         type: 'application.received',
-        actor: 'intake',
+        actor,
         at: now,
         payload: { stage: created.stage, status: created.status, roles: input.roles, marketplaces: input.marketplaces },
       },

@@ -68,18 +68,16 @@ describe('each reminder kind is due at its instant, not before', () => {
       architectId: USERS.architect,
     });
     const now = clock.now();
-    await database.db
-      .insert(meetings)
-      .values({
-        applicationId: id,
-        architectId: USERS.architect,
-        startsAt: at('2026-03-04T16:00:00Z'),
-        durationMinutes: 60,
-        agenda: 'a',
-        scheduledBy: USERS.reviewer,
-        createdAt: now,
-        updatedAt: now,
-      });
+    await database.db.insert(meetings).values({
+      applicationId: id,
+      architectId: USERS.architect,
+      startsAt: at('2026-03-04T16:00:00Z'),
+      durationMinutes: 60,
+      agenda: 'a',
+      scheduledBy: USERS.reviewer,
+      createdAt: now,
+      updatedAt: now,
+    });
     expect(kinds(await sweep('2026-03-03T15:59:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-03-03T16:00:00Z'))).toEqual(['meeting']);
     expect(kinds(await sweep('2026-03-04T14:00:00Z'))).toEqual([]);
@@ -101,15 +99,13 @@ describe('each reminder kind is due at its instant, not before', () => {
     expect(kinds(await sweep('2026-04-01T10:00:00Z'))).toEqual(['no_call']);
     expect(kinds(await sweep('2026-04-02T10:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-04-08T10:00:00Z'))).toEqual(['no_call']);
-    await database.db
-      .insert(restrictedCalls)
-      .values({
-        applicationId: id,
-        at: at('2026-04-09T00:00:00Z'),
-        operation: 'getOrder',
-        recordedBy: 'intake',
-        recordedAt: clock.now(),
-      });
+    await database.db.insert(restrictedCalls).values({
+      applicationId: id,
+      at: at('2026-04-09T00:00:00Z'),
+      operation: 'getOrder',
+      recordedBy: 'intake',
+      recordedAt: clock.now(),
+    });
     expect(kinds(await sweep('2026-04-15T10:00:00Z'))).toEqual([]);
   });
 
@@ -120,15 +116,13 @@ describe('each reminder kind is due at its instant, not before', () => {
       approvedAt: at('2025-11-01T00:00:00Z'),
       productionSince: at('2026-03-02T00:00:00Z'),
     });
-    await database.db
-      .insert(restrictedCalls)
-      .values({
-        applicationId: id,
-        at: at('2025-11-02T00:00:00Z'),
-        operation: 'getOrder',
-        recordedBy: 'intake',
-        recordedAt: clock.now(),
-      });
+    await database.db.insert(restrictedCalls).values({
+      applicationId: id,
+      at: at('2025-11-02T00:00:00Z'),
+      operation: 'getOrder',
+      recordedBy: 'intake',
+      recordedAt: clock.now(),
+    });
     expect(kinds(await sweep('2026-05-30T23:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-05-31T00:00:00Z'))).toEqual(['audit_due']);
     expect(kinds(await sweep('2026-06-07T00:00:00Z'))).toEqual(['audit_due']);
@@ -204,29 +198,25 @@ describe('a burst of 1,000 due reminders', () => {
     const ids: number[] = [];
     for (let i = 0; i < 10; i += 1) ids.push(await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') }));
     const now = clock.now();
-    await database.db
-      .insert(reminders)
-      .values(
-        Array.from({ length: 1000 }, (_, i) => ({
-          key: `burst:${i}`,
-          applicationId: ids[i % ids.length] ?? 0,
-          kind: 'stale',
-          dueAt: now,
-          claimedAt: now,
-          data: { businessDays: i, assigneeId: USERS.reviewer },
-        })),
-      );
-    await database.db
-      .insert(outbox)
-      .values(
-        Array.from({ length: 1000 }, (_, i) => ({
-          kind: 'thread.reminder',
-          applicationId: ids[i % ids.length] ?? 0,
-          payload: { key: `burst:${i}` },
-          createdAt: now,
-          availableAt: now,
-        })),
-      );
+    await database.db.insert(reminders).values(
+      Array.from({ length: 1000 }, (_, i) => ({
+        key: `burst:${i}`,
+        applicationId: ids[i % ids.length] ?? 0,
+        kind: 'stale',
+        dueAt: now,
+        claimedAt: now,
+        data: { businessDays: i, assigneeId: USERS.reviewer },
+      })),
+    );
+    await database.db.insert(outbox).values(
+      Array.from({ length: 1000 }, (_, i) => ({
+        kind: 'thread.reminder',
+        applicationId: ids[i % ids.length] ?? 0,
+        payload: { key: `burst:${i}` },
+        createdAt: now,
+        availableAt: now,
+      })),
+    );
     const slack = new WebClient(BOT_TOKEN, {
       slackApiUrl: h.emulator.apiUrl,
       retryConfig: { retries: 0 },

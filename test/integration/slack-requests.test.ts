@@ -157,3 +157,25 @@ describe('the card', () => {
     expect(h.emulator.state.callsTo('chat.update')).toHaveLength(0);
   });
 });
+
+describe('replays and clock skew', () => {
+  const body = 'command=%2Fpii&text=help&user_id=U0REVIEW01&channel_id=G0PIIREVIEW&team_id=T1';
+  const signed = (ts: number) => ({
+    'x-slack-request-timestamp': String(ts),
+    'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body),
+  });
+  const post = (headers: Record<string, string>) =>
+    h.slack.send({ body, contentType: 'application/x-www-form-urlencoded', headers });
+
+  it('refuses a correctly signed request from more than five minutes in the future', async () => {
+    const future = Math.floor(Date.now() / 1000) + STALE_AFTER_SECONDS + 60;
+    expect((await post(signed(future))).status).toBe(401);
+  });
+
+  it('refuses the exact same signed request sent again, but lets Slack’s own retries through', async () => {
+    const headers = signed(Math.floor(Date.now() / 1000));
+    expect((await post(headers)).status).toBe(200);
+    expect((await post(headers)).status).toBe(401);
+    expect((await post({ ...headers, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+  });
+});

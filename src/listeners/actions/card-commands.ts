@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { addDaysUtc } from '../../time.ts';
 import { asc, eq } from 'drizzle-orm';
 import { gaps } from '../../../db/schema.ts';
 import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
@@ -29,6 +28,7 @@ import type { MessageView } from '../../../views/types.ts';
 import { applyDecision } from '../../reviews/decide.ts';
 import { loadReviewContext, type ReviewContext } from '../../reviews/review-context.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
+import { addDaysUtc } from '../../time.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type Command, type CommandType, roleAllows, stateAllows } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
@@ -104,8 +104,13 @@ async function agendaFor(deps: ListenerDeps, ctx: ReviewContext): Promise<string
 }
 
 type Respond = ButtonArgs['respond'];
-const tell = (respond: Respond, notice: MessageView) =>
-  respond({ response_type: 'ephemeral', replace_original: false, ...notice });
+/** Where a notice goes: the message's response_url, or (clicks in the App Home have none) an ephemeral in the review channel. */
+type Teller = (notice: MessageView) => Promise<unknown>;
+function teller(deps: ListenerDeps, args: { respond?: Respond; client: ButtonArgs['client']; user: string }): Teller {
+  const { respond, client, user } = args;
+  if (respond) return (notice) => respond({ response_type: 'ephemeral', replace_original: false, ...notice });
+  return (notice) => client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice });
+}
 
 /**
  * Opens the modal for a command, after the same role and state checks the decision will
@@ -118,33 +123,34 @@ async function openModal(
     triggerId: string;
     command: CommandType;
     target: { id: number };
-    respond: Respond;
+    tell: Teller;
     client: ButtonArgs['client'];
   },
 ): Promise<void> {
-  const { user, command, respond } = args;
+  const { user, command, tell } = args;
   try {
     const refusedRole = roleAllows(rolesOf(deps.roles, user), command);
-    if (refusedRole) return void (await tell(respond, refusalNotice(refusedRole.message)));
+    if (refusedRole) return void (await tell(refusalNotice(refusedRole.message)));
     const ctx = await loadReviewContext(deps.db, args.target.id);
-    if (!ctx) return void (await tell(respond, missingNotice(args.target.id)));
+    if (!ctx) return void (await tell(missingNotice(args.target.id)));
     const refusedState = stateAllows(ctx.state, command);
-    if (refusedState) return void (await tell(respond, refusalNotice(refusedState.message)));
+    if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
     const view = await MODALS[command]?.(ctx, deps);
-    if (!view) return void (await tell(respond, refusalNotice('There is nothing to fill in for this now.')));
+    if (!view) return void (await tell(refusalNotice('There is nothing to fill in for this now.')));
     await args.client.views.open({ trigger_id: args.triggerId, view });
   } catch (error) {
     deps.logger.error({ err: error, user, command }, 'could not open a modal');
-    await tell(respond, { text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {});
+    await tell({ text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {});
   }
 }
 
 export function modalButton(deps: ListenerDeps, command: CommandType) {
   return async ({ ack, action, body, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
+    const tell = teller(deps, { respond, client, user: body.user.id });
     const target = parseCardValue(action.value);
-    if (!target) return void (await tell(respond, refusalNotice('This button does not belong to an application.')));
-    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, respond, client });
+    if (!target) return void (await tell(refusalNotice('This button does not belong to an application.')));
+    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell, client });
   };
 }
 
@@ -152,12 +158,13 @@ export function modalButton(deps: ListenerDeps, command: CommandType) {
 export function adminOverflow(deps: ListenerDeps) {
   return async ({ ack, action, body, respond, client }: OverflowArgs): Promise<void> => {
     await ack();
+    const tell = teller(deps, { respond, client, user: body.user.id });
     const [command, ...rest] = (action.selected_option?.value ?? '').split(':');
     const target = parseCardValue(rest.join(':'));
     if (!target || !command || !(command === 'assign' || command === 'withdraw' || command === 'reopen')) {
-      return void (await tell(respond, refusalNotice('That is not an option of this card.')));
+      return void (await tell(refusalNotice('That is not an option of this card.')));
     }
-    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, respond, client });
+    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell, client });
   };
 }
 
@@ -177,12 +184,13 @@ const DIRECT: Record<'claim' | 'send_questionnaire' | 'pass_security', (deps: Li
  * the transaction takes milliseconds, far inside Slack's 3 seconds.
  */
 export function directButton(deps: ListenerDeps, command: keyof typeof DIRECT) {
-  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
+  return async ({ ack, action, body, respond, client }: ButtonArgs): Promise<void> => {
     const user = body.user.id;
+    const tell = teller(deps, { respond, client, user });
     const target = parseCardValue(action.value);
     if (!target) {
       await ack();
-      return void (await tell(respond, refusalNotice('This button does not belong to an application.')));
+      return void (await tell(refusalNotice('This button does not belong to an application.')));
     }
     let result: Awaited<ReturnType<typeof applyDecision>>;
     try {
@@ -195,15 +203,15 @@ export function directButton(deps: ListenerDeps, command: keyof typeof DIRECT) {
     } catch (error) {
       deps.logger.error({ err: error, user, command }, 'decision failed');
       await ack();
-      return void (await tell(respond, { text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {}));
+      return void (await tell({ text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {}));
     }
     await ack();
     if (result.kind === 'done') return deps.onCommitted();
-    if (result.kind === 'refused') return void (await tell(respond, refusalNotice(result.refusal.message)));
-    if (result.kind === 'not_found') return void (await tell(respond, missingNotice(target.id)));
+    if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
+    if (result.kind === 'not_found') return void (await tell(missingNotice(target.id)));
     if (result.kind === 'conflict') {
       const ownRepeat = result.by === user && deps.clock.now().getTime() - result.at.getTime() < OWN_REPEAT_WINDOW_MS;
-      if (!ownRepeat) await tell(respond, conflictNotice(result.by, result.at));
+      if (!ownRepeat) await tell(conflictNotice(result.by, result.at));
     }
   };
 }

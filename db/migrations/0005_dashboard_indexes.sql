@@ -1,0 +1,2 @@
+CREATE INDEX "applications_open_assignee_idx" ON "applications" USING btree ("assignee_id","status_since") WHERE "applications"."status" not in ('approved', 'rejected', 'withdrawn');--> statement-breakpoint
+CREATE INDEX "events_at_idx" ON "events" USING btree ("at");

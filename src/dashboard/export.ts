@@ -1,0 +1,90 @@
+import { and, asc, gte, inArray, lte } from 'drizzle-orm';
+import { applications, events } from '../../db/schema.ts';
+import { subDaysUtc } from '../time.ts';
+import { toCsv } from './csv.ts';
+import type { DashboardDeps } from './items.ts';
+
+export const APPLICATION_COLUMNS = [
+  'id',
+  'profileId',
+  'organization',
+  'stage',
+  'status',
+  'received',
+  'status since',
+  'assignee',
+] as const;
+export const EVENT_COLUMNS = ['application id', 'event id', 'type', 'actor', 'at'] as const;
+
+export type ExportFiles = {
+  since: Date;
+  until: Date;
+  applications: number;
+  events: number;
+  files: { filename: string; title: string; content: string }[];
+};
+
+/**
+ * `/pii export [days]`: every application with something happening in the window, and those
+ * events. Names, states and actors only: no contact data, no security answers, no payloads.
+ */
+export async function buildExport(deps: DashboardDeps, args: { now: Date; days: number }): Promise<ExportFiles> {
+  const until = args.now;
+  const since = subDaysUtc(until, args.days);
+  const inWindow = and(gte(events.at, since), lte(events.at, until));
+  const [appRows, eventRows] = await Promise.all([
+    deps.db
+      .select({
+        id: applications.id,
+        profileId: applications.profileId,
+        organizationName: applications.organizationName,
+        stage: applications.stage,
+        status: applications.status,
+        receivedAt: applications.receivedAt,
+        statusSince: applications.statusSince,
+        assigneeId: applications.assigneeId,
+      })
+      .from(applications)
+      .where(inArray(applications.id, deps.db.selectDistinct({ id: events.applicationId }).from(events).where(inWindow)))
+      .orderBy(asc(applications.id)),
+    deps.db
+      .select({ applicationId: events.applicationId, id: events.id, type: events.type, actor: events.actor, at: events.at })
+      .from(events)
+      .where(inWindow)
+      .orderBy(asc(events.applicationId), asc(events.id)),
+  ]);
+  const day = until.toISOString().slice(0, 10);
+  return {
+    since,
+    until,
+    applications: appRows.length,
+    events: eventRows.length,
+    files: [
+      {
+        filename: `pii-review-applications-${day}.csv`,
+        title: `Applications, last ${args.days} days`,
+        content: toCsv(
+          APPLICATION_COLUMNS,
+          appRows.map((a) => [
+            a.id,
+            a.profileId,
+            a.organizationName,
+            a.stage,
+            a.status,
+            a.receivedAt,
+            a.statusSince,
+            a.assigneeId,
+          ]),
+        ),
+      },
+      {
+        filename: `pii-review-events-${day}.csv`,
+        title: `Events, last ${args.days} days`,
+        content: toCsv(
+          EVENT_COLUMNS,
+          eventRows.map((e) => [e.applicationId, e.id, e.type, e.actor, e.at]),
+        ),
+      },
+    ],
+  };
+}

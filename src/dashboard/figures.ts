@@ -1,0 +1,47 @@
+import { count, sql } from 'drizzle-orm';
+import { applications } from '../../db/schema.ts';
+import { OPEN_STAGES, type OpenStage, type TeamFigures } from '../../views/dashboard-types.ts';
+import { subDaysUtc } from '../time.ts';
+import { type DashboardDeps, isOpen, rowsOf } from './items.ts';
+
+/** A few team figures for the App Home: open work by stage and owner, and the last 30 days' flow. */
+export async function teamFigures(deps: DashboardDeps, now: Date): Promise<TeamFigures> {
+  const since = subDaysUtc(now, 30).toISOString();
+  const [open, flow] = await Promise.all([
+    deps.db
+      .select({
+        stage: applications.stage,
+        status: applications.status,
+        unassigned: sql<number>`count(*) filter (where ${applications.assigneeId} is null)`.mapWith(Number),
+        n: count(),
+      })
+      .from(applications)
+      .where(isOpen)
+      .groupBy(applications.stage, applications.status),
+    deps.db.execute(sql`
+      select
+        count(*) filter (where type = 'application.received')::int as received,
+        count(distinct application_id) filter (
+          where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved')::int as approved
+      from events where at >= ${since}::timestamptz and at <= ${now.toISOString()}::timestamptz`),
+  ]);
+  const byStage = Object.fromEntries(OPEN_STAGES.map((s) => [s, 0])) as Record<OpenStage, number>;
+  let total = 0;
+  let unassigned = 0;
+  let waiting = 0;
+  for (const row of open) {
+    total += row.n;
+    unassigned += row.unassigned;
+    if (row.status === 'waiting_on_developer') waiting += row.n;
+    if (row.stage in byStage) byStage[row.stage as OpenStage] += row.n;
+  }
+  const [f] = rowsOf<{ received: unknown; approved: unknown }>(flow);
+  return {
+    open: total,
+    unassigned,
+    waitingOnDeveloper: waiting,
+    byStage,
+    receivedLast30Days: Number(f?.received ?? 0),
+    approvedLast30Days: Number(f?.approved ?? 0),
+  };
+}

@@ -1,0 +1,75 @@
+import { notInArray, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { applications } from '../../db/schema.ts';
+import type { CardRef, ListItem } from '../../views/dashboard-types.ts';
+import { FINAL_STATUSES, type Stage, type Status } from '../workflow/states.ts';
+
+export type DashboardDeps = { db: DbOrTx };
+
+/** Matches the predicate of `applications_open_by_stage_idx`, so the planner can use that index. */
+export const isOpen: SQL = notInArray(applications.status, [...FINAL_STATUSES]);
+
+/** How many rows the whole filtered list has, read in the same query as its first page. */
+export const totalCount = sql<number>`count(*) over()`.mapWith(Number);
+
+/** The columns a list shows; never the submission (contact data, security answers). */
+export const listColumns = {
+  id: applications.id,
+  organizationName: applications.organizationName,
+  stage: applications.stage,
+  status: applications.status,
+  statusSince: applications.statusSince,
+  receivedAt: applications.receivedAt,
+  assigneeId: applications.assigneeId,
+  architectId: applications.architectId,
+  version: applications.version,
+  cardChannel: applications.cardChannel,
+  cardTs: applications.cardTs,
+};
+
+export type ListRow = {
+  id: number;
+  organizationName: string;
+  stage: string;
+  status: string;
+  statusSince: Date;
+  receivedAt: Date;
+  assigneeId: string | null;
+  architectId: string | null;
+  version: number;
+  cardChannel: string | null;
+  cardTs: string | null;
+};
+
+export function cardRef(row: { cardChannel: string | null; cardTs: string | null }): CardRef | null {
+  return row.cardChannel && row.cardTs ? { channel: row.cardChannel, ts: row.cardTs } : null;
+}
+
+export function toListItem(row: ListRow): ListItem {
+  return {
+    id: row.id,
+    organizationName: row.organizationName,
+    stage: row.stage as Stage,
+    status: row.status as Status,
+    statusSince: row.statusSince,
+    receivedAt: row.receivedAt,
+    assigneeId: row.assigneeId,
+    architectId: row.architectId,
+    version: row.version,
+    card: cardRef(row),
+  };
+}
+
+/** Open stages in process order, then statuses in the order the ball moves, for ORDER BY. */
+export const stageOrder = sql`case ${applications.stage} when 'business' then 1 when 'security' then 2 when 'architecture' then 3 else 4 end`;
+export const statusOrder = sql`case ${applications.status} when 'new' then 1 when 'in_review' then 2 when 'waiting_on_developer' then 3 else 4 end`;
+
+/** Raw `db.execute` rows: pg and PGlite both answer `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: unknown[] }).rows ?? []) as T[];
+}
+
+/** The first `limit` rows with the window total, as a slice (total is 0 when nothing matched). */
+export function sliceOf<R extends { total: number }, T>(rows: R[], map: (row: R) => T): { items: T[]; total: number } {
+  return { items: rows.map(map), total: rows[0]?.total ?? 0 };
+}

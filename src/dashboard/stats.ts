@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import type { OpenStage, StageDuration, StatsModel } from '../../views/dashboard-types.ts';
+import { OPEN_STAGES } from '../../views/dashboard-types.ts';
+import { subDaysUtc } from '../time.ts';
+import { type DashboardDeps, rowsOf } from './items.ts';
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * `/pii stats [days]`: what came in and went out in the window, how long stays in each stage
+ * took (only stays that ended in the window), and how long applications wait on developers now.
+ * Stage stays are derived from the events: `application.received` enters Stage 1; an event whose
+ * payload's before/after stage differ leaves one stage and enters the next.
+ */
+export async function teamStats(deps: DashboardDeps, args: { now: Date; days: number }): Promise<StatsModel> {
+  const until = args.now;
+  const since = subDaysUtc(until, args.days);
+  const [counts, stays, waiting] = await Promise.all([
+    windowCounts(deps, since, until),
+    stageStays(deps, since, until),
+    waitingNow(deps, until),
+  ]);
+  return { days: args.days, since, until, ...counts, stages: stays, waitingOnDeveloper: waiting };
+}
+
+async function windowCounts(deps: DashboardDeps, since: Date, until: Date) {
+  const result = await deps.db.execute(sql`
+    select
+      count(*) filter (where type = 'application.received')::int as received,
+      count(distinct application_id) filter (
+        where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved')::int as approved,
+      count(distinct application_id) filter (
+        where payload->'after'->>'status' = 'rejected' and (payload->'before'->>'status') is distinct from 'rejected')::int as rejected
+    from events
+    where at >= ${since.toISOString()}::timestamptz and at <= ${until.toISOString()}::timestamptz`);
+  const [row] = rowsOf<{ received: unknown; approved: unknown; rejected: unknown }>(result);
+  return { received: num(row?.received) ?? 0, approved: num(row?.approved) ?? 0, rejected: num(row?.rejected) ?? 0 };
+}
+
+async function stageStays(deps: DashboardDeps, since: Date, until: Date): Promise<StageDuration[]> {
+  const from = since.toISOString();
+  const to = until.toISOString();
+  const result = await deps.db.execute(sql`
+    with moves as (
+      select e.application_id, e.id, e.at,
+        case when e.type = 'application.received' then e.payload->>'stage' else e.payload->'after'->>'stage' end as entered
+      from events e
+      where e.application_id in (
+          select distinct application_id from events where at >= ${from}::timestamptz and at <= ${to}::timestamptz)
+        and (e.type = 'application.received'
+          or (e.payload ? 'after' and (e.payload->'after'->>'stage') is distinct from (e.payload->'before'->>'stage')))
+    ), stays as (
+      select entered as stage, at as started, lead(at) over (partition by application_id order by id) as ended
+      from moves
+    )
+    select stage, count(*)::int as n,
+      percentile_cont(0.5) within group (order by extract(epoch from ended - started))::float8 * 1000 as median_ms,
+      percentile_cont(0.9) within group (order by extract(epoch from ended - started))::float8 * 1000 as p90_ms
+    from stays
+    where ended >= ${from}::timestamptz and ended <= ${to}::timestamptz
+    group by stage`);
+  const byStage = new Map(
+    rowsOf<{ stage: string; n: unknown; median_ms: unknown; p90_ms: unknown }>(result).map((r) => [r.stage, r]),
+  );
+  return OPEN_STAGES.map((stage: OpenStage) => {
+    const r = byStage.get(stage);
+    return { stage, count: num(r?.n) ?? 0, medianMs: num(r?.median_ms), p90Ms: num(r?.p90_ms) };
+  });
+}
+
+async function waitingNow(deps: DashboardDeps, now: Date) {
+  const at = now.toISOString();
+  const result = await deps.db.execute(sql`
+    select count(*)::int as n,
+      percentile_cont(0.5) within group (order by extract(epoch from ${at}::timestamptz - status_since))::float8 * 1000 as median_ms,
+      max(extract(epoch from ${at}::timestamptz - status_since))::float8 * 1000 as oldest_ms
+    from applications
+    where status = 'waiting_on_developer' and status not in ('approved', 'rejected', 'withdrawn')`);
+  const [row] = rowsOf<{ n: unknown; median_ms: unknown; oldest_ms: unknown }>(result);
+  return { count: num(row?.n) ?? 0, medianAgeMs: num(row?.median_ms), oldestAgeMs: num(row?.oldest_ms) };
+}

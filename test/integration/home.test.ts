@@ -1,0 +1,269 @@
+import { WebClient } from '@slack/web-api';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applications, audits, meetings } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createHomeRefresher } from '../../src/dashboard/home-refresher.ts';
+import { createLogger } from '../../src/logger.ts';
+import { personaRoles } from '../../src/sandbox/personas.ts';
+import { LIMITS } from '../../views/limits.ts';
+import { blockKitProblems } from '../../views/validate.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
+import { BOT_TOKEN, CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
+import { reviewer } from '../support/reviewer.ts';
+
+let database: TestDatabase;
+let h: Harness;
+let r: ReturnType<typeof reviewer>;
+const clock = new FakeClock('2026-03-02T09:00:00Z');
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = await startHarness(database, { clock });
+  r = reviewer(h);
+});
+afterAll(async () => {
+  await h?.stop();
+  await database?.close();
+});
+beforeEach(async () => {
+  clock.set('2026-03-02T09:00:00Z');
+  await database.reset();
+  h.emulator.state.reset();
+});
+
+type Insert = typeof applications.$inferInsert;
+let seq = 0;
+async function seed(rows: Partial<Insert>[]) {
+  const now = clock.now();
+  return database.db
+    .insert(applications)
+    .values(
+      rows.map((row) => {
+        seq += 1;
+        return {
+          profileId: `home-${seq}`,
+          organizationName: `Org ${seq}`,
+          submission: applicationBody(),
+          contentHash: 'seed',
+          stage: 'business',
+          status: 'new',
+          submittedAt: now,
+          receivedAt: now,
+          updatedAt: now,
+          statusSince: now,
+          ...row,
+        };
+      }),
+    )
+    .returning();
+}
+const ago = (days: number) => new Date(clock.now().getTime() - days * DAY);
+const homeOf = (user: string) => [...h.emulator.state.views.values()].find((v) => v.type === 'home' && v.user === user);
+const publishes = (user: string) => h.emulator.state.callsTo('views.publish').filter((c) => c.args.user_id === user).length;
+
+/** Opens the user's Home tab the way Slack reports it, and waits for the bot to publish it. */
+async function openHome(user: string) {
+  const before = publishes(user);
+  const res = await h.slack.event({ type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home' });
+  expect(res.status).toBe(200);
+  await expect.poll(() => publishes(user)).toBe(before + 1);
+  const view = homeOf(user);
+  if (!view) throw new Error(`no home for ${user}`);
+  expect(view.problems).toEqual([]);
+  expect(blockKitProblems('home', view.view)).toEqual([]);
+  return { view, text: mrkdwnTexts(view.view).join('\n'), json: JSON.stringify(view.view) };
+}
+
+describe('App Home', () => {
+  it('a reviewer sees what waits on them, unassigned work with Claim, waiting developers and team figures', async () => {
+    const [mine, waiting, unassigned] = await seed([
+      {
+        organizationName: 'My review',
+        assigneeId: USERS.reviewer,
+        status: 'in_review',
+        cardChannel: CHANNEL,
+        cardTs: '1767600000.000100',
+      },
+      {
+        organizationName: 'Dev is slow',
+        assigneeId: USERS.reviewer,
+        stage: 'security',
+        status: 'waiting_on_developer',
+        statusSince: ago(12),
+      },
+      { organizationName: 'Free to take', version: 4, cardChannel: CHANNEL, cardTs: '1767600000.000200' },
+      { organizationName: 'Done deal', stage: 'closed', status: 'rejected' },
+    ]);
+    const home = await openHome(USERS.reviewer);
+    const waitingTitle = home.text.indexOf('*Waiting on you* (1)');
+    expect(waitingTitle).toBeGreaterThan(-1);
+    expect(home.text).toContain(`#${mine?.id} My review`);
+    expect(home.text).toContain('*Unassigned* (1)');
+    expect(home.json).toContain(
+      `"action_id":"card.claim","text":{"type":"plain_text","text":"Claim","emoji":true},"style":"primary","value":"${unassigned?.id}:4"`,
+    );
+    expect(home.json).toContain('"url":"https://slack.com/app_redirect?channel=G0PIIREVIEW&message_ts=1767600000.000100"');
+    expect(home.text).toContain(`#${waiting?.id} Dev is slow · waiting 12 days`);
+    expect(home.text).toContain('*Open*\n3 (Stage 1: 2 · Stage 2: 1 · Stage 3: 0)');
+    expect(home.text).not.toContain('Done deal');
+    for (const secret of ['dana@northwind.example.com', 'AES-256']) expect(home.json).not.toContain(secret);
+  });
+
+  it('an architect sees their Stage 3 reviews and upcoming meetings, and no Claim buttons', async () => {
+    const [review] = await seed([
+      {
+        organizationName: 'Arch one',
+        stage: 'architecture',
+        status: 'in_review',
+        architectId: USERS.architect,
+        assigneeId: USERS.reviewer,
+      },
+      { organizationName: 'Unclaimed', status: 'new' },
+    ]);
+    const startsAt = new Date(clock.now().getTime() + 3 * DAY);
+    await database.db.insert(meetings).values({
+      applicationId: review?.id ?? 0,
+      architectId: USERS.architect,
+      startsAt,
+      durationMinutes: 90,
+      agenda: 'flows',
+      scheduledBy: USERS.reviewer,
+      createdAt: clock.now(),
+      updatedAt: clock.now(),
+    });
+    const home = await openHome(USERS.architect);
+    expect(home.text).toContain('Arch one');
+    expect(home.text).toContain('you are the architect');
+    expect(home.text).toContain(`<!date^${startsAt.getTime() / 1000}^`);
+    expect(home.text).toContain('(90 min)');
+    expect(home.json).not.toContain('card.claim');
+    expect(home.text).not.toContain('*Unassigned* (');
+  });
+
+  it('an admin with many unassigned applications sees a capped list that says how many more, and audits due', async () => {
+    await seed(Array.from({ length: 30 }, (_, i) => ({ organizationName: `Pending ${i}`, statusSince: ago(30 - i) })));
+    const [live] = await seed([
+      { organizationName: 'Live app', stage: 'approved', status: 'approved', productionSince: ago(100) },
+    ]);
+    const [scheduledLate] = await seed([
+      { organizationName: 'Booked late', stage: 'approved', status: 'approved', productionSince: ago(95) },
+    ]);
+    await database.db.insert(audits).values({
+      applicationId: scheduledLate?.id ?? 0,
+      auditor: 'PwC',
+      scheduledFor: ago(1),
+      scheduledBy: USERS.admin,
+    });
+    const home = await openHome(USERS.admin);
+    expect(home.view.view.blocks as unknown[]).toHaveProperty('length');
+    expect((home.view.view.blocks as unknown[]).length).toBeLessThanOrEqual(LIMITS.viewBlocks);
+    expect(home.text).toContain('*Unassigned* (30)');
+    expect(home.text).toContain('…and 20 more — use `/pii queue`');
+    expect(home.text.indexOf('Pending 0')).toBeLessThan(home.text.indexOf('Pending 1 '));
+    expect(home.text).toContain(`#${live?.id} Live app · *due`);
+    expect(home.text).toContain('Booked late');
+    expect(home.text).toContain('no outcome yet');
+  });
+
+  it('someone without a role sees no application', async () => {
+    await seed([{ organizationName: 'Secret Corp' }]);
+    const home = await openHome(USERS.outsider);
+    expect(home.text).toContain('no role');
+    expect(home.text).not.toContain('Secret Corp');
+  });
+
+  it('ignores the Messages tab', async () => {
+    await h.slack.event({ type: 'app_home_opened', user: USERS.reviewer, channel: 'D0REVIEW01', tab: 'messages' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(publishes(USERS.reviewer)).toBe(0);
+  });
+
+  it('Claim on the Home claims the application through the card’s own listener', async () => {
+    const [app] = await seed([{ organizationName: 'Claim me' }]);
+    const home = await openHome(USERS.reviewer2);
+    const res = await h.slack.viewAction({
+      user: USERS.reviewer2,
+      viewId: home.view.id,
+      action: { actionId: 'card.claim', blockId: `home.claim.${app?.id}`, value: `${app?.id}:1` },
+    });
+    expect(res.status).toBe(200);
+    const [row] = await database.db
+      .select()
+      .from(applications)
+      .where(eq(applications.id, app?.id ?? 0));
+    expect(row).toMatchObject({ assigneeId: USERS.reviewer2, status: 'in_review', version: 2 });
+  });
+
+  // A Home click has no response_url: the refusal comes as an ephemeral in the review channel.
+  it('a refused Claim on the Home (already claimed) is told to the user', async () => {
+    const [app] = await seed([{ organizationName: 'Taken', assigneeId: USERS.reviewer, status: 'in_review', version: 2 }]);
+    const home = await openHome(USERS.reviewer2);
+    await h.slack.viewAction({
+      user: USERS.reviewer2,
+      viewId: home.view.id,
+      action: { actionId: 'card.claim', blockId: `home.claim.${app?.id}`, value: `${app?.id}:2` },
+    });
+    await expect.poll(() => r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain('has already claimed it');
+  });
+
+  it('the Open card link button is acknowledged', async () => {
+    const [app] = await seed([
+      { organizationName: 'Linked', assigneeId: USERS.reviewer, cardChannel: CHANNEL, cardTs: '1767600000.000300' },
+    ]);
+    const home = await openHome(USERS.reviewer);
+    const started = Date.now();
+    const res = await h.slack.viewAction({
+      user: USERS.reviewer,
+      viewId: home.view.id,
+      action: { actionId: 'home.open_card', blockId: `home.waiting.${app?.id}`, value: String(app?.id) },
+    });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('Home refresher', () => {
+  const refresher = () =>
+    createHomeRefresher({
+      db: database.db,
+      slack: new WebClient(BOT_TOKEN, { slackApiUrl: h.emulator.apiUrl, retryConfig: { retries: 0 } }),
+      clock,
+      logger: createLogger('silent'),
+      policy: loadConfig({}).policy,
+      roles: personaRoles(),
+      debounceMs: 100,
+      minIntervalMs: 0,
+    });
+
+  it('publishes once per user for a burst of touches, with the current content', async () => {
+    const homes = refresher();
+    const [app] = await seed([{ organizationName: 'Before', assigneeId: USERS.reviewer, status: 'in_review' }]);
+    homes.touch([USERS.reviewer, USERS.architect]);
+    homes.touch([USERS.reviewer]);
+    await database.db
+      .update(applications)
+      .set({ organizationName: 'After' })
+      .where(eq(applications.id, app?.id ?? 0));
+    homes.touch([USERS.reviewer]);
+    await expect.poll(() => publishes(USERS.reviewer)).toBe(1);
+    await expect.poll(() => publishes(USERS.architect)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(publishes(USERS.reviewer)).toBe(1);
+    expect(JSON.stringify(homeOf(USERS.reviewer)?.view)).toContain(`#${app?.id} After`);
+    await homes.stop();
+  });
+
+  it('touchTeam republishes every role holder; flush publishes without waiting', async () => {
+    const homes = refresher();
+    homes.touchTeam();
+    expect(homes.pending()).toBe(4);
+    await homes.flush();
+    for (const user of [USERS.reviewer, USERS.reviewer2, USERS.architect, USERS.admin]) expect(publishes(user)).toBe(1);
+    expect(publishes(USERS.outsider)).toBe(0);
+    await homes.stop();
+  });
+});

@@ -1,0 +1,121 @@
+import type { Role } from '../src/workflow/roles.ts';
+import type { Stage, Status } from '../src/workflow/states.ts';
+
+/** The stages an open application can be in, in process order. */
+export const OPEN_STAGES = ['business', 'security', 'architecture'] as const satisfies readonly Stage[];
+export type OpenStage = (typeof OPEN_STAGES)[number];
+
+/** Where an application's card lives, once posted. */
+export type CardRef = { channel: string; ts: string };
+
+/** One application in a list: names and states only (no contact data, no security answers). */
+export type ListItem = {
+  id: number;
+  organizationName: string;
+  stage: Stage;
+  status: Status;
+  statusSince: Date;
+  receivedAt: Date;
+  assigneeId: string | null;
+  architectId: string | null;
+  version: number;
+  card: CardRef | null;
+};
+
+/** The first items of a list and how many there are in all, so a view never cuts silently. */
+export type Slice<T> = { items: T[]; total: number };
+
+export type QueuePage = {
+  stage: OpenStage | null;
+  offset: number;
+  pageSize: number;
+  total: number;
+  items: ListItem[];
+};
+
+export type MeetingItem = {
+  meetingId: number;
+  applicationId: number;
+  organizationName: string;
+  architectId: string;
+  startsAt: Date;
+  durationMinutes: number;
+  card: CardRef | null;
+};
+
+/** What waits on one person, by the roles they hold (a list is absent when the role is not held). */
+export type MineModel = {
+  userId: string;
+  roles: Role[];
+  assigned?: Slice<ListItem>;
+  architect?: Slice<ListItem>;
+  meetings?: Slice<MeetingItem>;
+  unassigned?: Slice<ListItem>;
+};
+
+export type AuditItem = {
+  applicationId: number;
+  organizationName: string;
+  productionSince: Date;
+  dueOn: Date;
+  audit: { status: string; auditor: string; scheduledFor: Date } | null;
+  card: CardRef | null;
+};
+
+export type RemediationDue = {
+  itemId: number;
+  applicationId: number;
+  organizationName: string;
+  text: string;
+  dueOn: Date;
+  card: CardRef | null;
+};
+
+export type AuditsModel = {
+  /** Due and not scheduled, or scheduled for a date that passed without an outcome. */
+  overdue: Slice<AuditItem>;
+  /** Scheduled for a date still ahead. */
+  scheduled: Slice<AuditItem>;
+  /** Not scheduled and not yet due. */
+  upcoming: Slice<AuditItem>;
+  /** Open remediation items, soonest due first. */
+  remediation: Slice<RemediationDue>;
+};
+
+export type StageDuration = { stage: OpenStage; count: number; medianMs: number | null; p90Ms: number | null };
+
+export type StatsModel = {
+  days: number;
+  since: Date;
+  until: Date;
+  received: number;
+  approved: number;
+  rejected: number;
+  stages: StageDuration[];
+  waitingOnDeveloper: { count: number; medianAgeMs: number | null; oldestAgeMs: number | null };
+};
+
+export type TeamFigures = {
+  open: number;
+  unassigned: number;
+  waitingOnDeveloper: number;
+  byStage: Record<OpenStage, number>;
+  receivedLast30Days: number;
+  approvedLast30Days: number;
+};
+
+/** Why an application waits on the Home's owner. */
+export type WaitingReason = 'assigned' | 'architect';
+
+export type HomeModel = {
+  userId: string;
+  roles: Role[];
+  now: Date;
+  waitingOnYou: Slice<ListItem & { reason: WaitingReason }> | null;
+  /** Present for those who may claim (reviewers, admins). */
+  unassigned: Slice<ListItem> | null;
+  meetings: Slice<MeetingItem> | null;
+  audits: Slice<AuditItem> | null;
+  waitingOnDevelopers: Slice<ListItem> | null;
+  figures: TeamFigures;
+};
