@@ -61,7 +61,7 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
       <form id="composer" class="composer" autocomplete="off">
         <input id="command" name="command" class="composer-input" placeholder="/pii status 1" aria-label="Slash command">
         <button type="submit" class="composer-send">Send</button>
-        <div class="composer-hint">Slash commands: <code>/pii help</code> · <code>/pii status &lt;number | profile id | organization&gt;</code></div>
+        <div class="composer-hint">Try <code>/pii help</code> · <code>/pii queue</code> · <code>/pii mine</code> · <code>/pii status &lt;number&gt;</code> · <code>/pii stats</code></div>
       </form>
     </section>
     <section id="app-view" class="pane" aria-label="pii-review app" hidden>
