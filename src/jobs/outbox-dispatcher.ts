@@ -226,7 +226,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   return {
-    drain: runOnce,
+    /** A full pass that starts after this call (a pass already running may have looked before it). */
+    async drain(): Promise<number> {
+      await running;
+      return runOnce();
+    },
     /** How many effects are due and not yet delivered. */
     async pending(): Promise<number> {
       const [row] = await deps.db
