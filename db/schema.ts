@@ -32,6 +32,10 @@ export const applications = pgTable(
     approvedAt: instant('approved_at'),
     /** When the application went live in production; the implementation audit is due AUDIT_AFTER_DAYS later. */
     productionSince: instant('production_since'),
+    /** The latest successful restricted call, kept here so "no call yet" is an indexed question. */
+    lastRestrictedCallAt: instant('last_restricted_call_at'),
+    /** The audit's status (scheduled, remediation, passed), kept here so "audit not scheduled" is indexed. */
+    auditStatus: text('audit_status'),
     /** When the retention job removed contact data and answers (rejected/withdrawn long ago). */
     purgedAt: instant('purged_at'),
   },
@@ -53,6 +57,10 @@ export const applications = pgTable(
     index('applications_live_idx')
       .on(t.productionSince)
       .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null`),
+    index('applications_no_call_idx').on(t.approvedAt).where(sql`${t.status} = 'approved' and ${t.lastRestrictedCallAt} is null`),
+    index('applications_unaudited_idx')
+      .on(t.productionSince)
+      .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null and ${t.auditStatus} is null`),
     index('applications_closed_idx')
       .on(t.statusSince)
       .where(sql`${t.status} in ('rejected', 'withdrawn') and ${t.purgedAt} is null`),

@@ -1,6 +1,6 @@
-import { and, asc, eq, gte, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, audits, meetings, outbox, remediationItems, reminders, restrictedCalls } from '../../db/schema.ts';
+import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import {
@@ -73,8 +73,8 @@ export async function sweepReminders(
       .where(
         and(
           eq(applications.status, 'approved'),
+          isNull(applications.lastRestrictedCallAt),
           lte(applications.approvedAt, b.approvedBefore),
-          notExists(db.select({ one: sql`1` }).from(restrictedCalls).where(eq(restrictedCalls.applicationId, applications.id))),
         ),
       ),
     db
@@ -89,8 +89,8 @@ export async function sweepReminders(
         and(
           eq(applications.status, 'approved'),
           sql`${applications.productionSince} is not null`,
+          isNull(applications.auditStatus),
           lte(applications.productionSince, b.liveBefore),
-          notExists(db.select({ one: sql`1` }).from(audits).where(eq(audits.applicationId, applications.id))),
         ),
       ),
     db

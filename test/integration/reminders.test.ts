@@ -41,6 +41,13 @@ async function application(patch: Partial<typeof applications.$inferInsert> = {}
     .where(eq(applications.id, id));
   return id;
 }
+/** What the restricted-call use case writes: the call, and its time on the application. */
+async function recordCall(id: number, when: Date) {
+  await database.db
+    .insert(restrictedCalls)
+    .values({ applicationId: id, at: when, operation: 'getOrder', recordedBy: 'intake', recordedAt: clock.now() });
+  await database.db.update(applications).set({ lastRestrictedCallAt: when }).where(eq(applications.id, id));
+}
 const sweep = (iso: string, dryRun = false) => sweepReminders({ db: database.db, policy, clock }, at(iso), { dryRun });
 const kinds = (r: { claimed: { kind: string }[] }) => r.claimed.map((c) => c.kind).filter((k) => k !== 'digest');
 const threadLines = () => h.emulator.state.messages.filter((m) => m.threadTs).map((m) => m.text);
@@ -99,13 +106,7 @@ describe('each reminder kind is due at its instant, not before', () => {
     expect(kinds(await sweep('2026-04-01T10:00:00Z'))).toEqual(['no_call']);
     expect(kinds(await sweep('2026-04-02T10:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-04-08T10:00:00Z'))).toEqual(['no_call']);
-    await database.db.insert(restrictedCalls).values({
-      applicationId: id,
-      at: at('2026-04-09T00:00:00Z'),
-      operation: 'getOrder',
-      recordedBy: 'intake',
-      recordedAt: clock.now(),
-    });
+    await recordCall(id, at('2026-04-09T00:00:00Z'));
     expect(kinds(await sweep('2026-04-15T10:00:00Z'))).toEqual([]);
   });
 
@@ -116,13 +117,7 @@ describe('each reminder kind is due at its instant, not before', () => {
       approvedAt: at('2025-11-01T00:00:00Z'),
       productionSince: at('2026-03-02T00:00:00Z'),
     });
-    await database.db.insert(restrictedCalls).values({
-      applicationId: id,
-      at: at('2025-11-02T00:00:00Z'),
-      operation: 'getOrder',
-      recordedBy: 'intake',
-      recordedAt: clock.now(),
-    });
+    await recordCall(id, at('2025-11-02T00:00:00Z'));
     expect(kinds(await sweep('2026-05-30T23:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-05-31T00:00:00Z'))).toEqual(['audit_due']);
     expect(kinds(await sweep('2026-06-07T00:00:00Z'))).toEqual(['audit_due']);
@@ -130,6 +125,7 @@ describe('each reminder kind is due at its instant, not before', () => {
       .insert(audits)
       .values({ applicationId: id, auditor: 'PwC', scheduledFor: at('2026-06-20T09:00:00Z'), scheduledBy: USERS.reviewer })
       .returning();
+    await database.db.update(applications).set({ auditStatus: 'scheduled' }).where(eq(applications.id, id));
     expect(kinds(await sweep('2026-06-18T09:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-06-19T09:00:00Z'))).toEqual(['audit_tomorrow']);
     await database.db

@@ -21,7 +21,8 @@ import { LATE_PARSERS } from './late-parsers.ts';
 import { FormReader, parseMeta, type StateValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type Parse = (form: FormReader, ctx: ReviewContext) => Command | undefined;
+/** Parsers that read the application (open gaps, questions sent…) get its context; the others skip the read. */
+type Parse = (form: FormReader, ctx: ReviewContext | undefined) => Command | undefined;
 
 const prefixed = (values: StateValues, prefix: string) =>
   Object.keys(values)
@@ -50,7 +51,7 @@ const PARSERS: Record<string, Parse> = {
   [CALLBACKS.resolveGap]: (form, ctx) => {
     const gap = form.choice(
       'gap',
-      ctx.openGaps.map((g) => String(g.id)),
+      (ctx?.openGaps ?? []).map((g) => String(g.id)),
     );
     const resolution = form.text('resolution', { required: true, max: GAP_DESCRIPTION_MAX });
     return gap ? { type: 'resolve_gap', gapId: Number(gap), resolution } : undefined;
@@ -60,13 +61,13 @@ const PARSERS: Record<string, Parse> = {
     message: form.text('message', { required: true, max: MESSAGE_MAX }),
   }),
   [CALLBACKS.recordAnswers]: (form, ctx) => {
-    const ids = ctx.questionnaire?.questions.map((q) => q.id) ?? [];
+    const ids = ctx?.questionnaire?.questions.map((q) => q.id) ?? [];
     const answers = ids.map((questionId) => ({ questionId, answer: form.text(`answer.${questionId}`, { max: 3000 }) }));
     if (!answers.some((a) => a.answer)) form.fail(`answer.${ids[0]}`, 'Paste at least one answer.');
     return { type: 'record_answers', answers: answers.filter((a) => a.answer) };
   },
   [CALLBACKS.reviewAnswers]: (form, ctx) => {
-    const areas = new Map(ctx.questionnaire?.questions.map((q) => [q.id, q.area as ControlArea]) ?? []);
+    const areas = new Map(ctx?.questionnaire?.questions.map((q) => [q.id, q.area as ControlArea]) ?? []);
     const verdicts = ['accept', ...SEVERITIES.map((s) => `gap:${s}` as const)] as const;
     const reviews = [];
     for (const questionId of prefixed(form.values, 'verdict.')) {
@@ -96,6 +97,8 @@ const PARSERS: Record<string, Parse> = {
   [CALLBACKS.reopen]: (form) => ({ type: 'reopen', reason: form.text('reason', { required: true, max: REASON_MAX }) }),
 };
 
+const NEEDS_CONTEXT = new Set(['resolve_gap', 'record_answers', 'review_answers', 'mark_answered', 'close_remediation']);
+
 /** The input a refusal is shown under, when the rules name a field. */
 function blockFor(field: string | undefined, view: { state: { values: StateValues } }): string | undefined {
   if (!field) return undefined;
@@ -121,8 +124,8 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
       return tell(refusalNotice('This form does not belong to an application.'));
     }
     try {
-      const context = await loadReviewContext(deps.db, meta.id);
-      if (!context) {
+      const context = NEEDS_CONTEXT.has(view.callback_id) ? await loadReviewContext(deps.db, meta.id) : undefined;
+      if (NEEDS_CONTEXT.has(view.callback_id) && !context) {
         await ack();
         return tell(missingNotice(meta.id));
       }

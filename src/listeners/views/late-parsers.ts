@@ -10,7 +10,8 @@ import type { ReviewContext } from '../../reviews/review-context.ts';
 import type { Command } from '../../workflow/rules.ts';
 import type { FormReader } from './values.ts';
 
-type Parse = (form: FormReader, ctx: ReviewContext) => Command | undefined;
+/** Parsers that read the application (open gaps, questions sent…) get its context; the others skip the read. */
+type Parse = (form: FormReader, ctx: ReviewContext | undefined) => Command | undefined;
 
 function meeting(form: FormReader) {
   const architectId = form.user('architect');
@@ -51,7 +52,7 @@ export const LATE_PARSERS: Record<string, Parse> = {
     questionIds: form
       .choices(
         'questions',
-        ctx.openQuestions.map((q) => String(q.id)),
+        (ctx?.openQuestions ?? []).map((q) => String(q.id)),
       )
       .map(Number),
   }),
@@ -89,7 +90,7 @@ export const LATE_PARSERS: Record<string, Parse> = {
   [STAGE3_CALLBACKS.closeRemediation]: (form, ctx) => {
     const item = form.choice(
       'item',
-      ctx.openRemediation.map((i) => String(i.id)),
+      (ctx?.openRemediation ?? []).map((i) => String(i.id)),
     );
     return item ? { type: 'close_remediation', itemId: Number(item) } : undefined;
   },

@@ -142,7 +142,12 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
         recordedBy: actorId,
         recordedAt: now,
       });
-      return { type: 'restricted_call.recorded', payload: { at: iso(command.at), operation: command.operation.trim() } };
+      const latest = app.lastRestrictedCallAt && app.lastRestrictedCallAt > command.at ? app.lastRestrictedCallAt : command.at;
+      return {
+        type: 'restricted_call.recorded',
+        payload: { at: iso(command.at), operation: command.operation.trim() },
+        applicationChanges: { lastRestrictedCallAt: latest },
+      };
     }
     case 'schedule_audit': {
       await tx
@@ -157,14 +162,18 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
           target: audits.applicationId,
           set: { auditor: command.auditor.trim(), scheduledFor: command.scheduledFor, scheduledBy: actorId },
         });
-      return { type: 'audit.scheduled', payload: { auditor: command.auditor.trim(), scheduledFor: iso(command.scheduledFor) } };
+      return {
+        type: 'audit.scheduled',
+        payload: { auditor: command.auditor.trim(), scheduledFor: iso(command.scheduledFor) },
+        applicationChanges: { auditStatus: 'scheduled' },
+      };
     }
     case 'record_audit_outcome': {
       const [audit] = await tx.select().from(audits).where(eq(audits.applicationId, app.id));
       if (!audit) throw new Error(`application ${app.id} has no audit`);
       if (command.outcome === 'passed') {
         await tx.update(audits).set({ status: 'passed', outcomeAt: now }).where(eq(audits.id, audit.id));
-        return { type: 'audit.passed', payload: { auditor: audit.auditor } };
+        return { type: 'audit.passed', payload: { auditor: audit.auditor }, applicationChanges: { auditStatus: 'passed' } };
       }
       const items = command.items.filter((i) => i.text.trim());
       await tx.update(audits).set({ status: 'remediation', outcomeAt: now }).where(eq(audits.id, audit.id));
@@ -172,6 +181,7 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       return {
         type: 'audit.remediation_required',
         payload: { auditor: audit.auditor, items: items.map((i) => ({ text: i.text.trim(), dueOn: iso(i.dueOn) })) },
+        applicationChanges: { auditStatus: 'remediation' },
       };
     }
     case 'close_remediation': {
@@ -186,7 +196,11 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
         .from(remediationItems)
         .where(and(eq(remediationItems.auditId, item.auditId), isNull(remediationItems.closedAt)));
       if (open.length === 0) await tx.update(audits).set({ status: 'passed', outcomeAt: now }).where(eq(audits.id, item.auditId));
-      return { type: 'remediation.closed', payload: { itemId: item.id, text: item.text, auditPassed: open.length === 0 } };
+      return {
+        type: 'remediation.closed',
+        payload: { itemId: item.id, text: item.text, auditPassed: open.length === 0 },
+        applicationChanges: open.length === 0 ? { auditStatus: 'passed' } : {},
+      };
     }
   }
 }
