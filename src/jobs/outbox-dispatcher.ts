@@ -1,5 +1,5 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
 import { reviewCard } from '../../views/card.ts';
@@ -231,13 +231,17 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       await running;
       return runOnce();
     },
-    /** How many effects are due and not yet delivered. */
+    /** How many effects could be delivered now: due, and not waiting behind an earlier one of their application. */
     async pending(): Promise<number> {
-      const [row] = await deps.db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(outbox)
-        .where(and(isNull(outbox.doneAt), lte(outbox.availableAt, deps.clock.now())));
-      return row?.n ?? 0;
+      const now = deps.clock.now().toISOString();
+      const result = await deps.db.execute(sql`
+        select count(*)::int as n from ${outbox} o
+        where o.done_at is null and o.available_at <= ${now}::timestamptz
+          and not exists (
+            select 1 from ${outbox} earlier
+            where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
+          )`);
+      return Number((result as { rows: { n: number }[] }).rows[0]?.n ?? 0);
     },
     /** Asks for a drain soon: called after a use case commits so effects go out at once. */
     kick(): void {
