@@ -58,6 +58,11 @@ export const applications = pgTable(
       .on(t.productionSince)
       .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null`),
     index('applications_no_call_idx').on(t.approvedAt).where(sql`${t.status} = 'approved' and ${t.lastRestrictedCallAt} is null`),
+    index('applications_audit_pending_idx')
+      .on(t.productionSince)
+      .where(
+        sql`${t.status} = 'approved' and ${t.productionSince} is not null and (${t.auditStatus} is null or ${t.auditStatus} = 'scheduled')`,
+      ),
     index('applications_unaudited_idx')
       .on(t.productionSince)
       .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null and ${t.auditStatus} is null`),

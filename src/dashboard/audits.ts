@@ -54,7 +54,8 @@ export async function pendingAudits(deps: DashboardDeps, auditAfterDays: number)
       and(
         eq(applications.status, 'approved'),
         isNotNull(applications.productionSince),
-        or(isNull(audits.id), eq(audits.status, 'scheduled')),
+        // The application's own audit status keeps this on an index (no scan of every audit).
+        or(isNull(applications.auditStatus), eq(applications.auditStatus, 'scheduled')),
       ),
     )
     .orderBy(asc(applications.productionSince), asc(applications.id));

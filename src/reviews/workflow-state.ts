@@ -59,19 +59,24 @@ export type ReviewRows = {
 };
 
 export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<ReviewRows> {
-  const [open, answers, questionnaire, meeting, questions, call, audit] = await Promise.all([
-    openGaps(db, app.id),
-    answersOf(db, app.id),
-    sentQuestionnaire(db, app.questionnaireVersion),
-    db.select().from(meetings).where(eq(meetings.applicationId, app.id)).orderBy(desc(meetings.id)).limit(1),
-    db
-      .select()
-      .from(clarificationQuestions)
-      .where(and(eq(clarificationQuestions.applicationId, app.id), isNull(clarificationQuestions.answeredAt)))
-      .orderBy(asc(clarificationQuestions.id)),
-    db.select().from(restrictedCalls).where(eq(restrictedCalls.applicationId, app.id)).orderBy(desc(restrictedCalls.at)).limit(1),
-    db.select().from(audits).where(eq(audits.applicationId, app.id)),
-  ]);
+  // One after another: inside a transaction they share one connection (pg 9 refuses overlapping queries).
+  const open = await openGaps(db, app.id);
+  const answers = await answersOf(db, app.id);
+  const questionnaire = await sentQuestionnaire(db, app.questionnaireVersion);
+  const meeting = await db.select().from(meetings).where(eq(meetings.applicationId, app.id)).orderBy(desc(meetings.id)).limit(1);
+  const questions = await db
+    .select()
+    .from(clarificationQuestions)
+    .where(and(eq(clarificationQuestions.applicationId, app.id), isNull(clarificationQuestions.answeredAt)))
+    .orderBy(asc(clarificationQuestions.id));
+  const call = await db
+    .select()
+    .from(restrictedCalls)
+    .where(eq(restrictedCalls.applicationId, app.id))
+    .orderBy(desc(restrictedCalls.at))
+    .limit(1);
+  const audit = await db.select().from(audits).where(eq(audits.applicationId, app.id));
+
   const [auditRow] = audit;
   const remediation = auditRow
     ? await db

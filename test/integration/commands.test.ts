@@ -228,11 +228,12 @@ describe('/pii audits', () => {
     const approved = { stage: 'approved', status: 'approved', approvedAt: ago(200) } as const;
     const [notScheduled, pastNoOutcome, scheduled, coming, passed, remediating] = await seed([
       { ...approved, organizationName: 'Due unscheduled', productionSince: ago(100) },
-      { ...approved, organizationName: 'Past no outcome', productionSince: ago(120) },
-      { ...approved, organizationName: 'Booked', productionSince: ago(95) },
+      // The audit status on the application mirrors the audits rows below, as the use cases keep it.
+      { ...approved, organizationName: 'Past no outcome', productionSince: ago(120), auditStatus: 'scheduled' },
+      { ...approved, organizationName: 'Booked', productionSince: ago(95), auditStatus: 'scheduled' },
       { ...approved, organizationName: 'Not yet due', productionSince: ago(10) },
-      { ...approved, organizationName: 'Passed already', productionSince: ago(150) },
-      { ...approved, organizationName: 'Remediating', productionSince: ago(130) },
+      { ...approved, organizationName: 'Passed already', productionSince: ago(150), auditStatus: 'passed' },
+      { ...approved, organizationName: 'Remediating', productionSince: ago(130), auditStatus: 'remediation' },
     ]);
     await seed([{ ...approved, organizationName: 'Not live' }]);
     const auditRow = (applicationId: number, scheduledFor: Date, status = 'scheduled') => ({

@@ -1,0 +1,250 @@
+import { inArray, sql } from 'drizzle-orm';
+import { events } from '../db/schema.ts';
+import { PERSONAS } from '../src/sandbox/personas.ts';
+import { INTAKE_TOKEN, type LogSink, SIGNING_SECRET, startBareBolt, startRealBot } from './bot.ts';
+import type { BenchDatabase } from './database.ts';
+import { ackMarker, countingDatabase, outboxIdle, poolWatcher, roundTripMs } from './diagnose.ts';
+import { ADVANCE, intakeBody, RECORD_GAP } from './fixtures.ts';
+import type { LoadResult, RequestSpec, SlackSide } from './slack-types.ts';
+import { percentile, type Summary, summarize } from './stats.ts';
+
+export const KINDS = ['decision', 'click', 'status', 'intake'] as const;
+export type Kind = (typeof KINDS)[number];
+export type AckRun = {
+  concurrency: number;
+  all: Summary;
+  byKind: Record<Kind, Summary>;
+  rps: number;
+  /** Requests per second counting until the last Slack call they caused (outbox drained, modals open). */
+  completedRps: number;
+  failed: number;
+  /** Postgres: the most requests waiting for one of the pool's connections at once. */
+  poolMaxWaiting?: number;
+};
+/** Queries one request sends before its ack and after it (outbox delivery, modal), median of PROFILE_RUNS. */
+export type QueryProfile = { request: string; beforeAck: number; afterAck: number; ackMs: number };
+export type AckResult = {
+  count: number;
+  bare: AckRun[];
+  real: AckRun[];
+  checks: string[];
+  roundTripMs: number;
+  profile: QueryProfile[];
+};
+
+const REVIEWER = PERSONAS[0]?.id ?? '';
+const DECISION_EVENTS = ['business_review.passed', 'gap.recorded'];
+const PROFILE_RUNS = 4;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function settle(dispatcher: { drain(): Promise<number>; pending(): Promise<number> }): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    await dispatcher.drain();
+    if ((await dispatcher.pending()) === 0) return;
+  }
+  throw new Error('outbox did not settle');
+}
+
+function runOf(concurrency: number, specs: RequestSpec[], load: LoadResult, completedMs: number): AckRun {
+  const kindOf = (s: RequestSpec): Kind => (s.kind === 'submit' ? 'decision' : s.kind === 'command' ? 'status' : s.kind);
+  const expected = (s: RequestSpec) => (s.kind === 'intake' ? 201 : 200);
+  const byKind = Object.fromEntries(
+    KINDS.map((k) => [k, summarize(load.latencies.filter((_, i) => kindOf(specs[i] as RequestSpec) === k))]),
+  ) as Record<Kind, Summary>;
+  return {
+    concurrency,
+    all: summarize(load.latencies),
+    byKind,
+    rps: (specs.length / load.wallMs) * 1000,
+    completedRps: (specs.length / completedMs) * 1000,
+    failed: load.statuses.filter((status, i) => status !== expected(specs[i] as RequestSpec)).length,
+  };
+}
+
+/** Prepared work: per level, modals to submit; for all levels, cards to click and applications to look up. */
+async function prepare(slack: SlackSide, bot: Awaited<ReturnType<typeof startRealBot>>, levels: number, perKind: number) {
+  const perLevelAdvance = Math.ceil(perKind / 2);
+  const perLevelGap = perKind - perLevelAdvance;
+  const advanceIds = await slack.intake({
+    bodies: range(perLevelAdvance * levels + PROFILE_RUNS).map((n) => intakeBody('adv', n)),
+  });
+  const gapIds = await slack.intake({ bodies: range(perLevelGap * levels + PROFILE_RUNS).map((n) => intakeBody('gap', n)) });
+  const clickIds = await slack.intake({ bodies: range(20).map((n) => intakeBody('click', n)) });
+  await settle(bot.dispatcher);
+  // The gap applications go to Stage 2 through the real flow, then get a record_gap modal each.
+  const toStage2 = await slack.openModals({
+    items: gapIds.map((appId) => ({ user: REVIEWER, appId, actionId: 'card.business_review' })),
+  });
+  for (const viewId of toStage2) {
+    const answer = await slack.submit({ user: REVIEWER, viewId, values: ADVANCE });
+    if (answer.status !== 200 || answer.text) throw new Error(`prep advance answered ${answer.status} ${answer.text}`);
+  }
+  await settle(bot.dispatcher);
+  const gapViews = await slack.openModals({
+    items: gapIds.map((appId) => ({ user: REVIEWER, appId, actionId: 'card.record_gap' })),
+  });
+  const advanceViews = await slack.openModals({
+    items: advanceIds.map((appId) => ({ user: REVIEWER, appId, actionId: 'card.business_review' })),
+  });
+  await settle(bot.dispatcher);
+  return { perLevelAdvance, perLevelGap, advanceViews, gapViews, gapIds, clickIds, all: [...advanceIds, ...gapIds, ...clickIds] };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** One request at a time on an idle app: how many queries it sends before it is acked, and after. */
+async function profileQueries(
+  slack: SlackSide,
+  database: BenchDatabase,
+  count: () => number,
+  prep: Awaited<ReturnType<typeof prepare>>,
+): Promise<QueryProfile[]> {
+  const advance = prep.advanceViews.slice(-PROFILE_RUNS);
+  const gap = prep.gapViews.slice(-PROFILE_RUNS);
+  const requests: [string, (i: number) => RequestSpec][] = [
+    ['decision: business_review advance', (i) => ({ kind: 'submit', user: REVIEWER, viewId: advance[i] ?? '', values: ADVANCE })],
+    ['decision: record_gap', (i) => ({ kind: 'submit', user: REVIEWER, viewId: gap[i] ?? '', values: RECORD_GAP })],
+    ['click → views.open', (i) => ({ kind: 'click', user: REVIEWER, appId: prep.gapIds[i] ?? 0, actionId: 'card.record_gap' })],
+    ['/pii status <id>', (i) => ({ kind: 'command', user: REVIEWER, text: `status ${prep.all[i]}` })],
+    ['intake', (i) => ({ kind: 'intake', body: intakeBody('profile', i) })],
+  ];
+  const profile: QueryProfile[] = [];
+  const marker = ackMarker(count);
+  for (const [request, make] of requests) {
+    const before: number[] = [];
+    const after: number[] = [];
+    const latency: number[] = [];
+    for (let i = 0; i < PROFILE_RUNS; i += 1) {
+      await outboxIdle(database);
+      await sleep(20);
+      const start = count();
+      const since = await slack.mark();
+      const load = await slack.load({ specs: [make(i)], concurrency: 1 });
+      const acked = marker.atAck();
+      if (request.startsWith('click')) await slack.waitCalls({ method: 'views.open', since, count: 1, timeoutMs: 5_000 });
+      await sleep(20);
+      await outboxIdle(database);
+      await sleep(20);
+      before.push(acked - start);
+      after.push(count() - acked);
+      latency.push(load.latencies[0] ?? Number.NaN);
+    }
+    profile.push({ request, beforeAck: percentile(before, 50), afterAck: percentile(after, 50), ackMs: percentile(latency, 50) });
+  }
+  marker.stop();
+  return profile;
+}
+
+function levelSpecs(level: number, perKind: number, prep: Awaited<ReturnType<typeof prepare>>): RequestSpec[] {
+  const submits: RequestSpec[] = [];
+  const advance = prep.advanceViews.slice(level * prep.perLevelAdvance, (level + 1) * prep.perLevelAdvance);
+  const gap = prep.gapViews.slice(level * prep.perLevelGap, (level + 1) * prep.perLevelGap);
+  for (let i = 0; submits.length < perKind; i += 1) {
+    const a = advance[i];
+    const g = gap[i];
+    if (a) submits.push({ kind: 'submit', user: REVIEWER, viewId: a, values: ADVANCE });
+    if (g && submits.length < perKind) submits.push({ kind: 'submit', user: REVIEWER, viewId: g, values: RECORD_GAP });
+  }
+  const specs: RequestSpec[] = [];
+  for (let i = 0; i < perKind; i += 1) {
+    specs.push(submits[i] as RequestSpec);
+    specs.push(
+      i % 2 === 0
+        ? { kind: 'click', user: REVIEWER, appId: prep.clickIds[i % prep.clickIds.length] ?? 0, actionId: 'card.business_review' }
+        : { kind: 'click', user: REVIEWER, appId: prep.gapIds[i % prep.gapIds.length] ?? 0, actionId: 'card.record_gap' },
+    );
+    specs.push({ kind: 'command', user: REVIEWER, text: `status ${prep.all[(i * 7 + level) % prep.all.length]}` });
+    specs.push({ kind: 'intake', body: intakeBody(`load${level}`, i) });
+  }
+  return specs;
+}
+
+/**
+ * Acknowledgement latency and throughput of the real app against bare Bolt, at each
+ * concurrency, with the same signed requests; the real app does the full work of each.
+ */
+export async function ackPhase(args: {
+  slack: SlackSide;
+  apiUrl: string;
+  database: BenchDatabase;
+  logs: LogSink;
+  count: number;
+  concurrencies: number[];
+}): Promise<AckResult> {
+  const { slack, database } = args;
+  const perKind = Math.floor(args.count / KINDS.length);
+  const counting = countingDatabase(database);
+  const bot = await startRealBot({
+    database: counting.database,
+    apiUrl: args.apiUrl,
+    logs: args.logs,
+    postIntervalMs: 0,
+    outboxPollMs: 1000,
+  });
+  const pool = poolWatcher(database);
+  const bare = await startBareBolt();
+  const realTarget = {
+    botUrl: `${bot.url}/slack/events`,
+    intakeUrl: `${bot.url}/api/applications`,
+    intakeToken: INTAKE_TOKEN,
+    signingSecret: SIGNING_SECRET,
+  };
+  const bareTarget = { ...realTarget, botUrl: `${bare.url}/slack/events`, intakeUrl: `${bare.url}/api/applications` };
+  const result: AckResult = {
+    count: perKind * KINDS.length,
+    bare: [],
+    real: [],
+    checks: [],
+    roundTripMs: await roundTripMs(database),
+    profile: [],
+  };
+  try {
+    await slack.target(realTarget);
+    const prep = await prepare(slack, bot, args.concurrencies.length, perKind);
+    result.profile = await profileQueries(slack, database, counting.count, prep);
+    const warmup = range(40).map((i): RequestSpec => ({ kind: 'command', user: REVIEWER, text: `status ${prep.all[i]}` }));
+    await slack.target(bareTarget);
+    await slack.load({ specs: warmup, concurrency: 10 });
+    for (const [level, concurrency] of args.concurrencies.entries()) {
+      const specs = levelSpecs(level, perKind, prep);
+      await slack.target(bareTarget);
+      const bareLoad = await slack.load({ specs, concurrency });
+      result.bare.push(runOf(concurrency, specs, bareLoad, bareLoad.wallMs));
+
+      await slack.target(realTarget);
+      const decisionsBefore = await countEvents(database);
+      const errorsBefore = args.logs.counts.error ?? 0;
+      const since = await slack.mark();
+      pool?.start();
+      const load = await slack.load({ specs, concurrency });
+      const poolMaxWaiting = pool?.stop();
+      await settle(bot.dispatcher);
+      const clicks = specs.filter((s) => s.kind === 'click').length;
+      const opened = await slack.waitCalls({ method: 'views.open', since, count: clicks, timeoutMs: 30_000 });
+      await settle(bot.dispatcher);
+      const lastAt = await slack.lastCallAt({ since });
+      result.real.push({
+        ...runOf(concurrency, specs, load, Math.max(load.wallMs, lastAt - load.startedAt)),
+        ...(poolMaxWaiting !== undefined ? { poolMaxWaiting } : {}),
+      });
+      const decided = (await countEvents(database)) - decisionsBefore;
+      result.checks.push(
+        `c=${concurrency}: ${decided}/${perKind} decisions committed, ${opened.ok}/${clicks} modals opened` +
+          (opened.errors.length ? ` (views.open errors: ${[...new Set(opened.errors)].join(', ')})` : '') +
+          `, ${(args.logs.counts.error ?? 0) - errorsBefore} errors logged by the app`,
+      );
+    }
+  } finally {
+    await bare.stop();
+    await bot.stop();
+  }
+  return result;
+}
+
+async function countEvents(database: BenchDatabase): Promise<number> {
+  const [row] = await database.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(events)
+    .where(inArray(events.type, DECISION_EVENTS));
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { Database } from '../db/client.ts';
+import { buildApp, type RunningApp } from '../src/app.ts';
+import { systemClock } from '../src/clock.ts';
+import { loadConfig, type Policy } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { loadQuestionnaire } from '../src/questionnaire/questionnaire.ts';
+import { personaRoles, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
+
+export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+export const INTAKE_TOKEN = 'bench-intake-token-0123456789';
+export const BOT_TOKEN = 'xoxb-bench-token';
+export const CHANNEL = SANDBOX_CHANNEL.id;
+
+/** Log lines by level, and each distinct error message with its count, without printing anything. */
+export function createLogSink() {
+  const counts: Record<string, number> = {};
+  const errors = new Map<string, number>();
+  const names: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        const parsed = JSON.parse(line) as { level: number; msg?: string; error?: string; err?: { message?: string } };
+        const level = names[parsed.level] ?? String(parsed.level);
+        counts[level] = (counts[level] ?? 0) + 1;
+        if (parsed.level < 50) continue;
+        const message = `${parsed.msg ?? ''}${parsed.err?.message ? `: ${parsed.err.message}` : ''}`.slice(0, 200);
+        errors.set(message, (errors.get(message) ?? 0) + 1);
+      }
+      done();
+    },
+  });
+  return { logger: createLogger('info', stream), counts, errors };
+}
+
+export type LogSink = ReturnType<typeof createLogSink>;
+
+/** The policy of an unconfigured deployment, with the periodic sweep pushed out of the bench's way. */
+export function benchPolicy(): Policy {
+  const policy = loadConfig({}).policy;
+  return { ...policy, reminders: { ...policy.reminders, sweepMs: 3_600_000 } };
+}
+
+/** The real app (buildApp, HTTP receiver) on a random loopback port, with the emulator as Slack. */
+export async function startRealBot(args: {
+  database: Database;
+  apiUrl: string;
+  logs: LogSink;
+  postIntervalMs: number;
+  outboxPollMs: number;
+}): Promise<RunningApp & { url: string }> {
+  const running = await buildApp({
+    slack: {
+      mode: 'http',
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: args.apiUrl,
+      botId: 'BBENCH',
+      botUserId: 'UBENCHBOT',
+    },
+    database: args.database,
+    clock: systemClock,
+    logger: args.logs.logger,
+    reviewChannelId: CHANNEL,
+    intakeToken: INTAKE_TOKEN,
+    roles: personaRoles(),
+    questionnaire: loadQuestionnaire(),
+    policy: benchPolicy(),
+    postIntervalMs: args.postIntervalMs,
+    outboxPollMs: args.outboxPollMs,
+  }).start({ port: 0, host: '127.0.0.1' });
+  return { ...running, url: `http://127.0.0.1:${running.port}` };
+}
+
+/**
+ * Bolt with nothing behind it: the same receiver, signing secret and signature checks,
+ * listeners that only ack, and an intake route that answers 201 once it has read the body.
+ */
+export async function startBareBolt(): Promise<{ url: string; stop(): Promise<void> }> {
+  const receiver = new HTTPReceiver({
+    signingSecret: SIGNING_SECRET,
+    endpoints: ['/slack/events'],
+    processBeforeResponse: false,
+    logLevel: LogLevel.ERROR,
+    customRoutes: [
+      {
+        path: '/api/applications',
+        method: 'POST',
+        handler: (req: IncomingMessage, res: ServerResponse) => {
+          req.resume();
+          req.on('end', () => {
+            res.writeHead(201, { 'content-type': 'application/json' });
+            res.end('{}');
+          });
+        },
+      },
+    ],
+  });
+  const app = new App({ token: BOT_TOKEN, botId: 'BBARE', botUserId: 'UBARE', receiver, logLevel: LogLevel.ERROR });
+  app.command('/pii', async ({ ack }) => ack());
+  app.action(/.*/, async ({ ack }) => ack());
+  app.view(/.*/, async ({ ack }) => ack());
+  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => app.stop() as Promise<void> };
+}

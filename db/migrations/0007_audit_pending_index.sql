@@ -1,0 +1,1 @@
+CREATE INDEX "applications_audit_pending_idx" ON "applications" USING btree ("production_since") WHERE "applications"."status" = 'approved' and "applications"."production_since" is not null and ("applications"."audit_status" is null or "applications"."audit_status" = 'scheduled');
