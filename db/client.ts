@@ -38,8 +38,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 5_000 });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A connection lost to a server restart or failover must not crash the process: idle clients
+  // report on the pool, checked-out ones on themselves; the query in flight fails and is told.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     kind: 'postgres',

@@ -15,6 +15,7 @@ const body = z.strictObject({
 
 /** How long the route waits for the reminders it claimed to reach Slack before answering. */
 const DELIVERY_WAIT_MS = 120_000;
+const DELIVERY_POLL_MS = 250;
 
 /**
  * `npm run remind` talks to the running bot through this when the database is embedded PGlite
@@ -66,7 +67,10 @@ async function deliver(jobs: Jobs, claimed: number): Promise<boolean> {
   if (claimed === 0) return true;
   const until = Date.now() + DELIVERY_WAIT_MS;
   while (Date.now() < until) {
-    if ((await jobs.dispatcher.drain()) === 0 && (await jobs.dispatcher.pending()) === 0) return true;
+    const delivered = await jobs.dispatcher.drain();
+    if ((await jobs.dispatcher.pending()) === 0) return true;
+    // Waiting on Retry-After or another instance's lease: look again shortly, never spin on the database.
+    if (delivered === 0) await new Promise((resolve) => setTimeout(resolve, DELIVERY_POLL_MS));
   }
   return false;
 }

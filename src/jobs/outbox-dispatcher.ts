@@ -231,12 +231,13 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       await running;
       return runOnce();
     },
-    /** How many effects could be delivered now: due, and not waiting behind an earlier one of their application. */
+    /** How many effects this instance could deliver now: due, not leased by another, not behind an earlier one of their application. */
     async pending(): Promise<number> {
       const now = deps.clock.now().toISOString();
       const result = await deps.db.execute(sql`
         select count(*)::int as n from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
+          and (o.locked_until is null or o.locked_until < ${now}::timestamptz)
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id

@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Db, openDatabase } from '../../db/client.ts';
+import { PERSONAS } from '../../src/sandbox/personas.ts';
+import { createTestDatabase } from './database.ts';
+import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } from './harness.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A database a separate bot process can use and the test can look into: a fresh copy of the
+ * template on Postgres (DATABASE_URL), else a PGlite data directory, which one process at a
+ * time may hold, so `inspect` opens it only while no bot runs.
+ */
+export type ProcessDatabase = {
+  kind: 'postgres' | 'pglite';
+  env: Record<string, string>;
+  inspect<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export async function createProcessDatabase(): Promise<ProcessDatabase> {
+  if (process.env.DATABASE_URL) {
+    const database = await createTestDatabase();
+    return {
+      kind: 'postgres',
+      env: { DATABASE_URL: database.url ?? '' },
+      inspect: (fn) => fn(database.db),
+      close: () => database.close(),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pii-review-fault-'));
+  return {
+    kind: 'pglite',
+    env: { PGLITE_DIR: dir },
+    async inspect(fn) {
+      const database = await openDatabase({ kind: 'pglite', dataDir: dir });
+      try {
+        return await fn(database.db);
+      } finally {
+        await database.close();
+      }
+    },
+    async close() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type BotProcess = {
+  baseUrl: string;
+  /** Everything the process printed, one line each (its JSON logs). */
+  output: string[];
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): Promise<void>;
+};
+
+/** The environment of the real bot against the emulator, with the sandbox personas as roles. */
+export function botEnv(options: { port: number; slackApiUrl: string; database: ProcessDatabase }): Record<string, string> {
+  const ids = (role: string) =>
+    PERSONAS.filter((p) => p.role === role)
+      .map((p) => p.id)
+      .join(',');
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: options.slackApiUrl,
+    REVIEW_CHANNEL_ID: CHANNEL,
+    INTAKE_TOKEN,
+    REVIEWER_IDS: ids('reviewer'),
+    ARCHITECT_IDS: ids('architect'),
+    ADMIN_IDS: ids('admin'),
+    PORT: String(options.port),
+    LOG_LEVEL: 'info',
+    OUTBOX_POLL_MS: '200',
+    SLACK_POST_INTERVAL_MS: '0',
+    // Sweeps are driven through /api/reminders/sweep, so the test chooses their instant.
+    REMINDER_SWEEP_MS: '3600000',
+    ...options.database.env,
+  };
+}
+
+/** Starts `tsx src/main.ts` and waits until it answers /readyz. */
+export async function startBotProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<BotProcess> {
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // tsx runs the bot in a child node process; a group of its own lets one signal reach both,
+    // as a container runtime's kill does (a SIGKILL of tsx alone leaves the bot running).
+    detached: true,
+  });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = `http://127.0.0.1:${env.PORT}`;
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (gone) throw new Error(`bot exited before it was ready:\n${output.slice(-20).join('\n')}`);
+    if (Date.now() > until) {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      throw new Error(`bot not ready after ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`);
+    }
+    const ready = await fetch(`${baseUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    baseUrl,
+    output,
+    exited,
+    async kill(signal) {
+      if (!gone && child.pid) process.kill(-child.pid, signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Database } from '../../db/client.ts';
+import { buildApp, type RunningApp } from '../../src/app.ts';
+import type { Clock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
+import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
+import { personaRoles } from '../../src/sandbox/personas.ts';
+import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
+import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } from './harness.ts';
+import { LogCapture } from './logs.ts';
+
+/** One bot instance of several behind a load balancer: its own app and pool, a Slack shared with the others. */
+export type Instance = {
+  name: string;
+  baseUrl: string;
+  app: RunningApp;
+  slack: SlackRequester;
+  logs: LogCapture;
+  post(path: string, body: unknown): Promise<{ status: number; json: any }>;
+  stop(): Promise<void>;
+};
+
+export async function startInstance(
+  name: string,
+  options: { database: Database; emulator: RunningEmulator; clock: Clock },
+): Promise<Instance> {
+  const logs = new LogCapture();
+  const app = await buildApp({
+    slack: {
+      mode: 'http',
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: options.emulator.apiUrl,
+      botId: 'BTEST',
+      botUserId: 'UTESTBOT',
+    },
+    database: options.database,
+    clock: options.clock,
+    logger: createLogger('debug', logs).child({ instance: name }),
+    reviewChannelId: CHANNEL,
+    intakeToken: INTAKE_TOKEN,
+    roles: personaRoles(),
+    questionnaire: loadQuestionnaire(),
+    policy: loadConfig({}).policy,
+    postIntervalMs: 0,
+    outboxPollMs: 60_000,
+  }).start({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${app.port}`;
+  return {
+    name,
+    baseUrl,
+    app,
+    logs,
+    slack: createSlackRequester({
+      botUrl: `${baseUrl}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      emulator: options.emulator,
+      emulatorUrl: options.emulator.url,
+      channelId: CHANNEL,
+    }),
+    async post(path, body) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    },
+    stop: () => app.stop(),
+  };
+}
+
+/** A webhook receiver on loopback that records every body it acknowledges. */
+export async function startWebhookReceiver(): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
+  const bodies: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    bodies,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

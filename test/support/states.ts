@@ -1,0 +1,138 @@
+import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
+import { canaryApplication } from './canaries.ts';
+import { type Harness, USERS } from './harness.ts';
+import { ALL_PASS, input, inputMore, type reviewer } from './reviewer.ts';
+
+/**
+ * Every state a card action or modal needs, reached through the real flows (intake, card
+ * buttons, modals) as reviewers do. The instants assume the harness clock stands at
+ * START (a Monday); the architect persona works in America/Los_Angeles.
+ */
+export const START = '2026-03-02T09:00:00Z';
+/** 10:00 in Los Angeles on Tuesday 2026-03-03: inside the architect's working hours. */
+export const MEETING_AT = new Date('2026-03-03T18:00:00Z');
+
+export type Setup =
+  | 'fresh'
+  | 'rejected'
+  | 'stage2'
+  | 'gap'
+  | 'sent'
+  | 'answered'
+  | 'accepted'
+  | 'stage3'
+  | 'scheduled'
+  | 'clarification'
+  | 'approved'
+  | 'live'
+  | 'audit'
+  | 'remediation';
+
+const QUESTION_IDS = loadQuestionnaire().questions.map((q) => q.id);
+
+export const meetingFields = (at: Date = MEETING_AT) => ({
+  architect: input.user(USERS.architect),
+  starts_at: inputMore.dateTime(at),
+  duration: input.select('60'),
+  agenda: input.text('Walk through the PII data flows.'),
+});
+
+/** The option values a modal offers in one of its inputs (open gaps, questions, remediation items…). */
+export function optionsOf(view: { blocks?: unknown }, blockId: string): string[] {
+  const blocks = (view.blocks ?? []) as { block_id?: string; element?: { options?: { value: string }[] } }[];
+  return blocks.find((b) => b.block_id === blockId)?.element?.options?.map((o) => o.value) ?? [];
+}
+
+/** Brings a new application (its own profile) to `setup`; answers its id. */
+export async function prepare(h: Harness, r: ReturnType<typeof reviewer>, setup: Setup): Promise<number> {
+  const body = canaryApplication();
+  const id = (await h.intake(body)).json.id as number;
+  await h.settle();
+  const steps: Record<Exclude<Setup, 'fresh'>, { after: Setup; run: () => Promise<unknown> }> = {
+    rejected: {
+      after: 'fresh',
+      run: () =>
+        r.decide(USERS.admin, id, 'card.business_review', {
+          ...ALL_PASS,
+          'criterion.use_case': input.radio('fail'),
+          decision: input.radio('reject'),
+          denial_text: input.text('Final.'),
+        }),
+    },
+    stage2: {
+      after: 'fresh',
+      run: () => r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') }),
+    },
+    gap: {
+      after: 'stage2',
+      run: () =>
+        r.decide(USERS.reviewer, id, 'card.record_gap', {
+          area: input.select('privacy_policy'),
+          severity: input.select('low'),
+          description: input.text('Hosted on a free blog.'),
+        }),
+    },
+    sent: { after: 'stage2', run: () => r.click(USERS.reviewer, id, 'card.send_questionnaire').then(() => h.settle()) },
+    answered: {
+      after: 'sent',
+      run: async () => {
+        await h.intake({
+          ...body,
+          questionnaireAnswers: QUESTION_IDS.map((questionId) => ({ questionId, answer: `A ${questionId}` })),
+        });
+        await h.settle();
+      },
+    },
+    accepted: {
+      after: 'answered',
+      run: () =>
+        r.decide(
+          USERS.reviewer,
+          id,
+          'card.review_answers',
+          Object.fromEntries(QUESTION_IDS.map((q) => [`verdict.${q}`, input.select('accept')])),
+        ),
+    },
+    stage3: { after: 'accepted', run: () => r.click(USERS.reviewer, id, 'card.pass_security').then(() => h.settle()) },
+    scheduled: { after: 'stage3', run: () => r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields()) },
+    clarification: {
+      after: 'scheduled',
+      run: () =>
+        r.decide(USERS.architect, id, 'card.record_outcome', {
+          outcome: input.radio('clarification'),
+          questions: input.text('Show the KMS key policy.\nWhere are labels stored?'),
+        }),
+    },
+    approved: {
+      after: 'scheduled',
+      run: () => r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') }),
+    },
+    live: {
+      after: 'approved',
+      run: () => r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-02') }),
+    },
+    audit: {
+      after: 'live',
+      run: () =>
+        r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+          auditor: input.select('Deloitte'),
+          scheduled_for: inputMore.date('2026-06-15'),
+        }),
+    },
+    remediation: {
+      after: 'audit',
+      run: () =>
+        r.decide(USERS.reviewer, id, 'card.record_audit_outcome', {
+          outcome: input.radio('remediation'),
+          'item.1': input.text('Rotate LWA secrets.'),
+          'due.1': inputMore.date('2026-07-01'),
+          'item.2': input.text('Add IDS to the VPC.'),
+          'due.2': inputMore.date('2026-07-15'),
+        }),
+    },
+  };
+  const path: Exclude<Setup, 'fresh'>[] = [];
+  for (let s = setup; s !== 'fresh'; s = steps[s].after) path.unshift(s);
+  for (const s of path) await steps[s].run();
+  return id;
+}
