@@ -189,12 +189,25 @@ export async function openModal(
   const views = h.emulator.state.views.size;
   const told = () => h.emulator.state.ephemerals.filter((e) => e.user === user).length;
   const ephemerals = told();
-  if (spec.action.startsWith('command:')) await h.slack.command({ user, text: spec.action.slice('command:'.length) });
-  else if (spec.action.startsWith('admin:')) await r.adminOption(user, applicationId ?? 0, spec.action.slice('admin:'.length));
+  if (spec.action.startsWith('command:')) {
+    const answer = await h.slack.command({ user, text: spec.action.slice('command:'.length) });
+    // Slack shows an answer in the command's ack as an ephemeral; the emulator only sees those sent through the API.
+    const told = answer.json as { text?: string; blocks?: unknown[] } | undefined;
+    if (told?.text) {
+      const at = new Date().toISOString();
+      h.emulator.state.ephemerals.push({
+        id: `ack-${at}`,
+        channel: '',
+        user,
+        text: told.text,
+        blocks: told.blocks ?? [],
+        at,
+        problems: [],
+      });
+    }
+  } else if (spec.action.startsWith('admin:')) await r.adminOption(user, applicationId ?? 0, spec.action.slice('admin:'.length));
   else await r.click(user, applicationId ?? 0, spec.action);
-  await expect
-    .poll(() => h.emulator.state.views.size > views || told() > ephemerals, { timeout: 5_000 })
-    .toBe(true);
+  await expect.poll(() => h.emulator.state.views.size > views || told() > ephemerals, { timeout: 5_000 }).toBe(true);
   if (h.emulator.state.views.size === views) return undefined;
   return [...h.emulator.state.views.values()].at(-1);
 }
