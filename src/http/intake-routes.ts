@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
-import { parseApplication } from '../intake/application.ts';
+import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
 import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
@@ -104,7 +104,12 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
 
 const restrictedCallBody = z.strictObject({
   at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }),
-  operation: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  operation: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine((v) => !unstorableText(v), 'contains characters that cannot be stored'),
 });
 
 /** An integration reports a successful call to the restricted API (it keeps the roles granted). */

@@ -107,7 +107,31 @@ export type ParseResult =
   | { ok: true; application: ApplicationInput }
   | { ok: false; status: 400 | 422; error: string; issues: FieldIssue[] };
 
+/** Text Postgres cannot store (NUL, lone UTF-16 surrogates) is refused up front, where it is named, not failed on later. */
+export function unstorableText(value: string): boolean {
+  return value.includes('\u0000') || !value.isWellFormed();
+}
+
+function unstorablePaths(value: unknown, path: string[] = []): FieldIssue[] {
+  if (typeof value === 'string')
+    return unstorableText(value)
+      ? [{ path: path.join('.') || '(body)', message: 'contains characters that cannot be stored (NUL or a broken surrogate)' }]
+      : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unstorablePaths(v, [...path, String(i)]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...(unstorableText(k)
+        ? [{ path: [...path, '(key)'].join('.'), message: 'a field name contains characters that cannot be stored' }]
+        : []),
+      ...unstorablePaths(v, [...path, k]),
+    ]);
+  }
+  return [];
+}
+
 export function parseApplication(body: unknown): ParseResult {
+  const unstorable = unstorablePaths(body);
+  if (unstorable.length > 0) return { ok: false, status: 400, error: 'The application is not valid.', issues: unstorable };
   const parsed = applicationInput.safeParse(body);
   if (!parsed.success) {
     return {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/types.ts';
 import type { Policy } from '../config.ts';
+import { unstorableText } from '../intake/application.ts';
 import { loadCardModel } from './card-model.ts';
 import { findApplications, getHistory, toSummary } from './queries.ts';
 
@@ -11,6 +12,7 @@ export type StatusLookup =
 
 /** `/pii status <number | profile id | organization>` */
 export async function lookupStatus(deps: { db: Db; policy: Policy }, query: string): Promise<StatusLookup> {
+  if (unstorableText(query)) return { kind: 'none' };
   const rows = await findApplications(deps.db, query);
   const [only] = rows;
   if (!only) return { kind: 'none' };

@@ -15,6 +15,9 @@ import { BOT_TOKEN, INTAKE_TOKEN } from '../support/harness.ts';
 import { rowsOf } from '../support/invariants.ts';
 import { channelByApplication, waitFor } from '../support/slack-observer.ts';
 
+/** Well inside Slack's 3 s ack limit, with room for a CI machine whose 2 cores run other suites at once. */
+const RESPONSIVE_MS = 2_500;
+
 /**
  * `npm run remind` on PGlite goes through POST /api/reminders/sweep, which waits for the claimed
  * reminders to reach Slack. Slack may hold one back for a while (Retry-After), and meanwhile the
@@ -60,7 +63,7 @@ async function expectCalmWhileWaiting(env: Record<string, string>, label: string
     slowest = Math.max(slowest, ok ? performance.now() - started : Number.POSITIVE_INFINITY);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  expect(slowest, `slowest GET /healthz (ms) while a sweep waits ${label}`).toBeLessThan(1_000);
+  expect(slowest, `slowest GET /healthz (ms) while a sweep waits ${label}`).toBeLessThan(RESPONSIVE_MS);
   if (database.kind !== 'postgres') return;
   const name = new URL(env.DATABASE_URL ?? '').pathname.slice(1);
   const commits = () =>

@@ -228,8 +228,12 @@ describe('a burst of 1,000 due reminders', () => {
         policy,
         postIntervalMs: INTERVAL_MS,
       },
-      { pollMs: 60_000, batchSize: 50 },
+      // The test moves the fake clock forward for Retry-After; a lease longer than the whole run keeps
+      // that from expiring the claim of an effect still on its way (real time), which no real clock does.
+      { pollMs: 60_000, batchSize: 50, leaseMs: 3_600_000 },
     );
+    // Only the paced dispatcher below delivers; the app's own stops polling (drain() still works).
+    await h.app.dispatcher.stop();
     const before = h.emulator.state.calls.length;
     h.emulator.state.faultRates = { rateLimited: 0.1, serverError: 0.02, retryAfter: 1 };
     try {

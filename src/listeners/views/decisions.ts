@@ -85,8 +85,9 @@ const PARSERS: Record<string, Parse> = {
           description,
         });
     }
-    if (reviews.length === 0 && form.ok)
-      form.fail(`verdict.${prefixed(form.values, 'verdict.')[0]}`, 'Give a verdict on at least one answer.');
+    const first = prefixed(form.values, 'verdict.')[0];
+    if (reviews.length === 0 && form.ok && first !== undefined)
+      form.fail(`verdict.${first}`, 'Give a verdict on at least one answer.');
     return { type: 'review_answers', reviews };
   },
   [CALLBACKS.assign]: (form) => {

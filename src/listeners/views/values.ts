@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VALUE } from '../../../views/modals/kit.ts';
+import { unstorableText } from '../../intake/application.ts';
 
 /** `view.state.values` as Slack sends it: block id → action id → the element's state. */
 export type StateValues = Record<string, Record<string, ElementState | undefined> | undefined>;
@@ -12,6 +13,9 @@ type ElementState = {
   selected_date?: string | null;
   selected_date_time?: number | null;
 };
+
+/** A picker's value a person could have chosen: a real date between 2000 and 2100. */
+const plausible = (d: Date) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100;
 
 const metaSchema = z.object({ id: z.number().int().positive(), v: z.number().int().positive() });
 
@@ -40,7 +44,8 @@ export class FormReader {
   text(blockId: string, options: { required?: boolean; max: number }): string {
     const raw = this.element(blockId)?.value;
     const value = typeof raw === 'string' ? raw.trim() : '';
-    if (options.required && value === '') this.errors[blockId] = 'This is required.';
+    if (unstorableText(value)) this.errors[blockId] = 'This holds characters that cannot be stored; please retype it.';
+    else if (options.required && value === '') this.errors[blockId] = 'This is required.';
     else if (value.length > options.max) this.errors[blockId] = `Keep it to ${options.max} characters (now ${value.length}).`;
     return value;
   }
@@ -73,18 +78,19 @@ export class FormReader {
 
   dateTime(blockId: string, options: { required?: boolean } = { required: true }): Date | undefined {
     const seconds = this.element(blockId)?.selected_date_time;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-      if (options.required) this.errors[blockId] = 'Choose a date and time.';
+    const at = typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(Math.trunc(seconds) * 1000) : undefined;
+    if (!at || !plausible(at)) {
+      if (options.required || seconds !== undefined) this.errors[blockId] = 'Choose a date and time.';
       return undefined;
     }
-    return new Date(seconds * 1000);
+    return at;
   }
 
   /** A datepicker's YYYY-MM-DD, as midnight UTC of that day. */
   date(blockId: string, options: { required?: boolean } = { required: true }): Date | undefined {
     const raw = this.element(blockId)?.selected_date;
     const date = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T00:00:00Z`) : undefined;
-    if (!date || Number.isNaN(date.getTime())) {
+    if (!date || !plausible(date)) {
       if (options.required || raw) this.errors[blockId] = 'Choose a date.';
       return undefined;
     }
@@ -92,7 +98,8 @@ export class FormReader {
   }
 
   choices<T extends string>(blockId: string, allowed: readonly T[], options: { required?: boolean } = { required: true }): T[] {
-    const values = (this.element(blockId)?.selected_options ?? []).map((o) => o.value ?? '');
+    const raw = this.element(blockId)?.selected_options;
+    const values = (Array.isArray(raw) ? raw : []).map((o) => (typeof o?.value === 'string' ? o.value : ''));
     if (values.some((v) => !(allowed as readonly string[]).includes(v))) {
       this.errors[blockId] = 'Choose among the options offered.';
       return [];
