@@ -36,12 +36,54 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 5_000 });
+type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * A pool whose checked-out clients go back by themselves when their connection dies. Drizzle
+ * sends `begin` before its try/finally, so a connection lost between checkout and `begin`
+ * (server restart, failover, pg_terminate_backend) is never released: each such loss would
+ * keep one of the pool's slots forever, until every query waits and `pool.end()` hangs.
+ */
+class SelfReleasingPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<pg.PoolClient> | undefined {
+    // The callback form is the pool's own (pool.query), which always releases.
+    if (callback) {
+      super.connect(callback);
+      return undefined;
+    }
+    return super.connect().then(releasedWhenLost);
+  }
+}
+
+function releasedWhenLost(client: pg.PoolClient): pg.PoolClient {
+  const release = client.release;
+  let released = false;
+  const lost = () => done(new Error('connection lost while checked out'));
+  const done = (error?: Error | boolean) => {
+    if (released) return; // the holder's own release, after the pool already has the client back
+    released = true;
+    client.removeListener('end', lost);
+    release(error);
+  };
+  client.once('end', lost);
+  client.release = done;
+  return client;
+}
+
+/** The Postgres pool the app runs on; exported for the tests that take its connections away. */
+export function createPool(url: string, max = 20): pg.Pool {
+  const pool = new SelfReleasingPool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
   // A connection lost to a server restart or failover must not crash the process: idle clients
   // report on the pool, checked-out ones on themselves; the query in flight fails and is told.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = createPool(url);
   const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     kind: 'postgres',
