@@ -1,4 +1,4 @@
-import { slackDate, userMention } from './format.ts';
+import { escapeMrkdwn, slackDate, userMention } from './format.ts';
 import type { CardModel } from './types.ts';
 
 const day = (d: Date) => slackDate(d, '{date_short}');
@@ -35,12 +35,12 @@ export function lateFields(card: CardModel, now: Date): string[] {
 
 function auditLine(card: CardModel, now: Date): string {
   const a = card.audit;
-  if (a?.status === 'passed') return `:white_check_mark: Passed (${a.auditor})`;
+  if (a?.status === 'passed') return `:white_check_mark: Passed (${escapeMrkdwn(a.auditor)})`;
   if (a?.status === 'remediation') {
     const next = [...card.openRemediation].sort((x, y) => x.dueOn.getTime() - y.dueOn.getTime())[0];
-    return `Remediation: *${card.openRemediation.length} open*${next ? `, next due ${day(next.dueOn)}` : ''} (${a.auditor})`;
+    return `Remediation: *${card.openRemediation.length} open*${next ? `, next due ${day(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})`;
   }
-  if (a) return `Scheduled ${day(a.scheduledFor)} with ${a.auditor}`;
+  if (a) return `Scheduled ${day(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}`;
   if (!card.auditDueOn) return '_Due 90+ days after go-live_';
   return now.getTime() >= card.auditDueOn.getTime()
     ? `:warning: *Due since ${day(card.auditDueOn)}*, not scheduled`

@@ -94,6 +94,14 @@ describe('review card', () => {
     expect(texts).not.toMatch(/<!here>|<!channel>|<@U123>/);
     expect(texts).toContain('&lt;!here&gt; &amp; &lt;@U123&gt;');
   });
+
+  it.each(['scheduled', 'remediation', 'passed'])('escapes the auditor typed in the audit modal (%s)', (status) => {
+    const audit = { status, auditor: '<!channel> Ann & co', scheduledFor: new Date('2026-06-01T00:00:00Z') };
+    const card = reviewCard(cardModel({ stage: 'approved', status: 'approved', productionSince: now, audit }), now);
+    const texts = mrkdwnTexts(card).join('\n');
+    expect(texts).not.toContain('<!channel>');
+    expect(texts).toContain('&lt;!channel&gt; Ann &amp; co');
+  });
 });
 
 describe('status view', () => {
