@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
+import { pgErrorCode } from '../../db/client.ts';
 import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
@@ -27,7 +28,8 @@ function route(deps: IntakeDeps, name: string, handler: Handler): CustomRoute['h
         sendJson(res, error.status, { error: error.message, ...error.details });
         return;
       }
-      deps.logger.error({ err: error, route: name }, 'intake request failed');
+      // Never the error itself: a database error carries the query parameters, i.e. the submission.
+      deps.logger.error({ route: name, code: pgErrorCode(error), error: (error as Error)?.name }, 'intake request failed');
       sendJson(res, 500, { error: 'The application could not be stored; try again. Nothing was changed.' });
     });
   };

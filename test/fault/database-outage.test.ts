@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPool } from '../../db/client.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { SOMETHING_WENT_WRONG } from '../../src/listeners/deps.ts';
 import { startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
@@ -145,6 +147,50 @@ describe('the database goes away while requests arrive, and comes back', () => {
     // Only an effect tried again (Slack took it, then its database write failed) can go out twice.
     expect(duplicates).toBeLessThanOrEqual(Number(retried?.n));
     expect(canariesIn(h.logs.text)).toEqual([]);
+  });
+});
+
+describe('a database error in the middle of storing an application', () => {
+  it('answers 500 with the JSON error and logs no contact data or security answers', async () => {
+    // The insert itself fails (as a constraint, a serialization failure or a dropped connection can):
+    // the failed query, with its parameters, must not reach the log.
+    await db().execute(sql`create or replace function fail_marked_insert() returns trigger language plpgsql as $$
+      begin
+        if new.organization_name = 'Trigger Failure GmbH' then raise exception 'injected failure'; end if;
+        return new;
+      end $$`);
+    await db().execute(sql`create or replace trigger fail_marked_insert before insert on applications
+      for each row execute function fail_marked_insert()`);
+    try {
+      const logged = h.logs.raw.length;
+      const res = await h.intake(
+        canaryApplication({ organization: { name: 'Trigger Failure GmbH', website: 'https://trigger.example.com' } }),
+      );
+      expect(res.status).toBe(500);
+      expect(res.json.error).toMatch(/Nothing was changed/);
+      expect(h.logs.raw.slice(logged).some((line) => line.includes('intake request failed'))).toBe(true);
+      expect(canariesIn(h.logs.raw.slice(logged).join('\n'))).toEqual([]);
+    } finally {
+      await db().execute(sql`drop trigger if exists fail_marked_insert on applications`);
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl())('a connection lost between checkout and the start of a transaction', () => {
+  it('goes back to the pool by itself, so the next transaction still gets a connection', async () => {
+    const pool = createPool(outage.database.url ?? '', 1);
+    try {
+      // The connection dies right after checkout, before `begin` (as in a failover): closing it
+      // here makes that moment certain instead of a race with pg_terminate_backend.
+      pool.once('acquire', (client: pg.PoolClient) => void client.end());
+      const onePool = drizzle(pool);
+      await expect(onePool.transaction((tx) => tx.execute(sql`select 1`))).rejects.toThrow(/Failed query: begin/);
+      // One slot: had the dead client kept it, this would wait and fail with a connect timeout.
+      const { rows } = await onePool.transaction((tx) => tx.execute<{ one: number }>(sql`select 1 as one`));
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
   });
 });
 
