@@ -145,8 +145,12 @@ export function decide(
         next: { stage: s.stage, status: s.status === 'new' && s.stage === 'business' ? 'in_review' : s.status },
         assigneeId: actor.id,
       };
-    case 'assign':
+    case 'assign': {
+      const roles = env.rolesOf(command.assigneeId);
+      if (!roles.has('reviewer') && !roles.has('admin'))
+        return refuse('guard', 'Choose a reviewer (someone in REVIEWER_IDS or ADMIN_IDS).', 'assignee');
       return { ...stay, assigneeId: command.assigneeId };
+    }
     case 'business_review': {
       const failed = BUSINESS_CRITERIA.filter((c) => command.criteria[c.id]?.pass === false);
       const unanswered = BUSINESS_CRITERIA.filter((c) => command.criteria[c.id] === undefined);

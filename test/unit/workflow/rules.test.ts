@@ -54,7 +54,7 @@ const integration = actor('intake', 'integration');
 const NOW = new Date('2026-03-02T09:00:00Z');
 const ENV: RuleEnv = {
   now: NOW,
-  rolesOf: (id) => new Set<Role>(id === 'U_ARCH' ? ['architect'] : []),
+  rolesOf: (id) => new Set<Role>(id === 'U_ARCH' ? ['architect'] : id === 'U_OTHER' ? ['reviewer'] : []),
   architectTimeZone: 'Europe/Berlin',
 };
 const stage3 = (overrides: Partial<WorkflowState> = {}) => state({ stage: 'architecture', status: 'in_review', ...overrides });
@@ -561,10 +561,22 @@ describe('claim', () => {
 describe('assign', () => {
   it.each(OPEN)('sets the assignee and keeps the state in %s', (name) => {
     const s = { ...CATALOGUE[name].s, assigneeId: 'U_REV' };
-    expect(decide(s, { type: 'assign', assigneeId: 'U_OTHER' }, admin)).toStrictEqual({
+    expect(decide(s, { type: 'assign', assigneeId: 'U_OTHER' }, admin, ENV)).toStrictEqual({
       ok: true,
       next: { stage: s.stage, status: s.status },
       assigneeId: 'U_OTHER',
+    });
+  });
+
+  it.each([
+    ['an architect', 'U_ARCH'],
+    ['someone without a role', 'U_NOBODY'],
+  ])('refuses %s as the assignee, under the input', (_who, assigneeId) => {
+    expect(decide(state(), { type: 'assign', assigneeId }, admin, ENV)).toStrictEqual({
+      ok: false,
+      kind: 'guard',
+      message: 'Choose a reviewer (someone in REVIEWER_IDS or ADMIN_IDS).',
+      field: 'assignee',
     });
   });
 });
