@@ -18,7 +18,7 @@ import {
 import type { Command, CriterionResult } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { LATE_PARSERS } from './late-parsers.ts';
-import { FormReader, parseMeta, type StateValues } from './values.ts';
+import { FormReader, parseMeta, type StateValues, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 /** Parsers that read the application (open gaps, questions sent…) get its context; the others skip the read. */
@@ -101,9 +101,9 @@ const PARSERS: Record<string, Parse> = {
 const NEEDS_CONTEXT = new Set(['resolve_gap', 'record_answers', 'review_answers', 'mark_answered', 'close_remediation']);
 
 /** The input a refusal is shown under, when the rules name a field. */
-function blockFor(field: string | undefined, view: { state: { values: StateValues } }): string | undefined {
+function blockFor(field: string | undefined, form: FormReader): string | undefined {
   if (!field) return undefined;
-  return field in view.state.values ? field : undefined;
+  return Object.hasOwn(form.values, field) ? field : undefined;
 }
 
 /**
@@ -130,7 +130,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         await ack();
         return tell(missingNotice(meta.id));
       }
-      const form = new FormReader(view.state.values as StateValues);
+      const form = new FormReader(shownValues(view));
       const command = parse(form, context);
       if (!form.ok || !command) {
         await ack({ response_action: 'errors', errors: form.errors });
@@ -154,7 +154,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         case 'duplicate':
           return ack();
         case 'refused': {
-          const block = blockFor(result.refusal.field, view as { state: { values: StateValues } });
+          const block = blockFor(result.refusal.field, form);
           if (block) return ack({ response_action: 'errors', errors: { [block]: result.refusal.message } });
           await ack();
           return tell(refusalNotice(result.refusal.message));

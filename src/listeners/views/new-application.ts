@@ -12,7 +12,7 @@ import { type FieldIssue, parseApplication } from '../../intake/application.ts';
 import { receiveApplication } from '../../reviews/receive-application.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
-import type { StateValues } from './values.ts';
+import { type StateValues, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -86,7 +86,7 @@ export function registerNewApplicationView(app: App, deps: ListenerDeps): void {
       return void (await ack({ response_action: 'errors', errors: { 'organization.name': enterByHandRefusal } }));
     }
     try {
-      const parsed = parseApplication(formToApplication(view.state.values as StateValues, deps.clock.now()));
+      const parsed = parseApplication(formToApplication(shownValues(view), deps.clock.now()));
       if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: issuesToErrors(parsed.issues) }));
       const [taken] = await deps.db
         .select({ id: applications.id })

@@ -5,7 +5,7 @@ import { refusalNotice } from '../../../views/notices.ts';
 import { saveTemplate } from '../../reviews/templates.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
-import { FormReader, type StateValues } from './values.ts';
+import { FormReader, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -13,7 +13,7 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export function registerTemplateView(app: App, deps: ListenerDeps): void {
   app.view(CALLBACKS.editTemplate, async ({ ack, view, body, client }: Args) => {
     const user = body.user.id;
-    const form = new FormReader(view.state.values as StateValues);
+    const form = new FormReader(shownValues(view));
     const text = form.text('body', { required: true, max: TEMPLATE_MAX });
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
     if (!rolesOf(deps.roles, user).has('admin')) {

@@ -19,6 +19,21 @@ const plausible = (d: Date) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() 
 
 const metaSchema = z.object({ id: z.number().int().positive(), v: z.number().int().positive() });
 
+/**
+ * The values of the inputs the view shows, and only those. A forged submission may carry
+ * others; reading them could put an error under a block the view lacks, and Slack refuses
+ * such a reply ("We had some trouble connecting") instead of showing any error.
+ */
+export function shownValues(view: { blocks?: unknown; state: { values: unknown } }): StateValues {
+  const values = (view.state.values ?? {}) as StateValues;
+  const shown = new Set(
+    (Array.isArray(view.blocks) ? (view.blocks as { type?: unknown; block_id?: unknown }[]) : [])
+      .filter((b) => b?.type === 'input' && typeof b.block_id === 'string')
+      .map((b) => b.block_id as string),
+  );
+  return Object.fromEntries(Object.entries(values).filter(([blockId]) => shown.has(blockId)));
+}
+
 /** The application id and version a modal was opened on; undefined when forged or missing. */
 export function parseMeta(raw: string | undefined): { id: number; v: number } | undefined {
   try {
