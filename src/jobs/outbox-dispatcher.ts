@@ -33,6 +33,13 @@ export type DispatcherOptions = {
 
 const MAX_BACKOFF_MS = 15 * 60_000;
 
+/** Every message the outbox posts carries its effect's id, so a retry can tell whether an earlier attempt got through. */
+const EFFECT_EVENT = 'pii_review_effect';
+/** How far back a retry looks for its own earlier post: retries come within minutes, so 1,000 messages are ample. */
+const LOOKBACK = { pages: 5, limit: 200 };
+
+type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
+
 /** Something Slack said that will not change by itself soon; the effect waits, but loudly. */
 class RetryLater extends Error {
   constructor(
@@ -56,6 +63,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   let again = false;
   let stopped = true;
   const pacer = createPacer(deps.postIntervalMs);
+  /**
+   * Effects whose last post Slack refused outright (429, `ok: false`), so their retry need not
+   * look for an earlier post. What this instance saw only: another instance, or this one after a
+   * restart, looks.
+   */
+  const refusedLastTime = new Set<number>();
 
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
@@ -81,6 +94,54 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return rows.sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * The ts of this effect's message if an earlier attempt posted it. Only a retry looks: the
+   * answer to that attempt may have been lost (a timeout, a dropped connection) or the process
+   * killed after Slack posted; posting again would show reviewers a second card or line.
+   */
+  async function postedEarlier(item: OutboxRow, channel: string, threadTs: string | undefined): Promise<string | undefined> {
+    if (item.attempts <= 1 || refusedLastTime.has(item.id)) return undefined;
+    let cursor: string | undefined;
+    for (let i = 0; i < LOOKBACK.pages; i += 1) {
+      const query = { channel, limit: LOOKBACK.limit, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
+      const page = threadTs
+        ? await deps.slack.conversations.replies({ ...query, ts: threadTs })
+        : await deps.slack.conversations.history(query);
+      const mine = page.messages?.find(
+        (m) =>
+          m.metadata?.event_type === EFFECT_EVENT &&
+          Number((m.metadata.event_payload as Record<string, unknown> | undefined)?.outbox_id) === item.id,
+      );
+      if (mine?.ts) return mine.ts;
+      cursor = page.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Posts the effect's message once: a retry that finds its earlier post answers that one. */
+  async function postOnce(item: OutboxRow, message: Post): Promise<{ channel: string; ts: string; earlier: boolean }> {
+    const earlier = await postedEarlier(item, message.channel, message.thread_ts);
+    if (earlier) {
+      deps.logger.info({ outboxId: item.id, kind: item.kind }, 'slack effect was already posted by an earlier attempt');
+      return { channel: message.channel, ts: earlier, earlier: true };
+    }
+    await pacer.wait(message.channel);
+    refusedLastTime.delete(item.id);
+    const posted = await deps.slack.chat
+      .postMessage({
+        ...message,
+        unfurl_links: false,
+        metadata: { event_type: EFFECT_EVENT, event_payload: { outbox_id: item.id } },
+      } as Parameters<WebClient['chat']['postMessage']>[0])
+      .catch((error: unknown) => {
+        if (refusedOutright(error)) refusedLastTime.add(item.id);
+        throw error;
+      });
+    if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
+    return { channel: posted.channel, ts: posted.ts, earlier: false };
+  }
+
   async function deliver(item: OutboxRow): Promise<void> {
     const payload = item.payload as Record<string, unknown>;
     if (item.kind === 'channel.digest') {
@@ -90,8 +151,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         .where(eq(reminders.key, String(payload.key)));
       if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
       const view = digestView(reminder.key.slice('digest:'.length), reminder.data as Parameters<typeof digestView>[1]);
-      await pacer.wait(deps.reviewChannelId);
-      await deps.slack.chat.postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false });
+      await postOnce(item, { channel: deps.reviewChannelId, ...view });
       return;
     }
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
@@ -104,9 +164,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           await deps.slack.chat.update({ channel: app.cardChannel, ts: app.cardTs, ...view });
           return;
         }
-        await pacer.wait(deps.reviewChannelId);
-        const posted = await deps.slack.chat.postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false });
-        if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
+        const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view });
+        // An earlier attempt's card may show an older state: bring it up to date.
+        if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
         await deps.db
           .update(applications)
           .set({ cardChannel: posted.channel, cardTs: posted.ts })
@@ -121,8 +181,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .where(eq(events.id, Number(payload.eventId)));
         if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
         const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
-        await pacer.wait(app.cardChannel);
-        await deps.slack.chat.postMessage({ channel: app.cardChannel, thread_ts: app.cardTs, text, unfurl_links: false });
+        await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
         return;
       }
       case 'thread.reminder': {
@@ -132,13 +191,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .from(reminders)
           .where(eq(reminders.key, String(payload.key)));
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
-        await pacer.wait(app.cardChannel);
-        await deps.slack.chat.postMessage({
-          channel: app.cardChannel,
-          thread_ts: app.cardTs,
-          text: reminderText(reminder.kind, reminder.data as Record<string, unknown>),
-          unfurl_links: false,
-        });
+        const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
+        await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
         return;
       }
       case 'thread.file': {
@@ -155,6 +209,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     }
   }
 
+  /** Slack answered and did nothing: rate limited, or an `ok: false` error. */
+  function refusedOutright(error: unknown): boolean {
+    const code = (error as { code?: string }).code;
+    return code === ErrorCode.RateLimitedError || code === ErrorCode.PlatformError;
+  }
+
   function retryDelay(error: unknown, attempts: number): number {
     if (error instanceof RetryLater) return error.delayMs;
     const coded = error as { code?: string; retryAfter?: number };
@@ -167,6 +227,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   async function settle(item: OutboxRow, error: unknown): Promise<void> {
     const now = deps.clock.now();
     if (error === undefined) {
+      refusedLastTime.delete(item.id);
       await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
       return;
     }

@@ -81,6 +81,58 @@ describe('Slack failures lose nothing', () => {
     expect(cards()).toHaveLength(2);
   });
 
+  it('posts a card once when Slack posted it but its answer was lost, and brings that card up to date', async () => {
+    // Slack does the post, then the answer fails (a timeout or a proxy error): the bot cannot tell it happened.
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500, done: true } });
+    const body = applicationBody();
+    const { id } = (await h.intake(body)).json as { id: number };
+    await h.app.dispatcher.drain();
+    expect(h.emulator.state.messages.filter((m) => m.channel === CHANNEL)).toHaveLength(1);
+    const [pending] = await database.db.select().from(outbox);
+    expect(pending).toMatchObject({ attempts: 1, doneAt: null });
+    // Changed before the retry: the card found must show the new state, not the one first posted.
+    await h.intake({ ...body, organization: { ...body.organization, name: 'Renamed Before Retry Ltd' } });
+
+    clock.advanceBy(1_000);
+    await h.settle();
+    const top = h.emulator.state.messages.filter((m) => m.channel === CHANNEL && !m.threadTs);
+    expect(top).toHaveLength(1);
+    expect(JSON.stringify(top[0]?.blocks)).toContain('Renamed Before Retry Ltd');
+    const [row] = await database.db.select().from(applications);
+    expect(row).toMatchObject({ id, cardTs: top[0]?.ts, cardChannel: CHANNEL });
+    expect(h.emulator.state.callsTo('conversations.history')).toHaveLength(1);
+    expect(h.logs.lines.some((l) => l.msg === 'slack effect was already posted by an earlier attempt')).toBe(true);
+  });
+
+  it('posts a thread line once when Slack posted it but its answer was lost', async () => {
+    const body = applicationBody();
+    await h.intake(body);
+    await h.settle();
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500, done: true } });
+    await h.intake({ ...body, useCase: 'A changed use case, noted in the thread.' });
+    await h.app.dispatcher.drain();
+    clock.advanceBy(2_000);
+    await h.settle();
+    const lines = h.emulator.state.messages.filter((m) => m.threadTs);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.text).toMatch(/useCase/i);
+    expect(h.emulator.state.callsTo('conversations.replies')).toHaveLength(1);
+  });
+
+  it('does not look for an earlier post on a first attempt, nor after Slack refused the last one outright', async () => {
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 429, retryAfter: 1 } });
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'not_in_channel' } });
+    await h.intake(applicationBody());
+    await h.app.dispatcher.drain();
+    clock.advanceBy(1_000);
+    await h.app.dispatcher.drain();
+    clock.advanceBy(2_000);
+    await h.settle();
+    expect(cards()).toHaveLength(1);
+    const history = h.emulator.state.calls.filter((c) => c.method === 'conversations.history');
+    expect(history).toHaveLength(0);
+  });
+
   it('lets a second dispatcher take over an effect whose lease ran out (a crashed instance)', async () => {
     const created = (await h.intake(applicationBody())).json;
     await h.settle();

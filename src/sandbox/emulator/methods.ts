@@ -1,5 +1,5 @@
 import { blockKitProblems } from '../../../views/validate.ts';
-import { BOT_ID, BOT_USER_ID, type EmulatorState, type StoredView, TEAM_ID } from './state.ts';
+import { BOT_ID, BOT_USER_ID, type EmulatorState, type StoredMessage, type StoredView, TEAM_ID } from './state.ts';
 
 type Args = Record<string, unknown>;
 export type MethodContext = { state: EmulatorState; now: number; baseUrl: string };
@@ -23,6 +23,35 @@ const str = (args: Args, key: string): string => {
 const optStr = (args: Args, key: string): string | undefined =>
   typeof args[key] === 'string' && args[key] !== '' ? (args[key] as string) : undefined;
 const blocksOf = (args: Args): unknown[] => (Array.isArray(args.blocks) ? args.blocks : []);
+type Metadata = NonNullable<StoredMessage['metadata']>;
+function metadataOf(args: Args): Metadata | undefined {
+  const raw = args.metadata;
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== 'object') throw new SlackApiError('invalid_metadata_format');
+  const { event_type, event_payload } = raw as Record<string, unknown>;
+  if (typeof event_type !== 'string' || event_payload === null || typeof event_payload !== 'object')
+    throw new SlackApiError('invalid_metadata_format');
+  return { event_type, event_payload: event_payload as Record<string, unknown> };
+}
+
+/** A page of messages as conversations.history and .replies answer it; the cursor is an offset. */
+function page(messages: StoredMessage[], args: Args): Record<string, unknown> {
+  const limit = Math.min(Math.max(Number(args.limit) || 100, 1), 999);
+  const start = Number(optStr(args, 'cursor') ?? 0) || 0;
+  const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+  const slice = messages.slice(start, start + limit).map((m) => ({
+    type: 'message',
+    user: m.user,
+    ...(m.user === BOT_USER_ID ? { bot_id: BOT_ID } : {}),
+    text: m.text,
+    blocks: m.blocks,
+    ts: m.ts,
+    ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+  }));
+  const more = start + limit < messages.length;
+  return { messages: slice, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+}
 
 function requireChannel(ctx: MethodContext, channel: string): void {
   if (!ctx.state.channels.has(channel) && !channel.startsWith('D')) throw new SlackApiError('channel_not_found');
@@ -92,10 +121,12 @@ export const METHODS: Record<string, Method> = {
     requireText(args);
     const threadTs = optStr(args, 'thread_ts');
     if (threadTs && !ctx.state.findMessage(channel, threadTs)) throw new SlackApiError('thread_not_found');
+    const metadata = metadataOf(args);
     const message = {
       channel,
       ts: ctx.state.nextTs(),
       ...(threadTs ? { threadTs } : {}),
+      ...(metadata ? { metadata } : {}),
       user: BOT_USER_ID,
       text: optStr(args, 'text') ?? '',
       blocks: blocksOf(args),
@@ -155,6 +186,21 @@ export const METHODS: Record<string, Method> = {
     });
     ctx.state.emit('change', { type: 'ephemeral', user, id });
     return { message_ts: ctx.state.nextTs() };
+  },
+
+  'conversations.history': (args, ctx) => {
+    const channel = str(args, 'channel');
+    requireChannel(ctx, channel);
+    const top = ctx.state.messages.filter((m) => m.channel === channel && (!m.threadTs || m.threadTs === m.ts));
+    return page(top.reverse(), args); // newest first, as Slack answers
+  },
+
+  'conversations.replies': (args, ctx) => {
+    const channel = str(args, 'channel');
+    const ts = str(args, 'ts');
+    const parent = ctx.state.findMessage(channel, ts);
+    if (!parent) throw new SlackApiError('thread_not_found');
+    return page([parent, ...ctx.state.messages.filter((m) => m.channel === channel && m.threadTs === ts)], args);
   },
 
   'conversations.open': (args, ctx) => {

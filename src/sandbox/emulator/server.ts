@@ -111,6 +111,13 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
       return send(res, 200, { ok: false, error: auth ? 'invalid_auth' : 'not_authed' });
     }
     const fault = takeFault(method);
+    if (fault && 'done' in fault && fault.done) {
+      try {
+        METHODS[method]?.(args, { state, now: now(), baseUrl });
+      } catch (error) {
+        if (!(error instanceof SlackApiError)) throw error;
+      }
+    }
     if (fault && 'status' in fault) {
       record(fault.status, false, `http_${fault.status}`);
       if (fault.status === 429)

@@ -20,6 +20,8 @@ export type StoredMessage = {
   files: string[];
   /** Block Kit limit problems found when the message was posted or last updated. */
   problems: string[];
+  /** Message metadata, as `chat.postMessage` took it. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 };
 
 export type EphemeralMessage = {
@@ -62,7 +64,11 @@ export type RecordedCall = {
   at: number;
 };
 
-export type Fault = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+/**
+ * An answer other than the method's own. `done: true` does the work first and loses the
+ * answer (a timeout or a proxy error after Slack posted): the caller cannot tell it happened.
+ */
+export type Fault = { status: 429; retryAfter: number } | { status: 500; done?: boolean } | { error: string };
 
 /** What the emulator tells listeners (the sandbox UI) after every change. */
 export type EmulatorChange =
