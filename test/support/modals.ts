@@ -1,8 +1,10 @@
-import { expect } from 'vitest';
 import type { StoredView } from '../../src/sandbox/emulator/state.ts';
 import { type Harness, USERS } from './harness.ts';
+import { openModal } from './open-modal.ts';
 import { ALL_PASS, input, inputMore, type reviewer } from './reviewer.ts';
 import { MEETING_AT, optionsOf, prepare, type Setup } from './states.ts';
+
+export { openModal };
 
 type View = StoredView['view'];
 /** Fills a modal with valid choices; `text(blockId)` supplies every free text. */
@@ -174,43 +176,6 @@ export const MODALS: ModalSpec[] = [
     fill: (v) => ({ item: pick(v, 'item') }),
   },
 ];
-
-/**
- * Opens a modal the way its user does (card button, admin option or /pii command) and answers
- * the view, or undefined when the bot refused to open it (the refusal is then an ephemeral).
- */
-export async function openModal(
-  h: Harness,
-  r: ReturnType<typeof reviewer>,
-  spec: Pick<ModalSpec, 'action'>,
-  user: string,
-  applicationId?: number,
-): Promise<StoredView | undefined> {
-  const views = h.emulator.state.views.size;
-  const told = () => h.emulator.state.ephemerals.filter((e) => e.user === user).length;
-  const ephemerals = told();
-  if (spec.action.startsWith('command:')) {
-    const answer = await h.slack.command({ user, text: spec.action.slice('command:'.length) });
-    // Slack shows an answer in the command's ack as an ephemeral; the emulator only sees those sent through the API.
-    const told = answer.json as { text?: string; blocks?: unknown[] } | undefined;
-    if (told?.text) {
-      const at = new Date().toISOString();
-      h.emulator.state.ephemerals.push({
-        id: `ack-${at}`,
-        channel: '',
-        user,
-        text: told.text,
-        blocks: told.blocks ?? [],
-        at,
-        problems: [],
-      });
-    }
-  } else if (spec.action.startsWith('admin:')) await r.adminOption(user, applicationId ?? 0, spec.action.slice('admin:'.length));
-  else await r.click(user, applicationId ?? 0, spec.action);
-  await expect.poll(() => h.emulator.state.views.size > views || told() > ephemerals, { timeout: 5_000 }).toBe(true);
-  if (h.emulator.state.views.size === views) return undefined;
-  return [...h.emulator.state.views.values()].at(-1);
-}
 
 /** A fresh application in the modal's state with the modal open; answers both. */
 export async function freshModal(h: Harness, r: ReturnType<typeof reviewer>, spec: ModalSpec) {

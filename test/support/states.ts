@@ -1,7 +1,8 @@
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { canaryApplication } from './canaries.ts';
 import { type Harness, USERS } from './harness.ts';
-import { ALL_PASS, input, inputMore, type reviewer } from './reviewer.ts';
+import { openModal } from './open-modal.ts';
+import { ALL_PASS, input, inputMore, type reviewer, values } from './reviewer.ts';
 
 /**
  * Every state a card action or modal needs, reached through the real flows (intake, card
@@ -44,10 +45,23 @@ export function optionsOf(view: { blocks?: unknown }, blockId: string): string[]
 }
 
 /** Brings a new application (its own profile) to `setup`; answers its id. */
-export async function prepare(h: Harness, r: ReturnType<typeof reviewer>, setup: Setup): Promise<number> {
+export async function prepare(h: Harness, reviewerHelpers: ReturnType<typeof reviewer>, setup: Setup): Promise<number> {
   const body = canaryApplication();
   const id = (await h.intake(body)).json.id as number;
   await h.settle();
+  // As reviewer().decide, without its 50 ms polling: the properties prepare hundreds of applications.
+  const r = {
+    ...reviewerHelpers,
+    async decide(user: string, applicationId: number, actionId: string, fields: Record<string, unknown>) {
+      const view = await openModal(h, reviewerHelpers, { action: actionId }, user, applicationId);
+      if (!view)
+        throw new Error(
+          `${actionId} did not open for ${user} on #${applicationId}: ${reviewerHelpers.ephemeralsFor(user).at(-1)}`,
+        );
+      await h.slack.viewSubmission({ user, viewId: view.id, values: values(fields) });
+      await h.settle();
+    },
+  };
   const steps: Record<Exclude<Setup, 'fresh'>, { after: Setup; run: () => Promise<unknown> }> = {
     rejected: {
       after: 'fresh',
