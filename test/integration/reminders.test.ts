@@ -233,7 +233,9 @@ describe('a burst of 1,000 due reminders', () => {
       { pollMs: 60_000, batchSize: 50, leaseMs: 3_600_000 },
     );
     // Only the paced dispatcher below delivers; the app's own stops polling (drain() still works).
-    await h.app.dispatcher.stop();
+    // Its scheduler stops too: a sweep of its own during a slow run would add the 10 stale
+    // applications' reminders to the burst.
+    await h.app.jobs.stop();
     const before = h.emulator.state.calls.length;
     h.emulator.state.faultRates = { rateLimited: 0.1, serverError: 0.02, retryAfter: 1 };
     try {
