@@ -53,6 +53,10 @@ export const applications = pgTable(
     index('applications_open_since_idx')
       .on(t.statusSince)
       .where(sql`${t.status} in ('new', 'in_review', 'waiting_on_developer')`),
+    // The Home's "waiting on developers": only those, longest waiting first.
+    index('applications_waiting_idx').on(t.statusSince).where(sql`${t.status} = 'waiting_on_developer'`),
+    // The Home's team figures: applications received, and approved, in the last 30 days.
+    index('applications_received_idx').on(t.receivedAt),
     index('applications_approved_idx').on(t.approvedAt).where(sql`${t.status} = 'approved'`),
     index('applications_live_idx')
       .on(t.productionSince)
@@ -66,6 +70,10 @@ export const applications = pgTable(
     index('applications_unaudited_idx')
       .on(t.productionSince)
       .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null and ${t.auditStatus} is null`),
+    // The Home's audits due: scheduled audits in flight, next to the unaudited ones above.
+    index('applications_audit_scheduled_idx')
+      .on(t.productionSince)
+      .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null and ${t.auditStatus} = 'scheduled'`),
     index('applications_closed_idx')
       .on(t.statusSince)
       .where(sql`${t.status} in ('rejected', 'withdrawn') and ${t.purgedAt} is null`),

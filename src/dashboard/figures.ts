@@ -7,6 +7,7 @@ import { type DashboardDeps, isOpen, rowsOf } from './items.ts';
 /** A few team figures for the App Home: open work by stage and owner, and the last 30 days' flow. */
 export async function teamFigures(deps: DashboardDeps, now: Date): Promise<TeamFigures> {
   const since = subDaysUtc(now, 30).toISOString();
+  const until = now.toISOString();
   const [open, flow] = await Promise.all([
     deps.db
       .select({
@@ -18,12 +19,16 @@ export async function teamFigures(deps: DashboardDeps, now: Date): Promise<TeamF
       .from(applications)
       .where(isOpen)
       .groupBy(applications.stage, applications.status),
+    // Both read from applications on an index, so the cost follows the last 30 days' arrivals and
+    // approvals, not the history: `application.received` is written once, when the row is created
+    // (received_at is that instant), and approval is final and sets approved_at at the event's instant.
     deps.db.execute(sql`
       select
-        count(*) filter (where type = 'application.received')::int as received,
-        count(distinct application_id) filter (
-          where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved')::int as approved
-      from events where at >= ${since}::timestamptz and at <= ${now.toISOString()}::timestamptz`),
+        (select count(*) from ${applications}
+          where ${applications.receivedAt} >= ${since}::timestamptz and ${applications.receivedAt} <= ${until}::timestamptz)::int as received,
+        (select count(*) from ${applications}
+          where ${applications.status} = 'approved'
+            and ${applications.approvedAt} >= ${since}::timestamptz and ${applications.approvedAt} <= ${until}::timestamptz)::int as approved`),
   ]);
   const byStage = Object.fromEntries(OPEN_STAGES.map((s) => [s, 0])) as Record<OpenStage, number>;
   let total = 0;

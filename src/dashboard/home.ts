@@ -4,7 +4,7 @@ import type { HomeModel, ListItem, Slice, WaitingReason } from '../../views/dash
 import type { Policy, Roles } from '../config.ts';
 import { addDaysUtc } from '../time.ts';
 import { rolesOf } from '../workflow/roles.ts';
-import { pendingAudits } from './audits.ts';
+import { auditsDueBy } from './audits.ts';
 import { teamFigures } from './figures.ts';
 import { type DashboardDeps, isOpen, listColumns, sliceOf, toListItem, totalCount } from './items.ts';
 import { unassignedOpen, upcomingMeetings, waitingOnDevelopers } from './mine.ts';
@@ -54,12 +54,16 @@ export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): 
     member
       ? upcomingMeetings(deps, { now, limit: HOME_LIST_LIMIT, userId, scope: held.has('admin') ? 'all' : 'involving' })
       : null,
-    member ? pendingAudits(deps, deps.policy.auditAfterDays) : null,
+    member
+      ? auditsDueBy(deps, {
+          horizon: addDaysUtc(now, HOME_AUDIT_HORIZON_DAYS),
+          auditAfterDays: deps.policy.auditAfterDays,
+          limit: HOME_LIST_LIMIT,
+        })
+      : null,
     member ? waitingOnDevelopers(deps, HOME_LIST_LIMIT) : null,
     teamFigures(deps, now),
   ]);
-  const horizon = addDaysUtc(now, HOME_AUDIT_HORIZON_DAYS).getTime();
-  const dueSoon = audits?.filter((a) => (a.audit ? a.audit.scheduledFor : a.dueOn).getTime() <= horizon) ?? null;
   return {
     userId,
     roles,
@@ -67,7 +71,7 @@ export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): 
     waitingOnYou,
     unassigned,
     meetings,
-    audits: dueSoon ? { items: dueSoon.slice(0, HOME_LIST_LIMIT), total: dueSoon.length } : null,
+    audits,
     waitingOnDevelopers: waitingDevs,
     figures,
   };

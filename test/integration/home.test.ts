@@ -169,6 +169,44 @@ describe('App Home', () => {
     expect(home.text).toContain('no outcome yet');
   });
 
+  it('counts only the audits due within 30 days, and the last 30 days’ arrivals and approvals', async () => {
+    const later = (days: number) => new Date(clock.now().getTime() + days * DAY);
+    const old = { receivedAt: ago(200), submittedAt: ago(200), updatedAt: ago(200), statusSince: ago(200) };
+    const approved = { ...old, stage: 'approved', status: 'approved', approvedAt: ago(150) } as const;
+    await seed(
+      Array.from({ length: 11 }, (_, i) => ({ ...approved, organizationName: `Overdue ${i}`, productionSince: ago(120 - i) })),
+    );
+    const [, farAhead, early] = await seed([
+      { ...approved, organizationName: 'Due in 20 days', productionSince: ago(70) },
+      { ...approved, organizationName: 'Booked far ahead', productionSince: ago(95), auditStatus: 'scheduled' },
+      { ...approved, organizationName: 'Booked early', productionSince: ago(30), auditStatus: 'scheduled' },
+      { ...approved, organizationName: 'Just live', productionSince: ago(10) },
+      { ...approved, organizationName: 'Audited', productionSince: ago(130), auditStatus: 'passed' },
+    ]);
+    const audit = (applicationId: number | undefined, scheduledFor: Date) => ({
+      applicationId: applicationId ?? 0,
+      auditor: 'PwC',
+      scheduledFor,
+      scheduledBy: USERS.admin,
+    });
+    await database.db.insert(audits).values([audit(farAhead?.id, later(45)), audit(early?.id, later(5))]);
+    await seed([
+      { organizationName: 'Received today' },
+      { ...old, organizationName: 'Received 29 days ago', receivedAt: ago(29) },
+      { ...old, organizationName: 'Received 31 days ago', receivedAt: ago(31) },
+      { ...approved, organizationName: 'Approved last week', approvedAt: ago(7) },
+      { ...approved, organizationName: 'Approved 40 days ago', approvedAt: ago(40) },
+    ]);
+    const home = await openHome(USERS.admin);
+    // 11 overdue, one due in 20 days, one booked in 5 days; the oldest go-lives first.
+    expect(home.text).toContain('*Audits due within 30 days or overdue* (13)');
+    expect(home.text).toContain('Overdue 9');
+    expect(home.text).not.toContain('Overdue 10');
+    expect(home.text).toContain('…and 3 more — use `/pii audits`');
+    for (const absent of ['Booked far ahead', 'Just live', 'Audited']) expect(home.text).not.toContain(absent);
+    expect(home.text).toContain('*Last 30 days*\n2 received · 1 approved');
+  });
+
   it('someone without a role sees no application', async () => {
     await seed([{ organizationName: 'Secret Corp' }]);
     const home = await openHome(USERS.outsider);

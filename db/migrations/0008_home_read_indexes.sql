@@ -1,0 +1,3 @@
+CREATE INDEX "applications_waiting_idx" ON "applications" USING btree ("status_since") WHERE "applications"."status" = 'waiting_on_developer';--> statement-breakpoint
+CREATE INDEX "applications_received_idx" ON "applications" USING btree ("received_at");--> statement-breakpoint
+CREATE INDEX "applications_audit_scheduled_idx" ON "applications" USING btree ("production_since") WHERE "applications"."status" = 'approved' and "applications"."production_since" is not null and "applications"."audit_status" = 'scheduled';
