@@ -1,12 +1,15 @@
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/clock.ts';
 import type { StoredView } from '../../src/sandbox/emulator/state.ts';
-import type { TestDatabase } from './database.ts';
-import { type Harness, USERS } from './harness.ts';
+import { canariesIn } from './canaries.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { type Harness, startHarness, USERS } from './harness.ts';
 import { hostileText, injectedText, injectionsSent, prototypePolluted, wrongValue } from './hostile.ts';
-import { tableCounts } from './invariants.ts';
-import { freshModal, type ModalSpec, openModal } from './modals.ts';
-import { values as asStateValues, type reviewer } from './reviewer.ts';
+import { halfWritten, tableCounts } from './invariants.ts';
+import { freshModal, MODALS, type ModalSpec, openModal } from './modals.ts';
+import { values as asStateValues, reviewer } from './reviewer.ts';
+import { START } from './states.ts';
 
 /** Each property stops after this long, passing with the runs it made (printed), so a test stays under a minute. */
 export const TIME_LIMIT_MS = 45_000;
@@ -178,4 +181,49 @@ export async function fuzzModals(
     { numRuns: runs, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
   );
   return stats;
+}
+
+/**
+ * The modal property suite for some modals, on its own harness and database: random and
+ * hostile `view.state.values` answer 200 with nothing or field errors, fail nothing, write whole
+ * rows, and no accepted text pings anyone or forges a link in what the bot posts.
+ */
+export function describeModalProperties(title: string, callbacks: readonly string[], runs = 1_000): void {
+  let database: TestDatabase;
+  let h: Harness;
+  let r: ReturnType<typeof reviewer>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    h = await startHarness(database, { clock: new FakeClock(START) });
+    r = reviewer(h);
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await database?.close();
+  });
+
+  describe(`modal submissions of ${title} under random and hostile values`, () => {
+    it(`answer 200 with nothing or field errors, fail nothing and write whole rows (${runs} runs)`, {
+      timeout: 120_000,
+    }, async () => {
+      const stats = await fuzzModals(
+        { h, r, database },
+        MODALS.filter((m) => callbacks.includes(m.callback)),
+        runs,
+      );
+      console.log(`[abuse] modals (${title}): ${JSON.stringify(stats)} of ${runs} runs planned`);
+      expect(stats.accepted).toBeGreaterThan(stats.runs / 20);
+      expect(await halfWritten(database.db)).toEqual([]);
+    });
+
+    it('never let accepted text ping anyone or forge a link in what the bot posted', async () => {
+      await h.settle();
+      expect(injectionsSent(h.emulator, MENTIONABLE)).toEqual([]);
+    });
+
+    it('logged no contact data or security answers', () => {
+      expect(canariesIn(h.logs.text)).toEqual([]);
+    });
+  });
 }
