@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { type ApplicationRow, applications, events, processedRequests } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
@@ -9,7 +9,8 @@ import { rolesOf } from '../workflow/roles.ts';
 import { type Command, decide, type Refusal } from '../workflow/rules.ts';
 import { applyEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
-import { enqueueEffects, recordChange } from './record.ts';
+import { parsedJson, rowDecoder, rowsOf } from './raw-rows.ts';
+import { recordChange } from './record.ts';
 import { loadWorkflowState } from './workflow-state.ts';
 
 export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
@@ -40,6 +41,35 @@ class Abort extends Error {
   }
 }
 
+const decodeApplication = rowDecoder(applications);
+
+/**
+ * Takes the request key (a repeat is a duplicate), then locks the application row; with a key,
+ * in one statement whose lock waits for the key's insert (the same order as two statements, so
+ * a repeat racing its first attempt waits for it rather than deadlocking with it).
+ */
+async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise<ApplicationRow> {
+  if (!input.requestKey) {
+    const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
+    if (!app) throw new Abort({ kind: 'not_found' });
+    return app;
+  }
+  const result = await tx.execute(sql`
+    with fresh as (
+      insert into ${processedRequests} (key, application_id, at)
+      values (${input.requestKey}::text, ${input.applicationId}::integer, ${now.toISOString()}::timestamptz)
+      on conflict do nothing
+      returning application_id
+    ), locked as (
+      select * from ${applications} where id = (select application_id from fresh) for update
+    )
+    select (select count(*) from fresh)::int as fresh, (select row_to_json(locked) from locked) as app`);
+  const [row] = rowsOf(result);
+  if (!row?.fresh) throw new Abort({ kind: 'duplicate' });
+  if (row.app === null || row.app === undefined) throw new Abort({ kind: 'not_found' });
+  return decodeApplication(parsedJson(row.app));
+}
+
 /**
  * Every reviewer decision goes through here: one transaction that checks the version seen,
  * asks the workflow rules, writes the new state, appends the event and queues what Slack
@@ -49,16 +79,7 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
   const now = deps.clock.now();
   try {
     return await deps.db.transaction(async (tx) => {
-      if (input.requestKey) {
-        const [fresh] = await tx
-          .insert(processedRequests)
-          .values({ key: input.requestKey, applicationId: input.applicationId, at: now })
-          .onConflictDoNothing()
-          .returning();
-        if (!fresh) throw new Abort({ kind: 'duplicate' });
-      }
-      const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
-      if (!app) throw new Abort({ kind: 'not_found' });
+      const app = await lockApplication(tx, input, now);
       const seen = input.seenVersion ?? app.version;
       if (app.version !== seen) {
         const [last] = await tx.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
@@ -110,9 +131,8 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
             ...details.payload,
           },
         },
-        { thread: true },
+        { thread: true, effects: details.effects ?? [] },
       );
-      await enqueueEffects(tx, now, details.effects ?? []);
       return { kind: 'done', application: updated } as const;
     });
   } catch (error) {

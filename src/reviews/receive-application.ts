@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { type ApplicationRow, applications } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
@@ -6,12 +6,15 @@ import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toS
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
+import { rowDecoder, rowsOf } from './raw-rows.ts';
 import { recordChange } from './record.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 
 export type ReceiveOutcome =
   | { outcome: 'created' | 'unchanged' | 'updated'; application: ApplicationRow; changedFields: string[] }
   | { outcome: 'invalid'; status: 422; error: string; issues: FieldIssue[] };
+
+const decodeApplication = rowDecoder(applications);
 
 class Invalid extends Error {
   constructor(readonly issues: FieldIssue[]) {
@@ -49,26 +52,22 @@ export async function receiveApplication(
 async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string): Promise<ReceiveOutcome> {
   const submission = toSubmission(input);
   const hash = contentHash(submission);
-  // Look first, so an update never burns an application number; ON CONFLICT still settles two
-  // concurrent first posts of one profile into one row.
-  const [found] = await tx.select({ id: applications.id }).from(applications).where(eq(applications.profileId, input.profileId));
-  const [created] = found
-    ? []
-    : await tx
-        .insert(applications)
-        .values({
-          profileId: input.profileId,
-          organizationName: input.organization.name,
-          submission,
-          contentHash: hash,
-          ...INITIAL_STATE,
-          submittedAt: input.submittedAt ? new Date(input.submittedAt) : now,
-          receivedAt: now,
-          updatedAt: now,
-          statusSince: now,
-        })
-        .onConflictDoNothing({ target: applications.profileId })
-        .returning();
+  // One statement that looks first, so an update never burns an application number (the insert
+  // makes no row when the profile is known); ON CONFLICT still settles two concurrent first posts
+  // of one profile into one row.
+  const at = now.toISOString();
+  const inserted = await tx.execute(sql`
+    insert into ${applications}
+      (profile_id, organization_name, submission, content_hash, stage, status, submitted_at, received_at, updated_at, status_since)
+    select ${input.profileId}::text, ${input.organization.name}::text, ${JSON.stringify(submission)}::jsonb, ${hash}::text,
+      ${INITIAL_STATE.stage}::text, ${INITIAL_STATE.status}::text,
+      ${input.submittedAt ? new Date(input.submittedAt).toISOString() : at}::timestamptz,
+      ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+    where not exists (select 1 from ${applications} known where known.profile_id = ${input.profileId}::text)
+    on conflict (profile_id) do nothing
+    returning *`);
+  const [createdRow] = rowsOf(inserted);
+  const created = createdRow ? decodeApplication(createdRow) : undefined;
 
   if (created) {
     if (input.questionnaireAnswers) {

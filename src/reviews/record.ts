@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { events, outbox } from '../../db/schema.ts';
 
@@ -20,30 +21,42 @@ export type NewEvent = {
   payload: Record<string, unknown>;
 };
 
-/** Queued inside the use case's transaction: delivered only if the change commits, and never lost after. */
-export async function enqueueEffects(tx: Tx, at: Date, effects: readonly Effect[]): Promise<void> {
-  if (effects.length === 0) return;
-  await tx.insert(outbox).values(
-    effects.map(({ kind, applicationId, ...payload }) => ({
-      kind,
-      applicationId,
-      payload,
-      createdAt: at,
-      availableAt: at,
-    })),
-  );
-}
-
 /**
- * Appends the event of a change and queues what Slack must show of it: the card, always
- * refreshed, and, when `thread` is set, the event's line in the card's thread.
+ * Appends the event of a change and queues what Slack must show of it, in one statement: the
+ * card, always refreshed; when `thread` is set, the event's line in the card's thread; then
+ * any further `effects`, queued in that order (the dispatcher delivers an application's
+ * effects by id).
  */
-export async function recordChange(tx: Tx, event: NewEvent, options: { thread: boolean }): Promise<number> {
-  const [row] = await tx.insert(events).values(event).returning({ id: events.id });
+export async function recordChange(
+  tx: Tx,
+  event: NewEvent,
+  options: { thread: boolean; effects?: readonly Effect[] },
+): Promise<number> {
+  const at = event.at.toISOString();
+  const queued: SQL[] = [
+    sql`(0, ${'card.sync'}::text, ${event.applicationId}::integer, ${'{}'}::jsonb)`,
+    ...(options.thread ? [sql`(1, ${'thread.event'}::text, ${event.applicationId}::integer, null::jsonb)`] : []),
+    ...(options.effects ?? []).map(
+      ({ kind, applicationId, ...payload }, i) =>
+        sql`(${i + 2}::integer, ${kind}::text, ${applicationId}::integer, ${JSON.stringify(payload)}::jsonb)`,
+    ),
+  ];
+  // The thread line names its event, whose id only the insert knows: a null payload stands for it.
+  const result = await tx.execute(sql`
+    with e as (
+      insert into ${events} (application_id, type, actor, at, payload)
+      values (${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
+        ${JSON.stringify(event.payload)}::jsonb)
+      returning id
+    ), queued as (
+      insert into ${outbox} (kind, application_id, payload, created_at, available_at)
+      select v.kind, v.application_id, coalesce(v.payload, jsonb_build_object('eventId', e.id)),
+        ${at}::timestamptz, ${at}::timestamptz
+      from e cross join (values ${sql.join(queued, sql`, `)}) as v(n, kind, application_id, payload)
+      order by v.n
+    )
+    select id from e`);
+  const [row] = (result as unknown as { rows: { id: number | string }[] }).rows;
   if (!row) throw new Error('event insert returned no row');
-  await enqueueEffects(tx, event.at, [
-    { kind: 'card.sync', applicationId: event.applicationId },
-    ...(options.thread ? [{ kind: 'thread.event' as const, applicationId: event.applicationId, eventId: row.id }] : []),
-  ]);
-  return row.id;
+  return Number(row.id);
 }

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import {
   type AnswerRow,
   type ApplicationRow,
   type AuditRow,
+  applications,
   audits,
   type ClarificationRow,
   clarificationQuestions,
@@ -22,22 +23,7 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { Severity } from '../workflow/controls.ts';
 import type { AnswerReview, WorkflowState } from '../workflow/rules.ts';
 import type { Stage, Status } from '../workflow/states.ts';
-
-export async function openGaps(db: DbOrTx, applicationId: number) {
-  return db
-    .select()
-    .from(gaps)
-    .where(and(eq(gaps.applicationId, applicationId), isNull(gaps.resolvedAt)))
-    .orderBy(asc(gaps.id));
-}
-
-export async function answersOf(db: DbOrTx, applicationId: number) {
-  return db
-    .select()
-    .from(questionnaireAnswers)
-    .where(eq(questionnaireAnswers.applicationId, applicationId))
-    .orderBy(asc(questionnaireAnswers.questionId));
-}
+import { parsedJson, rowDecoder, rowsOf } from './raw-rows.ts';
 
 export async function sentQuestionnaire(db: DbOrTx, version: string | null): Promise<Questionnaire | null> {
   if (version === null) return null;
@@ -58,43 +44,82 @@ export type ReviewRows = {
   openRemediation: RemediationRow[];
 };
 
-export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<ReviewRows> {
-  // One after another: inside a transaction they share one connection (pg 9 refuses overlapping queries).
-  const open = await openGaps(db, app.id);
-  const answers = await answersOf(db, app.id);
-  const questionnaire = await sentQuestionnaire(db, app.questionnaireVersion);
-  const meeting = await db.select().from(meetings).where(eq(meetings.applicationId, app.id)).orderBy(desc(meetings.id)).limit(1);
-  const questions = await db
-    .select()
-    .from(clarificationQuestions)
-    .where(and(eq(clarificationQuestions.applicationId, app.id), isNull(clarificationQuestions.answeredAt)))
-    .orderBy(asc(clarificationQuestions.id));
-  const call = await db
-    .select()
-    .from(restrictedCalls)
-    .where(eq(restrictedCalls.applicationId, app.id))
-    .orderBy(desc(restrictedCalls.at))
-    .limit(1);
-  const audit = await db.select().from(audits).where(eq(audits.applicationId, app.id));
+const decode = {
+  application: rowDecoder(applications),
+  gap: rowDecoder(gaps),
+  answer: rowDecoder(questionnaireAnswers),
+  meeting: rowDecoder(meetings),
+  question: rowDecoder(clarificationQuestions),
+  call: rowDecoder(restrictedCalls),
+  audit: rowDecoder(audits),
+  remediation: rowDecoder(remediationItems),
+};
 
-  const [auditRow] = audit;
-  const remediation = auditRow
-    ? await db
-        .select()
-        .from(remediationItems)
-        .where(and(eq(remediationItems.auditId, auditRow.id), isNull(remediationItems.closedAt)))
-        .orderBy(asc(remediationItems.dueOn))
-    : [];
+const list = <T>(value: unknown, one: (raw: unknown) => T): T[] => ((parsedJson(value) as unknown[] | null) ?? []).map(one);
+const maybe = <T>(value: unknown, one: (raw: unknown) => T): T | null => {
+  const parsed = parsedJson(value);
+  return parsed === null || parsed === undefined ? null : one(parsed);
+};
+
+/**
+ * The review rows of one application as columns of a single select (one round trip, where
+ * a query per table cost a round trip and a query build each). Same filters and order as
+ * one query per table; ties broken by id so the order is stable.
+ */
+function reviewRowColumns(id: SQL, version: SQL): SQL {
+  return sql`
+    (select coalesce(json_agg(g order by g.id), '[]') from ${gaps} g
+      where g.application_id = ${id} and g.resolved_at is null) as open_gaps,
+    (select coalesce(json_agg(qa order by qa.question_id), '[]') from ${questionnaireAnswers} qa
+      where qa.application_id = ${id}) as answers,
+    (select qv.content from ${questionnaireVersions} qv where qv.version = ${version}) as questionnaire,
+    (select row_to_json(m) from ${meetings} m where m.application_id = ${id} order by m.id desc limit 1) as meeting,
+    (select coalesce(json_agg(c order by c.id), '[]') from ${clarificationQuestions} c
+      where c.application_id = ${id} and c.answered_at is null) as open_questions,
+    (select row_to_json(r) from ${restrictedCalls} r
+      where r.application_id = ${id} order by r.at desc, r.id desc limit 1) as last_call,
+    (select row_to_json(au) from ${audits} au where au.application_id = ${id} order by au.id limit 1) as audit,
+    (select coalesce(json_agg(ri order by ri.due_on, ri.id), '[]') from ${remediationItems} ri
+      join ${audits} ra on ra.id = ri.audit_id
+      where ra.application_id = ${id} and ri.closed_at is null) as open_remediation`;
+}
+
+function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
+  const questionnaire = parsedJson(row.questionnaire);
   return {
-    openGaps: open,
-    answers,
-    questionnaire,
-    meeting: meeting[0] ?? null,
-    openQuestions: questions,
-    lastRestrictedCall: call[0] ?? null,
-    audit: auditRow ?? null,
-    openRemediation: remediation,
+    openGaps: list(row.open_gaps, decode.gap),
+    answers: list(row.answers, decode.answer),
+    questionnaire: questionnaire ? (questionnaire as Questionnaire) : null,
+    meeting: maybe(row.meeting, decode.meeting),
+    openQuestions: list(row.open_questions, decode.question),
+    lastRestrictedCall: maybe(row.last_call, decode.call),
+    audit: maybe(row.audit, decode.audit),
+    openRemediation: list(row.open_remediation, decode.remediation),
   };
+}
+
+/** The review rows of an application already read (and, in a decision, locked): one query. */
+export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<ReviewRows> {
+  const result = await db.execute(
+    sql`select ${reviewRowColumns(sql`${app.id}::integer`, sql`${app.questionnaireVersion}::text`)}`,
+  );
+  const [row] = rowsOf(result);
+  if (!row) throw new Error(`review rows of application ${app.id} came back empty`);
+  return reviewRowsFrom(row);
+}
+
+/** The application and its review rows in one query; undefined when there is no such application. */
+export async function loadApplicationWithRows(
+  db: DbOrTx,
+  id: number,
+): Promise<{ app: ApplicationRow; rows: ReviewRows } | undefined> {
+  const result = await db.execute(
+    sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`)}
+      from ${applications} a where a.id = ${id}`,
+  );
+  const [row] = rowsOf(result);
+  if (!row) return undefined;
+  return { app: decode.application(parsedJson(row.application)), rows: reviewRowsFrom(row) };
 }
 
 export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows): WorkflowState {
