@@ -104,9 +104,20 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     let cursor: string | undefined;
     for (let i = 0; i < LOOKBACK.pages; i += 1) {
       const query = { channel, limit: LOOKBACK.limit, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
-      const page = threadTs
-        ? await deps.slack.conversations.replies({ ...query, ts: threadTs })
-        : await deps.slack.conversations.history(query);
+      const page = await (threadTs
+        ? deps.slack.conversations.replies({ ...query, ts: threadTs })
+        : deps.slack.conversations.history(query)
+      ).catch((error: unknown) => {
+        // Slack refused the lookup itself (an install without groups:history: missing_scope):
+        // a possible duplicate is better than an effect that never goes out.
+        if ((error as { code?: string }).code !== ErrorCode.PlatformError) throw error;
+        deps.logger.warn(
+          { outboxId: item.id, kind: item.kind, error: (error as Error).message },
+          'cannot look for an earlier post; posting again',
+        );
+        return undefined;
+      });
+      if (!page) return undefined;
       const mine = page.messages?.find(
         (m) =>
           m.metadata?.event_type === EFFECT_EVENT &&

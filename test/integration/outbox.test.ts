@@ -104,6 +104,17 @@ describe('Slack failures lose nothing', () => {
     expect(h.logs.lines.some((l) => l.msg === 'slack effect was already posted by an earlier attempt')).toBe(true);
   });
 
+  it('still posts when Slack refuses the lookup (an install without the history scope)', async () => {
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500 } });
+    h.emulator.state.faults.push({ method: 'conversations.history', fault: { error: 'missing_scope' } });
+    await h.intake(applicationBody());
+    await h.app.dispatcher.drain();
+    clock.advanceBy(1_000);
+    await h.settle();
+    expect(cards()).toHaveLength(1);
+    expect(h.logs.lines.some((l) => l.msg === 'cannot look for an earlier post; posting again')).toBe(true);
+  });
+
   it('posts a thread line once when Slack posted it but its answer was lost', async () => {
     const body = applicationBody();
     await h.intake(body);
