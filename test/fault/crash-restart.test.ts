@@ -95,7 +95,7 @@ async function runAndKill(tasks: Task[]) {
 }
 
 describe('kill -9 in the middle of a load of decisions', () => {
-  it('loses no acknowledged intake or decision, and duplicates at most what was in flight', { timeout: 180_000 }, async () => {
+  it('loses no acknowledged intake or decision, and posts nothing twice', { timeout: 180_000 }, async () => {
     bot = await startBotProcess(env);
     const before: number[] = [];
     for (let i = 0; i < BEFORE; i += 1)
@@ -214,6 +214,7 @@ describe('kill -9 in the middle of a load of decisions', () => {
       `[fault] kill -9 (${database.kind}): ${acked.length}/${results.length} requests acknowledged before the kill, ` +
         `${inFlight} effects in flight at the kill; duplicates after restart: ${JSON.stringify(dup)}`,
     );
-    expect(dup.cards + dup.lines + dup.reminders).toBeLessThanOrEqual(inFlight);
+    // A post in flight at the kill is found by its retry (message metadata), not made again.
+    expect(dup).toEqual({ cards: 0, lines: 0, reminders: 0 });
   });
 });
