@@ -6,9 +6,10 @@ import { TEAM_ID } from '../../src/sandbox/emulator/state.ts';
 import { LIMITS } from '../../views/limits.ts';
 import { blockKitProblems } from '../../views/validate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
+import { mrkdwnTexts } from '../support/fixtures.ts';
 import { CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
 import { input, inputMore, reviewer } from '../support/reviewer.ts';
+import { seedApplications } from '../support/seed.ts';
 
 let database: TestDatabase;
 let h: Harness;
@@ -31,33 +32,7 @@ beforeEach(async () => {
   h.emulator.state.reset();
 });
 
-type Insert = typeof applications.$inferInsert;
-let seq = 0;
-/** Applications straight into the table (fast); the submission holds contact data, as real ones do. */
-async function seed(rows: Partial<Insert>[]) {
-  const now = clock.now();
-  return database.db
-    .insert(applications)
-    .values(
-      rows.map((row) => {
-        seq += 1;
-        return {
-          profileId: `seed-${seq}`,
-          organizationName: `Org ${seq}`,
-          submission: applicationBody(),
-          contentHash: 'seed',
-          stage: 'business',
-          status: 'new',
-          submittedAt: now,
-          receivedAt: now,
-          updatedAt: now,
-          statusSince: now,
-          ...row,
-        };
-      }),
-    )
-    .returning();
-}
+const seed = (rows: Parameters<typeof seedApplications>[2]) => seedApplications(database.db, clock.now(), rows);
 const ago = (days: number) => new Date(clock.now().getTime() - days * DAY);
 const text = (answer: { json: unknown }) => mrkdwnTexts(answer.json).join('\n');
 const pii = (user: string, command: string) => h.slack.command({ user, text: command });

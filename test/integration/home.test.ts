@@ -10,9 +10,10 @@ import { personaRoles } from '../../src/sandbox/personas.ts';
 import { LIMITS } from '../../views/limits.ts';
 import { blockKitProblems } from '../../views/validate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
+import { mrkdwnTexts } from '../support/fixtures.ts';
 import { BOT_TOKEN, CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
 import { reviewer } from '../support/reviewer.ts';
+import { seedApplications } from '../support/seed.ts';
 
 let database: TestDatabase;
 let h: Harness;
@@ -35,32 +36,7 @@ beforeEach(async () => {
   h.emulator.state.reset();
 });
 
-type Insert = typeof applications.$inferInsert;
-let seq = 0;
-async function seed(rows: Partial<Insert>[]) {
-  const now = clock.now();
-  return database.db
-    .insert(applications)
-    .values(
-      rows.map((row) => {
-        seq += 1;
-        return {
-          profileId: `home-${seq}`,
-          organizationName: `Org ${seq}`,
-          submission: applicationBody(),
-          contentHash: 'seed',
-          stage: 'business',
-          status: 'new',
-          submittedAt: now,
-          receivedAt: now,
-          updatedAt: now,
-          statusSince: now,
-          ...row,
-        };
-      }),
-    )
-    .returning();
-}
+const seed = (rows: Parameters<typeof seedApplications>[2]) => seedApplications(database.db, clock.now(), rows);
 const ago = (days: number) => new Date(clock.now().getTime() - days * DAY);
 const homeOf = (user: string) => [...h.emulator.state.views.values()].find((v) => v.type === 'home' && v.user === user);
 const publishes = (user: string) => h.emulator.state.callsTo('views.publish').filter((c) => c.args.user_id === user).length;
