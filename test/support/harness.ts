@@ -1,7 +1,8 @@
+import type { Database } from '../../db/client.ts';
 import { buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, personaRoles, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
@@ -52,35 +53,7 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
     channels: [SANDBOX_CHANNEL],
     strictLimits: true,
   });
-  const running = await buildApp({
-    slack: {
-      mode: 'http',
-      botToken: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
-      apiUrl: emulator.apiUrl,
-      botId: 'BTEST',
-      botUserId: 'UTESTBOT',
-    },
-    database,
-    clock,
-    logger,
-    reviewChannelId: CHANNEL,
-    intakeToken: INTAKE_TOKEN,
-    roles: personaRoles(),
-    questionnaire: loadQuestionnaire(),
-    policy: loadConfig({}).policy,
-    postIntervalMs: 0,
-    // Tests drive delivery with settle(); the poll only matters for retries.
-    outboxPollMs: 60_000,
-  }).start({ port: 0, host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${running.port}`;
-  const slack = createSlackRequester({
-    botUrl: `${baseUrl}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    emulator,
-    emulatorUrl: emulator.url,
-    channelId: CHANNEL,
-  });
+  const { app: running, baseUrl, slack } = await startTestApp({ database, emulator, clock, logger });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
     const headers = new Headers(init.headers);
@@ -119,4 +92,46 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
       await emulator.close();
     },
   };
+}
+
+/**
+ * The real app as the tests run it (test tokens, the personas' roles, the default policy, no
+ * pacing) on a random loopback port, and a requester that signs as Slack does for it.
+ */
+export async function startTestApp(options: {
+  database: Database;
+  emulator: RunningEmulator;
+  clock: Clock;
+  logger: Logger;
+}): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
+  const app = await buildApp({
+    slack: {
+      mode: 'http',
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: options.emulator.apiUrl,
+      botId: 'BTEST',
+      botUserId: 'UTESTBOT',
+    },
+    database: options.database,
+    clock: options.clock,
+    logger: options.logger,
+    reviewChannelId: CHANNEL,
+    intakeToken: INTAKE_TOKEN,
+    roles: personaRoles(),
+    questionnaire: loadQuestionnaire(),
+    policy: loadConfig({}).policy,
+    postIntervalMs: 0,
+    // Tests drive delivery with settle(); the poll only matters for retries.
+    outboxPollMs: 60_000,
+  }).start({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${app.port}`;
+  const slack = createSlackRequester({
+    botUrl: `${baseUrl}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    emulator: options.emulator,
+    emulatorUrl: options.emulator.url,
+    channelId: CHANNEL,
+  });
+  return { app, baseUrl, slack };
 }

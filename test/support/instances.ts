@@ -1,15 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../db/client.ts';
-import { buildApp, type RunningApp } from '../../src/app.ts';
+import type { RunningApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
-import { personaRoles } from '../../src/sandbox/personas.ts';
-import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
-import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } from './harness.ts';
+import type { SlackRequester } from '../../src/sandbox/slack-requests.ts';
+import { INTAKE_TOKEN, startTestApp } from './harness.ts';
 import { LogCapture } from './logs.ts';
 
 /** One bot instance of several behind a load balancer: its own app and pool, a Slack shared with the others. */
@@ -28,39 +25,16 @@ export async function startInstance(
   options: { database: Database; emulator: RunningEmulator; clock: Clock },
 ): Promise<Instance> {
   const logs = new LogCapture();
-  const app = await buildApp({
-    slack: {
-      mode: 'http',
-      botToken: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
-      apiUrl: options.emulator.apiUrl,
-      botId: 'BTEST',
-      botUserId: 'UTESTBOT',
-    },
-    database: options.database,
-    clock: options.clock,
+  const { app, baseUrl, slack } = await startTestApp({
+    ...options,
     logger: createLogger('debug', logs).child({ instance: name }),
-    reviewChannelId: CHANNEL,
-    intakeToken: INTAKE_TOKEN,
-    roles: personaRoles(),
-    questionnaire: loadQuestionnaire(),
-    policy: loadConfig({}).policy,
-    postIntervalMs: 0,
-    outboxPollMs: 60_000,
-  }).start({ port: 0, host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${app.port}`;
+  });
   return {
     name,
     baseUrl,
     app,
     logs,
-    slack: createSlackRequester({
-      botUrl: `${baseUrl}/slack/events`,
-      signingSecret: SIGNING_SECRET,
-      emulator: options.emulator,
-      emulatorUrl: options.emulator.url,
-      channelId: CHANNEL,
-    }),
+    slack,
     async post(path, body) {
       const res = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
