@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { freePort } from '../support/ports.ts';
 
 /** Shared by the browser tests that run the real bot (`npm start` without Slack tokens) against Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -17,17 +17,6 @@ export const STEP_TIMEOUT_MS = 10_000;
 
 export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} not found`);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type RunningSandbox = {
   /** The page's address, as the bot printed it (ends in "/"). */

@@ -3,17 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
-import {
-  type BotProcess,
-  botEnv,
-  createProcessDatabase,
-  freePort,
-  type ProcessDatabase,
-  startBotProcess,
-} from '../support/bot-process.ts';
+import { type BotProcess, botEnv, createProcessDatabase, type ProcessDatabase, startBotProcess } from '../support/bot-process.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET, USERS } from '../support/harness.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
+import { freePort } from '../support/ports.ts';
 import { ALL_PASS, input, values } from '../support/reviewer.ts';
 import { channelByApplication, untilQuiet, waitFor } from '../support/slack-observer.ts';
 

@@ -7,12 +7,13 @@ import { FakeClock } from '../../src/clock.ts';
 import { SOMETHING_WENT_WRONG } from '../../src/listeners/deps.ts';
 import { startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
-import { botEnv, createProcessDatabase, freePort, startBotProcess } from '../support/bot-process.ts';
+import { botEnv, createProcessDatabase, startBotProcess } from '../support/bot-process.ts';
 import { canariesIn, canaryApplication } from '../support/canaries.ts';
 import { mrkdwnTexts } from '../support/fixtures.ts';
 import { BOT_TOKEN, CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
 import { createOutageDatabase, type OutageDatabase, postgresUrl } from '../support/outage.ts';
+import { freePort } from '../support/ports.ts';
 import { ALL_PASS, input, reviewer, values } from '../support/reviewer.ts';
 import { channelByApplication } from '../support/slack-observer.ts';
 

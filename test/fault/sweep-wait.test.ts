@@ -2,17 +2,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
-import {
-  type BotProcess,
-  botEnv,
-  createProcessDatabase,
-  freePort,
-  type ProcessDatabase,
-  startBotProcess,
-} from '../support/bot-process.ts';
+import { type BotProcess, botEnv, createProcessDatabase, type ProcessDatabase, startBotProcess } from '../support/bot-process.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { BOT_TOKEN, INTAKE_TOKEN } from '../support/harness.ts';
 import { rowsOf } from '../support/invariants.ts';
+import { freePort } from '../support/ports.ts';
 import { channelByApplication, waitFor } from '../support/slack-observer.ts';
 
 /** Well inside Slack's 3 s ack limit, with room for a CI machine whose 2 cores run other suites at once. */

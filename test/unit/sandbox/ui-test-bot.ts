@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:net';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { createLogger } from '../../../src/logger.ts';
 import { createSandbox, type Sandbox } from '../../../src/sandbox/index.ts';
+import { freePort } from '../../support/ports.ts';
 
 const pt = (text: string) => ({ type: 'plain_text' as const, text });
 const opt = (text: string, value: string) => ({ text: pt(text), value });
@@ -95,17 +95,6 @@ const silent: BoltLogger = {
   getLevel: () => LogLevel.ERROR,
   setName() {},
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function readAll(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
