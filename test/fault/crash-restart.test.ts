@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
-import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
+import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
 import { type BotProcess, botEnv, createProcessDatabase, type ProcessDatabase, startBotProcess } from '../support/bot-process.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET, USERS } from '../support/harness.ts';
+import { CHANNEL, INTAKE_TOKEN, SIGNING_SECRET, startTestEmulator, USERS } from '../support/harness.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
 import { freePort } from '../support/ports.ts';
 import { ALL_PASS, input, values } from '../support/reviewer.ts';
@@ -29,7 +28,7 @@ let env: Record<string, string>;
 let bot: BotProcess | undefined;
 
 beforeAll(async () => {
-  emulator = await startSlackEmulator({ token: BOT_TOKEN, users: PERSONAS, channels: [SANDBOX_CHANNEL], strictLimits: true });
+  emulator = await startTestEmulator();
   database = await createProcessDatabase();
   const port = await freePort();
   env = botEnv({ port, slackApiUrl: emulator.apiUrl, database });

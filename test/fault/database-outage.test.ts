@@ -5,12 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool } from '../../db/client.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { SOMETHING_WENT_WRONG } from '../../src/listeners/deps.ts';
-import { startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
-import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
 import { botEnv, createProcessDatabase, startBotProcess } from '../support/bot-process.ts';
 import { canariesIn, canaryApplication } from '../support/canaries.ts';
 import { mrkdwnTexts } from '../support/fixtures.ts';
-import { BOT_TOKEN, CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { CHANNEL, type Harness, INTAKE_TOKEN, startHarness, startTestEmulator, USERS } from '../support/harness.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
 import { createOutageDatabase, type OutageDatabase, postgresUrl } from '../support/outage.ts';
 import { freePort } from '../support/ports.ts';
@@ -199,7 +197,7 @@ if (!postgresUrl()) console.log('[fault] skipped: terminating a bot process’s 
 
 describe.skipIf(!postgresUrl())('a bot process whose Postgres connections are terminated (server restart, failover)', () => {
   it('keeps running and takes requests again', { timeout: 90_000 }, async () => {
-    const emulator = await startSlackEmulator({ token: BOT_TOKEN, users: PERSONAS, channels: [SANDBOX_CHANNEL] });
+    const emulator = await startTestEmulator();
     const database = await createProcessDatabase();
     const env = botEnv({ port: await freePort(), slackApiUrl: emulator.apiUrl, database });
     const admin = new pg.Client({ connectionString: postgresUrl() });

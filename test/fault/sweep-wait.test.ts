@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
-import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
+import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import { type BotProcess, botEnv, createProcessDatabase, type ProcessDatabase, startBotProcess } from '../support/bot-process.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { BOT_TOKEN, INTAKE_TOKEN } from '../support/harness.ts';
+import { INTAKE_TOKEN, startTestEmulator } from '../support/harness.ts';
 import { rowsOf } from '../support/invariants.ts';
 import { freePort } from '../support/ports.ts';
 import { channelByApplication, waitFor } from '../support/slack-observer.ts';
@@ -26,7 +25,7 @@ let database: ProcessDatabase;
 let bot: BotProcess | undefined;
 
 beforeAll(async () => {
-  emulator = await startSlackEmulator({ token: BOT_TOKEN, users: PERSONAS, channels: [SANDBOX_CHANNEL], strictLimits: true });
+  emulator = await startTestEmulator();
   database = await createProcessDatabase();
 });
 afterAll(async () => {

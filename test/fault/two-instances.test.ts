@@ -6,11 +6,10 @@ import { loadConfig } from '../../src/config.ts';
 import { createWebhookRelay, type WebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
-import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
-import { PERSONAS, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
+import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { BOT_TOKEN, CHANNEL, USERS } from '../support/harness.ts';
+import { CHANNEL, startTestEmulator, USERS } from '../support/harness.ts';
 import { type Instance, startInstance, startWebhookReceiver } from '../support/instances.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
 import { postgresUrl } from '../support/outage.ts';
@@ -36,12 +35,7 @@ function seeded(seed: number) {
 }
 
 async function scenario(label: string, databases: [Database, Database]) {
-  const emulator: RunningEmulator = await startSlackEmulator({
-    token: BOT_TOKEN,
-    users: PERSONAS,
-    channels: [SANDBOX_CHANNEL],
-    strictLimits: true,
-  });
+  const emulator: RunningEmulator = await startTestEmulator();
   cleanups.push(() => emulator.close());
   const instances: Instance[] = [];
   for (const [i, database] of databases.entries()) {

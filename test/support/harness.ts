@@ -47,12 +47,7 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
   const clock = options.clock ?? systemClock;
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);
-  const emulator = await startSlackEmulator({
-    token: BOT_TOKEN,
-    users: PERSONAS,
-    channels: [SANDBOX_CHANNEL],
-    strictLimits: true,
-  });
+  const emulator = await startTestEmulator();
   const { app: running, baseUrl, slack } = await startTestApp({ database, emulator, clock, logger });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
@@ -92,6 +87,11 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
       await emulator.close();
     },
   };
+}
+
+/** Slack as the tests see it: the personas, the review channel, Block Kit limits enforced as Slack does. */
+export function startTestEmulator(): Promise<RunningEmulator> {
+  return startSlackEmulator({ token: BOT_TOKEN, users: PERSONAS, channels: [SANDBOX_CHANNEL], strictLimits: true });
 }
 
 /**
