@@ -1,8 +1,9 @@
 import { count, sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/rows.ts';
 import { applications } from '../../db/schema.ts';
 import { OPEN_STAGES, type OpenStage, type TeamFigures } from '../../views/dashboard-types.ts';
 import { subDaysUtc } from '../time.ts';
-import { type DashboardDeps, isOpen, rowsOf } from './items.ts';
+import { type DashboardDeps, isOpen } from './items.ts';
 
 /** A few team figures for the App Home: open work by stage and owner, and the last 30 days' flow. */
 export async function teamFigures(deps: DashboardDeps, now: Date): Promise<TeamFigures> {

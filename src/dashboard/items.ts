@@ -64,11 +64,6 @@ export function toListItem(row: ListRow): ListItem {
 export const stageOrder = sql`case ${applications.stage} when 'business' then 1 when 'security' then 2 when 'architecture' then 3 else 4 end`;
 export const statusOrder = sql`case ${applications.status} when 'new' then 1 when 'in_review' then 2 when 'waiting_on_developer' then 3 else 4 end`;
 
-/** Raw `db.execute` rows: pg and PGlite both answer `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: unknown[] }).rows ?? []) as T[];
-}
-
 /** The first `limit` rows with the window total, as a slice (total is 0 when nothing matched). */
 export function sliceOf<R extends { total: number }, T>(rows: R[], map: (row: R) => T): { items: T[]; total: number } {
   return { items: rows.map(map), total: rows[0]?.total ?? 0 };

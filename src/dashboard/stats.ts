@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/rows.ts';
 import type { OpenStage, StageDuration, StatsModel } from '../../views/dashboard-types.ts';
 import { OPEN_STAGES } from '../../views/dashboard-types.ts';
 import { subDaysUtc } from '../time.ts';
-import { type DashboardDeps, rowsOf } from './items.ts';
+import type { DashboardDeps } from './items.ts';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 

@@ -1,6 +1,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
 import { reviewCard } from '../../views/card.ts';
 import { historyLine } from '../../views/events.ts';
@@ -88,7 +89,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         for update skip locked
       )
       returning id`);
-    const ids = ((result as { rows: unknown[] }).rows as { id: number | string }[]).map((r) => Number(r.id));
+    const ids = rowsOf<{ id: number | string }>(result).map((r) => Number(r.id));
     if (ids.length === 0) return [];
     const rows = await deps.db.select().from(outbox).where(inArray(outbox.id, ids));
     return rows.sort((a, b) => a.id - b.id);
@@ -314,7 +315,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
           )`);
-      return Number((result as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+      return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
     },
     /** Asks for a drain soon: called after a use case commits so effects go out at once. */
     kick(): void {

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import { type ApplicationRow, applications, events, processedRequests } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
@@ -9,7 +10,6 @@ import { rolesOf } from '../workflow/roles.ts';
 import { type Command, decide, type Refusal } from '../workflow/rules.ts';
 import { applyEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
-import { parsedJson, rowDecoder, rowsOf } from './raw-rows.ts';
 import { recordChange } from './record.ts';
 import { loadWorkflowState } from './workflow-state.ts';
 

@@ -1,12 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { rowDecoder, rowsOf } from '../../db/rows.ts';
 import { type ApplicationRow, applications } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toSubmission } from '../intake/application.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
-import { rowDecoder, rowsOf } from './raw-rows.ts';
 import { recordChange } from './record.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { events, outbox } from '../../db/schema.ts';
 
 /** Slack effects a change can cause; the dispatcher knows how to deliver each. */
@@ -56,7 +57,7 @@ export async function recordChange(
       order by v.n
     )
     select id from e`);
-  const [row] = (result as unknown as { rows: { id: number | string }[] }).rows;
+  const [row] = rowsOf<{ id: number | string }>(result);
   if (!row) throw new Error('event insert returned no row');
   return Number(row.id);
 }

@@ -1,5 +1,6 @@
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import {
   type AnswerRow,
   type ApplicationRow,
@@ -23,7 +24,6 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { Severity } from '../workflow/controls.ts';
 import type { AnswerReview, WorkflowState } from '../workflow/rules.ts';
 import type { Stage, Status } from '../workflow/states.ts';
-import { parsedJson, rowDecoder, rowsOf } from './raw-rows.ts';
 
 export async function sentQuestionnaire(db: DbOrTx, version: string | null): Promise<Questionnaire | null> {
   if (version === null) return null;

@@ -1,11 +1,13 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
-/**
- * For the few hand-written statements (one round trip where the query builder needs several):
- * their rows, and the decoding of a row into what Drizzle's own select would have returned.
- */
-export const rowsOf = (result: unknown): Record<string, unknown>[] => (result as { rows: Record<string, unknown>[] }).rows;
+// For `db.execute` and the few hand-written statements (one round trip where the query builder
+// needs several): their rows, and the decoding of a row into what Drizzle's select returns.
+
+/** Raw `db.execute` rows: pg and PGlite both answer `{ rows }`. */
+export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+  return ((result as { rows?: unknown[] }).rows ?? []) as T[];
+}
 
 /** A json or jsonb value as the driver hands it: parsed already (pg, PGlite), or as text. */
 export const parsedJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
