@@ -1,9 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../db/client.ts';
 import { resetDatabase } from '../../db/reset.ts';
 
-export const TEMPLATE_DATABASE = 'pii_review_test_template';
+/**
+ * One template per checkout: two clones testing on the same server at once (CI beside a
+ * developer's run, two worktrees) must not drop each other's template mid-run.
+ */
+export const TEMPLATE_DATABASE = `pii_review_test_template_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 10)}`;
 
 export type TestDatabase = Database & {
   /** Empties every table: call in beforeEach so tests never see each other's rows. */
