@@ -1,3 +1,4 @@
+import type { ActionsBlockElement, MrkdwnElement, PlainTextElement } from '@slack/types';
 import { SEVERITIES } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
@@ -67,7 +68,7 @@ const ADMIN_COMMANDS: { command: CommandType; text: string }[] = [
   { command: 'withdraw', text: 'Withdraw…' },
 ];
 
-function plain(text: string) {
+function plain(text: string): PlainTextElement {
   return { type: 'plain_text', text, emoji: true };
 }
 
@@ -82,9 +83,9 @@ function statusLine(card: CardModel, now: Date): string {
   return `${STATUS_LABELS[card.status]} for ${age(card.statusSince, now)}${since}`;
 }
 
-function actionElements(card: CardModel): Block[] {
+function actionElements(card: CardModel): ActionsBlockElement[] {
   const value = cardValue(card);
-  const elements: Block[] = [];
+  const elements: ActionsBlockElement[] = [];
   for (const command of card.commands) {
     const spec = BUTTONS[command];
     if (!spec || (command === 'claim' && card.assigneeId)) continue;
@@ -118,6 +119,8 @@ function actionElements(card: CardModel): Block[] {
   return elements;
 }
 
+export const fieldText = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) });
+
 /**
  * The review card: always the current state of one application, updated in place, with
  * exactly the buttons the workflow allows now. It carries no contact data or security
@@ -145,17 +148,9 @@ export function reviewCard(card: CardModel, now: Date): MessageView {
       type: 'section',
       block_id: 'card.summary',
       text: { type: 'mrkdwn', text: truncate(link(card.website, card.website), LIMITS.sectionText) },
-      fields: fields.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
+      fields: fields.map(fieldText),
     },
-    ...(review.length > 0
-      ? [
-          {
-            type: 'section',
-            block_id: 'card.review',
-            fields: review.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
-          },
-        ]
-      : []),
+    ...(review.length > 0 ? [{ type: 'section' as const, block_id: 'card.review', fields: review.map(fieldText) }] : []),
     {
       type: 'context',
       block_id: 'card.meta',

@@ -1,3 +1,4 @@
+import type { PlainTextElement } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import type { CardRef, ListItem } from './dashboard-types.ts';
@@ -74,4 +75,4 @@ export const headerBlock = (text: string): Block => ({
   text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true },
 });
 
-export const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
+export const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });

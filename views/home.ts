@@ -1,3 +1,4 @@
+import type { Button, HomeView as SlackHomeView } from '@slack/types';
 import { ROLE_LABELS } from '../src/workflow/roles.ts';
 import { cardActionId, cardValue } from './card.ts';
 import { auditLine } from './dashboard-audits.ts';
@@ -10,9 +11,9 @@ import type { Block } from './types.ts';
 /** The "Open card" link button; Slack still sends its click, so a listener acks it. */
 export const HOME_OPEN_CARD_ACTION = 'home.open_card';
 
-export type HomeView = { type: 'home'; callback_id: string; blocks: Block[] };
+export type HomeView = SlackHomeView;
 
-const openCard = (item: Pick<ListItem, 'id' | 'card'>): Block | undefined =>
+const openCard = (item: Pick<ListItem, 'id' | 'card'>): Button | undefined =>
   item.card
     ? {
         type: 'button',

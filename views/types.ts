@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import type { Stage, Status } from '../src/workflow/states.ts';
@@ -34,7 +35,8 @@ export type HistoryEntry = {
   payload: Record<string, unknown>;
 };
 
-export type Block = Record<string, unknown>;
+/** Slack's own block types, so the compiler refuses a misplaced element or mrkdwn where plain_text is required. */
+export type Block = KnownBlock;
 export type MessageView = { text: string; blocks: Block[] };
 
 /** The card's view of an application: the summary plus where the review stands and what can be done now. */

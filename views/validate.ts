@@ -11,7 +11,8 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * Every Block Kit limit the bot could break, checked the way Slack would refuse it
  * (`invalid_blocks`). The emulator runs this on every call, so a test or the sandbox sees it.
  */
-export function blockKitProblems(surface: Surface, payload: { blocks?: unknown; text?: unknown } & Json): string[] {
+export function blockKitProblems(surface: Surface, view: object): string[] {
+  const payload = view as Json;
   const problems: string[] = [];
   const blocks = list(payload.blocks);
   const maxBlocks = surface === 'message' ? LIMITS.messageBlocks : LIMITS.viewBlocks;

@@ -15,7 +15,7 @@ export type PublishDeps = HomeDeps & { slack: WebClient; clock: Clock };
 /** Reads and publishes one user's App Home now. */
 export async function publishHome(deps: PublishDeps, userId: string): Promise<void> {
   const model = await loadHomeModel(deps, userId, deps.clock.now());
-  await deps.slack.views.publish({ user_id: userId, view: homeView(model) as never });
+  await deps.slack.views.publish({ user_id: userId, view: homeView(model) });
 }
 
 type Timers = {

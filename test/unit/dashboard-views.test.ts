@@ -1,3 +1,4 @@
+import type { ActionsBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { auditsView } from '../../views/dashboard-audits.ts';
 import { cardUrl, linesToSections } from '../../views/dashboard-format.ts';
@@ -107,7 +108,7 @@ describe('/pii queue view', () => {
 describe('line sections', () => {
   it('packs lines into sections of at most 3000 characters and cuts a single overlong line', () => {
     const sections = linesToSections([...Array.from({ length: 100 }, () => 'x'.repeat(199)), 'y'.repeat(5000)]);
-    for (const s of sections) expect((s.text as { text: string }).text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    for (const s of sections) expect((s as SectionBlock).text?.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
     expect(sections.length).toBe(8);
   });
 });
@@ -237,7 +238,7 @@ describe('App Home view', () => {
 
   it('each unassigned application has the card’s own Claim button with the card value format', () => {
     const view = homeView(full);
-    const claim = view.blocks.find((b) => b.block_id === 'home.claim.1') as { elements: Record<string, unknown>[] };
+    const claim = view.blocks.find((b) => b.block_id === 'home.claim.1') as ActionsBlock;
     expect(claim.elements[0]).toMatchObject({ action_id: 'card.claim', value: '1:3' });
     expect(claim.elements[1]).toMatchObject({ url: cardUrl({ channel: 'G0PIIREVIEW', ts: '1767600000.000001' }) });
   });

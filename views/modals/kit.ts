@@ -1,4 +1,4 @@
-import type { ModalView as SlackModalView } from '@slack/types';
+import type { InputBlock, InputBlockElement, PlainTextElement, PlainTextOption, ModalView as SlackModalView } from '@slack/types';
 import { applicationRef, escapeMrkdwn, truncate } from '../format.ts';
 import { LIMITS } from '../limits.ts';
 import type { Block } from '../types.ts';
@@ -20,22 +20,29 @@ export const CALLBACKS = {
 } as const;
 
 export type ModalMeta = { id: number; v: number };
-/** Slack's modal type; our builders assemble plain objects and are checked against Block Kit limits in tests. */
+/** Slack's modal type: the compiler checks the structure, `views/validate.ts` the limits. */
 export type ModalView = SlackModalView;
 
-const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
+const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });
 
-export function modal(spec: { callbackId: string; title: string; submit: string; meta?: ModalMeta; blocks: Block[] }): ModalView {
-  const view = {
+export function modal(spec: {
+  callbackId: string;
+  title: string;
+  /** Omitted on a modal that only informs (no inputs): Slack then shows just the close button. */
+  submit?: string;
+  close?: string;
+  meta?: ModalMeta;
+  blocks: Block[];
+}): ModalView {
+  return {
     type: 'modal',
     callback_id: spec.callbackId,
     title: plain(truncate(spec.title, LIMITS.modalTitle)),
-    submit: plain(truncate(spec.submit, LIMITS.modalTitle)),
-    close: plain('Cancel'),
+    ...(spec.submit ? { submit: plain(truncate(spec.submit, LIMITS.modalTitle)) } : {}),
+    close: plain(truncate(spec.close ?? 'Cancel', LIMITS.modalTitle)),
     private_metadata: spec.meta ? JSON.stringify(spec.meta) : '',
     blocks: spec.blocks,
   };
-  return view as unknown as ModalView;
 }
 
 export const section = (text: string, blockId?: string): Block => ({
@@ -54,7 +61,7 @@ export const about = (app: { id: number; organizationName: string }): Block =>
 
 type InputOptions = { optional?: boolean; hint?: string };
 
-function input(blockId: string, label: string, element: Block, options: InputOptions = {}): Block {
+function input(blockId: string, label: string, element: InputBlockElement, options: InputOptions = {}): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -86,7 +93,7 @@ export function textInput(
 
 export type Choice = { value: string; text: string; description?: string };
 
-const option = (c: Choice) => ({
+const option = (c: Choice): PlainTextOption => ({
   text: plain(truncate(c.text, LIMITS.optionText)),
   value: c.value,
   ...(c.description ? { description: plain(truncate(c.description, LIMITS.optionText)) } : {}),

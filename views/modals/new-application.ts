@@ -116,12 +116,10 @@ export function newApplicationDoneModal(
     `:white_check_mark: ${applicationRef(app.id)} *${escapeMrkdwn(app.organizationName)}* was entered (profile \`${escapeMrkdwn(app.profileId)}\`). Its card is on its way to <#${reviewChannelId}>.`,
     LIMITS.sectionText,
   );
-  const view = modal({
+  return modal({
     callbackId: `${NEW_APPLICATION_CALLBACK}.done`,
     title: 'Application entered',
-    submit: 'Done',
+    close: 'Done',
     blocks: [section(text)],
   });
-  const { submit: _submit, ...rest } = view as ModalView & { submit?: unknown };
-  return { ...rest, close: { type: 'plain_text', text: 'Done', emoji: true } } as ModalView;
 }

@@ -1,6 +1,6 @@
 import { BUSINESS_CRITERIA } from '../../src/workflow/controls.ts';
 import { escapeMrkdwn, link } from '../format.ts';
-import type { ApplicationSummary } from '../types.ts';
+import type { ApplicationSummary, Block } from '../types.ts';
 import { about, CALLBACKS, type Choice, context, modal, radioInput, section, textInput } from './kit.ts';
 
 const PASS_FAIL: Choice[] = [
@@ -13,7 +13,7 @@ export const DENIAL_MAX = 3000;
 
 /** Stage 1: each criterion passes or fails, with a note; then advance or reject (with the denial text). */
 export function businessReviewModal(app: ApplicationSummary, denial: { version: number; body: string }) {
-  const blocks = [
+  const blocks: Block[] = [
     about(app),
     section(
       `*Use case and business*: see the application. *Website*: ${link(app.website, app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))}`,

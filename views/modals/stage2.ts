@@ -1,7 +1,7 @@
 import type { Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { CONTROL_AREAS, controlArea, SEVERITIES } from '../../src/workflow/controls.ts';
 import { escapeMrkdwn, truncate } from '../format.ts';
-import type { ApplicationSummary } from '../types.ts';
+import type { ApplicationSummary, Block } from '../types.ts';
 import { about, CALLBACKS, type Choice, context, modal, section, selectInput, textInput } from './kit.ts';
 
 export type GapItem = { id: number; area: string; severity: string; description: string };
@@ -123,7 +123,7 @@ export function reviewAnswersModal(app: ApplicationSummary, q: Questionnaire, pe
     blocks: [
       about(app),
       context('Accept each answer, or raise a gap (filed under the question’s control area) and say what is missing.'),
-      ...pending.flatMap((a) => {
+      ...pending.flatMap((a): Block[] => {
         const question = questions.get(a.questionId);
         return [
           { type: 'divider' },
