@@ -16,4 +16,6 @@ export const LIMITS = {
   selectOptions: 100,
   modalTitle: 24,
   privateMetadata: 3000,
+  /** `plain_text_input` `max_length`: Slack accepts 1–3000. */
+  textInput: 3000,
 } as const;

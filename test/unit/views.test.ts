@@ -158,11 +158,11 @@ describe('blockKitProblems', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        '51 blocks, more than 50 per message',
-        'message with blocks has no `text` fallback',
-        'block 0 (header): header over 150 chars',
-        'block 1 (section): text over 3000',
-        'block 2 (actions): button text over 75',
+        'must have at most 50 items (has 51) [json-pointer:/blocks]',
+        'a message with blocks needs a `text` fallback [json-pointer:/text]',
+        'must be at most 150 characters [json-pointer:/blocks/0/text/text]',
+        'must be at most 3000 characters [json-pointer:/blocks/1/text/text]',
+        'must be at most 75 characters [json-pointer:/blocks/2/elements/0/text/text]',
       ]),
     );
   });
@@ -175,6 +175,9 @@ describe('blockKitProblems', () => {
         { type: 'input', label: { type: 'plain_text', text: 'L' }, element: { type: 'plain_text_input', action_id: 'a' } },
       ],
     });
-    expect(problems).toEqual(['modal title over 24 chars', 'modal with inputs has no submit button']);
+    expect(problems).toEqual([
+      'must be at most 24 characters [json-pointer:/view/title/text]',
+      'is required when the view has input blocks [json-pointer:/view/submit]',
+    ]);
   });
 });

@@ -83,8 +83,8 @@ export function textInput(
     {
       type: 'plain_text_input',
       multiline: options.multiline ?? false,
-      max_length: options.max ?? 3000,
-      ...(options.initial ? { initial_value: truncate(options.initial, options.max ?? 3000) } : {}),
+      max_length: options.max ?? LIMITS.textInput,
+      ...(options.initial ? { initial_value: truncate(options.initial, options.max ?? LIMITS.textInput) } : {}),
       ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
     },
     options,

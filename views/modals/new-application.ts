@@ -99,7 +99,13 @@ export function newApplicationModal(channel: string): ModalView {
         'PII kept after shipment',
         PII_RETENTION.map((v) => ({ value: v, text: RETENTION_LABELS[v] })),
       ),
-      textInput('securityAnswers', 'Security controls (free text)', { optional: true, multiline: true, max: 5000 }),
+      // Slack caps a text input at 3000 characters (views.open refuses more), below intake's 5000 per answer.
+      textInput('securityAnswers', 'Security controls (free text)', {
+        optional: true,
+        multiline: true,
+        max: LIMITS.textInput,
+        hint: 'A summary of up to 3000 characters; the full answers arrive with the security questionnaire.',
+      }),
       textInput('impoc.name', 'Incident management contact name', { optional: true, max: 200 }),
       textInput('impoc.email', 'Incident management contact e-mail', { optional: true, max: 254 }),
     ],

@@ -255,7 +255,7 @@ describe('messages, home, files, limits', () => {
     await bot.app.client.chat.postMessage({ channel: CHANNEL, text: 'odd', blocks: [{ type: 'video_call_v9' }] });
     const state = await bot.state(RILEY);
     expect(state.channelHtml).toContain('ui-problems');
-    expect(state.channelHtml).toContain('51 blocks, more than 50 per message');
+    expect(state.channelHtml).toContain('must have at most 50 items (has 51) [json-pointer:/blocks]');
     expect(state.placeholders).toEqual(['video_call_v9']);
   });
 
