@@ -29,6 +29,8 @@ export type SandboxOptions = {
   logger: Logger;
   /** The token the bot's intake API expects; the UI's sample button uses it. */
   intakeToken?: string;
+  /** Slack's rate tiers (default on); off for a test bot that posts without pacing. */
+  rateLimits?: boolean;
   /** Empties the sandbox database (the UI's reset button). */
   resetDatabase?: () => Promise<void>;
 };
@@ -44,6 +46,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     users: PERSONAS,
     channels: [SANDBOX_CHANNEL],
     strictLimits: false,
+    // Slack's rate tiers, so the page shows the bot pacing its posts and backing off on 429.
+    rateLimits: options.rateLimits ?? true,
     onProblem: (method, problems) =>
       options.logger.warn({ method, problems }, 'Block Kit limit broken (Slack would refuse this)'),
   });
@@ -54,6 +58,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     emulator,
     emulatorUrl,
     channelId: SANDBOX_CHANNEL.id,
+    onSlowAck: (slow) =>
+      options.logger.warn({ request: slow.what, ms: slow.ms }, 'Ack took over 3 s (Slack would show the user an error)'),
   });
   const routes: CustomRoute[] = [
     {

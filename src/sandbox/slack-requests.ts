@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { SlackEmulator } from './emulator/server.ts';
-import { TEAM_ID } from './emulator/state.ts';
+import { type SlowAck, TEAM_ID } from './emulator/state.ts';
 
 /** Slack's request signature: HMAC-SHA256 over `v0:{timestamp}:{raw body}`, hex, prefixed `v0=`. */
 export function slackSignature(signingSecret: string, timestamp: number | string, rawBody: string): string {
@@ -25,7 +25,26 @@ export type RequesterOptions = {
   emulatorUrl: string;
   channelId: string;
   now?: () => number;
+  /** Told of every request whose ack took longer than Slack waits (also recorded in the emulator's state). */
+  onSlowAck?: (slow: SlowAck) => void;
 };
+
+/** Slack shows the user an error when the bot has not acknowledged within 3 seconds. */
+export const ACK_DEADLINE_MS = 3_000;
+
+/** What a request was, for the slow-ack record: the command, or the payload type and callback. */
+function describe(request: SentRequest): string {
+  const form = new URLSearchParams(request.body);
+  if (form.has('command')) return `${form.get('command')} ${form.get('text') ?? ''}`.trim();
+  try {
+    const payload = JSON.parse(form.get('payload') ?? request.body) as Record<string, unknown>;
+    const view = payload.view as { callback_id?: string } | undefined;
+    const action = (payload.actions as { action_id?: string }[] | undefined)?.[0]?.action_id;
+    return [payload.type ?? 'event', view?.callback_id ?? action].filter(Boolean).join(' ');
+  } catch {
+    return 'request';
+  }
+}
 
 export type ActionSpec = {
   actionId: string;
@@ -68,7 +87,13 @@ export function createSlackRequester(options: RequesterOptions) {
     } catch {
       json = undefined;
     }
-    return { status: response.status, text, json, ms: performance.now() - started };
+    const ms = performance.now() - started;
+    if (ms > ACK_DEADLINE_MS) {
+      const slow = { what: describe(request), ms: Math.round(ms), at: now() };
+      options.emulator.state.slowAcks.push(slow);
+      options.onSlowAck?.(slow);
+    }
+    return { status: response.status, text, json, ms };
   }
 
   const interactive = (payload: Record<string, unknown>, headers?: Record<string, string>) =>

@@ -1,5 +1,13 @@
-import { blockKitProblems } from '../../../views/validate.ts';
-import { BOT_ID, BOT_USER_ID, type EmulatorState, type StoredMessage, type StoredView, TEAM_ID } from './state.ts';
+import { blockKitProblems, MESSAGE_TEXT_MAX } from '../../../views/validate.ts';
+import {
+  BOT_ID,
+  BOT_USER_ID,
+  type EmulatorState,
+  type SandboxChannel,
+  type StoredMessage,
+  type StoredView,
+  TEAM_ID,
+} from './state.ts';
 
 type Args = Record<string, unknown>;
 export type MethodContext = { state: EmulatorState; now: number; baseUrl: string };
@@ -53,12 +61,33 @@ function page(messages: StoredMessage[], args: Args): Record<string, unknown> {
   return { messages: slice, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
 }
 
-function requireChannel(ctx: MethodContext, channel: string): void {
-  if (!ctx.state.channels.has(channel) && !channel.startsWith('D')) throw new SlackApiError('channel_not_found');
+/** A DM is `D` + the user id's tail; a user id as channel posts to the app's DM with them, as in Slack. */
+function directMessage(ctx: MethodContext, channel: string): SandboxChannel | undefined {
+  const user = [...ctx.state.users.keys()].find((id) => channel === id || channel === `D${id.slice(1)}`);
+  if (!user) return undefined;
+  const id = `D${user.slice(1)}`;
+  const dm = ctx.state.channels.get(id) ?? {
+    id,
+    name: `dm-${user}`,
+    isPrivate: true,
+    members: new Set([user, BOT_USER_ID]),
+    archived: false,
+  };
+  ctx.state.channels.set(id, dm);
+  return dm;
+}
+
+/** The channel must exist and hold the bot; to post, it must not be archived. */
+function requireChannel(ctx: MethodContext, channel: string, use: 'read' | 'post'): void {
+  const found = ctx.state.channels.get(channel) ?? directMessage(ctx, channel);
+  if (!found) throw new SlackApiError('channel_not_found');
+  if (use === 'post' && found.archived) throw new SlackApiError('is_archived');
+  if (!found.members.has(BOT_USER_ID)) throw new SlackApiError('not_in_channel');
 }
 
 function requireText(args: Args): void {
   if (optStr(args, 'text') === undefined && blocksOf(args).length === 0) throw new SlackApiError('no_text');
+  if ((optStr(args, 'text') ?? '').length > MESSAGE_TEXT_MAX) throw new SlackApiError('msg_too_long');
 }
 
 function useTrigger(ctx: MethodContext, args: Args): string {
@@ -117,7 +146,7 @@ export const METHODS: Record<string, Method> = {
 
   'chat.postMessage': (args, ctx) => {
     const channel = str(args, 'channel');
-    requireChannel(ctx, channel);
+    requireChannel(ctx, channel, 'post');
     requireText(args);
     const threadTs = optStr(args, 'thread_ts');
     if (threadTs && !ctx.state.findMessage(channel, threadTs)) throw new SlackApiError('thread_not_found');
@@ -147,8 +176,10 @@ export const METHODS: Record<string, Method> = {
   'chat.update': (args, ctx) => {
     const channel = str(args, 'channel');
     const ts = str(args, 'ts');
+    requireChannel(ctx, channel, 'post');
     const message = ctx.state.findMessage(channel, ts);
     if (!message) throw new SlackApiError('message_not_found');
+    if (message.user !== BOT_USER_ID) throw new SlackApiError('cant_update_message');
     requireText(args);
     if (args.text !== undefined) message.text = String(args.text);
     if (args.blocks !== undefined) message.blocks = blocksOf(args);
@@ -161,19 +192,20 @@ export const METHODS: Record<string, Method> = {
   'chat.delete': (args, ctx) => {
     const channel = str(args, 'channel');
     const ts = str(args, 'ts');
-    const index = ctx.state.messages.findIndex((m) => m.channel === channel && m.ts === ts);
-    if (index < 0) throw new SlackApiError('message_not_found');
-    ctx.state.messages.splice(index, 1);
-    ctx.state.emit('change', { type: 'message', channel, ts });
+    requireChannel(ctx, channel, 'post');
+    const message = ctx.state.findMessage(channel, ts);
+    if (!message) throw new SlackApiError('message_not_found');
+    if (message.user !== BOT_USER_ID) throw new SlackApiError('cant_delete_message');
+    ctx.state.deleteMessage(channel, ts);
     return { channel, ts };
   },
 
   'chat.postEphemeral': (args, ctx) => {
     const channel = str(args, 'channel');
     const user = str(args, 'user');
-    requireChannel(ctx, channel);
+    requireChannel(ctx, channel, 'post');
     requireText(args);
-    if (!ctx.state.users.has(user)) throw new SlackApiError('user_not_in_channel');
+    if (!ctx.state.channels.get(channel)?.members.has(user)) throw new SlackApiError('user_not_in_channel');
     const id = ctx.state.nextId('E');
     ctx.state.ephemerals.push({
       id,
@@ -190,7 +222,7 @@ export const METHODS: Record<string, Method> = {
 
   'conversations.history': (args, ctx) => {
     const channel = str(args, 'channel');
-    requireChannel(ctx, channel);
+    requireChannel(ctx, channel, 'read');
     const top = ctx.state.messages.filter((m) => m.channel === channel && (!m.threadTs || m.threadTs === m.ts));
     return page(top.reverse(), args); // newest first, as Slack answers
   },
@@ -198,6 +230,7 @@ export const METHODS: Record<string, Method> = {
   'conversations.replies': (args, ctx) => {
     const channel = str(args, 'channel');
     const ts = str(args, 'ts');
+    requireChannel(ctx, channel, 'read');
     const parent = ctx.state.findMessage(channel, ts);
     if (!parent) throw new SlackApiError('thread_not_found');
     return page([parent, ...ctx.state.messages.filter((m) => m.channel === channel && m.threadTs === ts)], args);
@@ -208,7 +241,7 @@ export const METHODS: Record<string, Method> = {
     const user = users[0] as string;
     if (!ctx.state.users.has(user)) throw new SlackApiError('user_not_found');
     const id = `D${user.slice(1)}`;
-    if (!ctx.state.channels.has(id)) ctx.state.channels.set(id, { id, name: `dm-${user}`, isPrivate: true });
+    directMessage(ctx, id);
     return { channel: { id } };
   },
 
@@ -275,6 +308,7 @@ export const METHODS: Record<string, Method> = {
     const files = Array.isArray(args.files) ? (args.files as { id: string; title?: string }[]) : [];
     const channel = optStr(args, 'channel_id') ?? optStr(args, 'channels');
     const threadTs = optStr(args, 'thread_ts');
+    if (channel) requireChannel(ctx, channel, 'post');
     const done = files.map(({ id, title }) => {
       const file = ctx.state.files.get(id);
       if (!file?.content) throw new SlackApiError('file_not_found');
@@ -284,7 +318,6 @@ export const METHODS: Record<string, Method> = {
       return file;
     });
     if (channel) {
-      requireChannel(ctx, channel);
       const message = {
         channel,
         ts: ctx.state.nextTs(),

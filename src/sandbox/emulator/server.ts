@@ -2,21 +2,36 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { blockKitProblems } from '../../../views/validate.ts';
 import { METHODS, SlackApiError } from './methods.ts';
+import {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimits,
+  readManifestScopes,
+  SLACK_RATE_LIMITS,
+  scopesFor,
+} from './rules.ts';
 import { BOT_USER_ID, EmulatorState, type Fault, type SandboxUser } from './state.ts';
 
 export type EmulatorOptions = {
   /** The bot token the emulator accepts. */
   token: string;
   users: readonly SandboxUser[];
-  channels: readonly { id: string; name: string; isPrivate?: boolean }[];
+  /** `members` defaults to every user and the bot. */
+  channels: readonly { id: string; name: string; isPrivate?: boolean; members?: readonly string[] }[];
   /** Refuse Block Kit that breaks a limit (`invalid_blocks`), as Slack does; off in the sandbox, which shows it instead. */
   strictLimits?: boolean;
+  /** The bot token's scopes; by default those `manifest.yml` requests. A method they do not cover answers `missing_scope`. */
+  scopes?: readonly string[];
+  /** Slack's rate tiers (429 with Retry-After); `true` for Slack's own figures. Off unless asked, to keep suites fast. */
+  rateLimits?: boolean | RateLimits;
   now?: () => number;
   onProblem?: (method: string, problems: string[]) => void;
 };
 
 export type SlackEmulator = {
   state: EmulatorState;
+  /** Turns Slack's rate tiers on (Slack's figures or given ones) or off. */
+  setRateLimits(limits: boolean | RateLimits): void;
   /** Handles a request whose path, below the emulator's mount point, is `rest` (e.g. `api/chat.postMessage`). */
   handle(req: IncomingMessage, res: ServerResponse, rest: string, baseUrl: string): Promise<void>;
   /** Registers where Bolt's `respond()` for an interaction goes; answers the URL to put in the payload. */
@@ -25,16 +40,13 @@ export type SlackEmulator = {
 
 export type ResponseTarget = { user: string; channel: string; messageTs?: string };
 
+/** Slack accepts up to 5 responses on a response_url, within 30 minutes of the interaction. */
+export const RESPONSE_URL_USES = 5;
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+const VIEW_METHODS = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
+const LIMIT_CHECKED_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', ...VIEW_METHODS]);
+
 const MAX_BODY = 5 * 1024 * 1024;
-const LIMIT_CHECKED_METHODS: Record<string, 'message' | 'view'> = {
-  'chat.postMessage': 'message',
-  'chat.update': 'message',
-  'chat.postEphemeral': 'message',
-  'views.open': 'view',
-  'views.push': 'view',
-  'views.update': 'view',
-  'views.publish': 'view',
-};
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -89,8 +101,43 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
   const state = new EmulatorState();
   const now = options.now ?? Date.now;
   for (const user of options.users) state.users.set(user.id, user);
-  for (const c of options.channels) state.channels.set(c.id, { id: c.id, name: c.name, isPrivate: c.isPrivate ?? true });
-  const responseTargets = new Map<string, ResponseTarget>();
+  for (const c of options.channels) {
+    const members = new Set(c.members ?? [...state.users.keys(), BOT_USER_ID]);
+    state.channels.set(c.id, { id: c.id, name: c.name, isPrivate: c.isPrivate ?? true, members, archived: false });
+  }
+  const responseTargets = new Map<string, ResponseTarget & { issuedAt: number; uses: number }>();
+  const granted = new Set(options.scopes ?? readManifestScopes());
+  let limiter: RateLimiter | undefined;
+  const setRateLimits = (limits: boolean | RateLimits) => {
+    limiter = limits === false ? undefined : createRateLimiter(limits === true ? SLACK_RATE_LIMITS : limits);
+  };
+  setRateLimits(options.rateLimits ?? false);
+
+  /** The scope a call lacks, if any (`missing_scope`, with Slack's `needed` and `provided`). */
+  function missingScope(method: string, args: Record<string, unknown>): string | undefined {
+    const channelId = typeof args.channel === 'string' ? args.channel : undefined;
+    const channel = channelId ? state.channels.get(channelId) : undefined;
+    const kind = channelId?.startsWith('D') ? 'im' : channel && !channel.isPrivate ? 'public' : 'private';
+    const needed = scopesFor(method, kind);
+    if (!needed || needed.length === 0 || needed.some((s) => granted.has(s))) return undefined;
+    return needed[0];
+  }
+
+  /** Block Kit as Slack checks it: `invalid_blocks` for messages, `invalid_arguments` for views. */
+  function blockProblems(method: string, args: Record<string, unknown>): string[] {
+    if (!VIEW_METHODS.has(method)) return blockKitProblems('message', args);
+    const view = (args.view ?? {}) as Record<string, unknown>;
+    return blockKitProblems(view.type === 'home' ? 'home' : 'modal', view);
+  }
+  const refusal = (method: string, problems: string[]) =>
+    VIEW_METHODS.has(method)
+      ? { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } }
+      : {
+          ok: false,
+          error: 'invalid_blocks',
+          errors: problems,
+          response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+        };
 
   function takeFault(method: string): Fault | undefined {
     const index = state.faults.findIndex((f) => f.method === method || f.method === '*');
@@ -133,17 +180,23 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
       record(200, false, 'unknown_method');
       return send(res, 200, { ok: false, error: 'unknown_method' });
     }
-    const surface = LIMIT_CHECKED_METHODS[method];
-    if (surface && options.strictLimits) {
-      const view = (args.view ?? {}) as Record<string, unknown>;
-      const problems =
-        surface === 'message'
-          ? blockKitProblems('message', args)
-          : blockKitProblems(view.type === 'home' ? 'home' : 'modal', view);
+    const needed = missingScope(method, args);
+    if (needed) {
+      record(200, false, 'missing_scope');
+      return send(res, 200, { ok: false, error: 'missing_scope', needed, provided: [...granted].join(',') });
+    }
+    const wait = limiter?.check(method, typeof args.channel === 'string' ? args.channel : undefined, now()) ?? 0;
+    if (wait > 0) {
+      record(429, false, 'ratelimited');
+      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
+    }
+    if (LIMIT_CHECKED_METHODS.has(method) && options.strictLimits) {
+      const problems = blockProblems(method, args);
       if (problems.length > 0) {
         options.onProblem?.(method, problems);
-        record(200, false, 'invalid_blocks');
-        return send(res, 200, { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } });
+        const body = refusal(method, problems);
+        record(200, false, body.error);
+        return send(res, 200, body);
       }
     }
     try {
@@ -172,6 +225,20 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
     const target = responseTargets.get(token);
     if (!target) return send(res, 404, { ok: false, error: 'expired_url' });
     const body = parseArgs(req, await readBody(req));
+    const refuse = (status: number, error: string, extra: Record<string, unknown> = {}) => {
+      state.calls.push({ method: 'response_url', args: body, ok: false, status, error, at: now() });
+      send(res, status, { ok: false, error, ...extra });
+    };
+    if (now() - target.issuedAt > RESPONSE_URL_TTL_MS) return refuse(404, 'expired_url');
+    if (target.uses >= RESPONSE_URL_USES) return refuse(404, 'used_url');
+    target.uses += 1;
+    if (options.strictLimits && !body.delete_original) {
+      const problems = blockKitProblems('message', body);
+      if (problems.length > 0) {
+        options.onProblem?.('response_url', problems);
+        return refuse(400, 'invalid_blocks', { errors: problems });
+      }
+    }
     const ctx = { state, now: now(), baseUrl: '' };
     try {
       if (body.delete_original === true && target.messageTs) {
@@ -197,9 +264,10 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
 
   return {
     state,
+    setRateLimits,
     responseUrl(baseUrl, target) {
       const token = state.nextId('R');
-      responseTargets.set(token, target);
+      responseTargets.set(token, { ...target, issuedAt: now(), uses: 0 });
       return `${baseUrl}response/${token}`;
     },
     async handle(req, res, rest, baseUrl) {

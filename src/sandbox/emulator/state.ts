@@ -70,12 +70,25 @@ export type RecordedCall = {
  */
 export type Fault = { status: 429; retryAfter: number } | { status: 500; done?: boolean } | { error: string };
 
+export type SandboxChannel = {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  /** Who is in it, the bot included; Slack refuses posts by non-members and ephemerals to them. */
+  members: Set<string>;
+  archived: boolean;
+};
+
+/** A request to the bot whose ack took longer than Slack waits (3 s): Slack would have shown an error. */
+export type SlowAck = { what: string; ms: number; at: number };
+
 /** What the emulator tells listeners (the sandbox UI) after every change. */
 export type EmulatorChange =
   | { type: 'message'; channel: string; ts: string }
   | { type: 'ephemeral'; user: string; id: string }
   | { type: 'view'; user: string; viewId: string; viewType: 'modal' | 'home' }
   | { type: 'view_closed'; user: string; viewId: string }
+  | { type: 'channel'; channel: string }
   | { type: 'reset' };
 
 export const BOT_USER_ID = 'UPIIBOT01';
@@ -84,12 +97,14 @@ export const TEAM_ID = 'TSANDBOX1';
 
 export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   readonly users = new Map<string, SandboxUser>();
-  readonly channels = new Map<string, { id: string; name: string; isPrivate: boolean }>();
+  readonly channels = new Map<string, SandboxChannel>();
   readonly messages: StoredMessage[] = [];
   readonly ephemerals: EphemeralMessage[] = [];
   readonly views = new Map<string, StoredView>();
   readonly files = new Map<string, StoredFile>();
   readonly calls: RecordedCall[] = [];
+  /** Requests to the bot that were not acknowledged within 3 s. */
+  readonly slowAcks: SlowAck[] = [];
   /** Issued trigger ids and when; Slack's are single-use and live 3 seconds. */
   readonly triggers = new Map<string, { user: string; issuedAt: number }>();
   /** Faults to answer the next calls of a method with ('*' matches any). */
@@ -113,6 +128,32 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     return this.messages.find((m) => m.channel === channel && m.ts === ts);
   }
 
+  /** A message someone else wrote (the bot may not edit or delete it). */
+  postAs(user: string, channel: string, text: string): StoredMessage {
+    const message = { channel, ts: this.nextTs(), user, text, blocks: [], edits: 0, files: [], problems: [] };
+    this.messages.push(message);
+    this.emit('change', { type: 'message', channel, ts: message.ts });
+    return message;
+  }
+
+  /** Deletes a message as an admin or a retention policy would: the bot is not told. */
+  deleteMessage(channel: string, ts: string): boolean {
+    const index = this.messages.findIndex((m) => m.channel === channel && m.ts === ts);
+    if (index < 0) return false;
+    this.messages.splice(index, 1);
+    this.emit('change', { type: 'message', channel, ts });
+    return true;
+  }
+
+  /** Archives (or unarchives) a channel: posts to it then fail with `is_archived`. */
+  setArchived(channel: string, archived: boolean): boolean {
+    const found = this.channels.get(channel);
+    if (!found) return false;
+    found.archived = archived;
+    this.emit('change', { type: 'channel', channel });
+    return true;
+  }
+
   /** Messages a method was asked to send, for tests: `callsTo('chat.postMessage')`. */
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && c.ok);
@@ -131,6 +172,8 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     this.views.clear();
     this.files.clear();
     this.calls.length = 0;
+    this.slowAcks.length = 0;
+    for (const channel of this.channels.values()) channel.archived = false;
     this.triggers.clear();
     this.faults.length = 0;
     this.emit('change', { type: 'reset' });

@@ -119,6 +119,7 @@ export async function startTestBot(): Promise<TestBot> {
     baseUrl,
     logger: createLogger('silent'),
     intakeToken: 'test-intake-token',
+    rateLimits: false,
     resetDatabase: async () => {
       bot.resets += 1;
     },
