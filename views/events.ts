@@ -83,3 +83,13 @@ export function describeEvent(event: HistoryEntry): string {
 export function historyLine(event: HistoryEntry): string {
   return `${slackDate(event.at)} · ${describeEvent(event)}`;
 }
+
+/** The thread line of a denial carries the text as sent, quoted, so reviewers see what the developer got. */
+export function withDenialText(line: string, denial: string | undefined): string {
+  if (denial === undefined) return line;
+  const quoted = escapeMrkdwn(denial.trim() || '(empty)')
+    .split('\n')
+    .map((l) => `>${l}`)
+    .join('\n');
+  return `${line}\n*Denial text as sent to the developer:*\n${quoted}`;
+}
