@@ -1,6 +1,6 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { developerMessages } from '../../db/schema.ts';
+import { developerMessages, gaps } from '../../db/schema.ts';
 import type { SubmissionModel } from '../../views/modals/submission.ts';
 import type { Roles } from '../config.ts';
 import type { Submission } from '../intake/application.ts';
@@ -36,6 +36,7 @@ export async function readSubmission(
     .from(developerMessages)
     .where(and(eq(developerMessages.applicationId, app.id), ne(developerMessages.kind, 'questionnaire')))
     .orderBy(asc(developerMessages.id));
+  const raised = await deps.db.select().from(gaps).where(eq(gaps.applicationId, app.id)).orderBy(asc(gaps.id));
   const submission = app.submission as Submission;
   const answers = new Map(rows.answers.map((a) => [a.questionId, a]));
   return {
@@ -68,6 +69,15 @@ export async function readSubmission(
             })),
           }
         : null,
+      gaps: raised.map((g) => ({
+        area: g.area,
+        severity: g.severity,
+        description: g.description,
+        securityAnswer: g.securityAnswer,
+        questionId: g.questionId,
+        resolvedAt: g.resolvedAt,
+        resolution: g.resolution,
+      })),
       sentToDeveloper: sent,
       earlierCycles: [],
     },

@@ -39,6 +39,7 @@ const PRIVATE = {
   channel: 'PRIVATE-CHANNEL-shopify-3a1f',
   party: 'PRIVATE-PARTY-carrier-77b0',
   source: 'PRIVATE-SOURCE-erp-0c9d',
+  gap: 'PRIVATE-GAP-4e21 keeps labels for a year',
 } as const;
 
 const privateBody = (overrides: Record<string, unknown> = {}) =>
@@ -173,6 +174,10 @@ describe('Stage 1 and gap modals', () => {
     });
     const [gap] = await database.db.select().from(gaps).where(eq(gaps.applicationId, id));
     expect(gap).toMatchObject({ area: 'incident_response', securityAnswer: 2 });
+    // The description is private: read in View submission, never in the thread.
+    expect(r.threadOf(id).at(-1)).toContain('recorded a *high* gap in Incident response on security answer 2');
+    expect(r.threadOf(id).join('\n')).not.toContain('No named roles in the plan.');
+    expect(await viewSubmission(USERS.reviewer2, id)).toContain('No named roles in the plan.');
   });
 });
 
@@ -199,6 +204,14 @@ describe('a rejected application', () => {
 
 describe('no private text in Slack messages', () => {
   it('after a full journey, no channel, thread or reminder message holds the use case, business description, answers or contact data', async () => {
+    const gapped = await newApplication(privateBody());
+    await r.decide(USERS.reviewer, gapped, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    await r.decide(USERS.reviewer, gapped, 'card.record_gap', {
+      area: input.select('data_retention'),
+      severity: input.select('critical'),
+      description: input.text(PRIVATE.gap),
+      security_answer: input.select('1'),
+    });
     const { id, body } = await toStage3(h, r, privateBody());
     await viewSubmission(USERS.reviewer, id);
     await h.slack.command({ user: USERS.reviewer, text: `status ${id}` });

@@ -45,6 +45,7 @@ function model(overrides: Partial<SubmissionModel> = {}): SubmissionModel {
     purgedAt: null,
     showContact: false,
     questionnaire: null,
+    gaps: [],
     sentToDeveloper: [],
     earlierCycles: [],
     ...overrides,
@@ -97,6 +98,29 @@ describe('submission modal', () => {
     expect(JSON.stringify(submissionBlocks(model()))).not.toContain('within 30 days of delivery');
   });
 
+  it('lists every gap with its description, the answer it is about and its resolution', () => {
+    const text = JSON.stringify(
+      submissionBlocks(
+        model({
+          gaps: [
+            {
+              area: 'incident_response',
+              severity: 'high',
+              description: 'No named roles in the plan.',
+              securityAnswer: 1,
+              questionId: null,
+              resolvedAt: null,
+              resolution: null,
+            },
+          ],
+        }),
+      ),
+    );
+    expect(text).toContain('Gaps (1 open, 0 resolved)');
+    expect(text).toContain('Incident response · high · open · on security answer 1');
+    expect(text).toContain('No named roles in the plan.');
+  });
+
   it('names a missing IMPOC, shows the denial as sent and leaves a place for earlier cycles', () => {
     const { impoc: _none, ...profile } = model().profile;
     const text = JSON.stringify(
@@ -136,6 +160,15 @@ describe('submission modal', () => {
         otherDataSources: Array.from({ length: 30 }, (_, i) => worst(`S${i}`, 300)),
       },
       questionnaire: { version: 'x'.repeat(40), items: questions },
+      gaps: Array.from({ length: 60 }, (_, i) => ({
+        area: 'incident_response',
+        severity: 'critical',
+        description: worst(`G${i}`, 2000),
+        securityAnswer: i + 1,
+        questionId: 'Q01',
+        resolvedAt: new Date(),
+        resolution: worst(`Z${i}`, 2000),
+      })),
       sentToDeveloper: Array.from({ length: 20 }, (_, i) => ({
         kind: 'information_request',
         body: worst(`D${i}`, 3000),

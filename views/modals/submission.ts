@@ -44,6 +44,16 @@ export type SubmissionModel = {
     version: string;
     items: { questionId: string; area: string; question: string; answer: string | null; review: string | null }[];
   } | null;
+  /** Every gap raised, open or resolved; their descriptions are private, so they are read here, not in the thread. */
+  gaps: {
+    area: string;
+    severity: string;
+    description: string;
+    securityAnswer: number | null;
+    questionId: string | null;
+    resolvedAt: Date | null;
+    resolution: string | null;
+  }[];
   /** What was sent to the developer (denial, information requests), verbatim. */
   sentToDeveloper: { kind: string; body: string; sentAt: Date }[];
   /** Earlier review cycles of the same profile (resubmissions after a denial); none are recorded yet. */
@@ -117,6 +127,25 @@ function securityBlocks(m: SubmissionModel): Block[] {
   return blocks;
 }
 
+function gapBlocks(m: SubmissionModel): Block[] {
+  if (m.gaps.length === 0) return [];
+  const open = m.gaps.filter((g) => !g.resolvedAt).length;
+  return [
+    { type: 'divider' },
+    heading(`Gaps (${open} open, ${m.gaps.length - open} resolved)`),
+    ...m.gaps.flatMap((g) => {
+      const about = [
+        g.securityAnswer ? `security answer ${g.securityAnswer}` : '',
+        g.questionId ? `questionnaire ${escapeMrkdwn(g.questionId)}` : '',
+      ].filter(Boolean);
+      const title = `${escapeMrkdwn(controlArea(g.area)?.label ?? g.area)} · ${escapeMrkdwn(g.severity)} · ${
+        g.resolvedAt ? `resolved ${slackDate(g.resolvedAt)}` : 'open'
+      }${about.length ? ` · on ${about.join(', ')}` : ''}`;
+      return textSections(title, g.resolution ? `${g.description}\n\nResolution: ${g.resolution}` : g.description);
+    }),
+  ];
+}
+
 function questionnaireBlocks(m: SubmissionModel): Block[] {
   const q = m.questionnaire;
   if (!q) return [];
@@ -182,6 +211,7 @@ export function submissionBlocks(m: SubmissionModel): Block[] {
     ...overview(m),
     ...profileBlocks(m),
     ...securityBlocks(m),
+    ...gapBlocks(m),
     ...questionnaireBlocks(m),
     ...sentBlocks(m),
     ...contactBlocks(m),
