@@ -138,6 +138,8 @@ export const gaps = pgTable(
     description: text('description').notNull(),
     /** Set when the gap was raised while reviewing a questionnaire answer. */
     questionId: text('question_id'),
+    /** The free-form security answer (1-based, in submission order) the gap is about, when the reviewer named one. */
+    securityAnswer: integer('security_answer'),
     raisedBy: text('raised_by').notNull(),
     raisedAt: instant('raised_at').notNull(),
     resolvedBy: text('resolved_by'),

@@ -81,6 +81,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     clock: deps.clock,
     logger,
     policy: deps.policy,
+    roles: deps.roles,
     reviewChannelId: deps.reviewChannelId,
     pollMs: deps.outboxPollMs,
     postIntervalMs: deps.postIntervalMs,
@@ -116,7 +117,15 @@ export function buildApp(deps: AppDeps): BuiltApp {
       intakeToken: deps.intakeToken,
       onCommitted,
     }),
-    remindRoute({ db: deps.database.db, clock: deps.clock, policy: deps.policy, logger, intakeToken: deps.intakeToken, jobs }),
+    remindRoute({
+      db: deps.database.db,
+      clock: deps.clock,
+      policy: deps.policy,
+      roles: deps.roles,
+      logger,
+      intakeToken: deps.intakeToken,
+      jobs,
+    }),
     ...(deps.extraRoutes ?? []),
   ];
 

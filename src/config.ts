@@ -62,6 +62,12 @@ const envSchema = z.object({
   ),
   INTAKE_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   REVIEWER_IDS: slackIdList,
+  REVIEWER_GROUP_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S012ABCDEF')
+      .optional(),
+  ),
   ARCHITECT_IDS: slackIdList,
   ADMIN_IDS: slackIdList,
   LOG_LEVEL: z
@@ -177,6 +183,8 @@ export type ReminderSettings = {
   meetingHours: number[];
   digestHourUtc: number;
   sweepMs: number;
+  /** The Slack user group (`S…`) a reminder mentions when nobody is assigned; without it, every reviewer. */
+  reviewerGroupId?: string;
 };
 
 export class ConfigError extends Error {
@@ -227,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         meetingHours: e.REMINDER_MEETING_HOURS,
         digestHourUtc: e.DIGEST_HOUR_UTC,
         sweepMs: e.REMINDER_SWEEP_MS,
+        ...(e.REVIEWER_GROUP_ID ? { reviewerGroupId: e.REVIEWER_GROUP_ID } : {}),
       },
     },
     slackPostIntervalMs: e.SLACK_POST_INTERVAL_MS,

@@ -1,15 +1,16 @@
-import type { ActionsBlockElement, MrkdwnElement, PlainTextElement } from '@slack/types';
+import type { ActionsBlockElement, Button, MrkdwnElement, PlainTextElement } from '@slack/types';
 import { SEVERITIES } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import { lateFields } from './card-late.ts';
-import { age, applicationRef, escapeMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
+import { applicationRef, escapeMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { Block, CardModel, MessageView } from './types.ts';
 
 /** Action ids of the card. A button's value is `<application id>:<version seen>`. */
 export const CARD_ACTIONS = {
   showStatus: 'card.status',
+  viewSubmission: 'card.submission',
   admin: 'card.admin',
 } as const;
 
@@ -72,15 +73,23 @@ function plain(text: string): PlainTextElement {
   return { type: 'plain_text', text, emoji: true };
 }
 
+/** Opens the private submission in a modal; whoever may not read it is told so on click. */
+export function viewSubmissionButton(applicationId: number): Button {
+  return { type: 'button', action_id: CARD_ACTIONS.viewSubmission, text: plain('View submission'), value: String(applicationId) };
+}
+
 function gapSummary(card: CardModel): string {
   if (card.openGaps === 0) return 'None open';
   const parts = [...SEVERITIES].reverse().flatMap((s) => (card.gapsBySeverity[s] ? [`${card.gapsBySeverity[s]} ${s}`] : []));
   return `*${card.openGaps} open* (${parts.join(', ')})`;
 }
 
-function statusLine(card: CardModel, now: Date): string {
-  const since = card.status === 'waiting_on_developer' ? ` since ${slackDate(card.statusSince)}` : '';
-  return `${STATUS_LABELS[card.status]} for ${age(card.statusSince, now)}${since}`;
+/**
+ * A date token, never a rendered duration: the card is read long after it was drawn, and
+ * "for 0 seconds" would then be false (SLACK.md). Each reader's client renders the date.
+ */
+function statusLine(card: CardModel): string {
+  return `${STATUS_LABELS[card.status]} since ${slackDate(card.statusSince)}`;
 }
 
 function actionElements(card: CardModel): ActionsBlockElement[] {
@@ -108,6 +117,7 @@ function actionElements(card: CardModel): ActionsBlockElement[] {
     });
   }
   elements.push({ type: 'button', action_id: CARD_ACTIONS.showStatus, text: plain('Status & history'), value: String(card.id) });
+  elements.push(viewSubmissionButton(card.id));
   const adminOptions = ADMIN_COMMANDS.filter((a) => card.commands.includes(a.command));
   if (adminOptions.length > 0) {
     elements.push({
@@ -133,7 +143,7 @@ export function reviewCard(card: CardModel, now: Date): MessageView {
     `*Developer*\n${card.developerType === 'public' ? 'Public (Appstore)' : 'Private'}${card.country ? ` · ${escapeMrkdwn(card.country)}` : ''}`,
     `*Launch readiness*\n${LAUNCH_LABELS[card.launchReadiness] ?? escapeMrkdwn(card.launchReadiness)}`,
     `*Stage*\n${STAGE_LABELS[card.stage]}`,
-    `*Status*\n${statusLine(card, now)}`,
+    `*Status*\n${statusLine(card)}`,
     `*Assignee*\n${card.assigneeId ? userMention(card.assigneeId) : '_Unassigned_'}`,
     `*Submitted*\n${slackDate(card.submittedAt)}`,
   ];

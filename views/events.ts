@@ -52,10 +52,13 @@ export function describeEvent(event: HistoryEntry): string {
       return `${who} reopened the application: ${quote(str(p.reason))}. Now ${moved(p)}.`;
     case 'application.withdrawn':
       return `${who} withdrew the application: ${quote(str(p.reason))}.`;
-    case 'gap.recorded':
-      return `${who} recorded a *${escapeMrkdwn(str(p.severity))}* gap in ${area(p.area)}: ${quote(str(p.description))}`;
+    // Gap descriptions are private (DOMAIN.md): the thread names area and severity; View submission has the text.
+    case 'gap.recorded': {
+      const answer = Number(p.securityAnswer) > 0 ? ` on security answer ${Number(p.securityAnswer)}` : '';
+      return `${who} recorded a *${escapeMrkdwn(str(p.severity))}* gap in ${area(p.area)}${answer} (described in View submission).`;
+    }
     case 'gap.resolved':
-      return `${who} resolved the ${area(p.area)} gap: ${quote(str(p.resolution))}`;
+      return `${who} resolved the ${area(p.area)} gap.`;
     case 'information.requested':
       return `${who} requested more information from the developer (round ${Number(p.round)}). Waiting on the developer.`;
     case 'questionnaire.sent':
@@ -82,4 +85,14 @@ export function describeEvent(event: HistoryEntry): string {
 
 export function historyLine(event: HistoryEntry): string {
   return `${slackDate(event.at)} · ${describeEvent(event)}`;
+}
+
+/** The thread line of a denial carries the text as sent, quoted, so reviewers see what the developer got. */
+export function withDenialText(line: string, denial: string | undefined): string {
+  if (denial === undefined) return line;
+  const quoted = escapeMrkdwn(denial.trim() || '(empty)')
+    .split('\n')
+    .map((l) => `>${l}`)
+    .join('\n');
+  return `${line}\n*Denial text as sent to the developer:*\n${quoted}`;
 }

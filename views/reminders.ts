@@ -2,29 +2,42 @@ import { applicationRef, escapeMrkdwn, slackDate, userMention } from './format.t
 import type { Block, MessageView } from './types.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const who = (id: unknown, fallback = 'reviewers (unassigned)') => (typeof id === 'string' && id ? userMention(id) : fallback);
+const isSlackId = (v: unknown, prefix: RegExp): v is string => typeof v === 'string' && prefix.test(v);
+
+/** The reviewers a reminder of an unassigned application mentions: the group, or each reviewer. */
+function audienceMention(audience: unknown): string {
+  const a = (audience ?? {}) as { groupId?: unknown; userIds?: unknown };
+  if (isSlackId(a.groupId, /^S[A-Z0-9]+$/)) return `<!subteam^${a.groupId}> (nobody is assigned)`;
+  const users = Array.isArray(a.userIds) ? a.userIds.filter((u) => isSlackId(u, /^[UW][A-Z0-9]+$/)) : [];
+  if (users.length > 0) return `${users.map(userMention).join(' ')} (nobody is assigned)`;
+  return 'Reviewers (nobody is assigned; set REVIEWER_GROUP_ID or REVIEWER_IDS so someone is mentioned)';
+}
 const day = (v: unknown) => slackDate(new Date(str(v)), '{date_short}');
+
+const owner = (data: Record<string, unknown>) =>
+  typeof data.assigneeId === 'string' && data.assigneeId ? userMention(data.assigneeId) : audienceMention(data.audience);
+const who = (id: unknown) => (typeof id === 'string' && id ? userMention(id) : 'reviewers');
 
 /** The thread line of a reminder, mentioning whoever must act. */
 export function reminderText(kind: string, data: Record<string, unknown>): string {
   switch (kind) {
     case 'stale':
-      return `:alarm_clock: ${who(data.assigneeId)}: this application has not moved for ${Number(data.businessDays)} business days.`;
+      return `:alarm_clock: ${owner(data)}: this application has not moved for ${Number(data.businessDays)} business days.`;
     case 'waiting':
-      return `:hourglass: ${who(data.assigneeId)}: the developer has not answered for ${Number(data.days)} days. Chase them, or withdraw the application.`;
+      return `:hourglass: ${owner(data)}: the developer has not answered for ${Number(data.days)} days. Chase them, or withdraw the application.`;
     case 'meeting':
       return `:calendar: ${who(data.architectId)} ${data.assigneeId ? userMention(str(data.assigneeId)) : ''} the architecture review starts ${slackDate(new Date(str(data.startsAt)))} (in ${Number(data.hours)} h or less).`.replace(
         /\s+/g,
         ' ',
       );
     case 'no_call':
-      return `:warning: ${who(data.assigneeId)}: no successful restricted API call recorded since approval (due by ${day(data.dueBy)}). Access is at risk.`;
+      return `:warning: ${owner(data)}: no successful restricted API call recorded since approval (due by ${day(data.dueBy)}). Access is at risk.`;
     case 'audit_due':
-      return `:clipboard: ${who(data.assigneeId)}: the implementation audit is due since ${day(data.dueOn)} and not scheduled yet.`;
+      return `:clipboard: ${owner(data)}: the implementation audit is due since ${day(data.dueOn)} and not scheduled yet.`;
     case 'audit_tomorrow':
-      return `:clipboard: ${who(data.assigneeId)}: the audit with ${escapeMrkdwn(str(data.auditor))} is ${slackDate(new Date(str(data.scheduledFor)), '{date_short_pretty}')}.`;
+      return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} is ${slackDate(new Date(str(data.scheduledFor)), '{date_short_pretty}')}.`;
     case 'remediation_due':
-      return `:wrench: ${who(data.assigneeId)}: remediation item _${escapeMrkdwn(str(data.text))}_ was due ${day(data.dueOn)}.`;
+      return `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ was due ${day(data.dueOn)}.`;
     default:
       return `:bell: Reminder: ${escapeMrkdwn(kind)}`;
   }

@@ -1,7 +1,7 @@
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
-import { reviewFields } from './card.ts';
+import { reviewFields, viewSubmissionButton } from './card.ts';
 import { historyLine } from './events.ts';
-import { age, applicationRef, escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
+import { applicationRef, escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { ApplicationSummary, Block, CardModel, HistoryEntry, MessageView } from './types.ts';
 
@@ -15,12 +15,13 @@ export function statusView(app: CardModel, history: readonly HistoryEntry[], now
       text: { type: 'mrkdwn', text: truncate(`*${title}*  ·  profile \`${escapeMrkdwn(app.profileId)}\``, LIMITS.sectionText) },
       fields: [
         { type: 'mrkdwn', text: `*Stage*\n${STAGE_LABELS[app.stage]}` },
-        { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[app.status]} for ${age(app.statusSince, now)}` },
-        { type: 'mrkdwn', text: `*Age*\n${age(app.receivedAt, now)} (received ${slackDate(app.receivedAt)})` },
+        { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[app.status]} since ${slackDate(app.statusSince)}` },
+        { type: 'mrkdwn', text: `*Age*\nReceived ${slackDate(app.receivedAt, '{ago}')} (${slackDate(app.receivedAt)})` },
         { type: 'mrkdwn', text: `*Assignee*\n${app.assigneeId ? userMention(app.assigneeId) : '_Unassigned_'}` },
       ],
     },
     ...reviewBlocks(app, now),
+    { type: 'actions', block_id: 'status.actions', elements: [viewSubmissionButton(app.id)] },
     { type: 'divider' },
     ...historyBlocks(history),
   ];
@@ -45,7 +46,8 @@ function reviewBlocks(card: CardModel, now: Date): Block[] {
  * message allows and then say how many earlier events were left out, never cutting silently.
  */
 function historyBlocks(history: readonly HistoryEntry[]): Block[] {
-  const maxSections = LIMITS.messageBlocks - 4;
+  // Room for the summary, review, actions, divider and the two history notes.
+  const maxSections = LIMITS.messageBlocks - 6;
   const sections: string[][] = [];
   let shown = 0;
   for (const event of [...history].reverse()) {

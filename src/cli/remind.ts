@@ -44,7 +44,11 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const database = await openDatabase(config.database);
   try {
-    const result = await sweepReminders({ db: database.db, policy: config.policy, clock: systemClock }, new Date(at), { dryRun });
+    const result = await sweepReminders(
+      { db: database.db, policy: config.policy, clock: systemClock, roles: config.roles },
+      new Date(at),
+      { dryRun },
+    );
     let delivered = true;
     if (!dryRun && result.claimed.length > 0) {
       const slack = new WebClient(config.slack.botToken, {

@@ -2,7 +2,7 @@ import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
-import type { Policy } from '../config.ts';
+import type { Policy, Roles } from '../config.ts';
 import type { Jobs } from '../jobs/index.ts';
 import type { Logger } from '../logger.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
@@ -25,6 +25,7 @@ export function remindRoute(deps: {
   db: Db;
   clock: Clock;
   policy: Policy;
+  roles?: Roles;
   logger: Logger;
   intakeToken: string;
   jobs: Jobs;

@@ -85,6 +85,21 @@ export const applicationInput = z.strictObject({
     .max(100, 'must hold at most 100 answers')
     .optional(),
   impoc: z.strictObject({ name: text(200), email }).optional(),
+  /** Profile fields of DOMAIN.md ("The application"): private like the use case, shown only in the submission modal. */
+  merchants: z
+    .strictObject({
+      servedToday: z.boolean('must be true or false'),
+      channels: z.array(text(100)).max(20, 'must name at most 20 channels').optional(),
+    })
+    .optional(),
+  employeeCount: z
+    .number('must be a whole number')
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(10_000_000, 'must be at most 10000000')
+    .optional(),
+  dataSharedWith: z.array(text(300)).max(30, 'must name at most 30 parties').optional(),
+  otherDataSources: z.array(text(300)).max(30, 'must name at most 30 sources').optional(),
   /** Answers to the security questionnaire, once it was sent; ids of the version sent. */
   questionnaireAnswers: z
     .array(z.strictObject({ questionId: z.string().trim().min(1).max(20), answer: text(3000) }))

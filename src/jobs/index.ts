@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
-import type { Policy } from '../config.ts';
+import type { Policy, Roles } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createOutboxDispatcher } from './outbox-dispatcher.ts';
 import { createScheduler } from './scheduler.ts';
@@ -13,6 +13,8 @@ export type JobsDeps = {
   clock: Clock;
   logger: Logger;
   policy: Policy;
+  /** Who reminders of unassigned applications mention without a REVIEWER_GROUP_ID. */
+  roles?: Roles;
   reviewChannelId: string;
   pollMs: number;
   postIntervalMs: number;

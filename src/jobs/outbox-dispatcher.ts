@@ -4,12 +4,13 @@ import type { Db } from '../../db/client.ts';
 import { rowsOf } from '../../db/rows.ts';
 import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
 import { reviewCard } from '../../views/card.ts';
-import { historyLine } from '../../views/events.ts';
+import { historyLine, withDenialText } from '../../views/events.ts';
 import { digestView, reminderText } from '../../views/reminders.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { loadCardModel } from '../reviews/card-model.ts';
+import { denialSentWith } from '../reviews/denial.ts';
 import { createPacer } from './pacer.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
 
@@ -192,7 +193,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .from(events)
           .where(eq(events.id, Number(payload.eventId)));
         if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
-        const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
+        const text = withDenialText(
+          historyLine({ ...event, payload: event.payload as Record<string, unknown> }),
+          await denialSentWith(deps.db, event),
+        );
         await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
         return;
       }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
-import type { Policy } from '../config.ts';
+import type { Policy, Roles } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { purgeExpired } from './retention.ts';
@@ -9,7 +9,15 @@ import { purgeExpired } from './retention.ts';
  * The in-app scheduler: every REMINDER_SWEEP_MS, one reminder sweep and one retention pass.
  * Safe on any number of instances (claims are unique keys), so there is no leader to elect.
  */
-export function createScheduler(deps: { db: Db; clock: Clock; logger: Logger; policy: Policy; onClaimed: () => void }) {
+export function createScheduler(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  policy: Policy;
+  /** Who reminders of unassigned applications mention without a REVIEWER_GROUP_ID. */
+  roles?: Roles;
+  onClaimed: () => void;
+}) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 

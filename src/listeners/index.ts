@@ -2,10 +2,12 @@ import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
 import { CARD_ACTIONS, cardActionId } from '../../views/card.ts';
 import { COMMAND } from '../../views/help.ts';
 import { HOME_OPEN_CARD_ACTION } from '../../views/home.ts';
+import { SUBMISSION_ACTIONS } from '../../views/modals/submission.ts';
 import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
 import type { CommandType } from '../workflow/rules.ts';
 import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
+import { submissionPageAction, viewSubmissionAction } from './actions/submission.ts';
 import { piiCommand, queuePageAction } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
 import { homeOpened, openCardClicked } from './events/home.ts';
@@ -17,6 +19,9 @@ import { registerTemplateView } from './views/template.ts';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, piiCommand(deps));
   app.action<BlockButtonAction>(CARD_ACTIONS.showStatus, cardStatusAction(deps));
+  app.action<BlockButtonAction>(SUBMISSION_ACTIONS.open, viewSubmissionAction(deps));
+  app.action<BlockButtonAction>(SUBMISSION_ACTIONS.previous, submissionPageAction(deps));
+  app.action<BlockButtonAction>(SUBMISSION_ACTIONS.next, submissionPageAction(deps));
   app.action<BlockOverflowAction>(CARD_ACTIONS.admin, adminOverflow(deps));
   for (const command of ['claim', 'send_questionnaire', 'pass_security'] as const) {
     app.action<BlockButtonAction>(cardActionId(command), directButton(deps, command));

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
-import type { Policy } from '../config.ts';
+import type { Policy, Roles } from '../config.ts';
 import {
   auditDueReminder,
   auditTomorrowReminder,
@@ -13,7 +13,9 @@ import {
   remediationReminder,
   staleReminder,
   sweepBounds,
+  unassignedAudience,
   waitingReminder,
+  withAudience,
 } from '../workflow/reminders.ts';
 
 export type SweepResult = { at: Date; dryRun: boolean; due: DueReminder[]; claimed: DueReminder[] };
@@ -30,7 +32,7 @@ const defined = <T>(x: T | undefined): x is T => x !== undefined;
  * the claim leaves the post in the outbox, retried rather than lost.
  */
 export async function sweepReminders(
-  deps: { db: Db; policy: Policy; clock: Clock },
+  deps: { db: Db; policy: Policy; clock: Clock; roles?: Roles },
   now: Date,
   options: { dryRun?: boolean } = {},
 ): Promise<SweepResult> {
@@ -45,6 +47,8 @@ export async function sweepReminders(
         statusSince: applications.statusSince,
         assigneeId: applications.assigneeId,
         org: applications.organizationName,
+        meetingAhead: sql<boolean>`exists (select 1 from ${meetings} m
+          where m.application_id = ${applications.id} and m.status = 'scheduled' and m.starts_at > ${now.toISOString()}::timestamptz)`,
       })
       .from(applications)
       .where(
@@ -118,8 +122,8 @@ export async function sweepReminders(
       .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now))),
   ]);
 
-  const stale = lingering.map((a) => staleReminder(a, now, policy)).filter(defined);
-  const due: DueReminder[] = [
+  const stale = lingering.map((a) => staleReminder({ ...a, meetingAhead: Boolean(a.meetingAhead) }, now, policy)).filter(defined);
+  const owned: DueReminder[] = [
     ...stale,
     ...lingering.map((a) => waitingReminder(a, now, policy)).filter(defined),
     ...upcoming.map((m) => meetingReminder(m, now, policy)).filter(defined),
@@ -132,6 +136,8 @@ export async function sweepReminders(
     ...auditsSoon.map((a) => auditTomorrowReminder(a, now)).filter(defined),
     ...remediation.map((i) => remediationReminder(i, now)).filter(defined),
   ];
+  const audience = unassignedAudience(policy, deps.roles?.reviewers ?? []);
+  const due = owned.map((d) => withAudience(d, audience));
   const digest = digestKey(now, policy);
   if (digest) {
     const name = new Map([...lingering, ...live].map((a) => [a.id, a.org]));

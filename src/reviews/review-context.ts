@@ -1,15 +1,27 @@
 import type { DbOrTx } from '../../db/client.ts';
 import type { ApplicationSummary } from '../../views/types.ts';
+import type { Submission } from '../intake/application.ts';
 import type { WorkflowState } from '../workflow/rules.ts';
 import { toSummary } from './queries.ts';
 import { loadApplicationWithRows, type ReviewRows, workflowStateFrom } from './workflow-state.ts';
 
-export type ReviewContext = ReviewRows & { application: ApplicationSummary; state: WorkflowState };
+export type ReviewContext = ReviewRows & {
+  application: ApplicationSummary;
+  state: WorkflowState;
+  /** Private text a decision modal shows inline (never posted): reviewers judge it there. */
+  profile: Pick<Submission, 'useCase' | 'businessDescription' | 'securityAnswers'>;
+};
 
 /** What a reviewer's modal needs to show about an application: one query. */
 export async function loadReviewContext(db: DbOrTx, id: number): Promise<ReviewContext | undefined> {
   const loaded = await loadApplicationWithRows(db, id);
   if (!loaded) return undefined;
   const { app, rows } = loaded;
-  return { ...rows, application: toSummary(app), state: workflowStateFrom(app, rows) };
+  const { useCase, businessDescription, securityAnswers } = app.submission as Submission;
+  return {
+    ...rows,
+    application: toSummary(app),
+    state: workflowStateFrom(app, rows),
+    profile: { useCase, businessDescription, securityAnswers },
+  };
 }

@@ -26,15 +26,19 @@ export function sweepBounds(now: Date, policy: Policy) {
   };
 }
 
-/** A stage left alone: reminded after N business days in the same status, and again every N. */
+/**
+ * A stage left alone: reminded after N business days in the same status, and again every N.
+ * Not while an architecture review is scheduled ahead: waiting for it is not stalling, and
+ * the meeting reminders cover that time.
+ */
 export function staleReminder(
-  app: { id: number; status: string; statusSince: Date; assigneeId: string | null },
+  app: { id: number; status: string; statusSince: Date; assigneeId: string | null; meetingAhead?: boolean },
   now: Date,
   policy: Policy,
 ): DueReminder | undefined {
   const days = businessDaysBetweenUtc(now, app.statusSince);
   const every = policy.reminders.staleBusinessDays;
-  if (app.status === 'waiting_on_developer' || days < every) return undefined;
+  if (app.status === 'waiting_on_developer' || app.meetingAhead || days < every) return undefined;
   const round = Math.floor(days / every);
   return {
     key: `stale:${app.id}:${iso(app.statusSince)}:${round}`,
@@ -145,6 +149,22 @@ export function remediationReminder(
     dueAt: item.dueOn,
     data: { itemId: item.id, text: item.text, dueOn: iso(item.dueOn), assigneeId: item.assigneeId },
   };
+}
+
+/** Who a reminder mentions when nobody is assigned: the reviewer group, else every reviewer. */
+export type Audience = { groupId: string } | { userIds: readonly string[] };
+
+export function unassignedAudience(policy: Policy, reviewers: readonly string[]): Audience {
+  return policy.reminders.reviewerGroupId ? { groupId: policy.reminders.reviewerGroupId } : { userIds: reviewers };
+}
+
+/**
+ * A reminder of an application nobody owns names its audience, recorded with it: the one
+ * application nobody owns is the one nobody would otherwise be told about.
+ */
+export function withAudience(reminder: DueReminder, audience: Audience): DueReminder {
+  if (reminder.applicationId === null || reminder.kind === 'meeting' || reminder.data.assigneeId) return reminder;
+  return { ...reminder, data: { ...reminder.data, audience } };
 }
 
 /** One digest a day in the review channel, from DIGEST_HOUR_UTC on. */

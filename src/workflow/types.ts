@@ -36,7 +36,7 @@ export type Command =
     }
   | { type: 'reopen'; reason: string }
   | { type: 'withdraw'; reason: string }
-  | { type: 'record_gap'; area: ControlArea; severity: Severity; description: string }
+  | { type: 'record_gap'; area: ControlArea; severity: Severity; description: string; securityAnswer?: number }
   | { type: 'resolve_gap'; gapId: number; resolution: string }
   | { type: 'request_information'; message: string }
   | { type: 'send_questionnaire'; version: string; questionIds: readonly string[] }

@@ -268,7 +268,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await field('description').locator('textarea').fill('No MFA on the admin console; leavers keep access for a week.');
       await submitForm();
       await cardShows(app, '1 open (1 high)');
-      await threadShows('recorded a high gap in Access management: No MFA on the admin console; leavers keep access for a week.');
+      await threadShows('recorded a high gap in Access management (described in View submission).');
 
       // The information request starts from the open gap and what reviewers look for in its area.
       await openForm(app, 'request_information', 'Request information');

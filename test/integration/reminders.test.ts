@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createOutboxDispatcher } from '../../src/jobs/outbox-dispatcher.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
+import { personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { BOT_TOKEN, CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
@@ -52,6 +53,39 @@ const sweep = (iso: string, dryRun = false) => sweepReminders({ db: database.db,
 const kinds = (r: { claimed: { kind: string }[] }) => r.claimed.map((c) => c.kind).filter((k) => k !== 'digest');
 const threadLines = () => h.emulator.state.messages.filter((m) => m.threadTs).map((m) => m.text);
 
+describe('reminders of an application nobody owns', () => {
+  const unassigned = () => application({ assigneeId: null, status: 'in_review', statusSince: at('2026-03-02T10:00:00Z') });
+
+  it('mention every reviewer in REVIEWER_IDS', async () => {
+    await unassigned();
+    await sweepReminders({ db: database.db, policy, clock, roles: personaRoles() }, at('2026-03-09T10:00:00Z'));
+    await h.settle();
+    const reviewers = personaRoles()
+      .reviewers.map((id) => `<@${id}>`)
+      .join(' ');
+    expect(reviewers).not.toBe('');
+    expect(threadLines().at(-1)).toContain(
+      `${reviewers} (nobody is assigned): this application has not moved for 5 business days.`,
+    );
+  });
+
+  it('mention the reviewer group when REVIEWER_GROUP_ID is set', async () => {
+    await unassigned();
+    const grouped = loadConfig({ REVIEWER_GROUP_ID: 'S0REVIEWERS' }).policy;
+    await sweepReminders({ db: database.db, policy: grouped, clock, roles: personaRoles() }, at('2026-03-09T10:00:00Z'));
+    await h.settle();
+    expect(threadLines().at(-1)).toContain('<!subteam^S0REVIEWERS> (nobody is assigned): this application has not moved');
+  });
+
+  it('still mention the assignee when there is one', async () => {
+    await application({ status: 'in_review', statusSince: at('2026-03-02T10:00:00Z') });
+    await sweepReminders({ db: database.db, policy, clock, roles: personaRoles() }, at('2026-03-09T10:00:00Z'));
+    await h.settle();
+    expect(threadLines().at(-1)).toContain(`<@${USERS.reviewer}>: this application has not moved`);
+    expect(threadLines().at(-1)).not.toContain('nobody is assigned');
+  });
+});
+
 describe('each reminder kind is due at its instant, not before', () => {
   it('stale stage: after 5 business days in one status (a weekend does not count)', async () => {
     await application({ status: 'in_review', statusSince: at('2026-03-02T10:00:00Z') });
@@ -93,6 +127,23 @@ describe('each reminder kind is due at its instant, not before', () => {
     const lines = threadLines();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`<@${USERS.architect}> <@${USERS.reviewer}> the architecture review starts`);
+  });
+
+  it('no stale reminder while an architecture review is scheduled ahead; stale again once it has passed', async () => {
+    const id = await application({ stage: 'architecture', status: 'in_review', statusSince: at('2026-03-02T10:00:00Z') });
+    const now = clock.now();
+    await database.db.insert(meetings).values({
+      applicationId: id,
+      architectId: USERS.architect,
+      startsAt: at('2026-03-20T16:00:00Z'),
+      durationMinutes: 60,
+      agenda: 'a',
+      scheduledBy: USERS.reviewer,
+      createdAt: now,
+      updatedAt: now,
+    });
+    expect(kinds(await sweep('2026-03-16T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-03-23T10:00:00Z'))).toEqual(['stale']);
   });
 
   it('no restricted call within the grace period after approval, weekly after', async () => {

@@ -95,7 +95,7 @@ describe('/pii status', () => {
     const answer = text(res);
     expect(answer).toContain(`#${app.id} Fabrikam Tax Ltd`);
     expect(answer).toContain('Stage 1 · Business criteria');
-    expect(answer).toContain('Awaiting review for');
+    expect(answer).toContain('Awaiting review since <!date^');
     expect(answer).toContain('*Age*');
     expect(answer).toContain('Application received through intake.');
   });

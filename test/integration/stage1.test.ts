@@ -34,7 +34,14 @@ const row = async (id: number) => (await database.db.select().from(applications)
 describe('claim and assign', () => {
   it('lets a reviewer claim: the card shows the assignee, the thread says who', async () => {
     const id = await newApplication();
-    expect(r.buttons(id)).toEqual(['card.claim', 'card.business_review', 'card.status', 'admin:assign', 'admin:withdraw']);
+    expect(r.buttons(id)).toEqual([
+      'card.claim',
+      'card.business_review',
+      'card.status',
+      'card.submission',
+      'admin:assign',
+      'admin:withdraw',
+    ]);
     await r.click(USERS.reviewer, id, 'card.claim');
     await h.settle();
     expect(await row(id)).toMatchObject({ assigneeId: USERS.reviewer, status: 'in_review', version: 2 });
@@ -77,6 +84,7 @@ describe('business review', () => {
       'card.request_information',
       'card.send_questionnaire',
       'card.status',
+      'card.submission',
       'admin:assign',
       'admin:withdraw',
     ]);
@@ -107,7 +115,7 @@ describe('business review', () => {
       templateVersion: 1,
       sentBy: USERS.reviewer,
     });
-    expect(r.buttons(id)).toEqual(['card.status', 'admin:reopen']);
+    expect(r.buttons(id)).toEqual(['card.status', 'card.submission', 'admin:reopen']);
     expect(r.threadOf(id).at(-1)).toContain('*rejected* the application in the business review (failed: Launch readiness)');
   });
 
@@ -206,6 +214,6 @@ describe('admin: reopen and withdraw', () => {
     await r.submit(USERS.admin, { reason: input.text('The developer asked to withdraw.') });
     await h.settle();
     expect(await row(id)).toMatchObject({ stage: 'closed', status: 'withdrawn' });
-    expect(r.buttons(id)).toEqual(['card.status']);
+    expect(r.buttons(id)).toEqual(['card.status', 'card.submission']);
   });
 });

@@ -68,6 +68,7 @@ describe('Stage 2: gaps and information requests', () => {
       'card.resolve_gap',
       'card.request_information',
       'card.status',
+      'card.submission',
       'admin:assign',
       'admin:withdraw',
     ]);
@@ -91,7 +92,7 @@ describe('Stage 2: gaps and information requests', () => {
       kind: 'information_request',
       body: 'Please commit to notifying Amazon within 24 hours of an incident.',
     });
-    expect(JSON.stringify(r.card(id).blocks)).toContain('Waiting on developer for');
+    expect(JSON.stringify(r.card(id).blocks)).toContain('Waiting on developer since <!date^');
     expect(JSON.stringify(r.card(id).blocks)).toContain('1 round');
 
     const update = await h.intake({

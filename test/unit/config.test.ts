@@ -63,9 +63,16 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT must be a whole number'],
     [{ REVIEW_CHANNEL_ID: '#reviews' }, 'REVIEW_CHANNEL_ID must be a Slack channel ID'],
     [{ REVIEWER_IDS: 'U01AAA,riley' }, 'REVIEWER_IDS.1 must be Slack user IDs'],
+    [{ REVIEWER_GROUP_ID: '@reviewers' }, 'REVIEWER_GROUP_ID must be a Slack user group ID'],
+    [{ REVIEWER_GROUP_ID: 'U01AAA' }, 'REVIEWER_GROUP_ID must be a Slack user group ID'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('names the variable in error %#: %s', (env, expected) => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toContain(expected);
+  });
+
+  it('reads the reviewer group reminders mention when nobody is assigned', () => {
+    expect(loadConfig({ REVIEWER_GROUP_ID: ' S0REVIEWERS ' }).policy.reminders.reviewerGroupId).toBe('S0REVIEWERS');
+    expect(loadConfig({}).policy.reminders).not.toHaveProperty('reviewerGroupId');
   });
 
   it('reports every problem at once', () => {

@@ -25,6 +25,38 @@ describe('parseApplication', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('accepts the optional profile fields (merchants, employees, parties, data sources) and stores them', () => {
+    const extra = {
+      merchants: { servedToday: true, channels: ['Amazon', 'Shopify'] },
+      employeeCount: 42,
+      dataSharedWith: ['Carrier APIs (labels only)'],
+      otherDataSources: ['Shopify orders'],
+    };
+    const result = parseApplication(applicationBody(extra));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(toSubmission(result.application)).toMatchObject(extra);
+  });
+
+  it('refuses optional profile fields out of bounds, naming each', () => {
+    const result = parseApplication(
+      applicationBody({
+        merchants: { servedToday: 'yes' },
+        employeeCount: 0,
+        dataSharedWith: Array.from({ length: 31 }, (_, i) => `Party ${i}`),
+        otherDataSources: ['x'.repeat(301)],
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path).sort()).toEqual([
+      'dataSharedWith',
+      'employeeCount',
+      'merchants.servedToday',
+      'otherDataSources.0',
+    ]);
+  });
+
   it('refuses a body that is not an object', () => {
     for (const body of [null, 42, 'text', []]) {
       const result = parseApplication(body);

@@ -1,5 +1,6 @@
 import { BUSINESS_CRITERIA } from '../../src/workflow/controls.ts';
 import { escapeMrkdwn, link } from '../format.ts';
+import { textSections } from '../split.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
 import { about, CALLBACKS, type Choice, context, modal, radioInput, section, textInput } from './kit.ts';
 
@@ -12,12 +13,19 @@ export const CRITERION_NOTE_MAX = 500;
 export const DENIAL_MAX = 3000;
 
 /** Stage 1: each criterion passes or fails, with a note; then advance or reject (with the denial text). */
-export function businessReviewModal(app: ApplicationSummary, denial: { version: number; body: string }) {
+export function businessReviewModal(
+  app: ApplicationSummary,
+  denial: { version: number; body: string },
+  profile: { useCase: string; businessDescription?: string | undefined },
+) {
   const blocks: Block[] = [
     about(app),
     section(
-      `*Use case and business*: see the application. *Website*: ${link(app.website, app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))}`,
+      `*Website*: ${link(app.website, app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))} · *Developer*: ${app.developerType}`,
     ),
+    // Within limits at the schema's maximum (2000 + 500 characters): at most a few sections.
+    ...textSections('Use case', profile.useCase),
+    ...(profile.businessDescription ? textSections('Business description', profile.businessDescription) : []),
     ...BUSINESS_CRITERIA.flatMap((c) => [
       radioInput(`criterion.${c.id}`, c.label, PASS_FAIL),
       textInput(`note.${c.id}`, `Note on ${c.label.toLowerCase()}`, { optional: true, max: CRITERION_NOTE_MAX }),

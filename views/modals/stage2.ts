@@ -1,6 +1,7 @@
 import type { Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { CONTROL_AREAS, controlArea, SEVERITIES } from '../../src/workflow/controls.ts';
 import { escapeMrkdwn, truncate } from '../format.ts';
+import { LIMITS } from '../limits.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
 import { about, CALLBACKS, type Choice, context, modal, section, selectInput, textInput } from './kit.ts';
 
@@ -14,7 +15,8 @@ const AREA_CHOICES: Choice[] = CONTROL_AREAS.map((a) => ({ value: a.id, text: a.
 const SEVERITY_CHOICES: Choice[] = SEVERITIES.map((s) => ({ value: s, text: s[0]?.toUpperCase() + s.slice(1) }));
 const areaLabel = (id: string) => controlArea(id)?.label ?? id;
 
-export function recordGapModal(app: ApplicationSummary) {
+/** The gap modal offers the developer's free-form security answers, so a gap can name the one it is about. */
+export function recordGapModal(app: ApplicationSummary, securityAnswers: readonly { topic: string; answer: string }[] = []) {
   return modal({
     callbackId: CALLBACKS.recordGap,
     title: 'Record gap',
@@ -25,6 +27,19 @@ export function recordGapModal(app: ApplicationSummary) {
       selectInput('area', 'Control area', AREA_CHOICES),
       selectInput('severity', 'Severity', SEVERITY_CHOICES, { initial: 'medium' }),
       textInput('description', 'What is missing or wrong', { multiline: true, max: GAP_DESCRIPTION_MAX }),
+      ...(securityAnswers.length > 0
+        ? [
+            selectInput(
+              'security_answer',
+              'Security answer it is about',
+              securityAnswers.slice(0, LIMITS.selectOptions).map((a, i) => ({
+                value: String(i + 1),
+                text: `${i + 1}. ${a.topic.replace(/\s+/g, ' ')}`,
+              })),
+              { optional: true, placeholder: 'None in particular', hint: 'Read them all with View submission on the card.' },
+            ),
+          ]
+        : []),
     ],
   });
 }

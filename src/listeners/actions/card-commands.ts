@@ -48,8 +48,9 @@ const OWN_REPEAT_WINDOW_MS = 10_000;
 type ModalBuilder = (ctx: ReviewContext, deps: ListenerDeps) => Promise<ModalView | undefined> | ModalView | undefined;
 
 export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
-  business_review: async (ctx, deps) => businessReviewModal(ctx.application, await currentTemplate(deps.db, 'denial')),
-  record_gap: (ctx) => recordGapModal(ctx.application),
+  business_review: async (ctx, deps) =>
+    businessReviewModal(ctx.application, await currentTemplate(deps.db, 'denial'), ctx.profile),
+  record_gap: (ctx) => recordGapModal(ctx.application, ctx.profile.securityAnswers ?? []),
   resolve_gap: (ctx) => resolveGapModal(ctx.application, ctx.openGaps),
   request_information: (ctx) => requestInformationModal(ctx.application, ctx.openGaps, ctx.application.infoRounds + 1),
   record_answers: (ctx) => (ctx.questionnaire ? recordAnswersModal(ctx.application, ctx.questionnaire, ctx.answers) : undefined),

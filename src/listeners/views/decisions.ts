@@ -42,11 +42,15 @@ const PARSERS: Record<string, Parse> = {
     const denialText = form.text('denial_text', { max: DENIAL_MAX });
     return decision ? { type: 'business_review', criteria, decision, denialText } : undefined;
   },
-  [CALLBACKS.recordGap]: (form) => {
+  [CALLBACKS.recordGap]: (form, ctx) => {
     const area = form.choice('area', CONTROL_AREA_IDS);
     const severity = form.choice('severity', SEVERITIES);
     const description = form.text('description', { required: true, max: GAP_DESCRIPTION_MAX });
-    return area && severity ? { type: 'record_gap', area, severity, description } : undefined;
+    const answerNumbers = (ctx?.profile.securityAnswers ?? []).map((_, i) => String(i + 1));
+    const securityAnswer = form.choice('security_answer', answerNumbers, { required: false });
+    return area && severity
+      ? { type: 'record_gap', area, severity, description, ...(securityAnswer ? { securityAnswer: Number(securityAnswer) } : {}) }
+      : undefined;
   },
   [CALLBACKS.resolveGap]: (form, ctx) => {
     const gap = form.choice(
@@ -98,7 +102,14 @@ const PARSERS: Record<string, Parse> = {
   [CALLBACKS.reopen]: (form) => ({ type: 'reopen', reason: form.text('reason', { required: true, max: REASON_MAX }) }),
 };
 
-const NEEDS_CONTEXT = new Set(['resolve_gap', 'record_answers', 'review_answers', 'mark_answered', 'close_remediation']);
+const NEEDS_CONTEXT = new Set([
+  'record_gap',
+  'resolve_gap',
+  'record_answers',
+  'review_answers',
+  'mark_answered',
+  'close_remediation',
+]);
 
 /** The input a refusal is shown under, when the rules name a field. */
 function blockFor(field: string | undefined, form: FormReader): string | undefined {

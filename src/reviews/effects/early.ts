@@ -51,13 +51,20 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
           area: command.area,
           severity: command.severity,
           description: command.description.trim(),
+          securityAnswer: command.securityAnswer ?? null,
           raisedBy: actorId,
           raisedAt: now,
         })
         .returning({ id: gaps.id });
       return {
         type: 'gap.recorded',
-        payload: { gapId: gap?.id, area: command.area, severity: command.severity, description: command.description.trim() },
+        payload: {
+          gapId: gap?.id,
+          area: command.area,
+          severity: command.severity,
+          description: command.description.trim(),
+          ...(command.securityAnswer ? { securityAnswer: command.securityAnswer } : {}),
+        },
       };
     }
     case 'resolve_gap': {

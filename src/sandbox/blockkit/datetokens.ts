@@ -53,7 +53,9 @@ function ago(d: Date, ctx: RenderContext): string | undefined {
   if (abs < 3600) return rtf.format(Math.round(secs / 60), 'minute');
   if (abs < 86_400) return rtf.format(Math.round(secs / 3600), 'hour');
   if (abs < 30 * 86_400) return rtf.format(Math.round(secs / 86_400), 'day');
-  return undefined;
+  // Slack keeps counting in months and years ("4 months ago"): a card read long after stays relative.
+  if (abs < 365 * 86_400) return rtf.format(Math.round(secs / (30 * 86_400)), 'month');
+  return rtf.format(Math.round(secs / (365 * 86_400)), 'year');
 }
 
 function token(name: string, d: Date, ctx: RenderContext): string | undefined {

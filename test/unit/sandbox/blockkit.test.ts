@@ -534,6 +534,16 @@ describe('date tokens', () => {
 
   it('{ago} is relative to ctx.now', () => {
     expect(formatSlackDate(TS, '{ago}', makeCtx({ now: new Date((TS + 180) * 1000) }))).toBe('3 minutes ago');
+    expect(formatSlackDate(TS, '{ago}', makeCtx({ now: new Date((TS + 3 * 86_400) * 1000) }))).toBe('3 days ago');
+    expect(formatSlackDate(TS, '{ago}', makeCtx({ now: new Date((TS + 120 * 86_400) * 1000) }))).toBe('4 months ago');
+    expect(formatSlackDate(TS, '{ago}', makeCtx({ now: new Date((TS + 800 * 86_400) * 1000) }))).toBe('2 years ago');
+  });
+
+  it('renders {ago} inside a message, mixed with other tokens, as the page shows it', () => {
+    const ctx = makeCtx({ now: new Date((TS + 600) * 1000) });
+    const html = renderMrkdwn(`Received <!date^${TS}^{ago}|2014-02-18 14:39 UTC> (<!date^${TS}^{date_short} at {time}|x>)`, ctx);
+    expect(html).toContain('>10 minutes ago</time>');
+    expect(html).toContain('>Feb 18, 2014 at 6:39 AM</time>');
   });
 
   it('without a fallback a bad date shows the raw timestamp', () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "gaps" ADD COLUMN "security_answer" integer;

@@ -1,0 +1,85 @@
+import { and, asc, eq, ne } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { developerMessages, gaps } from '../../db/schema.ts';
+import type { SubmissionModel } from '../../views/modals/submission.ts';
+import type { Roles } from '../config.ts';
+import type { Submission } from '../intake/application.ts';
+import { rolesOf } from '../workflow/roles.ts';
+import { mayReadContact, submissionRefusal } from '../workflow/visibility.ts';
+import { toSummary } from './queries.ts';
+import { loadApplicationWithRows } from './workflow-state.ts';
+
+export type SubmissionRead =
+  | { kind: 'found'; model: SubmissionModel }
+  | { kind: 'refused'; message: string }
+  | { kind: 'not_found' };
+
+/**
+ * The whole submission of one application as one viewer may read it: refused to anyone
+ * without a review role, and with contact data only for the assignee, the application's
+ * architect and admins. Read-only; nothing of it is logged.
+ */
+export async function readSubmission(
+  deps: { db: Db; roles: Roles },
+  applicationId: number,
+  viewerId: string,
+): Promise<SubmissionRead> {
+  const roles = rolesOf(deps.roles, viewerId);
+  const refusal = submissionRefusal(roles);
+  if (refusal) return { kind: 'refused', message: refusal };
+  const loaded = await loadApplicationWithRows(deps.db, applicationId);
+  if (!loaded) return { kind: 'not_found' };
+  const { app, rows } = loaded;
+  // The questionnaire is long and the developer has it; what was sent besides it is worth rereading.
+  const sent = await deps.db
+    .select({ kind: developerMessages.kind, body: developerMessages.body, sentAt: developerMessages.sentAt })
+    .from(developerMessages)
+    .where(and(eq(developerMessages.applicationId, app.id), ne(developerMessages.kind, 'questionnaire')))
+    .orderBy(asc(developerMessages.id));
+  const raised = await deps.db.select().from(gaps).where(eq(gaps.applicationId, app.id)).orderBy(asc(gaps.id));
+  const submission = app.submission as Submission;
+  const answers = new Map(rows.answers.map((a) => [a.questionId, a]));
+  return {
+    kind: 'found',
+    model: {
+      application: toSummary(app),
+      profile: {
+        useCase: submission.useCase,
+        ...(submission.businessDescription ? { businessDescription: submission.businessDescription } : {}),
+        piiRetention: submission.piiRetention,
+        ...(submission.securityAnswers ? { securityAnswers: submission.securityAnswers } : {}),
+        ...(submission.impoc ? { impoc: submission.impoc } : {}),
+        contact: submission.contact,
+        ...(submission.merchants ? { merchants: submission.merchants } : {}),
+        ...(submission.employeeCount !== undefined ? { employeeCount: submission.employeeCount } : {}),
+        ...(submission.dataSharedWith ? { dataSharedWith: submission.dataSharedWith } : {}),
+        ...(submission.otherDataSources ? { otherDataSources: submission.otherDataSources } : {}),
+      },
+      purgedAt: app.purgedAt,
+      showContact: mayReadContact({ id: viewerId, roles }, app),
+      questionnaire: rows.questionnaire
+        ? {
+            version: rows.questionnaire.version,
+            items: rows.questionnaire.questions.map((q) => ({
+              questionId: q.id,
+              area: q.area,
+              question: q.text,
+              answer: answers.get(q.id)?.answer ?? null,
+              review: answers.get(q.id)?.review ?? null,
+            })),
+          }
+        : null,
+      gaps: raised.map((g) => ({
+        area: g.area,
+        severity: g.severity,
+        description: g.description,
+        securityAnswer: g.securityAnswer,
+        questionId: g.questionId,
+        resolvedAt: g.resolvedAt,
+        resolution: g.resolution,
+      })),
+      sentToDeveloper: sent,
+      earlierCycles: [],
+    },
+  };
+}
