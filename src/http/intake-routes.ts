@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
-import { pgErrorCode } from '../../db/client.ts';
 import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
@@ -28,8 +27,8 @@ function route(deps: IntakeDeps, name: string, handler: Handler): CustomRoute['h
         sendJson(res, error.status, { error: error.message, ...error.details });
         return;
       }
-      // Never the error itself: a database error carries the query parameters, i.e. the submission.
-      deps.logger.error({ route: name, code: pgErrorCode(error), error: (error as Error)?.name }, 'intake request failed');
+      // The logger's error serializer keeps codes and drops messages (they carry the submission).
+      deps.logger.error({ route: name, err: error }, 'intake request failed');
       sendJson(res, 500, { error: 'The application could not be stored; try again. Nothing was changed.' });
     });
   };
