@@ -7,6 +7,7 @@ import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toS
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
+import { AlreadyHandled, claimRequest } from './processed.ts';
 import { recordChange } from './record.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 
@@ -33,9 +34,14 @@ export async function receiveApplication(
   input: ApplicationInput,
   /** Who entered it: the intake API, or a reviewer typing it in with /pii new. */
   actor = INTEGRATION_ACTOR,
+  /** The Slack request that entered it: a replay of it stores nothing (AlreadyHandled). */
+  requestKey?: string,
 ): Promise<ReceiveOutcome> {
   try {
-    return await deps.db.transaction((tx) => receive(tx, deps.clock.now(), input, actor));
+    return await deps.db.transaction(async (tx) => {
+      if (requestKey && !(await claimRequest(tx, requestKey, deps.clock.now()))) throw new AlreadyHandled(requestKey);
+      return receive(tx, deps.clock.now(), input, actor);
+    });
   } catch (error) {
     if (error instanceof Invalid) {
       return {
