@@ -8,6 +8,7 @@ import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
+import { cappedIssues } from './json-limits.ts';
 
 export type IntakeDeps = DecisionDeps & {
   logger: Logger;
@@ -59,12 +60,12 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
         authorize(deps, req);
         const parsed = parseApplication(await readJson(req));
         if (!parsed.ok) {
-          sendJson(res, parsed.status, { error: parsed.error, issues: parsed.issues });
+          sendJson(res, parsed.status, { error: parsed.error, issues: cappedIssues(parsed.issues) });
           return;
         }
         const result = await receiveApplication(deps, parsed.application);
         if (result.outcome === 'invalid') {
-          sendJson(res, result.status, { error: result.error, issues: result.issues });
+          sendJson(res, result.status, { error: result.error, issues: cappedIssues(result.issues) });
           return;
         }
         if (result.outcome !== 'unchanged') deps.onCommitted();
@@ -124,10 +125,12 @@ function restrictedCallRoute(deps: IntakeDeps): CustomRoute {
       const parsed = restrictedCallBody.safeParse(await readJson(req));
       if (!parsed.success) {
         throw new HttpError(400, 'The call report is not valid.', {
-          issues: parsed.error.issues.map((i) => ({
-            path: i.path.join('.') || '(body)',
-            message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
-          })),
+          issues: cappedIssues(
+            parsed.error.issues.map((i) => ({
+              path: i.path.join('.') || '(body)',
+              message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+            })),
+          ),
         });
       }
       const result = await applyDecision(deps, {
