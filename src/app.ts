@@ -148,7 +148,12 @@ export function buildApp(deps: AppDeps): BuiltApp {
           processBeforeResponse: false,
         })
       : undefined;
-  if (receiver) receiver.requestListener = guardSlackRequests(receiver.requestListener, { path: '/slack/events' });
+  if (receiver) {
+    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+      path: '/slack/events',
+      signingSecret: deps.slack.signingSecret,
+    });
+  }
   const app =
     receiver !== undefined
       ? new App({ ...common, receiver })

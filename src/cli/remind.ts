@@ -4,6 +4,7 @@ import { openDatabase } from '../../db/client.ts';
 import { systemClock } from '../clock.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.ts';
+import { purgeExpired } from '../jobs/retention.ts';
 import { createLogger } from '../logger.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { SANDBOX_INTAKE_TOKEN } from '../sandbox/index.ts';
@@ -11,11 +12,14 @@ import { SANDBOX_INTAKE_TOKEN } from '../sandbox/index.ts';
 type Reminder = { key: string; kind: string; applicationId: number | null };
 const USAGE = 'usage: npm run remind -- --at <ISO instant> [--dry-run]';
 
-function report(at: string, dryRun: boolean, reminders: Reminder[], delivered: boolean): void {
+function report(at: string, dryRun: boolean, reminders: Reminder[], delivered: boolean, purged: number[]): void {
   for (const r of reminders)
     console.log(`${r.kind.padEnd(16)} ${r.applicationId === null ? 'channel' : `#${r.applicationId}`.padEnd(8)} ${r.key}`);
   const verb = dryRun ? 'would be sent' : delivered ? 'sent' : 'claimed (delivery still in progress; the bot keeps retrying)';
   console.log(`${reminders.length} reminder${reminders.length === 1 ? '' : 's'} ${verb} for ${at}.`);
+  const ids = purged.map((id) => `#${id}`).join(', ');
+  const purgedVerb = dryRun ? 'would be purged' : 'purged';
+  console.log(`Retention: ${purged.length} application${purged.length === 1 ? '' : 's'} ${purgedVerb}${ids ? ` (${ids})` : ''}.`);
 }
 
 /** Embedded PGlite and the sandbox's Slack live inside the running bot: ask it to sweep. */
@@ -33,9 +37,15 @@ async function throughTheBot(config: Config, at: string, dryRun: boolean): Promi
       `No bot answers on ${url}. With embedded PGlite (no DATABASE_URL) the database belongs to the running bot: start it with npm start, or set DATABASE_URL to sweep directly.`,
     );
   }
-  const answer = (await response.json()) as { error?: string; reminders?: Reminder[]; delivered?: boolean };
+  const answer = (await response.json()) as {
+    error?: string;
+    reminders?: Reminder[];
+    delivered?: boolean;
+    dryRun?: boolean;
+    purged?: number[];
+  };
   if (!response.ok) throw new Error(`the bot refused the sweep (${response.status}): ${answer.error ?? 'unknown error'}`);
-  report(at, dryRun, answer.reminders ?? [], answer.delivered ?? false);
+  report(at, answer.dryRun ?? dryRun, answer.reminders ?? [], answer.delivered ?? false, answer.purged ?? []);
 }
 
 async function directly(config: Config, at: string, dryRun: boolean): Promise<void> {
@@ -71,7 +81,8 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
       for (let i = 0; i < 200 && (await dispatcher.pending()) > 0; i += 1) await dispatcher.drain();
       delivered = (await dispatcher.pending()) === 0;
     }
-    report(at, dryRun, result.claimed, delivered);
+    const purged = await purgeExpired({ db: database.db, logger }, new Date(at), config.policy.retentionDays, { dryRun });
+    report(at, dryRun, result.claimed, delivered, purged);
   } finally {
     await database.close();
   }

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
-import { pgErrorCode } from '../../db/client.ts';
 import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
@@ -9,6 +8,7 @@ import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
+import { cappedIssues } from './json-limits.ts';
 
 export type IntakeDeps = DecisionDeps & {
   logger: Logger;
@@ -28,8 +28,8 @@ function route(deps: IntakeDeps, name: string, handler: Handler): CustomRoute['h
         sendJson(res, error.status, { error: error.message, ...error.details });
         return;
       }
-      // Never the error itself: a database error carries the query parameters, i.e. the submission.
-      deps.logger.error({ route: name, code: pgErrorCode(error), error: (error as Error)?.name }, 'intake request failed');
+      // The logger's error serializer keeps codes and drops messages (they carry the submission).
+      deps.logger.error({ route: name, err: error }, 'intake request failed');
       sendJson(res, 500, { error: 'The application could not be stored; try again. Nothing was changed.' });
     });
   };
@@ -60,12 +60,12 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
         authorize(deps, req);
         const parsed = parseApplication(await readJson(req));
         if (!parsed.ok) {
-          sendJson(res, parsed.status, { error: parsed.error, issues: parsed.issues });
+          sendJson(res, parsed.status, { error: parsed.error, issues: cappedIssues(parsed.issues) });
           return;
         }
         const result = await receiveApplication(deps, parsed.application);
         if (result.outcome === 'invalid') {
-          sendJson(res, result.status, { error: result.error, issues: result.issues });
+          sendJson(res, result.status, { error: result.error, issues: cappedIssues(result.issues) });
           return;
         }
         if (result.outcome !== 'unchanged') deps.onCommitted();
@@ -125,10 +125,12 @@ function restrictedCallRoute(deps: IntakeDeps): CustomRoute {
       const parsed = restrictedCallBody.safeParse(await readJson(req));
       if (!parsed.success) {
         throw new HttpError(400, 'The call report is not valid.', {
-          issues: parsed.error.issues.map((i) => ({
-            path: i.path.join('.') || '(body)',
-            message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
-          })),
+          issues: cappedIssues(
+            parsed.error.issues.map((i) => ({
+              path: i.path.join('.') || '(body)',
+              message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+            })),
+          ),
         });
       }
       const result = await applyDecision(deps, {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-limits.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -14,7 +15,7 @@ export class HttpError extends Error {
 /** The intake API refuses bodies past this (issue contract: 413 past 256 KiB). */
 export const MAX_JSON_BODY = 256 * 1024;
 
-export async function readJson(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<unknown> {
+export async function readJson(req: IncomingMessage, limit = MAX_JSON_BODY, maxDepth = MAX_JSON_DEPTH): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     req.resume();
@@ -36,6 +37,11 @@ export async function readJson(req: IncomingMessage, limit = MAX_JSON_BODY): Pro
     chunks.push(chunk as Buffer);
   }
   const raw = Buffer.concat(chunks).toString('utf8');
+  if (nestsDeeperThan(raw, maxDepth)) {
+    throw new HttpError(400, 'The body nests deeper than any field of this API.', {
+      issues: [{ path: '(body)', message: `nests more than ${maxDepth} levels of objects and lists` }],
+    });
+  }
   try {
     return JSON.parse(raw) as unknown;
   } catch {

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
 import type { Jobs } from '../jobs/index.ts';
+import { purgeExpired } from '../jobs/retention.ts';
 import type { Logger } from '../logger.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
@@ -47,12 +48,15 @@ export function remindRoute(deps: {
         }
         const at = parsed.data.at ? new Date(parsed.data.at) : deps.clock.now();
         const result = await sweepReminders(deps, at, { dryRun: parsed.data.dryRun ?? false });
+        // The retention pass belongs to the same scheduled tick: `npm run remind -- --at` makes it testable.
+        const purged = await purgeExpired(deps, at, deps.policy.retentionDays, { dryRun: result.dryRun });
         const delivered = result.dryRun ? true : await deliver(deps.jobs, result.claimed.length);
         sendJson(res, 200, {
           at: at.toISOString(),
           dryRun: result.dryRun,
           delivered,
           reminders: result.claimed.map((r) => ({ key: r.key, kind: r.kind, applicationId: r.applicationId })),
+          purged,
         });
       })().catch((error: unknown) => {
         if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message, ...error.details });

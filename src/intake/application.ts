@@ -127,21 +127,26 @@ export function unstorableText(value: string): boolean {
   return value.includes('\u0000') || !value.isWellFormed();
 }
 
-function unstorablePaths(value: unknown, path: string[] = []): FieldIssue[] {
-  if (typeof value === 'string')
-    return unstorableText(value)
-      ? [{ path: path.join('.') || '(body)', message: 'contains characters that cannot be stored (NUL or a broken surrogate)' }]
-      : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => unstorablePaths(v, [...path, String(i)]));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => [
-      ...(unstorableText(k)
-        ? [{ path: [...path, '(key)'].join('.'), message: 'a field name contains characters that cannot be stored' }]
-        : []),
-      ...unstorablePaths(v, [...path, k]),
-    ]);
+/** Walked with a stack, not recursion: the body's shape is the sender's choice. */
+function unstorablePaths(body: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const stack: { value: unknown; path: string[] }[] = [{ value: body, path: [] }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, path } = next;
+    if (typeof value === 'string') {
+      if (unstorableText(value))
+        issues.push({
+          path: path.join('.') || '(body)',
+          message: 'contains characters that cannot be stored (NUL or a broken surrogate)',
+        });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+      for (const [k, v] of entries.reverse()) stack.push({ value: v, path: [...path, k] });
+      if (!Array.isArray(value) && Object.keys(value).some(unstorableText))
+        issues.push({ path: [...path, '(key)'].join('.'), message: 'a field name contains characters that cannot be stored' });
+    }
   }
-  return [];
+  return issues;
 }
 
 export function parseApplication(body: unknown): ParseResult {

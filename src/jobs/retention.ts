@@ -4,26 +4,39 @@ import { applications, questionnaireAnswers } from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { subDaysUtc } from '../time.ts';
 
+/** Matches no content: the next submission of the profile is always a change. */
+export const PURGED_HASH = 'purged';
+
 /**
  * Data stewardship: applications rejected or withdrawn more than `retentionDays` ago lose their
  * contact data, security answers and questionnaire answers. Events stay (they never held any).
  */
-export async function purgeExpired(deps: { db: Db; logger: Logger }, now: Date, retentionDays: number): Promise<number[]> {
+export async function purgeExpired(
+  deps: { db: Db; logger: Logger },
+  now: Date,
+  retentionDays: number,
+  options: { dryRun?: boolean } = {},
+): Promise<number[]> {
   const cutoff = subDaysUtc(now, retentionDays);
+  const due = and(
+    inArray(applications.status, ['rejected', 'withdrawn']),
+    isNull(applications.purgedAt),
+    lte(applications.statusSince, cutoff),
+  );
+  if (options.dryRun) {
+    const rows = await deps.db.select({ id: applications.id }).from(applications).where(due).orderBy(applications.id);
+    return rows.map((r) => r.id);
+  }
   const purged = await deps.db.transaction(async (tx) => {
     const rows = await tx
       .update(applications)
       .set({
         submission: sql`(${applications.submission} - 'contact' - 'impoc' - 'securityAnswers') || '{"contact":{"email":"purged@invalid"}}'::jsonb`,
+        // The hash of the purged content would let anyone holding the intake token confirm a guess ("unchanged").
+        contentHash: PURGED_HASH,
         purgedAt: now,
       })
-      .where(
-        and(
-          inArray(applications.status, ['rejected', 'withdrawn']),
-          isNull(applications.purgedAt),
-          lte(applications.statusSince, cutoff),
-        ),
-      )
+      .where(due)
       .returning({ id: applications.id });
     const ids = rows.map((r) => r.id);
     if (ids.length > 0) await tx.delete(questionnaireAnswers).where(inArray(questionnaireAnswers.applicationId, ids));

@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { rowDecoder, rowsOf } from '../../db/rows.ts';
-import { type ApplicationRow, applications } from '../../db/schema.ts';
+import { type ApplicationRow, applications, questionnaireAnswers } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toSubmission } from '../intake/application.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
+import { AlreadyHandled, claimRequest } from './processed.ts';
 import { recordChange } from './record.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 
@@ -33,9 +34,14 @@ export async function receiveApplication(
   input: ApplicationInput,
   /** Who entered it: the intake API, or a reviewer typing it in with /pii new. */
   actor = INTEGRATION_ACTOR,
+  /** The Slack request that entered it: a replay of it stores nothing (AlreadyHandled). */
+  requestKey?: string,
 ): Promise<ReceiveOutcome> {
   try {
-    return await deps.db.transaction((tx) => receive(tx, deps.clock.now(), input, actor));
+    return await deps.db.transaction(async (tx) => {
+      if (requestKey && !(await claimRequest(tx, requestKey, deps.clock.now()))) throw new AlreadyHandled(requestKey);
+      return receive(tx, deps.clock.now(), input, actor);
+    });
   } catch (error) {
     if (error instanceof Invalid) {
       return {
@@ -93,7 +99,11 @@ async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string
 
   const answered = await receiveAnswers(tx, existing, input, now);
   const goLive = goLiveChange(existing, input, now);
-  const fields = existing.contentHash === hash ? [] : changedFields(existing.submission, submission);
+  const fields = existing.purgedAt
+    ? Object.keys(submission)
+    : existing.contentHash === hash
+      ? []
+      : changedFields(existing.submission, submission);
   const changed = [...fields, ...answered.map((id) => `questionnaireAnswers.${id}`), ...(goLive ? ['productionSince'] : [])];
   if (changed.length === 0) return { outcome: 'unchanged', application: existing, changedFields: [] };
 
@@ -110,6 +120,7 @@ async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string
       updatedAt: now,
       ...(after.status !== before.status ? { statusSince: now } : {}),
       ...(goLive ? { productionSince: goLive } : {}),
+      ...(existing.purgedAt ? newCycleAfterPurge(now) : {}),
     })
     .where(eq(applications.id, existing.id))
     .returning();
@@ -127,6 +138,14 @@ async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string
     { thread: true },
   );
   return { outcome: 'updated', application: updated, changedFields: changed };
+}
+
+/**
+ * Data sent after a retention purge starts a new cycle: it is held again, so retention must
+ * count again from now (the issue on review cycles reopens the review here as well).
+ */
+function newCycleAfterPurge(now: Date): Partial<ApplicationRow> {
+  return { purgedAt: null, statusSince: now };
 }
 
 /** A go-live reported through intake; only an approved application has one. */
@@ -153,5 +172,32 @@ async function receiveAnswers(tx: Tx, app: ApplicationRow, input: ApplicationInp
       : [{ path: `questionnaireAnswers.${i}.questionId`, message: `is not a question of version ${questionnaire.version}` }],
   );
   if (issues.length > 0) throw new Invalid(issues);
+  await refuseAnswersOutOfStage(tx, app, answers);
   return storeAnswers(tx, app.id, answers, 'developer', now);
+}
+
+/**
+ * Answers belong to the security stage that asked for them: anything else (a withdrawn or
+ * rejected application, one already past Stage 2) would store data no reviewer asked for and
+ * no retention pass expects. The same answers sent again with the whole profile still pass.
+ */
+async function refuseAnswersOutOfStage(
+  tx: Tx,
+  app: ApplicationRow,
+  answers: readonly { questionId: string; answer: string }[],
+): Promise<void> {
+  if (app.stage === 'security' && app.status !== 'withdrawn' && app.status !== 'rejected') return;
+  const stored = await tx
+    .select({ questionId: questionnaireAnswers.questionId, answer: questionnaireAnswers.answer })
+    .from(questionnaireAnswers)
+    .where(eq(questionnaireAnswers.applicationId, app.id));
+  const held = new Map(stored.map((a) => [a.questionId, a.answer]));
+  const fresh = answers.filter((a) => a.answer.trim() && held.get(a.questionId) !== a.answer.trim());
+  if (fresh.length === 0) return;
+  throw new Invalid([
+    {
+      path: 'questionnaireAnswers',
+      message: 'answers are taken only while the application is in the security stage that asked for them',
+    },
+  ]);
 }

@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { templates } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
+import { AlreadyHandled, claimRequest } from './processed.ts';
 
 export type TemplateName = 'denial';
 
@@ -31,8 +32,11 @@ export async function saveTemplate(
   name: TemplateName,
   body: string,
   adminId: string,
+  /** The Slack request that asked for it: a replay of it saves nothing (AlreadyHandled). */
+  requestKey?: string,
 ): Promise<Template> {
   return deps.db.transaction(async (tx) => {
+    if (requestKey && !(await claimRequest(tx, requestKey, deps.clock.now()))) throw new AlreadyHandled(requestKey);
     const current = await currentTemplate(tx, name);
     const version = current.version + 1;
     await tx.insert(templates).values({ name, version, body, createdBy: adminId, createdAt: deps.clock.now() });

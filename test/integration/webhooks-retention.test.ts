@@ -7,11 +7,13 @@ import { FakeClock } from '../../src/clock.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
+import { canaryApplication } from '../support/canaries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { type Harness, startHarness, USERS } from '../support/harness.ts';
+import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
 import { LogCapture } from '../support/logs.ts';
 import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
+import { prepare } from '../support/states.ts';
 
 const SECRET = 'webhook-secret-0123456789';
 let database: TestDatabase;
@@ -140,5 +142,62 @@ describe('retention', () => {
     expect(logs.text).not.toContain(body.contact.email);
     expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, clock.now(), 180)).toEqual([]);
     void open;
+  });
+});
+
+describe('retention after a purge', () => {
+  const sweepAt = (at: string) =>
+    fetch(`${h.baseUrl}/api/reminders/sweep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ at }),
+    }).then(async (res) => ({ status: res.status, json: await res.json() }));
+
+  it('forgets the content hash, counts data sent again, and refuses answers no stage asked for', async () => {
+    clock.set('2026-03-02T10:00:00Z');
+    const body = applicationBody();
+    const id = (await h.intake(body)).json.id as number;
+    await h.settle();
+    await r.decide(USERS.admin, id, 'admin:withdraw', { reason: input.text('Withdrawn by the developer.') });
+    const [withdrawn] = await database.db.select().from(applications).where(eq(applications.id, id));
+    expect(withdrawn?.status).toBe('withdrawn');
+
+    // Answers to a questionnaire that was sent, arriving after the application was withdrawn.
+    const asked = await prepare(h, r, 'sent');
+    await r.decide(USERS.admin, asked, 'admin:withdraw', { reason: input.text('Withdrawn by the developer.') });
+    const [askedRow] = await database.db.select().from(applications).where(eq(applications.id, asked));
+    const answers = await h.intake(
+      canaryApplication({
+        profileId: askedRow?.profileId,
+        questionnaireAnswers: [{ questionId: 'Q01', answer: 'Firewalls.' }],
+      }),
+    );
+    expect(answers.status).toBe(422);
+    expect(answers.json.issues[0]).toMatchObject({
+      path: 'questionnaireAnswers',
+      message: expect.stringContaining('security stage'),
+    });
+    expect(await database.db.select().from(questionnaireAnswers).where(eq(questionnaireAnswers.applicationId, asked))).toEqual(
+      [],
+    );
+
+    // The retention pass at an instant, as `npm run remind -- --at` runs it.
+    clock.set('2026-09-01T10:00:00Z');
+    const first = await sweepAt('2026-09-01T10:00:00Z');
+    expect(first.status).toBe(200);
+    expect([...first.json.purged].sort()).toEqual([id, asked].sort());
+
+    // The purged content sent again is not "unchanged": nothing confirms a guess.
+    const again = await h.intake(body);
+    expect(again.json.outcome).toBe('updated');
+    const [resubmitted] = await database.db.select().from(applications).where(eq(applications.id, id));
+    expect(resubmitted?.purgedAt).toBeNull();
+    expect(JSON.stringify(resubmitted?.submission)).toContain(body.contact.email);
+
+    expect((await sweepAt('2026-09-01T10:00:00Z')).json.purged).toEqual([]);
+    clock.set('2027-03-01T10:00:00Z');
+    expect((await sweepAt('2027-03-01T10:00:00Z')).json.purged).toEqual([id]);
+    const [purgedAgain] = await database.db.select().from(applications).where(eq(applications.id, id));
+    expect(JSON.stringify(purgedAgain?.submission)).not.toContain(body.contact.email);
   });
 });

@@ -16,6 +16,7 @@ import { buildExport } from '../../dashboard/export.ts';
 import { whatWaitsOn } from '../../dashboard/mine.ts';
 import { openQueue } from '../../dashboard/queue.ts';
 import { teamStats } from '../../dashboard/stats.ts';
+import { claimRequest } from '../../reviews/processed.ts';
 import { lookupStatus } from '../../reviews/status.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
 import { rolesOf } from '../../workflow/roles.ts';
@@ -25,7 +26,7 @@ import { enterByHandRefusal, MAY_ENTER_BY_HAND } from '../views/new-application.
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type Answer = { message: MessageView; after?: () => Promise<void> } | { modal: ModalView };
-type Request = { user: string; channel: string; respond: Args['respond']; client: Args['client'] };
+type Request = { user: string; channel: string; triggerId: string; respond: Args['respond']; client: Args['client'] };
 
 /** Items per list of `/pii mine` and `/pii audits`; the rest is counted, never dropped silently. */
 const LIST_LIMIT = 15;
@@ -36,7 +37,7 @@ const MAX_DAYS = 365;
 export function piiCommand(deps: ListenerDeps) {
   return async ({ command, ack, client, respond }: Args): Promise<void> => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
-    const request = { user: command.user_id, channel: command.channel_id, respond, client };
+    const request = { user: command.user_id, channel: command.channel_id, triggerId: command.trigger_id, respond, client };
     let result: Answer;
     try {
       result = await answer(deps, subcommand.toLowerCase(), rest.join(' '), request);
@@ -106,6 +107,10 @@ async function answer(deps: ListenerDeps, subcommand: string, argument: string, 
       const days = parseDays(argument);
       if (days === undefined)
         return usage(`\`/pii export\` takes a number of days from 1 to ${MAX_DAYS} (default ${DEFAULT_DAYS}).`);
+      // A replayed command (same trigger id), on this instance or another, sends no second export.
+      if (!(await claimRequest(deps.db, `command:${request.triggerId}`, now))) {
+        return usage('This export was already sent to your direct messages.');
+      }
       return { message: exportPreparingView(days), after: () => sendExport(deps, request, days) };
     }
     case 'template': {

@@ -9,6 +9,7 @@ import {
   newApplicationDoneModal,
 } from '../../../views/modals/new-application.ts';
 import { type FieldIssue, parseApplication } from '../../intake/application.ts';
+import { AlreadyHandled } from '../../reviews/processed.ts';
 import { receiveApplication } from '../../reviews/receive-application.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
@@ -96,7 +97,7 @@ export function registerNewApplicationView(app: App, deps: ListenerDeps): void {
         const message = `Application #${taken.id} already has this profile id; a manual entry cannot change it.`;
         return void (await ack({ response_action: 'errors', errors: { profileId: message } }));
       }
-      const result = await receiveApplication(deps, parsed.application, body.user.id);
+      const result = await receiveApplication(deps, parsed.application, body.user.id, `view:${view.id}`);
       if (result.outcome === 'invalid') {
         return void (await ack({ response_action: 'errors', errors: issuesToErrors(result.issues) }));
       }
@@ -104,6 +105,8 @@ export function registerNewApplicationView(app: App, deps: ListenerDeps): void {
       deps.logger.info({ applicationId: result.application.id, user, outcome: result.outcome }, 'application entered by hand');
       await ack({ response_action: 'update', view: newApplicationDoneModal(result.application, deps.reviewChannelId) });
     } catch (error) {
+      // The same submission again (a replay, or Slack's retry on another instance): the first one answered.
+      if (error instanceof AlreadyHandled) return void (await ack());
       deps.logger.error({ err: error, user }, 'manual application entry failed');
       await ack({ response_action: 'errors', errors: { 'organization.name': SOMETHING_WENT_WRONG } });
     }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction 
 import { TEMPLATE_MAX } from '../../../views/modals/admin.ts';
 import { CALLBACKS } from '../../../views/modals/kit.ts';
 import { refusalNotice } from '../../../views/notices.ts';
+import { AlreadyHandled } from '../../reviews/processed.ts';
 import { saveTemplate } from '../../reviews/templates.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
@@ -24,7 +25,7 @@ export function registerTemplateView(app: App, deps: ListenerDeps): void {
       return;
     }
     try {
-      const saved = await saveTemplate(deps, 'denial', text, user);
+      const saved = await saveTemplate(deps, 'denial', text, user, `view:${view.id}`);
       await ack();
       await client.chat
         .postEphemeral({
@@ -34,6 +35,7 @@ export function registerTemplateView(app: App, deps: ListenerDeps): void {
         })
         .catch(() => {});
     } catch (error) {
+      if (error instanceof AlreadyHandled) return void (await ack());
       deps.logger.error({ err: error, user }, 'template save failed');
       await ack({ response_action: 'errors', errors: { body: SOMETHING_WENT_WRONG } });
     }
