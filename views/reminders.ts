@@ -18,15 +18,21 @@ const owner = (data: Record<string, unknown>) =>
   typeof data.assigneeId === 'string' && data.assigneeId ? userMention(data.assigneeId) : audienceMention(data.audience);
 const who = (id: unknown) => (typeof id === 'string' && id ? userMention(id) : 'reviewers');
 
+/** The date the count runs from, as a token, so the line stays true however late it is read. */
+const since = (data: Record<string, unknown>) => {
+  const at = new Date(str(data.since));
+  return Number.isNaN(at.getTime()) ? '' : ` In this status since ${slackDate(at)}.`;
+};
+
 /** The thread line of a reminder, mentioning whoever must act. */
 export function reminderText(kind: string, data: Record<string, unknown>): string {
   switch (kind) {
     case 'stale':
-      return `:alarm_clock: ${owner(data)}: this application has not moved for ${Number(data.businessDays)} business days.`;
+      return `:alarm_clock: ${owner(data)}: this application has not moved for ${Number(data.businessDays)} business days.${since(data)}`;
     case 'waiting':
-      return `:hourglass: ${owner(data)}: the developer has not answered for ${Number(data.days)} days. Chase them, or withdraw the application.`;
+      return `:hourglass: ${owner(data)}: the developer has not answered for ${Number(data.days)} days.${since(data)} Chase them, or withdraw the application.`;
     case 'meeting':
-      return `:calendar: ${who(data.architectId)} ${data.assigneeId ? userMention(str(data.assigneeId)) : ''} the architecture review starts ${slackDate(new Date(str(data.startsAt)))} (in ${Number(data.hours)} h or less).`.replace(
+      return `:calendar: ${who(data.architectId)} ${data.assigneeId ? userMention(str(data.assigneeId)) : ''} the architecture review starts ${slackDate(new Date(str(data.startsAt)))} (${slackDate(new Date(str(data.startsAt)), '{ago}')}).`.replace(
         /\s+/g,
         ' ',
       );

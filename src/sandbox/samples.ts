@@ -28,6 +28,10 @@ export const SAMPLE_APPLICATIONS: readonly Sample[] = [
       ['Access control', 'SSO with MFA for all staff; production access through a bastion with session recording.'],
     ),
     impoc: { name: 'Lukas Brandt', email: 'security@nordlicht-versand.example' },
+    merchants: { servedToday: true, channels: ['Amazon', 'Shopify', 'eBay'] },
+    employeeCount: 45,
+    dataSharedWith: ['DHL and Colissimo (label APIs: name and shipping address only)'],
+    otherDataSources: ['Shopify orders', 'eBay orders'],
   },
   {
     organization: { name: 'Sakura Tax Solutions K.K.', website: 'https://sakura-tax.example', country: 'JP' },
@@ -56,6 +60,8 @@ export const SAMPLE_APPLICATIONS: readonly Sample[] = [
     launchReadiness: 'in_development',
     piiRetention: '91-180',
     impoc: { name: 'Marc Gagnon', email: 'incident@mapleledger.example' },
+    merchants: { servedToday: false },
+    employeeCount: 8,
   },
   {
     organization: { name: 'Bright Harbor Consulting LLC', website: 'https://brightharbor.example', country: 'US' },
@@ -71,6 +77,8 @@ export const SAMPLE_APPLICATIONS: readonly Sample[] = [
       ['Incident response', 'Documented plan, tested twice a year; Amazon is notified within 24 hours of a suspected incident.'],
       ['Network protection', 'Private subnets only, WAF in front of the API, IDS alerts routed to on-call.'],
     ),
+    employeeCount: 22,
+    dataSharedWith: ['Client brands (order status reports, no buyer details)'],
   },
   {
     organization: { name: 'Southern Cross Parcel Pty Ltd', website: 'https://southerncrossparcel.example', country: 'AU' },

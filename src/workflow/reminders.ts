@@ -45,7 +45,7 @@ export function staleReminder(
     kind: 'stale',
     applicationId: app.id,
     dueAt: now,
-    data: { businessDays: days, assigneeId: app.assigneeId },
+    data: { businessDays: days, since: iso(app.statusSince), assigneeId: app.assigneeId },
   };
 }
 
@@ -63,7 +63,7 @@ export function waitingReminder(
     kind: 'waiting',
     applicationId: app.id,
     dueAt: now,
-    data: { days, assigneeId: app.assigneeId },
+    data: { days, since: iso(app.statusSince), assigneeId: app.assigneeId },
   };
 }
 

@@ -214,7 +214,7 @@ describe('concurrency, retries and double clicks', () => {
     await h.settle();
     expect([first.status, second.status]).toEqual([200, 200]);
     expect((await row(id))?.version).toBe(3);
-    expect(r.threadOf(id).filter((line) => line.includes('PII in logs.'))).toHaveLength(1);
+    expect(r.threadOf(id).filter((line) => line.includes('gap in Logging and monitoring'))).toHaveLength(1);
   });
 
   it('a double click on Claim claims once and tells nobody off', async () => {

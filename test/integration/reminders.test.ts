@@ -93,6 +93,9 @@ describe('each reminder kind is due at its instant, not before', () => {
     expect(kinds(await sweep('2026-03-09T10:00:00Z'))).toEqual(['stale']);
     await h.settle();
     expect(threadLines().at(-1)).toContain(`<@${USERS.reviewer}>: this application has not moved for 5 business days.`);
+    expect(threadLines().at(-1)).toContain(
+      `In this status since <!date^${Math.floor(at('2026-03-02T10:00:00Z').getTime() / 1000)}^`,
+    );
   });
 
   it('waiting on the developer: after 14 days', async () => {
@@ -127,6 +130,8 @@ describe('each reminder kind is due at its instant, not before', () => {
     const lines = threadLines();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`<@${USERS.architect}> <@${USERS.reviewer}> the architecture review starts`);
+    // How soon, as a token each reader's client keeps current, never "in 24 h" frozen into the text.
+    expect(lines[0]).toContain(`<!date^${Math.floor(at('2026-03-04T16:00:00Z').getTime() / 1000)}^{ago}|`);
   });
 
   it('no stale reminder while an architecture review is scheduled ahead; stale again once it has passed', async () => {

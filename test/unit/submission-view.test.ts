@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../views/format.ts';
 import { LIMITS } from '../../views/limits.ts';
+import { businessReviewModal } from '../../views/modals/stage1.ts';
+import { recordGapModal } from '../../views/modals/stage2.ts';
 import { paginate, type SubmissionModel, submissionBlocks, submissionModal } from '../../views/modals/submission.ts';
 import { escapedChunks } from '../../views/split.ts';
 import type { ApplicationSummary } from '../../views/types.ts';
@@ -196,6 +198,26 @@ describe('submission modal', () => {
     expect(JSON.stringify(pages.at(-1)?.blocks[0])).toContain(`page ${pages.length} of ${pages.length}`);
     expect(JSON.stringify(pages[0]?.blocks)).not.toContain('submission.previous');
     expect(JSON.stringify(pages.at(-1)?.blocks)).not.toContain('submission.next');
+  });
+
+  it('keeps the Stage 1 and gap modals inside Slack’s limits at the schema’s maximum sizes, the use case whole', () => {
+    const useCase = worst('U', 2000);
+    const stage1 = businessReviewModal(
+      app,
+      { version: 1, body: 'd'.repeat(3000) },
+      { useCase, businessDescription: worst('B', 500) },
+    );
+    expect(blockKitProblems('modal', stage1 as never)).toEqual([]);
+    const texts = (stage1.blocks as Record<string, any>[]).filter((b) => b.type === 'section').map((b) => String(b.text.text));
+    const body = texts
+      .filter((t) => t.startsWith('*Use case*'))
+      .map((t) => t.slice(t.indexOf('\n') + 1))
+      .join('');
+    expect(body).toBe(escapeMrkdwn(useCase));
+    const answers = Array.from({ length: 100 }, (_, i) => ({ topic: worst(`T${i}`, 200), answer: worst(`A${i}`, 5000) }));
+    const gap = recordGapModal(app, answers);
+    expect(blockKitProblems('modal', gap as never)).toEqual([]);
+    expect(JSON.stringify(gap)).toContain('"value":"100"');
   });
 
   it('asks for a page past the end: shows the last one', () => {

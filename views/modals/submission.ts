@@ -157,7 +157,8 @@ function questionnaireBlocks(m: SubmissionModel): Block[] {
   ];
   for (const item of q.items) {
     const area = controlArea(item.area)?.label ?? item.area;
-    const verdict = item.answer === null ? '_not answered_' : (VERDICT[item.review ?? ''] ?? escapeMrkdwn(item.review ?? ''));
+    const missing = m.purgedAt ? '_deleted (retention)_' : '_not answered_';
+    const verdict = item.answer === null ? missing : (VERDICT[item.review ?? ''] ?? escapeMrkdwn(item.review ?? ''));
     blocks.push(
       section(
         `*${escapeMrkdwn(item.questionId)}* · ${escapeMrkdwn(area)} · ${verdict}\n_${escapeMrkdwn(truncate(item.question, 1000))}_`,
