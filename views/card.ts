@@ -3,7 +3,7 @@ import { SEVERITIES } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import { lateFields } from './card-late.ts';
-import { applicationRef, escapeMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
+import { applicationRef, escapeMrkdwn, fitMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { Block, CardModel, MessageView } from './types.ts';
 
@@ -16,6 +16,9 @@ export const CARD_ACTIONS = {
 
 export const cardActionId = (command: CommandType) => `card.${command}`;
 export const cardValue = (card: { id: number; version: number }) => `${card.id}:${card.version}`;
+
+/** The website is shown as its own link; a long URL is cut in the label only, never in the link. */
+const WEBSITE_LABEL_MAX = 200;
 
 const LAUNCH_LABELS: Record<string, string> = {
   in_development: 'In development',
@@ -129,7 +132,7 @@ function actionElements(card: CardModel): ActionsBlockElement[] {
   return elements;
 }
 
-export const fieldText = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) });
+export const fieldText = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.fieldText) });
 
 /**
  * The review card: always the current state of one application, updated in place, with
@@ -157,7 +160,10 @@ export function reviewCard(card: CardModel, now: Date): MessageView {
     {
       type: 'section',
       block_id: 'card.summary',
-      text: { type: 'mrkdwn', text: truncate(link(card.website, card.website), LIMITS.sectionText) },
+      text: {
+        type: 'mrkdwn',
+        text: fitMrkdwn(link(card.website, truncate(card.website, WEBSITE_LABEL_MAX)), LIMITS.sectionText),
+      },
       fields: fields.map(fieldText),
     },
     ...(review.length > 0 ? [{ type: 'section' as const, block_id: 'card.review', fields: review.map(fieldText) }] : []),

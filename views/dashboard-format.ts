@@ -2,7 +2,7 @@ import type { PlainTextElement } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import type { CardRef, ListItem } from './dashboard-types.ts';
-import { age, applicationRef, escapeMrkdwn, link, truncate, userMention } from './format.ts';
+import { age, applicationRef, escapeMrkdwn, fitMrkdwn, link, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { Block } from './types.ts';
 
@@ -43,7 +43,7 @@ export function linesToSections(lines: readonly string[], blockIdPrefix?: string
   const chunks: string[] = [];
   let current = '';
   for (const raw of lines) {
-    const line = truncate(raw, LIMITS.sectionText);
+    const line = fitMrkdwn(raw, LIMITS.sectionText);
     if (current && current.length + 1 + line.length > LIMITS.sectionText) {
       chunks.push(current);
       current = line;
@@ -67,7 +67,7 @@ export function moreText(shown: number, total: number, hint = 'use `/pii queue`'
 export const contextBlock = (text: string, blockId?: string): Block => ({
   type: 'context',
   ...(blockId ? { block_id: blockId } : {}),
-  elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }],
+  elements: [{ type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.sectionText) }],
 });
 
 export const headerBlock = (text: string): Block => ({

@@ -8,9 +8,35 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Shortens to at most `max` characters, marking the cut, so a Block Kit limit is never exceeded. */
+/**
+ * Shortens raw text to at most `max` characters, marking the cut, so a Block Kit limit is
+ * never exceeded. Cut developer text BEFORE escaping it: an escape (`&amp;`) is longer than
+ * the character it stands for.
+ */
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/** What a cut must not split in mrkdwn: an escape, or a `<…>` link, mention or date token. */
+const MRKDWN_TOKEN = /&(?:amp|lt|gt);|<[^<>\n]*>/g;
+
+/**
+ * Fits composed mrkdwn (already escaped, with links and date tokens) into `max` characters.
+ * A cut that would fall inside an escape, a link or a date token moves before it, so Slack
+ * never receives half a `&amp;` or an unclosed `<https://…|label`.
+ */
+export function fitMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - 1);
+  for (const match of text.matchAll(MRKDWN_TOKEN)) {
+    const start = match.index;
+    if (start >= cut) break;
+    if (start + match[0].length > cut) {
+      cut = start;
+      break;
+    }
+  }
+  return `${text.slice(0, cut).trimEnd()}…`;
 }
 
 /** A Slack date token: each reader sees the instant in their own time zone. */

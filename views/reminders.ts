@@ -1,4 +1,4 @@
-import { applicationRef, escapeMrkdwn, slackDate, userMention } from './format.ts';
+import { applicationRef, escapeMrkdwn, fitMrkdwn, slackDate, userMention } from './format.ts';
 import type { Block, MessageView } from './types.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -59,7 +59,7 @@ export function digestView(date: string, data: { stale?: Listed; overdueAudits?:
     return [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*${title}* (${list.count})\n${list.items.map(line).join('\n')}${more}`.slice(0, 3000) },
+        text: { type: 'mrkdwn', text: fitMrkdwn(`*${title}* (${list.count})\n${list.items.map(line).join('\n')}${more}`, 3000) },
       },
     ];
   };

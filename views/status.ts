@@ -1,18 +1,18 @@
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
-import { reviewFields, viewSubmissionButton } from './card.ts';
+import { fieldText, reviewFields, viewSubmissionButton } from './card.ts';
 import { historyLine } from './events.ts';
-import { applicationRef, escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
+import { applicationRef, escapeMrkdwn, fitMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { ApplicationSummary, Block, CardModel, HistoryEntry, MessageView } from './types.ts';
 
 /** The answer to `/pii status`: where the application stands and everything that happened to it. */
 export function statusView(app: CardModel, history: readonly HistoryEntry[], now: Date): MessageView {
   const title = `${applicationRef(app.id)} ${escapeMrkdwn(app.organizationName)}`;
-  const blocks: Block[] = [
+  const head: Block[] = [
     {
       type: 'section',
       block_id: 'status.summary',
-      text: { type: 'mrkdwn', text: truncate(`*${title}*  ·  profile \`${escapeMrkdwn(app.profileId)}\``, LIMITS.sectionText) },
+      text: { type: 'mrkdwn', text: fitMrkdwn(`*${title}*  ·  profile \`${escapeMrkdwn(app.profileId)}\``, LIMITS.sectionText) },
       fields: [
         { type: 'mrkdwn', text: `*Stage*\n${STAGE_LABELS[app.stage]}` },
         { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[app.status]} since ${slackDate(app.statusSince)}` },
@@ -23,8 +23,8 @@ export function statusView(app: CardModel, history: readonly HistoryEntry[], now
     ...reviewBlocks(app, now),
     { type: 'actions', block_id: 'status.actions', elements: [viewSubmissionButton(app.id)] },
     { type: 'divider' },
-    ...historyBlocks(history),
   ];
+  const blocks = [...head, ...historyBlocks(history, LIMITS.messageBlocks - head.length)];
   return { text: `${title}: ${STAGE_LABELS[app.stage]}, ${STATUS_LABELS[app.status]}`, blocks };
 }
 
@@ -36,22 +36,22 @@ function reviewBlocks(card: CardModel, now: Date): Block[] {
         {
           type: 'section',
           block_id: 'status.review',
-          fields: fields.map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.fieldText) })),
+          fields: fields.map(fieldText),
         },
       ];
 }
 
 /**
- * History as sections of lines, newest last. Long histories fill as many sections as the
- * message allows and then say how many earlier events were left out, never cutting silently.
+ * History as sections of lines, newest last, in at most `budget` blocks (the heading and the
+ * note on left-out events included). Long histories fill as many sections as the message
+ * allows and then say how many earlier events were left out, never cutting silently.
  */
-function historyBlocks(history: readonly HistoryEntry[]): Block[] {
-  // Room for the summary, review, actions, divider and the two history notes.
-  const maxSections = LIMITS.messageBlocks - 6;
+function historyBlocks(history: readonly HistoryEntry[], budget: number): Block[] {
+  const maxSections = budget - 2;
   const sections: string[][] = [];
   let shown = 0;
   for (const event of [...history].reverse()) {
-    const line = truncate(historyLine(event), LIMITS.sectionText);
+    const line = fitMrkdwn(historyLine(event), LIMITS.sectionText);
     const current = sections[sections.length - 1];
     if (current && [...current, line].join('\n').length <= LIMITS.sectionText) current.unshift(line);
     else if (sections.length < maxSections) sections.push([line]);
@@ -84,7 +84,7 @@ export function ambiguousView(query: string, matches: readonly ApplicationSummar
     (m) =>
       `• ${applicationRef(m.id)} ${escapeMrkdwn(m.organizationName)} (profile \`${escapeMrkdwn(m.profileId)}\`) · ${STATUS_LABELS[m.status]}`,
   );
-  const text = truncate(
+  const text = fitMrkdwn(
     `${matches.length} applications match \`${escapeMrkdwn(truncate(query, 100))}\`; name one by its number:\n${lines.join('\n')}`,
     LIMITS.sectionText,
   );

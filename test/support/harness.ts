@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
-import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
+import { type EmulatorOptions, type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, personaRoles, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
 import type { TestDatabase } from './database.ts';
@@ -43,11 +43,14 @@ export type Harness = {
  * The real app on a random loopback port, on the given database, with the emulator as Slack
  * (strict Block Kit limits, as Slack enforces them) and signed requests as Slack sends them.
  */
-export async function startHarness(database: TestDatabase, options: { clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(
+  database: TestDatabase,
+  options: { clock?: Clock; emulator?: Partial<EmulatorOptions> } = {},
+): Promise<Harness> {
   const clock = options.clock ?? systemClock;
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);
-  const emulator = await startTestEmulator();
+  const emulator = await startTestEmulator(options.emulator);
   const { app: running, baseUrl, slack } = await startTestApp({ database, emulator, clock, logger });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
@@ -89,9 +92,13 @@ export async function startHarness(database: TestDatabase, options: { clock?: Cl
   };
 }
 
-/** Slack as the tests see it: the personas, the review channel, Block Kit limits enforced as Slack does. */
-export function startTestEmulator(): Promise<RunningEmulator> {
-  return startSlackEmulator({ token: BOT_TOKEN, users: PERSONAS, channels: [SANDBOX_CHANNEL], strictLimits: true });
+/**
+ * Slack as the tests see it: the personas, the review channel, Block Kit limits, scopes and
+ * membership enforced as Slack does. Rate tiers only where a test asks for them (they would
+ * slow every suite down).
+ */
+export function startTestEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+  return startSlackEmulator({ token: BOT_TOKEN, users: PERSONAS, channels: [SANDBOX_CHANNEL], strictLimits: true, ...overrides });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { InputBlock, InputBlockElement, PlainTextElement, PlainTextOption, ModalView as SlackModalView } from '@slack/types';
-import { applicationRef, escapeMrkdwn, truncate } from '../format.ts';
+import { applicationRef, escapeMrkdwn, fitMrkdwn, truncate } from '../format.ts';
 import { LIMITS } from '../limits.ts';
 import type { Block } from '../types.ts';
 
@@ -48,12 +48,12 @@ export function modal(spec: {
 export const section = (text: string, blockId?: string): Block => ({
   type: 'section',
   ...(blockId ? { block_id: blockId } : {}),
-  text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) },
+  text: { type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.sectionText) },
 });
 
 export const context = (text: string): Block => ({
   type: 'context',
-  elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }],
+  elements: [{ type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.sectionText) }],
 });
 
 export const about = (app: { id: number; organizationName: string }): Block =>

@@ -1,6 +1,6 @@
 import { LAUNCH_READINESS, PII_RETENTION } from '../../src/intake/application.ts';
 import { MARKETPLACES, RESTRICTED_ROLES, UNRESTRICTED_ROLES } from '../../src/intake/roles.ts';
-import { applicationRef, escapeMrkdwn, truncate } from '../format.ts';
+import { applicationRef, escapeMrkdwn, fitMrkdwn } from '../format.ts';
 import { LIMITS } from '../limits.ts';
 import {
   type Choice,
@@ -118,7 +118,7 @@ export function newApplicationDoneModal(
   app: { id: number; organizationName: string; profileId: string },
   reviewChannelId: string,
 ): ModalView {
-  const text = truncate(
+  const text = fitMrkdwn(
     `:white_check_mark: ${applicationRef(app.id)} *${escapeMrkdwn(app.organizationName)}* was entered (profile \`${escapeMrkdwn(app.profileId)}\`). Its card is on its way to <#${reviewChannelId}>.`,
     LIMITS.sectionText,
   );

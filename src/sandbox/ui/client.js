@@ -146,6 +146,8 @@ function renderModal(modal) {
 function render() {
   const s = ui.snap;
   if (!s) return;
+  $('archive').textContent = s.channel.archived ? 'Unarchive channel' : 'Archive channel';
+  $('channel-view').classList.toggle('is-archived', s.channel.archived);
   const persona = config.personas.find((p) => p.id === s.user.id);
   const detail = $('persona-detail');
   const now = new Intl.DateTimeFormat('en-US', { timeZone: s.user.tz, hour: 'numeric', minute: '2-digit' }).format(new Date());
@@ -217,6 +219,9 @@ document.addEventListener('click', (e) => {
     return render();
   }
   if (el.dataset.dismiss) return api('/sandbox/ui/dismiss', { id: el.dataset.dismiss });
+  if (el.dataset.deleteMsg)
+    return api('/sandbox/ui/delete-message', { channel: el.dataset.deleteChannel, ts: el.dataset.deleteMsg });
+  if (el.id === 'archive') return api('/sandbox/ui/archive', { archived: !ui.snap?.channel?.archived });
   if (el.dataset.nav === 'channel') {
     ui.nav = 'channel';
     return render();

@@ -50,8 +50,9 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
     <div class="sidebar-section sandbox-tools">
       <div class="nav-heading">Sandbox</div>
       <button type="button" id="sample" class="tool-button">${ICONS.plus} New sample application</button>
+      <button type="button" id="archive" class="tool-button">Archive channel</button>
       <button type="button" id="reset" class="tool-button tool-button--danger">Reset sandbox</button>
-      <p class="tool-hint">Samples go through the real intake API. Reset empties the database and the emulator.</p>
+      <p class="tool-hint">Samples go through the real intake API. Reset empties the database and the emulator. Archive the channel, or delete a card (Delete on a message), to watch the bot recover.</p>
     </div>
   </aside>
   <main class="main">

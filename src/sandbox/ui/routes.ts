@@ -229,6 +229,24 @@ export function sandboxUiRoutes(deps: UiDeps) {
       interactions.dismiss(persona(str(b, 'user')).id, str(b, 'id'));
       return { what: 'dismiss', level: 'ok', note: 'Dismissed.' } satisfies Outcome;
     }),
+    post('/sandbox/ui/delete-message', async (b) => {
+      const deleted = state.deleteMessage(str(b, 'channel'), str(b, 'ts'));
+      if (!deleted) throw new UiError(404, 'That message is already gone.');
+      return {
+        what: 'delete message',
+        level: 'ok',
+        note: 'Deleted, as an admin or a retention policy would; the bot is not told (chat.update now answers message_not_found).',
+      } satisfies Outcome;
+    }),
+    post('/sandbox/ui/archive', async (b) => {
+      const archived = b.archived === true;
+      state.setArchived(deps.channelId, archived);
+      return {
+        what: archived ? 'archive channel' : 'unarchive channel',
+        level: 'ok',
+        note: archived ? 'Channel archived: posts to it now answer is_archived.' : 'Channel unarchived.',
+      } satisfies Outcome;
+    }),
     post('/sandbox/ui/sample', async () => {
       const input = sampleApplication(sampleCount++);
       const started = performance.now();

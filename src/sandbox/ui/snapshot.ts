@@ -9,7 +9,7 @@ export const BOT_NAME = 'pii-review';
 /** What the page needs to draw one persona's screen; HTML is rendered here, in that persona's time zone. */
 export type Snapshot = {
   user: { id: string; name: string; realName: string; tz: string; title: string; role: string };
-  channel: { id: string; name: string };
+  channel: { id: string; name: string; archived: boolean };
   channelHtml: string;
   dmHtml: string;
   threads: Record<string, string>;
@@ -108,7 +108,8 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       `<article class="msg" data-msg-channel="${escapeHtml(m.channel)}" data-msg-ts="${escapeHtml(m.ts)}">` +
       `<div class="msg-avatar" aria-hidden="true">PR</div><div class="msg-main">` +
       `<div class="msg-meta"><span class="msg-author">${BOT_NAME}</span><span class="msg-badge">APP</span>` +
-      `<time title="${escapeHtml(fullDate(at, tz))}">${escapeHtml(clock(at, tz))}</time>${m.edits > 0 ? '<span class="msg-edited">(edited)</span>' : ''}</div>` +
+      `<time title="${escapeHtml(fullDate(at, tz))}">${escapeHtml(clock(at, tz))}</time>${m.edits > 0 ? '<span class="msg-edited">(edited)</span>' : ''}` +
+      `<button type="button" class="link-button msg-delete" data-delete-msg="${escapeHtml(m.ts)}" data-delete-channel="${escapeHtml(m.channel)}" title="Delete it as an admin or a retention policy would; the bot is not told">Delete</button></div>` +
       `${body(m.blocks, m.text, `m${m.ts}-`)}${files(m)}${problemsHtml(m.problems, 'message')}${thread}</div></article>`
     );
   };
@@ -148,10 +149,10 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       list.map((r) => message(r, true)).join('');
   }
 
-  const channel = state.channels.get(input.channelId) ?? { id: input.channelId, name: input.channelId };
+  const channel = state.channels.get(input.channelId) ?? { id: input.channelId, name: input.channelId, archived: false };
   return {
     user: { id: persona.id, name: persona.name, realName: persona.realName, tz, title: persona.title, role: persona.role },
-    channel: { id: channel.id, name: channel.name },
+    channel: { id: channel.id, name: channel.name, archived: channel.archived },
     channelHtml: timeline(input.channelId),
     dmHtml: timeline(`D${userId.slice(1)}`),
     threads,

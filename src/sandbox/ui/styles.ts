@@ -103,4 +103,8 @@ code{font-family:Monaco,Menlo,Consolas,monospace;font-size:12px;background:#f6f6
 .toast--error{background:#b0003a}
 .toast--warn{background:#8a6100}
 .toast pre{margin:6px 0 0;white-space:pre-wrap;max-height:120px;overflow:auto;font-size:11px;opacity:.9}
+.msg-delete{margin-left:8px;font-size:12px;opacity:0;color:#616061}
+.msg:hover .msg-delete{opacity:1}
+.pane.is-archived .pane-header{background:#fff4e5}
+.pane.is-archived .pane-sub::after{content:' · archived: posts answer is_archived'}
 `;

@@ -259,6 +259,24 @@ describe('messages, home, files, limits', () => {
     expect(state.placeholders).toEqual(['video_call_v9']);
   });
 
+  it('deletes a message and archives the channel from the page, as an admin would, without telling the bot', async () => {
+    const posted = await bot.app.client.chat.postMessage({ channel: CHANNEL, text: 'a card' });
+    const ts = String(posted.ts);
+    expect((await bot.state(RILEY)).channelHtml).toContain(`data-delete-msg="${ts}"`);
+    const { json } = await bot.post('/sandbox/ui/delete-message', { channel: CHANNEL, ts });
+    expect(json).toMatchObject({ level: 'ok' });
+    await expect(bot.app.client.chat.update({ channel: CHANNEL, ts, text: 'x' })).rejects.toMatchObject({
+      data: { error: 'message_not_found' },
+    });
+    await bot.post('/sandbox/ui/archive', { archived: true });
+    expect((await bot.state(RILEY)).channel.archived).toBe(true);
+    await expect(bot.app.client.chat.postMessage({ channel: CHANNEL, text: 'y' })).rejects.toMatchObject({
+      data: { error: 'is_archived' },
+    });
+    await bot.post('/sandbox/ui/archive', { archived: false });
+    expect((await bot.app.client.chat.postMessage({ channel: CHANNEL, text: 'z' })).ok).toBe(true);
+  });
+
   it('posts samples through the intake API with the token, and resets database and emulator', async () => {
     const { json } = await bot.post('/sandbox/ui/sample', {});
     expect(json).toMatchObject({ status: 201, level: 'ok' });
