@@ -55,7 +55,8 @@ function requireChannel(ctx: MethodContext, channel: string, use: 'read' | 'post
   const found = ctx.state.channels.get(channel) ?? directMessage(ctx, channel);
   if (!found) throw new SlackApiError('channel_not_found');
   if (use === 'post' && found.archived) throw new SlackApiError('is_archived');
-  if (!found.members.has(BOT_USER_ID)) throw new SlackApiError('not_in_channel');
+  // A private channel the bot is not in is invisible to it; a public one it merely has not joined.
+  if (!found.members.has(BOT_USER_ID)) throw new SlackApiError(found.isPrivate ? 'channel_not_found' : 'not_in_channel');
 }
 
 function requireText(args: Args): void {

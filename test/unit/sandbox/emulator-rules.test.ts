@@ -17,7 +17,11 @@ async function start(options: Partial<EmulatorOptions> = {}): Promise<RunningEmu
   emulator = await startSlackEmulator({
     token: TOKEN,
     users: PERSONAS,
-    channels: [SANDBOX_CHANNEL, { id: 'C0PUBLIC', name: 'general', isPrivate: false, members: [RILEY] }],
+    channels: [
+      SANDBOX_CHANNEL,
+      { id: 'C0PUBLIC', name: 'general', isPrivate: false, members: [RILEY] },
+      { id: 'G0SECRET', name: 'secret', isPrivate: true, members: [RILEY] },
+    ],
     strictLimits: true,
     now: () => clock,
     ...options,
@@ -117,9 +121,10 @@ describe('scopes', () => {
 });
 
 describe('channels and messages', () => {
-  it('channel_not_found for an unknown channel, not_in_channel where the bot is not a member', async () => {
+  it('channel_not_found for an unknown channel or a private one without the bot, not_in_channel for a public one', async () => {
     await start();
     expect((await post('C0NOWHERE')).json.error).toBe('channel_not_found');
+    expect((await post('G0SECRET')).json.error).toBe('channel_not_found');
     expect((await post('C0PUBLIC')).json.error).toBe('not_in_channel');
   });
 
