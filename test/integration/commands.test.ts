@@ -434,3 +434,30 @@ describe('/pii export', () => {
     expect(h.emulator.state.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
 });
+
+describe('someone without a role', () => {
+  it('sees no application through any read command, and is told whom to ask', async () => {
+    const [app] = await seed([{ organizationName: 'Hidden Org', stage: 'security', status: 'in_review', statusSince: ago(3) }]);
+    for (const command of [
+      'queue',
+      'queue security',
+      `status ${app?.id}`,
+      'status Hidden Org',
+      'stats',
+      'audits',
+      'mine',
+      'export',
+    ]) {
+      const answer = text(await pii(USERS.outsider, command));
+      expect(answer, command).not.toContain('Hidden Org');
+      expect(answer, command).toContain('You hold no role');
+      expect(answer, command).toContain(`<@${USERS.admin}>`);
+      expect(answer, command).toContain('/pii queue');
+    }
+    expect(text(await pii(USERS.reviewer, `status ${app?.id}`))).toContain('Hidden Org');
+    const paged = await clickEphemeral(USERS.outsider, 'queue.page', 'all:0');
+    expect(JSON.stringify(paged)).not.toContain('Hidden Org');
+    expect(JSON.stringify(paged)).toContain('You hold no role');
+    expect(h.emulator.state.callsTo('files.completeUploadExternal')).toHaveLength(0);
+  });
+});
