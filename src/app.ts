@@ -42,6 +42,11 @@ export type AppDeps = {
   webhook?: { url: string; secret: string };
   /** Republish the App Home of the team after changes (debounced per user); off in tests that count views. */
   homeRefresh?: { debounceMs: number };
+  /**
+   * Who may drive the scheduler over HTTP (npm run remind with embedded PGlite): the sandbox
+   * with its intake token, or loopback callers with the admin API token. Unset: not served.
+   */
+  sweepRoute?: { token: string; loopbackOnly: boolean };
   /** More routes on the same server (the sandbox's emulator and UI). */
   extraRoutes?: CustomRoute[];
 };
@@ -116,7 +121,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
       intakeToken: deps.intakeToken,
       onCommitted,
     }),
-    remindRoute({ db: deps.database.db, clock: deps.clock, policy: deps.policy, logger, intakeToken: deps.intakeToken, jobs }),
+    ...(deps.sweepRoute
+      ? [remindRoute({ db: deps.database.db, clock: deps.clock, policy: deps.policy, logger, jobs, ...deps.sweepRoute })]
+      : []),
     ...(deps.extraRoutes ?? []),
   ];
 

@@ -61,6 +61,7 @@ const envSchema = z.object({
       .optional(),
   ),
   INTAKE_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   REVIEWER_IDS: slackIdList,
   ARCHITECT_IDS: slackIdList,
   ADMIN_IDS: slackIdList,
@@ -148,6 +149,8 @@ export type Config = {
   sandboxHost: string;
   reviewChannelId?: string;
   intakeToken?: string;
+  /** Bearer token of the loopback-only operator API (POST /api/reminders/sweep outside the sandbox). */
+  adminApiToken?: string;
   roles: Roles;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   outboxPollMs: number;
@@ -213,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxHost: e.SANDBOX_HOST,
     ...(e.REVIEW_CHANNEL_ID ? { reviewChannelId: e.REVIEW_CHANNEL_ID } : {}),
     ...(e.INTAKE_TOKEN ? { intakeToken: e.INTAKE_TOKEN } : {}),
+    ...(e.ADMIN_API_TOKEN ? { adminApiToken: e.ADMIN_API_TOKEN } : {}),
     roles: { reviewers: e.REVIEWER_IDS, architects: e.ARCHITECT_IDS, admins: e.ADMIN_IDS },
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,

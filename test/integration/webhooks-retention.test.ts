@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 import { canaryApplication } from '../support/canaries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { ADMIN_API_TOKEN, type Harness, startHarness, USERS } from '../support/harness.ts';
 import { LogCapture } from '../support/logs.ts';
 import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
 import { prepare } from '../support/states.ts';
@@ -149,7 +149,7 @@ describe('retention after a purge', () => {
   const sweepAt = (at: string) =>
     fetch(`${h.baseUrl}/api/reminders/sweep`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ADMIN_API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ at }),
     }).then(async (res) => ({ status: res.status, json: await res.json() }));
 

@@ -12,6 +12,8 @@ import { LogCapture } from './logs.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const INTAKE_TOKEN = 'test-intake-token-0123456789';
+/** The loopback-only operator API's token (POST /api/reminders/sweep). */
+export const ADMIN_API_TOKEN = 'test-admin-api-token-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const CHANNEL = SANDBOX_CHANNEL.id;
 export const USERS = {
@@ -118,6 +120,7 @@ export async function startTestApp(options: {
     logger: options.logger,
     reviewChannelId: CHANNEL,
     intakeToken: INTAKE_TOKEN,
+    sweepRoute: { token: ADMIN_API_TOKEN, loopbackOnly: true },
     roles: personaRoles(),
     questionnaire: loadQuestionnaire(),
     policy: loadConfig({}).policy,
