@@ -406,11 +406,11 @@ describe('/pii export', () => {
     const content = (name: string) => files.find((f) => f.filename.includes(name))?.content?.toString('utf8') ?? '';
 
     const apps = content('applications').split('\r\n');
-    expect(apps[0]).toBe('id,profileId,organization,stage,status,received,status since,assignee');
+    expect(apps[0]).toBe('"id","profileId","organization","stage","status","received","status since","assignee"');
     expect(content('applications')).toContain(
-      `${ids[0]},${tricky?.profileId},"'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd",business,new,`,
+      `${ids[0]},"${tricky?.profileId}","'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd","business","new",`,
     );
-    expect(content('applications')).toContain(`,${USERS.reviewer}\r\n`);
+    expect(content('applications')).toContain(`,"${USERS.reviewer}"\r\n`);
     expect(content('applications')).toContain('Plain Co');
     expect(content('applications')).not.toContain('Long ago');
     const all = content('applications') + content('events');
@@ -418,9 +418,9 @@ describe('/pii export', () => {
       expect(all).not.toContain(secret);
     }
     const evts = content('events').trim().split('\r\n');
-    expect(evts[0]).toBe('application id,event id,type,actor,at');
+    expect(evts[0]).toBe('"application id","event id","type","actor","at"');
     expect(evts).toHaveLength(4);
-    expect(evts[2]).toContain(`application.claimed,${USERS.reviewer},${ago(1).toISOString()}`);
+    expect(evts[2]).toContain(`"application.claimed","${USERS.reviewer}","${ago(1).toISOString()}"`);
   });
 
   it('bad day counts answer with the usage', async () => {
