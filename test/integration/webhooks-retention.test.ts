@@ -102,6 +102,20 @@ describe('outbound webhooks', () => {
     expect(new Set(ids).size).toBe(2);
   });
 
+  it('sends the stage and status of the moment of the event, even when it is delivered after later changes', async () => {
+    const id = (await h.intake(applicationBody())).json.id as number;
+    await h.settle();
+    answers = [500];
+    expect(await relay().drain()).toBe(0);
+    await r.click(USERS.reviewer, id, 'card.claim');
+    await h.settle();
+    clock.advanceBy(11 * 60_000);
+    expect(await relay().drain()).toBe(2);
+    const [receivedEvent, claimed] = received.map((d) => JSON.parse(d.body));
+    expect(receivedEvent).toMatchObject({ type: 'application.received', stage: 'business', status: 'new' });
+    expect(claimed).toMatchObject({ type: 'application.claimed', stage: 'business', status: 'in_review' });
+  });
+
   it('two relays on one database never send an event twice', async () => {
     for (let i = 0; i < 5; i += 1) await h.intake(applicationBody());
     await Promise.all([relay().drain(), relay().drain(), relay().drain()]);
