@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { buildApp, type RunningApp } from '../../src/app.ts';
+import { type AppDeps, buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
@@ -105,6 +105,7 @@ export async function startTestApp(options: {
   emulator: RunningEmulator;
   clock: Clock;
   logger: Logger;
+  httpTimeouts?: AppDeps['httpTimeouts'];
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -127,6 +128,7 @@ export async function startTestApp(options: {
     postIntervalMs: 0,
     // Tests drive delivery with settle(); the poll only matters for retries.
     outboxPollMs: 60_000,
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
   }).start({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const slack = createSlackRequester({
