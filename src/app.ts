@@ -17,6 +17,13 @@ import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
 import type { Questionnaire } from './questionnaire/questionnaire.ts';
 
+/**
+ * How long one client may hold a connection with an unfinished request: Node's defaults (60 s
+ * for the headers, 300 s for the whole request, checked every 30 s) let slow clients keep
+ * sockets for minutes. Bodies are small (intake: 256 KiB; Slack: a few KiB), so seconds do.
+ */
+export const HTTP_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
+
 export type AppDeps = {
   slack: {
     mode: 'http' | 'socket';
@@ -42,6 +49,13 @@ export type AppDeps = {
   webhook?: { url: string; secret: string };
   /** Republish the App Home of the team after changes (debounced per user); off in tests that count views. */
   homeRefresh?: { debounceMs: number };
+  /**
+   * Who may drive the scheduler over HTTP (npm run remind with embedded PGlite): the sandbox
+   * with its intake token, or loopback callers with the admin API token. Unset: not served.
+   */
+  sweepRoute?: { token: string; loopbackOnly: boolean };
+  /** Shorter limits than HTTP_TIMEOUTS, for tests that play the slow client. */
+  httpTimeouts?: Partial<typeof HTTP_TIMEOUTS>;
   /** More routes on the same server (the sandbox's emulator and UI). */
   extraRoutes?: CustomRoute[];
 };
@@ -117,15 +131,19 @@ export function buildApp(deps: AppDeps): BuiltApp {
       intakeToken: deps.intakeToken,
       onCommitted,
     }),
-    remindRoute({
-      db: deps.database.db,
-      clock: deps.clock,
-      policy: deps.policy,
-      roles: deps.roles,
-      logger,
-      intakeToken: deps.intakeToken,
-      jobs,
-    }),
+    ...(deps.sweepRoute
+      ? [
+          remindRoute({
+            db: deps.database.db,
+            clock: deps.clock,
+            policy: deps.policy,
+            roles: deps.roles,
+            logger,
+            jobs,
+            ...deps.sweepRoute,
+          }),
+        ]
+      : []),
     ...(deps.extraRoutes ?? []),
   ];
 
@@ -178,7 +196,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
     async start(listen) {
       let port = listen.port;
       if (receiver) {
-        const server = (await app.start({ port: listen.port, ...(listen.host ? { host: listen.host } : {}) })) as Server;
+        // Bolt's HTTPReceiver.start(listenOptions, serverOptions) hands the second to http.createServer.
+        const server = (await app.start(
+          { port: listen.port, ...(listen.host ? { host: listen.host } : {}) },
+          { ...HTTP_TIMEOUTS, ...deps.httpTimeouts },
+        )) as Server;
         port = (server.address() as AddressInfo).port;
       } else {
         await app.start();

@@ -61,6 +61,7 @@ const envSchema = z.object({
       .optional(),
   ),
   INTAKE_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   REVIEWER_IDS: slackIdList,
   REVIEWER_GROUP_ID: optionalString.pipe(
     z
@@ -154,6 +155,8 @@ export type Config = {
   sandboxHost: string;
   reviewChannelId?: string;
   intakeToken?: string;
+  /** Bearer token of the loopback-only operator API (POST /api/reminders/sweep outside the sandbox). */
+  adminApiToken?: string;
   roles: Roles;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   outboxPollMs: number;
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxHost: e.SANDBOX_HOST,
     ...(e.REVIEW_CHANNEL_ID ? { reviewChannelId: e.REVIEW_CHANNEL_ID } : {}),
     ...(e.INTAKE_TOKEN ? { intakeToken: e.INTAKE_TOKEN } : {}),
+    ...(e.ADMIN_API_TOKEN ? { adminApiToken: e.ADMIN_API_TOKEN } : {}),
     roles: { reviewers: e.REVIEWER_IDS, architects: e.ARCHITECT_IDS, admins: e.ADMIN_IDS },
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,

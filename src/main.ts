@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       homeRefresh: { debounceMs: HOME_DEBOUNCE_MS },
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
+      sweepRoute: { token: intakeToken, loopbackOnly: false },
       extraRoutes: sandbox.routes,
     }).start({ port, host });
     // Open browser tabs hold change streams; end them first or the server never finishes closing.
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       logger,
       reviewChannelId: config.reviewChannelId,
       intakeToken: config.intakeToken,
+      ...(config.adminApiToken ? { sweepRoute: { token: config.adminApiToken, loopbackOnly: true } } : {}),
       roles: config.roles,
       questionnaire,
       policy: config.policy,

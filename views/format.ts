@@ -1,11 +1,19 @@
 import { formatDistanceStrict } from 'date-fns';
 
+/** Zero-width characters and bidi controls: invisible, yet able to hide or reverse what a line shows. */
+const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+
+/** Display text without invisible characters (data stored before intake refused them, or in free text). */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
 /**
  * Text from developers reaches mrkdwn only through this: with &, < and > escaped, Slack
  * cannot read it as a mention (`<!channel>`, `<@U…>`) or a link of someone else's making.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -13,7 +21,8 @@ export function escapeMrkdwn(text: string): string {
  * never exceeded. Cut developer text BEFORE escaping it: an escape (`&amp;`) is longer than
  * the character it stands for.
  */
-export function truncate(text: string, max: number): string {
+export function truncate(input: string, max: number): string {
+  const text = visible(input);
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 

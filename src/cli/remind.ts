@@ -25,11 +25,14 @@ function report(at: string, dryRun: boolean, reminders: Reminder[], delivered: b
 /** Embedded PGlite and the sandbox's Slack live inside the running bot: ask it to sweep. */
 async function throughTheBot(config: Config, at: string, dryRun: boolean): Promise<void> {
   const url = `http://127.0.0.1:${config.port}/api/reminders/sweep`;
+  const token = config.slack.mode === 'sandbox' ? (config.intakeToken ?? SANDBOX_INTAKE_TOKEN) : config.adminApiToken;
+  if (!token)
+    throw new Error('Set ADMIN_API_TOKEN (for the bot and for this command): the bot serves sweeps on loopback only with it.');
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${config.intakeToken ?? SANDBOX_INTAKE_TOKEN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ at, dryRun }),
     });
   } catch {
@@ -90,13 +93,16 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
 
 try {
   const { values } = parseArgs({ options: { at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
-  const at = values.at ?? new Date().toISOString();
+  const now = new Date();
+  const at = values.at ?? now.toISOString();
   if (Number.isNaN(new Date(at).getTime())) throw new Error(`--at must be an ISO instant such as 2026-03-01T09:00:00Z. ${USAGE}`);
   const config = loadConfig();
   const viaBot = config.database.kind === 'pglite' || config.slack.mode === 'sandbox';
+  // Claims for an instant still to come would stop the real ones from posting: the future is a dry run.
+  const dryRun = values['dry-run'] || new Date(at).getTime() > now.getTime();
   await (viaBot
-    ? throughTheBot(config, new Date(at).toISOString(), values['dry-run'])
-    : directly(config, new Date(at).toISOString(), values['dry-run']));
+    ? throughTheBot(config, new Date(at).toISOString(), dryRun)
+    : directly(config, new Date(at).toISOString(), dryRun));
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error));
   process.exit(1);

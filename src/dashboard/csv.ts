@@ -1,16 +1,21 @@
-/** Cells a spreadsheet would run as a formula (OWASP: CSV injection) start with one of these. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Where a spreadsheet may start a new cell: the start of the cell, and after any character
+ * some locale uses as the separator (`,`, `;` in much of Europe, tab) or a line break, for a
+ * reader that splits the text before honouring the quotes. A formula (OWASP: CSV injection)
+ * starts with one of `= + - @`, a tab or a carriage return.
+ */
+const FORMULA_AFTER_SEPARATOR = /(^|[,;\t\r\n])(?=[=+\-@\t\r])/g;
 
 /**
- * One CSV cell (RFC 4180): quoted when it holds a quote, comma or line break; a cell that a
- * spreadsheet would read as a formula gets a leading `'` so it stays text.
+ * One CSV cell (RFC 4180). Every text cell is quoted, so no separator inside it ever splits
+ * it, and a formula start anywhere a cell could begin gets a `'` so it stays text.
  */
 export function csvCell(value: string | number | Date | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  let text = value instanceof Date ? value.toISOString() : value;
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = value instanceof Date ? value.toISOString() : value;
+  if (text === '') return '';
+  return `"${text.replace(FORMULA_AFTER_SEPARATOR, "$1'").replace(/"/g, '""')}"`;
 }
 
 /** A whole CSV document with CRLF line ends, header first. */

@@ -21,6 +21,7 @@ const DELIVERY_POLL_MS = 250;
 /**
  * `npm run remind` talks to the running bot through this when the database is embedded PGlite
  * (one process's database): one sweep as if it were `at`, answered with what was due and claimed.
+ * An `at` in the future is always a dry run: it shows what would be due and claims nothing.
  */
 export function remindRoute(deps: {
   db: Db;
@@ -28,17 +29,27 @@ export function remindRoute(deps: {
   policy: Policy;
   roles?: Roles;
   logger: Logger;
-  intakeToken: string;
   jobs: Jobs;
+  token: string;
+  loopbackOnly: boolean;
 }): CustomRoute {
   return {
     path: '/api/reminders/sweep',
     method: 'POST',
     handler: (req, res) => {
       void (async () => {
-        if (!hasBearer(req, deps.intakeToken)) {
+        if (deps.loopbackOnly && !isLoopback(req.socket.remoteAddress)) {
           req.resume();
-          throw new HttpError(401, 'Send the intake token as Authorization: Bearer <INTAKE_TOKEN>.');
+          throw new HttpError(404, 'Not found.');
+        }
+        if (!hasBearer(req, deps.token)) {
+          req.resume();
+          throw new HttpError(
+            401,
+            deps.loopbackOnly
+              ? 'Send Authorization: Bearer <ADMIN_API_TOKEN>.'
+              : 'Send the intake token as Authorization: Bearer <INTAKE_TOKEN>.',
+          );
         }
         const parsed = body.safeParse(await readJson(req));
         if (!parsed.success) {
@@ -46,8 +57,11 @@ export function remindRoute(deps: {
             issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
           });
         }
-        const at = parsed.data.at ? new Date(parsed.data.at) : deps.clock.now();
-        const result = await sweepReminders(deps, at, { dryRun: parsed.data.dryRun ?? false });
+        const now = deps.clock.now();
+        const at = parsed.data.at ? new Date(parsed.data.at) : now;
+        // Claims for an instant still to come would stop the real ones (that day's digest) from posting.
+        const dryRun = (parsed.data.dryRun ?? false) || at.getTime() > now.getTime();
+        const result = await sweepReminders(deps, at, { dryRun });
         // The retention pass belongs to the same scheduled tick: `npm run remind -- --at` makes it testable.
         const purged = await purgeExpired(deps, at, deps.policy.retentionDays, { dryRun: result.dryRun });
         const delivered = result.dryRun ? true : await deliver(deps.jobs, result.claimed.length);
@@ -65,6 +79,10 @@ export function remindRoute(deps: {
       });
     },
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 /** Drains the outbox until it is idle or the wait runs out; answers whether it got everything out. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { bidiControlIssues } from './bidi.ts';
 import { canonicalRole, isRestricted, MARKETPLACE_CODES, type RoleName } from './roles.ts';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -150,7 +151,7 @@ function unstorablePaths(body: unknown): FieldIssue[] {
 }
 
 export function parseApplication(body: unknown): ParseResult {
-  const unstorable = unstorablePaths(body);
+  const unstorable = [...unstorablePaths(body), ...bidiControlIssues(body)];
   if (unstorable.length > 0) return { ok: false, status: 400, error: 'The application is not valid.', issues: unstorable };
   const parsed = applicationInput.safeParse(body);
   if (!parsed.success) {

@@ -13,6 +13,8 @@ const MESSAGE_KINDS: Record<string, string> = {
   'review.clarification_required': 'clarification',
 };
 
+type Snapshot = { stage?: string; status?: string };
+
 const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
 const STATE_ROW = 1;
@@ -54,13 +56,16 @@ export function createWebhookRelay(deps: {
             ),
           )
       : [];
+    // Events recorded before snapshots existed fall back to the state their change ended in.
+    const payload = event.payload as { state?: Snapshot; after?: Snapshot };
+    const state = payload.state ?? payload.after ?? app;
     return {
       id: event.id,
       type: event.type,
       applicationId: event.applicationId,
       profileId: app?.profileId,
-      stage: app?.stage,
-      status: app?.status,
+      stage: state?.stage,
+      status: state?.status,
       actor: event.actor,
       at: event.at.toISOString(),
       ...(message ? { text: message.body } : {}),

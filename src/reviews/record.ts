@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { rowsOf } from '../../db/rows.ts';
-import { events, outbox } from '../../db/schema.ts';
+import { applications, events, outbox } from '../../db/schema.ts';
 
 /** Slack effects a change can cause; the dispatcher knows how to deliver each. */
 export type Effect =
@@ -43,11 +43,15 @@ export async function recordChange(
     ),
   ];
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
+  // The application's stage and status as the change left them go into the event (`state`), so
+  // anything sent later (a retried webhook) tells what was true then, not what is true now.
   const result = await tx.execute(sql`
     with e as (
       insert into ${events} (application_id, type, actor, at, payload)
-      values (${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
-        ${JSON.stringify(event.payload)}::jsonb)
+      select ${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
+        ${JSON.stringify(event.payload)}::jsonb
+          || jsonb_build_object('state', jsonb_build_object('stage', a.stage, 'status', a.status))
+      from ${applications} a where a.id = ${event.applicationId}::integer
       returning id
     ), queued as (
       insert into ${outbox} (kind, application_id, payload, created_at, available_at)

@@ -406,11 +406,11 @@ describe('/pii export', () => {
     const content = (name: string) => files.find((f) => f.filename.includes(name))?.content?.toString('utf8') ?? '';
 
     const apps = content('applications').split('\r\n');
-    expect(apps[0]).toBe('id,profileId,organization,stage,status,received,status since,assignee');
+    expect(apps[0]).toBe('"id","profileId","organization","stage","status","received","status since","assignee"');
     expect(content('applications')).toContain(
-      `${ids[0]},${tricky?.profileId},"'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd",business,new,`,
+      `${ids[0]},"${tricky?.profileId}","'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd","business","new",`,
     );
-    expect(content('applications')).toContain(`,${USERS.reviewer}\r\n`);
+    expect(content('applications')).toContain(`,"${USERS.reviewer}"\r\n`);
     expect(content('applications')).toContain('Plain Co');
     expect(content('applications')).not.toContain('Long ago');
     const all = content('applications') + content('events');
@@ -418,9 +418,9 @@ describe('/pii export', () => {
       expect(all).not.toContain(secret);
     }
     const evts = content('events').trim().split('\r\n');
-    expect(evts[0]).toBe('application id,event id,type,actor,at');
+    expect(evts[0]).toBe('"application id","event id","type","actor","at"');
     expect(evts).toHaveLength(4);
-    expect(evts[2]).toContain(`application.claimed,${USERS.reviewer},${ago(1).toISOString()}`);
+    expect(evts[2]).toContain(`"application.claimed","${USERS.reviewer}","${ago(1).toISOString()}"`);
   });
 
   it('bad day counts answer with the usage', async () => {
@@ -431,6 +431,33 @@ describe('/pii export', () => {
     h.emulator.state.faults.push({ method: 'files.getUploadURLExternal', fault: { error: 'not_allowed_token_type' } });
     await pii(USERS.admin, 'export');
     await expect.poll(() => r.ephemeralsFor(USERS.admin).join('\n')).toContain('The export could not be sent');
+    expect(h.emulator.state.callsTo('files.completeUploadExternal')).toHaveLength(0);
+  });
+});
+
+describe('someone without a role', () => {
+  it('sees no application through any read command, and is told whom to ask', async () => {
+    const [app] = await seed([{ organizationName: 'Hidden Org', stage: 'security', status: 'in_review', statusSince: ago(3) }]);
+    for (const command of [
+      'queue',
+      'queue security',
+      `status ${app?.id}`,
+      'status Hidden Org',
+      'stats',
+      'audits',
+      'mine',
+      'export',
+    ]) {
+      const answer = text(await pii(USERS.outsider, command));
+      expect(answer, command).not.toContain('Hidden Org');
+      expect(answer, command).toContain('You hold no role');
+      expect(answer, command).toContain(`<@${USERS.admin}>`);
+      expect(answer, command).toContain('/pii queue');
+    }
+    expect(text(await pii(USERS.reviewer, `status ${app?.id}`))).toContain('Hidden Org');
+    const paged = await clickEphemeral(USERS.outsider, 'queue.page', 'all:0');
+    expect(JSON.stringify(paged)).not.toContain('Hidden Org');
+    expect(JSON.stringify(paged)).toContain('You hold no role');
     expect(h.emulator.state.callsTo('files.completeUploadExternal')).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY, canariesIn, canaryApplication } from '../support/canaries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { type Harness, startHarness, USERS } from '../support/harness.ts';
+import { CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 import { prepare } from '../support/states.ts';
 
@@ -108,6 +108,7 @@ describe('logs when the database refuses writes', () => {
           launchReadiness: input.select('beta'),
           piiRetention: input.select('<31'),
           securityAnswers: input.text(CANARY.answer),
+          'impoc.name': input.text('Ivy Canary'),
           'impoc.email': input.text(CANARY.impocEmail),
         },
         newView,
@@ -125,5 +126,41 @@ describe('logs when the database refuses writes', () => {
     expect(codes).toContain('DrizzleQueryError');
     expect(canariesIn(h.logs.raw.slice(before).join('\n'))).toEqual([]);
     expect(h.logs.raw.slice(before).join('\n')).not.toMatch(/Failed query|insert into|params:/i);
+  });
+});
+
+describe('logs at LOG_LEVEL=debug', () => {
+  it('name the Slack method, channel and ids, never a request or message body', async () => {
+    const r = reviewer(h);
+    const before = h.logs.raw.length;
+    await h.slack.command({ user: USERS.admin, text: 'new' });
+    await expect.poll(() => r.modal(USERS.admin).view.callback_id).toBe('new_application');
+    const submitted = await r.submit(USERS.admin, {
+      profileId: input.text('amzn1.canary.debug'),
+      'organization.name': input.text('Debug Canary Org'),
+      'organization.website': input.text('https://debug.example.com'),
+      'contact.email': input.text(CANARY.email),
+      'contact.phone': input.text(CANARY.phone),
+      developerType: input.radio('private'),
+      roles: inputMore.multi(['Tax Invoicing']),
+      marketplaces: inputMore.multi(['EU']),
+      useCase: input.text('Invoices.'),
+      launchReadiness: input.select('beta'),
+      piiRetention: input.select('<31'),
+      securityAnswers: input.text(CANARY.answer),
+      'impoc.name': input.text('Ivy Canary'),
+      'impoc.email': input.text(CANARY.impocEmail),
+    });
+    expect(submitted.json).toMatchObject({ response_action: 'update' });
+    await h.settle();
+    const raw = h.logs.raw.slice(before);
+    const lines = h.logs.lines.slice(before);
+    expect(canariesIn(raw.join('\n'))).toEqual([]);
+    // The card went out (so its body was there to log) and only its method and channel were logged.
+    expect(h.emulator.state.callsTo('chat.postMessage').length).toBeGreaterThan(0);
+    expect(lines.some((l) => l.component === 'slack-web-api' && l.channel === CHANNEL)).toBe(true);
+    expect(lines.some((l) => String(l.msg).includes("apiCall('chat.postMessage')"))).toBe(true);
+    expect(raw.join('\n')).not.toContain('Debug Canary Org');
+    expect(raw.join('\n')).not.toMatch(/"blocks|\\"blocks|view_submission.*state|plain_text_input/);
   });
 });

@@ -10,7 +10,7 @@ import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { BOT_TOKEN, CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { ADMIN_API_TOKEN, BOT_TOKEN, CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
 
 const policy = loadConfig({}).policy;
 let database: TestDatabase;
@@ -222,11 +222,23 @@ describe('claims', () => {
       approvedAt: at('2025-11-01T00:00:00Z'),
       productionSince: at('2026-01-01T00:00:00Z'),
     });
-    const response = await fetch(`${h.baseUrl}/api/reminders/sweep`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ at: '2026-06-10T09:00:00Z' }),
-    });
+    const post = (body: unknown, token = ADMIN_API_TOKEN) =>
+      fetch(`${h.baseUrl}/api/reminders/sweep`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // The intake token does not drive the scheduler.
+    expect((await post({ at: '2026-03-02T10:00:00Z' }, INTAKE_TOKEN)).status).toBe(401);
+    // An instant still to come is a dry run: what would be due, nothing claimed.
+    const ahead = await post({ at: '2026-06-10T09:00:00Z' });
+    expect(ahead.status).toBe(200);
+    const preview = await ahead.json();
+    expect(preview).toMatchObject({ dryRun: true, delivered: true });
+    expect(preview.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['audit_due', 'digest', 'no_call']);
+    expect(await database.db.select().from(reminders)).toEqual([]);
+    clock.set('2026-06-10T09:00:00Z');
+    const response = await post({ at: '2026-06-10T09:00:00Z' });
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ at: '2026-06-10T09:00:00.000Z', dryRun: false, delivered: true });

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.ts';
 import { canaryApplication } from '../support/canaries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { ADMIN_API_TOKEN, type Harness, startHarness, USERS } from '../support/harness.ts';
 import { LogCapture } from '../support/logs.ts';
 import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
 import { prepare } from '../support/states.ts';
@@ -102,6 +102,20 @@ describe('outbound webhooks', () => {
     expect(new Set(ids).size).toBe(2);
   });
 
+  it('sends the stage and status of the moment of the event, even when it is delivered after later changes', async () => {
+    const id = (await h.intake(applicationBody())).json.id as number;
+    await h.settle();
+    answers = [500];
+    expect(await relay().drain()).toBe(0);
+    await r.click(USERS.reviewer, id, 'card.claim');
+    await h.settle();
+    clock.advanceBy(11 * 60_000);
+    expect(await relay().drain()).toBe(2);
+    const [receivedEvent, claimed] = received.map((d) => JSON.parse(d.body));
+    expect(receivedEvent).toMatchObject({ type: 'application.received', stage: 'business', status: 'new' });
+    expect(claimed).toMatchObject({ type: 'application.claimed', stage: 'business', status: 'in_review' });
+  });
+
   it('two relays on one database never send an event twice', async () => {
     for (let i = 0; i < 5; i += 1) await h.intake(applicationBody());
     await Promise.all([relay().drain(), relay().drain(), relay().drain()]);
@@ -149,7 +163,7 @@ describe('retention after a purge', () => {
   const sweepAt = (at: string) =>
     fetch(`${h.baseUrl}/api/reminders/sweep`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ADMIN_API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ at }),
     }).then(async (res) => ({ status: res.status, json: await res.json() }));
 

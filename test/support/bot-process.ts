@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Db, openDatabase } from '../../db/client.ts';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
 import { createTestDatabase } from './database.ts';
-import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } from './harness.ts';
+import { ADMIN_API_TOKEN, BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -72,6 +72,7 @@ export function botEnv(options: { port: number; slackApiUrl: string; database: P
     SLACK_API_URL: options.slackApiUrl,
     REVIEW_CHANNEL_ID: CHANNEL,
     INTAKE_TOKEN,
+    ADMIN_API_TOKEN,
     REVIEWER_IDS: ids('reviewer'),
     ARCHITECT_IDS: ids('architect'),
     ADMIN_IDS: ids('admin'),

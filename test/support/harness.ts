@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { buildApp, type RunningApp } from '../../src/app.ts';
+import { type AppDeps, buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
@@ -12,6 +12,8 @@ import { LogCapture } from './logs.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const INTAKE_TOKEN = 'test-intake-token-0123456789';
+/** The loopback-only operator API's token (POST /api/reminders/sweep). */
+export const ADMIN_API_TOKEN = 'test-admin-api-token-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const CHANNEL = SANDBOX_CHANNEL.id;
 export const USERS = {
@@ -110,6 +112,7 @@ export async function startTestApp(options: {
   emulator: RunningEmulator;
   clock: Clock;
   logger: Logger;
+  httpTimeouts?: AppDeps['httpTimeouts'];
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -125,12 +128,14 @@ export async function startTestApp(options: {
     logger: options.logger,
     reviewChannelId: CHANNEL,
     intakeToken: INTAKE_TOKEN,
+    sweepRoute: { token: ADMIN_API_TOKEN, loopbackOnly: true },
     roles: personaRoles(),
     questionnaire: loadQuestionnaire(),
     policy: loadConfig({}).policy,
     postIntervalMs: 0,
     // Tests drive delivery with settle(); the poll only matters for retries.
     outboxPollMs: 60_000,
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
   }).start({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const slack = createSlackRequester({

@@ -66,10 +66,21 @@ function parseDays(argument: string): number | undefined {
   return days >= 1 && days <= MAX_DAYS ? days : undefined;
 }
 
+/** Subcommands that show applications: the queue and histories hold failed criteria and who decided what. */
+const READS = new Set(['status', 'queue', 'stats', 'audits', 'mine', 'export']);
+
+/** Someone without a role: what the bot is, and whom to ask for one. */
+function noRoleView(deps: ListenerDeps): MessageView {
+  const admins = deps.roles.admins.map((id) => `<@${id}>`).join(', ');
+  const ask = admins ? `ask an admin (${admins}) for one` : 'ask whoever runs pii-review for one';
+  return helpView(info(`You hold no role in pii-review, so it shows you no applications: ${ask}.`));
+}
+
 async function answer(deps: ListenerDeps, subcommand: string, argument: string, request: Request): Promise<Answer> {
   const { user } = request;
   const now = deps.clock.now();
   const roles = rolesOf(deps.roles, user);
+  if (roles.size === 0 && READS.has(subcommand)) return { message: noRoleView(deps) };
   switch (subcommand) {
     case 'help':
       return { message: helpView() };
@@ -147,6 +158,10 @@ export function queuePageAction(deps: ListenerDeps) {
   return async ({ ack, action, respond, body }: ButtonArgs): Promise<void> => {
     await ack();
     const target = parseQueuePageValue(action.value);
+    if (rolesOf(deps.roles, body.user.id).size === 0) {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...noRoleView(deps) }).catch(() => {});
+      return;
+    }
     try {
       if (!target) {
         await respond({ response_type: 'ephemeral', replace_original: false, ...helpView(info('That page does not exist.')) });

@@ -21,7 +21,8 @@ async function api(path, body) {
   try {
     const res = await fetch(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // The page's own token: state-changing routes refuse requests made by any other page.
+      headers: { 'content-type': 'application/json', 'x-sandbox-token': config.token },
       body: JSON.stringify({ user: ui.user, ...body }),
     });
     const data = await res.json().catch(() => ({}));

@@ -17,12 +17,15 @@ function scriptJson(value: unknown): string {
 }
 
 /** The static shell; everything inside it is drawn by client.js from /sandbox/ui/state. */
-export function renderPage(input: { personas: typeof PERSONAS; channelName: string }): string {
+export function renderPage(input: { personas: typeof PERSONAS; channelName: string; token: string }): string {
   const channel = escapeHtml(input.channelName);
   const options = input.personas
     .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.realName} · ${ROLE_LABELS[p.role] ?? p.role}`)}</option>`)
     .join('');
-  const config = { personas: input.personas.map((p) => ({ ...p, roleLabel: ROLE_LABELS[p.role] ?? p.role })) };
+  const config = {
+    personas: input.personas.map((p) => ({ ...p, roleLabel: ROLE_LABELS[p.role] ?? p.role })),
+    token: input.token,
+  };
   return `<!doctype html>
 <html lang="en">
 <head>

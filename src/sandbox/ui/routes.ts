@@ -9,6 +9,7 @@ import { SAMPLE_APPLICATIONS, sampleApplication } from '../samples.ts';
 import type { SlackRequester } from '../slack-requests.ts';
 import { createInteractions, type Outcome, UiError } from './interactions.ts';
 import { renderPage } from './page.ts';
+import { createPageTokens } from './same-origin.ts';
 import { buildSnapshot, createPostTimes } from './snapshot.ts';
 import type { FormControl } from './state-values.ts';
 
@@ -92,6 +93,7 @@ export function sandboxUiRoutes(deps: UiDeps) {
   const viewErrors = new Map<string, Record<string, string>>();
   const streams = new Set<ServerResponse>();
   let sampleCount = 0;
+  const tokens = createPageTokens();
   const interactions = createInteractions({
     state,
     requester: deps.requester,
@@ -118,7 +120,15 @@ export function sandboxUiRoutes(deps: UiDeps) {
   const post = (path: string, fn: (body: Record<string, unknown>) => Promise<unknown>): CustomRoute => ({
     path,
     method: 'POST',
-    handler: handle(path, async (req, res) => json(res, 200, await fn(await readBody(req)))),
+    handler: handle(path, async (req, res) => {
+      try {
+        tokens.check(req);
+      } catch (error) {
+        req.resume();
+        throw error;
+      }
+      json(res, 200, await fn(await readBody(req)));
+    }),
   });
 
   function onChange(change: EmulatorChange): void {
@@ -135,7 +145,11 @@ export function sandboxUiRoutes(deps: UiDeps) {
         send(
           res,
           200,
-          renderPage({ personas: PERSONAS, channelName: state.channels.get(deps.channelId)?.name ?? 'review' }),
+          renderPage({
+            personas: PERSONAS,
+            channelName: state.channels.get(deps.channelId)?.name ?? 'review',
+            token: tokens.issue(),
+          }),
           'text/html; charset=utf-8',
         ),
       ),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseApplication } from '../../../src/intake/application.ts';
 import { BOT_USER_ID } from '../../../src/sandbox/emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../../src/sandbox/personas.ts';
-import { OPTIONS, startTestBot, type TestBot } from './ui-test-bot.ts';
+import { OPTIONS, pageToken, startTestBot, type TestBot } from './ui-test-bot.ts';
 
 const RILEY = PERSONAS[0]?.id ?? '';
 const ADA = PERSONAS[2]?.id ?? '';
@@ -81,8 +81,59 @@ describe('slash commands and ephemerals', () => {
   it('refuses commands the app does not declare, unknown personas and bad bodies with 400', async () => {
     expect((await bot.post('/sandbox/ui/command', { user: RILEY, text: '/other' })).status).toBe(400);
     expect((await bot.post('/sandbox/ui/command', { user: 'U0NOBODY', text: '/pii' })).status).toBe(400);
-    const res = await fetch(`${bot.baseUrl}sandbox/ui/command`, { method: 'POST', body: '{not json' });
+    const res = await fetch(`${bot.baseUrl}sandbox/ui/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sandbox-token': await pageToken(bot.baseUrl) },
+      body: '{not json',
+    });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('requests from another site', () => {
+  const evil = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+  const attempts = (token: string): [string, Record<string, string>, string][] => [
+    ['a text/plain form post', { ...evil, 'content-type': 'text/plain' }, ''],
+    ['JSON without the page token', { 'content-type': 'application/json' }, ''],
+    ['JSON with a made-up token', { 'content-type': 'application/json', 'x-sandbox-token': 'f'.repeat(48) }, ''],
+    [
+      'JSON with the token, from another origin',
+      { 'content-type': 'application/json', 'x-sandbox-token': token, origin: evil.origin },
+      '',
+    ],
+    [
+      'JSON with the token, cross-site',
+      { 'content-type': 'application/json', 'x-sandbox-token': token, 'sec-fetch-site': 'cross-site' },
+      '',
+    ],
+  ];
+
+  it('act as no persona and wipe nothing, on every state-changing route', async () => {
+    await bot.post('/sandbox/ui/command', { user: RILEY, text: '/pii hello' });
+    const before = bot.actions.length + (await bot.state(RILEY)).channelHtml.length;
+    const token = await pageToken(bot.baseUrl);
+    for (const path of ['command', 'action', 'submit', 'close', 'home-opened', 'dismiss', 'sample', 'reset']) {
+      for (const [name, headers] of attempts(token)) {
+        const res = await fetch(`${bot.baseUrl}sandbox/ui/${path}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ user: RILEY, text: '/pii hello' }),
+        });
+        expect([403, 415], `${path}: ${name}`).toContain(res.status);
+      }
+    }
+    expect(bot.actions.length + (await bot.state(RILEY)).channelHtml.length).toBe(before);
+    const same = await fetch(`${bot.baseUrl}sandbox/ui/command`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sandbox-token': token,
+        origin: bot.baseUrl.replace(/\/$/, ''),
+        'sec-fetch-site': 'same-origin',
+      },
+      body: JSON.stringify({ user: RILEY, text: '/pii hello' }),
+    });
+    expect(same.status).toBe(200);
   });
 });
 

@@ -183,7 +183,7 @@ export async function startTestBot(): Promise<TestBot> {
     async post(path: string, body: Record<string, unknown>) {
       const res = await fetch(`${baseUrl}${path.replace(/^\//, '')}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-sandbox-token': await pageToken(baseUrl) },
         body: JSON.stringify(body),
       });
       return { status: res.status, json: await res.json() };
@@ -196,4 +196,11 @@ export async function startTestBot(): Promise<TestBot> {
       await app.stop();
     },
   });
+}
+
+/** The token the sandbox page carries (as the page's script sends it with every post). */
+export async function pageToken(baseUrl: string): Promise<string> {
+  const html = await (await fetch(baseUrl)).text();
+  const config = /<script type="application\/json" id="sandbox-config">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}';
+  return (JSON.parse(config) as { token?: string }).token ?? '';
 }
