@@ -118,12 +118,29 @@ export const outbox = pgTable(
     lockedUntil: instant('locked_until'),
     lastError: text('last_error'),
     doneAt: instant('done_at'),
+    /**
+     * Set with `done_at` when Slack refused the effect in a way no retry fixes (src/jobs/slack-errors.ts):
+     * the effect is settled as failed, so the application's later effects go on; an admin may retry it.
+     */
+    parkedAt: instant('parked_at'),
+    /** Slack's error code for a parked effect (`invalid_blocks`, `is_archived`, …); never applicant data. */
+    parkedError: text('parked_error'),
   },
   (t) => [
     index('outbox_pending_idx').on(t.availableAt, t.id).where(sql`${t.doneAt} is null`),
     index('outbox_pending_by_application_idx').on(t.applicationId, t.id).where(sql`${t.doneAt} is null`),
+    index('outbox_parked_idx').on(t.id).where(sql`${t.parkedAt} is not null`),
   ],
 );
+
+/**
+ * One row per cause of parked effects (Slack's error code) that the channel was told about, so
+ * the admin alert goes out once per cause across instances and restarts; a retry clears it.
+ */
+export const slackAlerts = pgTable('slack_alerts', {
+  cause: text('cause').primaryKey(),
+  at: instant('at').notNull(),
+});
 
 /** Security gaps, filed under a control area; resolved ones stay as history. */
 export const gaps = pgTable(

@@ -12,6 +12,7 @@ import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
+import { slackDeliveryDetail } from './jobs/parked.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
@@ -105,7 +106,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
   };
 
   const customRoutes: CustomRoute[] = [
-    ...healthRoutes({ ping: () => deps.database.ping(), isShuttingDown: () => shuttingDown }),
+    ...healthRoutes({
+      ping: () => deps.database.ping(),
+      isShuttingDown: () => shuttingDown,
+      slackDetail: () => slackDeliveryDetail(deps.database.db, dispatcher),
+    }),
     ...intakeRoutes({
       db: deps.database.db,
       clock: deps.clock,

@@ -3,15 +3,23 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { rowsOf } from '../../db/rows.ts';
 import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
+
+type ApplicationRow = typeof applications.$inferSelect;
+
 import { reviewCard } from '../../views/card.ts';
 import { historyLine } from '../../views/events.ts';
 import { digestView, reminderText } from '../../views/reminders.ts';
+import { parkedAlert, tokenBackAlert } from '../../views/slack-alerts.ts';
+import type { MessageView } from '../../views/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { loadCardModel } from '../reviews/card-model.ts';
 import { createPacer } from './pacer.ts';
+import { claimAlert, parkEffect } from './parked.ts';
+import { classifySlackError, ParkEffect, type SlackFailure } from './slack-errors.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
+import { createTokenWatch, DEFAULT_AUTH_PROBE_MS } from './token-watch.ts';
 
 export type DispatcherDeps = {
   db: Db;
@@ -22,6 +30,8 @@ export type DispatcherDeps = {
   policy: Policy;
   /** Spacing of posts per channel; 0 turns pacing off (tests). */
   postIntervalMs: number;
+  /** Called after an effect was parked (the admins' Home shows the count). */
+  onParked?: () => void;
 };
 
 export type DispatcherOptions = {
@@ -30,6 +40,8 @@ export type DispatcherOptions = {
   batchSize?: number;
   /** How long a claimed effect is ours before another instance may take it over (crash recovery). */
   leaseMs?: number;
+  /** While Slack refuses the token, how often to ask `auth.test` whether it works again. */
+  authProbeMs?: number;
 };
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -40,16 +52,12 @@ const EFFECT_EVENT = 'pii_review_effect';
 const LOOKBACK = { pages: 5, limit: 200 };
 
 type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
-
-/** Something Slack said that will not change by itself soon; the effect waits, but loudly. */
-class RetryLater extends Error {
-  constructor(
-    message: string,
-    readonly delayMs: number,
-  ) {
-    super(message);
-  }
-}
+/**
+ * Which message of the effect a post is: its own (undefined), or the fresh card a thread effect
+ * posts first because the old card is gone. Kept in the metadata so a retry finds the right one.
+ */
+type Part = 'card' | undefined;
+type CardLocation = { channel: string; ts: string };
 
 /**
  * Delivers queued Slack effects after their transaction committed. Effects of one application
@@ -70,6 +78,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * restart, looks.
    */
   const refusedLastTime = new Set<number>();
+  const token = createTokenWatch({
+    slack: deps.slack,
+    clock: deps.clock,
+    logger: deps.logger,
+    probeMs: options.authProbeMs ?? DEFAULT_AUTH_PROBE_MS,
+  });
 
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
@@ -100,7 +114,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * answer to that attempt may have been lost (a timeout, a dropped connection) or the process
    * killed after Slack posted; posting again would show reviewers a second card or line.
    */
-  async function postedEarlier(item: OutboxRow, channel: string, threadTs: string | undefined): Promise<string | undefined> {
+  async function postedEarlier(
+    item: OutboxRow,
+    channel: string,
+    threadTs: string | undefined,
+    part: Part,
+  ): Promise<string | undefined> {
     if (item.attempts <= 1 || refusedLastTime.has(item.id)) return undefined;
     let cursor: string | undefined;
     for (let i = 0; i < LOOKBACK.pages; i += 1) {
@@ -119,11 +138,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         return undefined;
       });
       if (!page) return undefined;
-      const mine = page.messages?.find(
-        (m) =>
-          m.metadata?.event_type === EFFECT_EVENT &&
-          Number((m.metadata.event_payload as Record<string, unknown> | undefined)?.outbox_id) === item.id,
-      );
+      const mine = page.messages?.find((m) => {
+        const payload = m.metadata?.event_payload as Record<string, unknown> | undefined;
+        return m.metadata?.event_type === EFFECT_EVENT && Number(payload?.outbox_id) === item.id && payload?.part === part;
+      });
       if (mine?.ts) return mine.ts;
       cursor = page.response_metadata?.next_cursor || undefined;
       if (!cursor) return undefined;
@@ -132,8 +150,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   /** Posts the effect's message once: a retry that finds its earlier post answers that one. */
-  async function postOnce(item: OutboxRow, message: Post): Promise<{ channel: string; ts: string; earlier: boolean }> {
-    const earlier = await postedEarlier(item, message.channel, message.thread_ts);
+  async function postOnce(
+    item: OutboxRow,
+    message: Post,
+    part?: Part,
+  ): Promise<{ channel: string; ts: string; earlier: boolean }> {
+    const earlier = await postedEarlier(item, message.channel, message.thread_ts, part);
     if (earlier) {
       deps.logger.info({ outboxId: item.id, kind: item.kind }, 'slack effect was already posted by an earlier attempt');
       return { channel: message.channel, ts: earlier, earlier: true };
@@ -144,7 +166,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       .postMessage({
         ...message,
         unfurl_links: false,
-        metadata: { event_type: EFFECT_EVENT, event_payload: { outbox_id: item.id } },
+        metadata: { event_type: EFFECT_EVENT, event_payload: { outbox_id: item.id, ...(part ? { part } : {}) } },
       } as Parameters<WebClient['chat']['postMessage']>[0])
       .catch((error: unknown) => {
         if (refusedOutright(error)) refusedLastTime.add(item.id);
@@ -152,6 +174,43 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       });
     if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
     return { channel: posted.channel, ts: posted.ts, earlier: false };
+  }
+
+  /** For a failed card update or thread post: false when the card is gone (the caller posts a fresh one), else rethrows. */
+  function cardGone(item: OutboxRow, error: unknown): false {
+    const failure = classifySlackError(error);
+    if (failure.kind !== 'card_gone') throw error;
+    deps.logger.warn(
+      { outboxId: item.id, kind: item.kind, applicationId: item.applicationId, slackError: failure.code },
+      'the card is gone from Slack; posting it again',
+    );
+    return false;
+  }
+
+  /** Posts the application's card (the first time, or again after it was deleted) and stores where it now is. */
+  async function postCard(item: OutboxRow, app: ApplicationRow, part: Part): Promise<CardLocation> {
+    const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
+    const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view }, part);
+    // An earlier attempt's card may show an older state: bring it up to date.
+    if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
+    await deps.db.update(applications).set({ cardChannel: posted.channel, cardTs: posted.ts }).where(eq(applications.id, app.id));
+    return { channel: posted.channel, ts: posted.ts };
+  }
+
+  /** The card a thread effect goes under. None only when the card's own effect was parked: post it now. */
+  function cardOf(item: OutboxRow, app: ApplicationRow): Promise<CardLocation> {
+    if (app.cardTs && app.cardChannel) return Promise.resolve({ channel: app.cardChannel, ts: app.cardTs });
+    return postCard(item, app, 'card');
+  }
+
+  async function postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<void> {
+    const card = await cardOf(item, app);
+    const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text })
+      .then(() => true)
+      .catch((error: unknown) => cardGone(item, error));
+    if (posted) return;
+    const fresh = await postCard(item, app, 'card');
+    await postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
   }
 
   async function deliver(item: OutboxRow): Promise<void> {
@@ -171,49 +230,44 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     if (!app) throw new Error(`application ${item.applicationId} not found`);
     switch (item.kind) {
       case 'card.sync': {
-        const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
         if (app.cardTs && app.cardChannel) {
-          await deps.slack.chat.update({ channel: app.cardChannel, ts: app.cardTs, ...view });
-          return;
+          const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
+          const updated = await deps.slack.chat
+            .update({ channel: app.cardChannel, ts: app.cardTs, ...view })
+            .then(() => true)
+            .catch((error: unknown) => cardGone(item, error));
+          if (updated) return;
         }
-        const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view });
-        // An earlier attempt's card may show an older state: bring it up to date.
-        if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
-        await deps.db
-          .update(applications)
-          .set({ cardChannel: posted.channel, cardTs: posted.ts })
-          .where(eq(applications.id, app.id));
+        await postCard(item, app, undefined);
         return;
       }
       case 'thread.event': {
-        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
         const [event] = await deps.db
           .select()
           .from(events)
           .where(eq(events.id, Number(payload.eventId)));
         if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
         const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
-        await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
+        await postInThread(item, app, text);
         return;
       }
       case 'thread.reminder': {
-        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
         const [reminder] = await deps.db
           .select()
           .from(reminders)
           .where(eq(reminders.key, String(payload.key)));
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
         const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
-        await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
+        await postInThread(item, app, text);
         return;
       }
       case 'thread.file': {
-        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
+        const card = await cardOf(item, app);
         const file =
           payload.file === 'invite'
             ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
             : await questionnaireFile(deps.db, app);
-        await deps.slack.filesUploadV2({ channel_id: app.cardChannel, thread_ts: app.cardTs, ...file });
+        await deps.slack.filesUploadV2({ channel_id: card.channel, thread_ts: card.ts, ...file });
         return;
       }
       default:
@@ -228,7 +282,6 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   function retryDelay(error: unknown, attempts: number): number {
-    if (error instanceof RetryLater) return error.delayMs;
     const coded = error as { code?: string; retryAfter?: number };
     if (coded.code === ErrorCode.RateLimitedError && typeof coded.retryAfter === 'number') {
       return coded.retryAfter * 1000;
@@ -236,11 +289,44 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
   }
 
+  /** Tells the channel, once per cause, that effects are parked; its failure is only logged (the cause may be the channel). */
+  async function alert(view: MessageView, cause: string): Promise<void> {
+    await deps.slack.chat
+      .postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false } as Parameters<
+        WebClient['chat']['postMessage']
+      >[0])
+      .catch((error: unknown) => deps.logger.warn({ err: error, cause }, 'could not post the admin alert to the channel'));
+  }
+
+  async function park(item: OutboxRow, cause: string): Promise<void> {
+    const now = deps.clock.now();
+    refusedLastTime.delete(item.id);
+    await parkEffect(deps.db, item.id, cause, now);
+    deps.logger.error(
+      { outboxId: item.id, kind: item.kind, applicationId: item.applicationId, attempts: item.attempts, slackError: cause },
+      'slack effect parked: no retry can fix it; the application’s later effects go on',
+    );
+    if (await claimAlert(deps.db, cause, now)) await alert(parkedAlert(cause, item.kind), cause);
+    deps.onParked?.();
+  }
+
+  function failureOf(error: unknown): SlackFailure {
+    return error instanceof ParkEffect ? { kind: 'permanent', code: error.reason } : classifySlackError(error);
+  }
+
   async function settle(item: OutboxRow, error: unknown): Promise<void> {
     const now = deps.clock.now();
     if (error === undefined) {
       refusedLastTime.delete(item.id);
       await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
+      return;
+    }
+    const failure = failureOf(error);
+    if (failure.kind === 'permanent' || failure.kind === 'card_gone') return park(item, failure.code);
+    if (failure.kind === 'auth') {
+      // Not the effect's fault: it goes out as it is once the token works again, without backoff.
+      token.refuse(failure.code);
+      await deps.db.update(outbox).set({ lockedUntil: null, lastError: failure.code }).where(eq(outbox.id, item.id));
       return;
     }
     const delay = retryDelay(error, item.attempts);
@@ -266,6 +352,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   async function drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
+      if (token.refused && !(await resumed())) return delivered;
       const batch = await claim();
       if (batch.length === 0) return delivered;
       // One application's effects are claimed at most one at a time, so they can run in parallel safely.
@@ -276,6 +363,20 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         if (result.status === 'fulfilled') delivered += 1;
       }
     }
+  }
+
+  /** While Slack refuses the token: true once a probe finds it valid again (the channel is told). */
+  async function resumed(): Promise<boolean> {
+    const outage = await token.probe();
+    if (!outage) return false;
+    const waiting = await countPending();
+    await alert(tokenBackAlert(outage.code, outage.since, waiting), outage.code);
+    return true;
+  }
+
+  async function countPending(): Promise<number> {
+    const result = await deps.db.execute(sql`select count(*)::int as n from ${outbox} o where o.done_at is null`);
+    return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
   }
 
   function runOnce(): Promise<number> {
@@ -316,6 +417,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
           )`);
       return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+    },
+    /** Set while Slack refuses the bot token: delivery is stopped (`/readyz` reports it). */
+    tokenRefused(): { code: string; since: Date } | undefined {
+      return token.refused;
     },
     /** Asks for a drain soon: called after a use case commits so effects go out at once. */
     kick(): void {

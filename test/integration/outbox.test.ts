@@ -70,7 +70,8 @@ describe('Slack failures lose nothing', () => {
   });
 
   it('does not hold one application’s effects behind another’s failure', async () => {
-    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'channel_not_found' } });
+    // A refusal Slack may not repeat (errors no retry can fix are parked instead: slack-refusals.test.ts).
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'internal_error' } });
     await h.intake(applicationBody());
     await h.app.dispatcher.drain();
     await h.intake(applicationBody());
@@ -132,7 +133,7 @@ describe('Slack failures lose nothing', () => {
 
   it('does not look for an earlier post on a first attempt, nor after Slack refused the last one outright', async () => {
     h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 429, retryAfter: 1 } });
-    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'not_in_channel' } });
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'fatal_error' } });
     await h.intake(applicationBody());
     await h.app.dispatcher.drain();
     clock.advanceBy(1_000);

@@ -57,6 +57,12 @@ function requireChannel(ctx: MethodContext, channel: string): void {
   if (!ctx.state.channels.has(channel) && !channel.startsWith('D')) throw new SlackApiError('channel_not_found');
 }
 
+/** Slack refuses writes to an archived channel. */
+function requireWritable(ctx: MethodContext, channel: string): void {
+  requireChannel(ctx, channel);
+  if (ctx.state.archived.has(channel)) throw new SlackApiError('is_archived');
+}
+
 function requireText(args: Args): void {
   if (optStr(args, 'text') === undefined && blocksOf(args).length === 0) throw new SlackApiError('no_text');
 }
@@ -117,7 +123,7 @@ export const METHODS: Record<string, Method> = {
 
   'chat.postMessage': (args, ctx) => {
     const channel = str(args, 'channel');
-    requireChannel(ctx, channel);
+    requireWritable(ctx, channel);
     requireText(args);
     const threadTs = optStr(args, 'thread_ts');
     if (threadTs && !ctx.state.findMessage(channel, threadTs)) throw new SlackApiError('thread_not_found');
@@ -147,6 +153,7 @@ export const METHODS: Record<string, Method> = {
   'chat.update': (args, ctx) => {
     const channel = str(args, 'channel');
     const ts = str(args, 'ts');
+    requireWritable(ctx, channel);
     const message = ctx.state.findMessage(channel, ts);
     if (!message) throw new SlackApiError('message_not_found');
     requireText(args);
@@ -171,9 +178,10 @@ export const METHODS: Record<string, Method> = {
   'chat.postEphemeral': (args, ctx) => {
     const channel = str(args, 'channel');
     const user = str(args, 'user');
-    requireChannel(ctx, channel);
+    requireWritable(ctx, channel);
     requireText(args);
-    if (!ctx.state.users.has(user)) throw new SlackApiError('user_not_in_channel');
+    if (!ctx.state.users.has(user) || ctx.state.nonMembers.has(`${channel}:${user}`))
+      throw new SlackApiError('user_not_in_channel');
     const id = ctx.state.nextId('E');
     ctx.state.ephemerals.push({
       id,
@@ -284,7 +292,7 @@ export const METHODS: Record<string, Method> = {
       return file;
     });
     if (channel) {
-      requireChannel(ctx, channel);
+      requireWritable(ctx, channel);
       const message = {
         channel,
         ts: ctx.state.nextTs(),

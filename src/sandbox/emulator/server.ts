@@ -110,6 +110,10 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
       record(200, false, 'invalid_auth');
       return send(res, 200, { ok: false, error: auth ? 'invalid_auth' : 'not_authed' });
     }
+    if (state.tokenRefusal) {
+      record(200, false, state.tokenRefusal);
+      return send(res, 200, { ok: false, error: state.tokenRefusal });
+    }
     const fault = takeFault(method);
     if (fault && 'done' in fault && fault.done) {
       try {

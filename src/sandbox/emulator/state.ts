@@ -96,6 +96,12 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   readonly faults: { method: string; fault: Fault }[] = [];
   /** Random fault rates, for pacing and outage drills. */
   faultRates = { rateLimited: 0, serverError: 0, retryAfter: 1 };
+  /** Set when the workspace revoked the bot's token (`admin-actions.ts`): every call answers this error. */
+  tokenRefusal: string | undefined;
+  /** Archived channels: posts and updates there answer `is_archived`. */
+  readonly archived = new Set<string>();
+  /** `channel:user` pairs of people who are not members of a channel (ephemerals to them fail). */
+  readonly nonMembers = new Set<string>();
   #seq = 0;
   #tsBase = 1_767_600_000;
 
@@ -133,6 +139,9 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     this.calls.length = 0;
     this.triggers.clear();
     this.faults.length = 0;
+    this.tokenRefusal = undefined;
+    this.archived.clear();
+    this.nonMembers.clear();
     this.emit('change', { type: 'reset' });
   }
 }
