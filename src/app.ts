@@ -76,7 +76,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
     logLevel: LogLevel.WARN,
   };
   const slackClient = new WebClient(deps.slack.botToken, clientOptions);
+  // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.
+  let onParked = () => {};
   const jobs = createJobs({
+    onParked: () => onParked(),
     db: deps.database.db,
     slack: slackClient,
     clock: deps.clock,
@@ -99,6 +102,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
         debounceMs: deps.homeRefresh.debounceMs,
       })
     : undefined;
+  if (home) onParked = () => home.touchTeam();
   // A change can move any application in or out of someone's Home lists; publishes are debounced.
   const onCommitted = () => {
     jobs.kick();

@@ -118,4 +118,6 @@ export type HomeModel = {
   audits: Slice<AuditItem> | null;
   waitingOnDevelopers: Slice<ListItem> | null;
   figures: TeamFigures;
+  /** Admins only: Slack effects parked by cause (src/jobs/parked.ts). */
+  parked?: { cause: string; count: number }[] | null;
 };

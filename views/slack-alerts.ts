@@ -1,5 +1,10 @@
 import { slackDate } from './format.ts';
-import type { MessageView } from './types.ts';
+import type { Block, MessageView } from './types.ts';
+
+/** The admins' Home button that puts parked effects back in the queue. */
+export const HOME_RETRY_PARKED_ACTION = 'home.retry_parked';
+
+type Causes = { cause: string; count: number }[];
 
 /** What each parking cause asks of an admin; a code not listed gets the generic advice. */
 const ADVICE: Record<string, string> = {
@@ -37,9 +42,40 @@ export function tokenBackAlert(code: string, since: Date, waiting: number): Mess
 }
 
 /** The admins' App Home line and `/pii retry-parked`'s summary. */
-export function parkedSummaryText(causes: { cause: string; count: number }[]): string {
+export function parkedSummaryText(causes: Causes): string {
   const total = causes.reduce((n, c) => n + c.count, 0);
   if (total === 0) return 'No Slack effects are parked.';
   const list = causes.map((c) => `\`${c.cause}\` ×${c.count}`).join(', ');
   return `:warning: ${total} Slack ${total === 1 ? 'effect is' : 'effects are'} parked (${list}).`;
+}
+
+/** The admins' Home: parked effects and the button to retry them; nothing when none are parked. */
+export function parkedHomeBlocks(causes: Causes | null): Block[] {
+  if (!causes || causes.length === 0) return [];
+  return [
+    {
+      type: 'section',
+      block_id: 'home.parked',
+      text: {
+        type: 'mrkdwn',
+        text: `${parkedSummaryText(causes)} Slack refused them in a way no retry fixes; fix the cause, then retry.`,
+      },
+      accessory: {
+        type: 'button',
+        action_id: HOME_RETRY_PARKED_ACTION,
+        text: { type: 'plain_text', text: 'Retry parked' },
+        value: 'retry',
+      },
+    },
+  ];
+}
+
+/** The answer to an admin's retry (`/pii retry-parked` or the Home button). */
+export function retriedNotice(causes: Causes): MessageView {
+  const total = causes.reduce((n, c) => n + c.count, 0);
+  const text =
+    total === 0
+      ? ':information_source: No Slack effects are parked. Nothing was changed.'
+      : `:arrows_counterclockwise: ${total} parked Slack ${total === 1 ? 'effect went' : 'effects went'} back in the queue (${causes.map((c) => `\`${c.cause}\` ×${c.count}`).join(', ')}). If Slack refuses them again they are parked again.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

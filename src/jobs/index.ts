@@ -16,6 +16,8 @@ export type JobsDeps = {
   reviewChannelId: string;
   pollMs: number;
   postIntervalMs: number;
+  /** After the dispatcher parked an effect (the admins' Home shows the count). */
+  onParked?: () => void;
   webhook?: { url: string; secret: string };
 };
 

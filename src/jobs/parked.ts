@@ -2,6 +2,7 @@ import { count, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { outbox, slackAlerts } from '../../db/schema.ts';
 import type { SlackDeliveryDetail } from '../http/intake-routes.ts';
+import type { Logger } from '../logger.ts';
 
 export type ParkedCause = { cause: string; count: number };
 
@@ -63,4 +64,19 @@ export async function slackDeliveryDetail(
 ): Promise<SlackDeliveryDetail> {
   const refused = dispatcher.tokenRefused();
   return { parkedEffects: await parkedCount(db), ...(refused ? { slackToken: refused.code } : {}) };
+}
+
+/**
+ * An admin's retry: what was parked, by cause, now back in the queue. The caller kicks the
+ * dispatcher. Logged with who asked (no applicant data in the causes).
+ */
+export async function retryParkedEffects(
+  deps: { db: Db; clock: { now(): Date }; logger: Logger },
+  user: string,
+): Promise<ParkedCause[]> {
+  const causes = await parkedByCause(deps.db);
+  if (causes.length === 0) return causes;
+  const retried = await retryParked(deps.db, deps.clock.now());
+  deps.logger.info({ user, retried, causes }, 'an admin put parked slack effects back in the queue');
+  return causes;
 }

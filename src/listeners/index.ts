@@ -3,9 +3,11 @@ import { CARD_ACTIONS, cardActionId } from '../../views/card.ts';
 import { COMMAND } from '../../views/help.ts';
 import { HOME_OPEN_CARD_ACTION } from '../../views/home.ts';
 import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
+import { HOME_RETRY_PARKED_ACTION } from '../../views/slack-alerts.ts';
 import type { CommandType } from '../workflow/rules.ts';
 import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
+import { retryParkedClicked } from './actions/retry-parked.ts';
 import { piiCommand, queuePageAction } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
 import { homeOpened, openCardClicked } from './events/home.ts';
@@ -30,5 +32,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(QUEUE_PAGE_ACTION, queuePageAction(deps));
   app.event('app_home_opened', homeOpened(deps));
   app.action<BlockButtonAction>(HOME_OPEN_CARD_ACTION, openCardClicked());
+  app.action<BlockButtonAction>(HOME_RETRY_PARKED_ACTION, retryParkedClicked(deps));
   registerNewApplicationView(app, deps);
 }
