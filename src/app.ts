@@ -10,6 +10,7 @@ import { createHomeRefresher } from './dashboard/home-refresher.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
+import { PortSocketModeReceiver } from './http/socket-mode.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { slackDeliveryDetail } from './jobs/parked.ts';
@@ -22,9 +23,12 @@ export type AppDeps = {
   slack: {
     mode: 'http' | 'socket';
     botToken: string;
-    signingSecret: string;
+    /** Required over HTTP; Socket Mode does not sign requests. */
+    signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
+    /** How long one Web API call may take before it fails (and the outbox retries it); default 10 s. */
+    timeoutMs?: number;
     /** Known ids skip Bolt's `auth.test` at start (the sandbox knows its bot). */
     botId?: string;
     botUserId?: string;
@@ -62,6 +66,14 @@ export type BuiltApp = {
   start(listen: { port: number; host?: string }): Promise<RunningApp>;
 };
 
+/** Long enough for a large files upload step, short enough that a hung call does not stall the outbox. */
+export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
+
+function requireSigningSecret(secret: string | undefined): string {
+  if (!secret) throw new Error('SLACK_SIGNING_SECRET is required when the bot takes Slack requests over HTTP');
+  return secret;
+}
+
 export function buildApp(deps: AppDeps): BuiltApp {
   const { logger } = deps;
   const slackLogger = slackLoggerFrom(logger, 'bolt');
@@ -71,6 +83,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const clientOptions = {
     ...(deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : {}),
     retryConfig: { retries: 0 },
+    // A hung connection must fail, or it holds an outbox batch (and the effects behind it) for ever.
+    timeout: deps.slack.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
     logger: slackLoggerFrom(logger, 'slack-web-api'),
     logLevel: LogLevel.WARN,
@@ -140,7 +154,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const receiver =
     deps.slack.mode === 'http'
       ? new HTTPReceiver({
-          signingSecret: deps.slack.signingSecret,
+          signingSecret: requireSigningSecret(deps.slack.signingSecret),
           endpoints: ['/slack/events'],
           customRoutes,
           logger: slackLogger,
@@ -149,10 +163,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
         })
       : undefined;
   if (receiver) receiver.requestListener = guardSlackRequests(receiver.requestListener, { path: '/slack/events' });
-  const app =
-    receiver !== undefined
-      ? new App({ ...common, receiver })
-      : new App({ ...common, appToken: deps.slack.appToken ?? '', socketMode: true, customRoutes });
+  const socketReceiver =
+    receiver === undefined
+      ? new PortSocketModeReceiver({ appToken: deps.slack.appToken ?? '', customRoutes, logger: slackLogger, clientOptions })
+      : undefined;
+  const app = new App({ ...common, receiver: receiver ?? socketReceiver });
 
   registerListeners(app, {
     db: deps.database.db,
@@ -176,7 +191,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
         const server = (await app.start({ port: listen.port, ...(listen.host ? { host: listen.host } : {}) })) as Server;
         port = (server.address() as AddressInfo).port;
       } else {
-        await app.start();
+        // Intake and health listen on this port at once; start() resolves when the socket is connected.
+        await app.start(listen.port);
       }
       jobs.start();
       return {
