@@ -23,6 +23,8 @@ export const applications = pgTable(
     statusSince: instant('status_since').notNull(),
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
+    /** The card's link from chat.getPermalink, stored when the card is posted (app_redirect opens a channel, not a message). */
+    cardPermalink: text('card_permalink'),
     /** Stage 2: how many times the developer was asked for more information. */
     infoRounds: integer('info_rounds').notNull().default(0),
     questionnaireVersion: text('questionnaire_version').references(() => questionnaireVersions.version),

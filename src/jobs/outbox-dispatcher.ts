@@ -17,6 +17,7 @@ import type { Logger } from '../logger.ts';
 import { loadCardModel } from '../reviews/card-model.ts';
 import { createPacer } from './pacer.ts';
 import { claimAlert, parkEffect } from './parked.ts';
+import { fetchPermalink } from './permalink.ts';
 import { classifySlackError, ParkEffect, type SlackFailure } from './slack-errors.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
 import { createTokenWatch, DEFAULT_AUTH_PROBE_MS } from './token-watch.ts';
@@ -193,7 +194,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view }, part);
     // An earlier attempt's card may show an older state: bring it up to date.
     if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
-    await deps.db.update(applications).set({ cardChannel: posted.channel, cardTs: posted.ts }).where(eq(applications.id, app.id));
+    const cardPermalink = await fetchPermalink(deps, posted);
+    await deps.db
+      .update(applications)
+      .set({ cardChannel: posted.channel, cardTs: posted.ts, cardPermalink })
+      .where(eq(applications.id, app.id));
     return { channel: posted.channel, ts: posted.ts };
   }
 
@@ -236,6 +241,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
             .update({ channel: app.cardChannel, ts: app.cardTs, ...view })
             .then(() => true)
             .catch((error: unknown) => cardGone(item, error));
+          if (updated && !app.cardPermalink) {
+            const cardPermalink = await fetchPermalink(deps, { channel: app.cardChannel, ts: app.cardTs });
+            if (cardPermalink) await deps.db.update(applications).set({ cardPermalink }).where(eq(applications.id, app.id));
+          }
           if (updated) return;
         }
         await postCard(item, app, undefined);

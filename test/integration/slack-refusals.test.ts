@@ -62,7 +62,13 @@ describe('a card deleted in Slack', () => {
     const fresh = r.card(id);
     expect(fresh.ts).not.toBe(old.ts);
     expect(r.buttons(id)).toContain('card.record_gap');
-    expect(await row(id)).toMatchObject({ cardChannel: CHANNEL, cardTs: fresh.ts, stage: 'security' });
+    expect(await row(id)).toMatchObject({
+      cardChannel: CHANNEL,
+      cardTs: fresh.ts,
+      stage: 'security',
+      // Links to the card (Home, /pii lists) go to the new message, by Slack's own permalink.
+      cardPermalink: `${h.emulator.url}archives/${CHANNEL}/p${fresh.ts.replace('.', '')}`,
+    });
     expect(r.threadOf(id)).toEqual([expect.stringContaining('passed the business review')]);
     expect(await parked()).toHaveLength(0);
     expect(logged('the card is gone from Slack; posting it again')).toHaveLength(1);

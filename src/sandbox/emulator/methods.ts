@@ -165,6 +165,15 @@ export const METHODS: Record<string, Method> = {
     return { channel, ts, text: message.text, ...(message.problems.length ? { warnings: message.problems } : {}) };
   },
 
+  'chat.getPermalink': (args, ctx) => {
+    const channel = str(args, 'channel');
+    const ts = str(args, 'message_ts');
+    requireChannel(ctx, channel);
+    if (!ctx.state.findMessage(channel, ts)) throw new SlackApiError('message_not_found');
+    // Slack's own shape (…/archives/<channel>/p<ts without the dot>), on the emulator: the sandbox page opens it in place.
+    return { channel, permalink: `${ctx.baseUrl}archives/${channel}/p${ts.replace('.', '')}` };
+  },
+
   'chat.delete': (args, ctx) => {
     const channel = str(args, 'channel');
     const ts = str(args, 'ts');
