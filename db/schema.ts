@@ -127,6 +127,11 @@ export const outbox = pgTable(
     parkedAt: instant('parked_at'),
     /** Slack's error code for a parked effect (`invalid_blocks`, `is_archived`, …); never applicant data. */
     parkedError: text('parked_error'),
+    /**
+     * The Slack file id a `thread.file` upload got before it was shared: a retry after a lost answer
+     * looks for it in the thread instead of uploading a second copy (src/jobs/thread-upload.ts).
+     */
+    fileId: text('file_id'),
   },
   (t) => [
     index('outbox_pending_idx').on(t.availableAt, t.id).where(sql`${t.doneAt} is null`),

@@ -94,6 +94,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   let onParked = () => {};
   const jobs = createJobs({
     onParked: () => onParked(),
+    slackTimeoutMs: clientOptions.timeout,
     db: deps.database.db,
     slack: slackClient,
     clock: deps.clock,

@@ -18,6 +18,7 @@ export type JobsDeps = {
   postIntervalMs: number;
   /** After the dispatcher parked an effect (the admins' Home shows the count). */
   onParked?: () => void;
+  slackTimeoutMs?: number;
   webhook?: { url: string; secret: string };
 };
 

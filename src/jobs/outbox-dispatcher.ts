@@ -20,6 +20,7 @@ import { claimAlert, parkEffect } from './parked.ts';
 import { fetchPermalink } from './permalink.ts';
 import { classifySlackError, ParkEffect, type SlackFailure } from './slack-errors.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
+import { uploadOnce } from './thread-upload.ts';
 import { createTokenWatch, DEFAULT_AUTH_PROBE_MS } from './token-watch.ts';
 
 export type DispatcherDeps = {
@@ -33,6 +34,8 @@ export type DispatcherDeps = {
   postIntervalMs: number;
   /** Called after an effect was parked (the admins' Home shows the count). */
   onParked?: () => void;
+  /** The Web API timeout, also applied to a file's upload step (which is not a Web API call). */
+  slackTimeoutMs?: number;
 };
 
 export type DispatcherOptions = {
@@ -276,7 +279,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           payload.file === 'invite'
             ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
             : await questionnaireFile(deps.db, app);
-        await deps.slack.filesUploadV2({ channel_id: card.channel, thread_ts: card.ts, ...file });
+        await uploadOnce({ ...deps, timeoutMs: deps.slackTimeoutMs ?? 10_000 }, item, card, file);
         return;
       }
       default:

@@ -35,7 +35,7 @@ function metadataOf(args: Args): Metadata | undefined {
 }
 
 /** A page of messages as conversations.history and .replies answer it; the cursor is an offset. */
-function page(messages: StoredMessage[], args: Args): Record<string, unknown> {
+function page(messages: StoredMessage[], args: Args, files: EmulatorState['files']): Record<string, unknown> {
   const limit = Math.min(Math.max(Number(args.limit) || 100, 1), 999);
   const start = Number(optStr(args, 'cursor') ?? 0) || 0;
   const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
@@ -47,6 +47,9 @@ function page(messages: StoredMessage[], args: Args): Record<string, unknown> {
     blocks: m.blocks,
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.files.length > 0
+      ? { files: m.files.map((id) => ({ id, name: files.get(id)?.filename, title: files.get(id)?.title })) }
+      : {}),
     ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   }));
   const more = start + limit < messages.length;
@@ -209,7 +212,7 @@ export const METHODS: Record<string, Method> = {
     const channel = str(args, 'channel');
     requireChannel(ctx, channel);
     const top = ctx.state.messages.filter((m) => m.channel === channel && (!m.threadTs || m.threadTs === m.ts));
-    return page(top.reverse(), args); // newest first, as Slack answers
+    return page(top.reverse(), args, ctx.state.files); // newest first, as Slack answers
   },
 
   'conversations.replies': (args, ctx) => {
@@ -217,7 +220,7 @@ export const METHODS: Record<string, Method> = {
     const ts = str(args, 'ts');
     const parent = ctx.state.findMessage(channel, ts);
     if (!parent) throw new SlackApiError('thread_not_found');
-    return page([parent, ...ctx.state.messages.filter((m) => m.channel === channel && m.threadTs === ts)], args);
+    return page([parent, ...ctx.state.messages.filter((m) => m.channel === channel && m.threadTs === ts)], args, ctx.state.files);
   },
 
   'conversations.open': (args, ctx) => {
