@@ -59,6 +59,8 @@ describe('a file upload whose answer was lost', () => {
     await h.settle();
     expect(fileMessages(id)).toHaveLength(1);
     const [file] = fileMessages(id);
-    expect(h.emulator.state.files.get(file?.files[0] ?? '')?.content?.toString('utf8')).toContain('Additional security questions');
+    expect(h.emulator.state.files.get(file?.files[0] ?? '')?.content?.toString('utf8')).toContain(
+      'Additional security questions',
+    );
   });
 });
