@@ -3,25 +3,17 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { rowsOf } from '../../db/rows.ts';
 import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
-
-type ApplicationRow = typeof applications.$inferSelect;
-
-import { reviewCard } from '../../views/card.ts';
 import { historyLine } from '../../views/events.ts';
 import { digestView, reminderText } from '../../views/reminders.ts';
-import { parkedAlert, tokenBackAlert } from '../../views/slack-alerts.ts';
-import type { MessageView } from '../../views/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { loadCardModel } from '../reviews/card-model.ts';
+import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { createPacer } from './pacer.ts';
-import { claimAlert, parkEffect } from './parked.ts';
-import { fetchPermalink } from './permalink.ts';
-import { classifySlackError, ParkEffect, type SlackFailure } from './slack-errors.ts';
+import { createRefusals } from './refusals.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
 import { uploadOnce } from './thread-upload.ts';
-import { createTokenWatch, DEFAULT_AUTH_PROBE_MS } from './token-watch.ts';
+import { DEFAULT_AUTH_PROBE_MS } from './token-watch.ts';
 
 export type DispatcherDeps = {
   db: Db;
@@ -55,14 +47,6 @@ const EFFECT_EVENT = 'pii_review_effect';
 /** How far back a retry looks for its own earlier post: retries come within minutes, so 1,000 messages are ample. */
 const LOOKBACK = { pages: 5, limit: 200 };
 
-type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
-/**
- * Which message of the effect a post is: its own (undefined), or the fresh card a thread effect
- * posts first because the old card is gone. Kept in the metadata so a retry finds the right one.
- */
-type Part = 'card' | undefined;
-type CardLocation = { channel: string; ts: string };
-
 /**
  * Delivers queued Slack effects after their transaction committed. Effects of one application
  * go out in the order they were queued (the card exists before its thread lines); effects of
@@ -82,12 +66,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * restart, looks.
    */
   const refusedLastTime = new Set<number>();
-  const token = createTokenWatch({
-    slack: deps.slack,
-    clock: deps.clock,
-    logger: deps.logger,
-    probeMs: options.authProbeMs ?? DEFAULT_AUTH_PROBE_MS,
-  });
+  const refusals = createRefusals({ ...deps, probeMs: options.authProbeMs ?? DEFAULT_AUTH_PROBE_MS });
 
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
@@ -180,46 +159,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return { channel: posted.channel, ts: posted.ts, earlier: false };
   }
 
-  /** For a failed card update or thread post: false when the card is gone (the caller posts a fresh one), else rethrows. */
-  function cardGone(item: OutboxRow, error: unknown): false {
-    const failure = classifySlackError(error);
-    if (failure.kind !== 'card_gone') throw error;
-    deps.logger.warn(
-      { outboxId: item.id, kind: item.kind, applicationId: item.applicationId, slackError: failure.code },
-      'the card is gone from Slack; posting it again',
-    );
-    return false;
-  }
-
-  /** Posts the application's card (the first time, or again after it was deleted) and stores where it now is. */
-  async function postCard(item: OutboxRow, app: ApplicationRow, part: Part): Promise<CardLocation> {
-    const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
-    const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view }, part);
-    // An earlier attempt's card may show an older state: bring it up to date.
-    if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
-    const cardPermalink = await fetchPermalink(deps, posted);
-    await deps.db
-      .update(applications)
-      .set({ cardChannel: posted.channel, cardTs: posted.ts, cardPermalink })
-      .where(eq(applications.id, app.id));
-    return { channel: posted.channel, ts: posted.ts };
-  }
-
-  /** The card a thread effect goes under. None only when the card's own effect was parked: post it now. */
-  function cardOf(item: OutboxRow, app: ApplicationRow): Promise<CardLocation> {
-    if (app.cardTs && app.cardChannel) return Promise.resolve({ channel: app.cardChannel, ts: app.cardTs });
-    return postCard(item, app, 'card');
-  }
-
-  async function postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<void> {
-    const card = await cardOf(item, app);
-    const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text })
-      .then(() => true)
-      .catch((error: unknown) => cardGone(item, error));
-    if (posted) return;
-    const fresh = await postCard(item, app, 'card');
-    await postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
-  }
+  const cards = createCardDelivery(deps, postOnce);
 
   async function deliver(item: OutboxRow): Promise<void> {
     const payload = item.payload as Record<string, unknown>;
@@ -237,22 +177,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const [app] = await deps.db.select().from(applications).where(eq(applications.id, item.applicationId));
     if (!app) throw new Error(`application ${item.applicationId} not found`);
     switch (item.kind) {
-      case 'card.sync': {
-        if (app.cardTs && app.cardChannel) {
-          const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
-          const updated = await deps.slack.chat
-            .update({ channel: app.cardChannel, ts: app.cardTs, ...view })
-            .then(() => true)
-            .catch((error: unknown) => cardGone(item, error));
-          if (updated && !app.cardPermalink) {
-            const cardPermalink = await fetchPermalink(deps, { channel: app.cardChannel, ts: app.cardTs });
-            if (cardPermalink) await deps.db.update(applications).set({ cardPermalink }).where(eq(applications.id, app.id));
-          }
-          if (updated) return;
-        }
-        await postCard(item, app, undefined);
+      case 'card.sync':
+        await cards.sync(item, app);
         return;
-      }
       case 'thread.event': {
         const [event] = await deps.db
           .select()
@@ -260,7 +187,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .where(eq(events.id, Number(payload.eventId)));
         if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
         const text = historyLine({ ...event, payload: event.payload as Record<string, unknown> });
-        await postInThread(item, app, text);
+        await cards.postInThread(item, app, text);
         return;
       }
       case 'thread.reminder': {
@@ -270,11 +197,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .where(eq(reminders.key, String(payload.key)));
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
         const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
-        await postInThread(item, app, text);
+        await cards.postInThread(item, app, text);
         return;
       }
       case 'thread.file': {
-        const card = await cardOf(item, app);
+        const card = await cards.cardOf(item, app);
         const file =
           payload.file === 'invite'
             ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
@@ -301,31 +228,6 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
   }
 
-  /** Tells the channel, once per cause, that effects are parked; its failure is only logged (the cause may be the channel). */
-  async function alert(view: MessageView, cause: string): Promise<void> {
-    await deps.slack.chat
-      .postMessage({ channel: deps.reviewChannelId, ...view, unfurl_links: false } as Parameters<
-        WebClient['chat']['postMessage']
-      >[0])
-      .catch((error: unknown) => deps.logger.warn({ err: error, cause }, 'could not post the admin alert to the channel'));
-  }
-
-  async function park(item: OutboxRow, cause: string): Promise<void> {
-    const now = deps.clock.now();
-    refusedLastTime.delete(item.id);
-    await parkEffect(deps.db, item.id, cause, now);
-    deps.logger.error(
-      { outboxId: item.id, kind: item.kind, applicationId: item.applicationId, attempts: item.attempts, slackError: cause },
-      'slack effect parked: no retry can fix it; the application’s later effects go on',
-    );
-    if (await claimAlert(deps.db, cause, now)) await alert(parkedAlert(cause, item.kind), cause);
-    deps.onParked?.();
-  }
-
-  function failureOf(error: unknown): SlackFailure {
-    return error instanceof ParkEffect ? { kind: 'permanent', code: error.reason } : classifySlackError(error);
-  }
-
   async function settle(item: OutboxRow, error: unknown): Promise<void> {
     const now = deps.clock.now();
     if (error === undefined) {
@@ -333,14 +235,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
       return;
     }
-    const failure = failureOf(error);
-    if (failure.kind === 'permanent' || failure.kind === 'card_gone') return park(item, failure.code);
-    if (failure.kind === 'auth') {
-      // Not the effect's fault: it goes out as it is once the token works again, without backoff.
-      token.refuse(failure.code);
-      await deps.db.update(outbox).set({ lockedUntil: null, lastError: failure.code }).where(eq(outbox.id, item.id));
-      return;
-    }
+    const refused = await refusals.settle(item, error);
+    if (refused === 'parked') refusedLastTime.delete(item.id);
+    if (refused) return;
     const delay = retryDelay(error, item.attempts);
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.warn(
@@ -364,7 +261,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   async function drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      if (token.refused && !(await resumed())) return delivered;
+      if (await refusals.stopped()) return delivered;
       const batch = await claim();
       if (batch.length === 0) return delivered;
       // One application's effects are claimed at most one at a time, so they can run in parallel safely.
@@ -375,20 +272,6 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         if (result.status === 'fulfilled') delivered += 1;
       }
     }
-  }
-
-  /** While Slack refuses the token: true once a probe finds it valid again (the channel is told). */
-  async function resumed(): Promise<boolean> {
-    const outage = await token.probe();
-    if (!outage) return false;
-    const waiting = await countPending();
-    await alert(tokenBackAlert(outage.code, outage.since, waiting), outage.code);
-    return true;
-  }
-
-  async function countPending(): Promise<number> {
-    const result = await deps.db.execute(sql`select count(*)::int as n from ${outbox} o where o.done_at is null`);
-    return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
   }
 
   function runOnce(): Promise<number> {
@@ -432,7 +315,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     },
     /** Set while Slack refuses the bot token: delivery is stopped (`/readyz` reports it). */
     tokenRefused(): { code: string; since: Date } | undefined {
-      return token.refused;
+      return refusals.tokenRefused();
     },
     /** Asks for a drain soon: called after a use case commits so effects go out at once. */
     kick(): void {
