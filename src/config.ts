@@ -117,7 +117,7 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
       'SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (set both for Slack, neither for the local sandbox)',
     );
   }
-  if (hasToken) {
+  if (hasToken && (hasSecret || socketMode)) {
     for (const name of ['REVIEW_CHANNEL_ID', 'INTAKE_TOKEN']) {
       if (!isSet(env[name])) problems.push(`${name} is required when Slack tokens are set`);
     }
