@@ -8,7 +8,7 @@ import type { MessageView } from '../../views/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { claimAlert, parkEffect } from './parked.ts';
-import { classifySlackError, ParkEffect, type SlackFailure } from './slack-errors.ts';
+import { classifySlackError } from './slack-errors.ts';
 import { createTokenWatch } from './token-watch.ts';
 
 export type RefusalDeps = {
@@ -50,9 +50,6 @@ export function createRefusals(deps: RefusalDeps) {
     deps.onParked?.();
   }
 
-  const failureOf = (error: unknown): SlackFailure =>
-    error instanceof ParkEffect ? { kind: 'permanent', code: error.reason } : classifySlackError(error);
-
   async function countPending(): Promise<number> {
     const result = await deps.db.execute(sql`select count(*)::int as n from ${outbox} o where o.done_at is null`);
     return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
@@ -64,7 +61,7 @@ export function createRefusals(deps: RefusalDeps) {
      * works again; undefined leaves it to the retry with backoff.
      */
     async settle(item: OutboxRow, error: unknown): Promise<'parked' | 'held' | undefined> {
-      const failure = failureOf(error);
+      const failure = classifySlackError(error);
       if (failure.kind === 'permanent' || failure.kind === 'card_gone') {
         await park(item, failure.code);
         return 'parked';

@@ -69,10 +69,3 @@ export function classifySlackError(error: unknown): SlackFailure {
   if (PERMANENT_ERRORS.has(code)) return { kind: 'permanent', code };
   return { kind: 'transient' };
 }
-
-/** Raised by a delivery to settle its effect as parked with this cause (classified above or decided by the dispatcher). */
-export class ParkEffect extends Error {
-  constructor(readonly reason: string) {
-    super(`parked: ${reason}`);
-  }
-}
