@@ -23,6 +23,8 @@ export const applications = pgTable(
     statusSince: instant('status_since').notNull(),
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
+    /** The card's link from chat.getPermalink, stored when the card is posted (app_redirect opens a channel, not a message). */
+    cardPermalink: text('card_permalink'),
     /** Stage 2: how many times the developer was asked for more information. */
     infoRounds: integer('info_rounds').notNull().default(0),
     questionnaireVersion: text('questionnaire_version').references(() => questionnaireVersions.version),
@@ -118,12 +120,34 @@ export const outbox = pgTable(
     lockedUntil: instant('locked_until'),
     lastError: text('last_error'),
     doneAt: instant('done_at'),
+    /**
+     * Set with `done_at` when Slack refused the effect in a way no retry fixes (src/jobs/slack-errors.ts):
+     * the effect is settled as failed, so the application's later effects go on; an admin may retry it.
+     */
+    parkedAt: instant('parked_at'),
+    /** Slack's error code for a parked effect (`invalid_blocks`, `is_archived`, …); never applicant data. */
+    parkedError: text('parked_error'),
+    /**
+     * The Slack file id a `thread.file` upload got before it was shared: a retry after a lost answer
+     * looks for it in the thread instead of uploading a second copy (src/jobs/thread-upload.ts).
+     */
+    fileId: text('file_id'),
   },
   (t) => [
     index('outbox_pending_idx').on(t.availableAt, t.id).where(sql`${t.doneAt} is null`),
     index('outbox_pending_by_application_idx').on(t.applicationId, t.id).where(sql`${t.doneAt} is null`),
+    index('outbox_parked_idx').on(t.id).where(sql`${t.parkedAt} is not null`),
   ],
 );
+
+/**
+ * One row per cause of parked effects (Slack's error code) that the channel was told about, so
+ * the admin alert goes out once per cause across instances and restarts; a retry clears it.
+ */
+export const slackAlerts = pgTable('slack_alerts', {
+  cause: text('cause').primaryKey(),
+  at: instant('at').notNull(),
+});
 
 /** Security gaps, filed under a control area; resolved ones stay as history. */
 export const gaps = pgTable(

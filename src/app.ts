@@ -10,8 +10,10 @@ import { createHomeRefresher } from './dashboard/home-refresher.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
+import { PortSocketModeReceiver } from './http/socket-mode.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
+import { slackDeliveryDetail } from './jobs/parked.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
@@ -28,9 +30,12 @@ export type AppDeps = {
   slack: {
     mode: 'http' | 'socket';
     botToken: string;
-    signingSecret: string;
+    /** Required over HTTP; Socket Mode does not sign requests. */
+    signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
+    /** How long one Web API call may take before it fails (and the outbox retries it); default 10 s. */
+    timeoutMs?: number;
     /** Known ids skip Bolt's `auth.test` at start (the sandbox knows its bot). */
     botId?: string;
     botUserId?: string;
@@ -75,6 +80,14 @@ export type BuiltApp = {
   start(listen: { port: number; host?: string }): Promise<RunningApp>;
 };
 
+/** Long enough for a large files upload step, short enough that a hung call does not stall the outbox. */
+export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
+
+function requireSigningSecret(secret: string | undefined): string {
+  if (!secret) throw new Error('SLACK_SIGNING_SECRET is required when the bot takes Slack requests over HTTP');
+  return secret;
+}
+
 export function buildApp(deps: AppDeps): BuiltApp {
   const { logger } = deps;
   const slackLogger = slackLoggerFrom(logger, 'bolt');
@@ -84,12 +97,18 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const clientOptions = {
     ...(deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : {}),
     retryConfig: { retries: 0 },
+    // A hung connection must fail, or it holds an outbox batch (and the effects behind it) for ever.
+    timeout: deps.slack.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
     logger: slackLoggerFrom(logger, 'slack-web-api'),
     logLevel: LogLevel.WARN,
   };
   const slackClient = new WebClient(deps.slack.botToken, clientOptions);
+  // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.
+  let onParked = () => {};
   const jobs = createJobs({
+    onParked: () => onParked(),
+    slackTimeoutMs: clientOptions.timeout,
     db: deps.database.db,
     slack: slackClient,
     clock: deps.clock,
@@ -113,6 +132,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
         debounceMs: deps.homeRefresh.debounceMs,
       })
     : undefined;
+  if (home) onParked = () => home.touchTeam();
   // A change can move any application in or out of someone's Home lists; publishes are debounced.
   const onCommitted = () => {
     jobs.kick();
@@ -120,7 +140,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
   };
 
   const customRoutes: CustomRoute[] = [
-    ...healthRoutes({ ping: () => deps.database.ping(), isShuttingDown: () => shuttingDown }),
+    ...healthRoutes({
+      ping: () => deps.database.ping(),
+      isShuttingDown: () => shuttingDown,
+      slackDetail: () => slackDeliveryDetail(deps.database.db, dispatcher),
+    }),
     ...intakeRoutes({
       db: deps.database.db,
       clock: deps.clock,
@@ -158,7 +182,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const receiver =
     deps.slack.mode === 'http'
       ? new HTTPReceiver({
-          signingSecret: deps.slack.signingSecret,
+          signingSecret: requireSigningSecret(deps.slack.signingSecret),
           endpoints: ['/slack/events'],
           customRoutes,
           logger: slackLogger,
@@ -169,13 +193,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
   if (receiver) {
     receiver.requestListener = guardSlackRequests(receiver.requestListener, {
       path: '/slack/events',
-      signingSecret: deps.slack.signingSecret,
+      signingSecret: requireSigningSecret(deps.slack.signingSecret),
     });
   }
-  const app =
-    receiver !== undefined
-      ? new App({ ...common, receiver })
-      : new App({ ...common, appToken: deps.slack.appToken ?? '', socketMode: true, customRoutes });
+  const socketReceiver =
+    receiver === undefined
+      ? new PortSocketModeReceiver({ appToken: deps.slack.appToken ?? '', customRoutes, logger: slackLogger, clientOptions })
+      : undefined;
+  const app = new App({ ...common, receiver: receiver ?? socketReceiver });
 
   registerListeners(app, {
     db: deps.database.db,
@@ -203,7 +228,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
         )) as Server;
         port = (server.address() as AddressInfo).port;
       } else {
-        await app.start();
+        // Intake and health listen on this port at once; start() resolves when the socket is connected.
+        await app.start(listen.port);
       }
       jobs.start();
       return {

@@ -76,6 +76,8 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v ?? 'info'),
   OUTBOX_POLL_MS: positiveInt(1000),
+  /** A Web API call that takes longer fails and is retried from the outbox: a hung connection must not stall delivery. */
+  SLACK_API_TIMEOUT_MS: positiveInt(10_000),
   QUESTIONNAIRE_FILE: optionalString,
   AUDIT_AFTER_DAYS: positiveInt(90),
   RESTRICTED_CALL_GRACE_DAYS: positiveInt(30),
@@ -110,13 +112,19 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   const hasToken = isSet(env.SLACK_BOT_TOKEN);
   const hasSecret = isSet(env.SLACK_SIGNING_SECRET);
-  if (hasToken !== hasSecret) {
-    const missing = hasToken ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
+  const socketMode = isSet(env.SLACK_APP_TOKEN);
+  // Socket Mode receives Slack's requests over its own authenticated socket: nothing to verify with a signing secret.
+  if (hasToken && !hasSecret && !socketMode) {
     problems.push(
-      `${missing} is required when the other Slack credential is set (set both for Slack, neither for the local sandbox)`,
+      'SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set and Slack calls the bot over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
-  if (hasToken && hasSecret) {
+  if (hasSecret && !hasToken) {
+    problems.push(
+      'SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (set both for Slack, neither for the local sandbox)',
+    );
+  }
+  if (hasToken && (hasSecret || socketMode)) {
     for (const name of ['REVIEW_CHANNEL_ID', 'INTAKE_TOKEN']) {
       if (!isSet(env[name])) problems.push(`${name} is required when Slack tokens are set`);
     }
@@ -126,8 +134,8 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
       `${isSet(env.WEBHOOK_URL) ? 'WEBHOOK_SECRET' : 'WEBHOOK_URL'} is required when the other webhook setting is set`,
     );
   }
-  if (isSet(env.SLACK_APP_TOKEN) && !hasToken) {
-    problems.push('SLACK_APP_TOKEN needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET as well');
+  if (socketMode && !hasToken) {
+    problems.push('SLACK_APP_TOKEN needs SLACK_BOT_TOKEN as well');
   }
   return problems;
 }
@@ -142,9 +150,12 @@ export type SlackConfig =
   | {
       mode: 'http' | 'socket';
       botToken: string;
-      signingSecret: string;
+      /** Always set over HTTP; optional in Socket Mode. */
+      signingSecret?: string;
       appToken?: string;
       apiUrl?: string;
+      /** WebClient `timeout` for every Web API call. */
+      timeoutMs: number;
     }
   | { mode: 'sandbox' };
 
@@ -208,13 +219,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const slack: SlackConfig =
-    e.SLACK_BOT_TOKEN !== undefined && e.SLACK_SIGNING_SECRET !== undefined
+    e.SLACK_BOT_TOKEN !== undefined
       ? {
           mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
           botToken: e.SLACK_BOT_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
+          ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
           ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
           ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+          timeoutMs: e.SLACK_API_TIMEOUT_MS,
         }
       : { mode: 'sandbox' };
   return {

@@ -9,9 +9,14 @@ import type { Block } from './types.ts';
 /** Organization names in lists are cut to this, so a line stays short and a page fits its blocks. */
 export const LIST_NAME_MAX = 60;
 
-/** A link that opens the card in Slack without an API call (Slack's app_redirect deep link). */
+/**
+ * A link that opens the card itself: the permalink Slack gave when it was posted. Until one is
+ * stored (a card posted before permalinks were kept, or getPermalink failed), Slack's archive
+ * link format, which opens the message too; app_redirect would open only the channel.
+ */
 export function cardUrl(card: CardRef): string {
-  return `https://slack.com/app_redirect?channel=${encodeURIComponent(card.channel)}&message_ts=${encodeURIComponent(card.ts)}`;
+  if (card.permalink) return card.permalink;
+  return `https://slack.com/archives/${encodeURIComponent(card.channel)}/p${card.ts.replace('.', '')}`;
 }
 
 /** `#12 Northwind`, linked to its card when the card is posted. */

@@ -6,7 +6,8 @@ export const OPEN_STAGES = ['business', 'security', 'architecture'] as const sat
 export type OpenStage = (typeof OPEN_STAGES)[number];
 
 /** Where an application's card lives, once posted. */
-export type CardRef = { channel: string; ts: string };
+/** Where a card is; `permalink` from chat.getPermalink once the bot stored it. */
+export type CardRef = { channel: string; ts: string; permalink?: string };
 
 /** One application in a list: names and states only (no contact data, no security answers). */
 export type ListItem = {
@@ -118,4 +119,6 @@ export type HomeModel = {
   audits: Slice<AuditItem> | null;
   waitingOnDevelopers: Slice<ListItem> | null;
   figures: TeamFigures;
+  /** Admins only: Slack effects parked by cause (src/jobs/parked.ts). */
+  parked?: { cause: string; count: number }[] | null;
 };

@@ -15,6 +15,7 @@ export const USAGE = [
   ['new', 'enter an application by hand (reviewers, admins)'],
   ['export [days]', 'CSV of applications and their events of the last 1–365 days (default 30), sent to you as a DM (admins)'],
   ['template denial', 'edit the general denial text (admins)'],
+  ['retry-parked', 'send again the Slack updates Slack refused for good, once their cause is fixed (admins)'],
 ] as const;
 
 export function helpView(intro?: string): MessageView {

@@ -6,6 +6,7 @@ import { appLabel, cardUrl, contextBlock, headerBlock, linesToSections, moreText
 import { meetingLines } from './dashboard-mine.ts';
 import type { HomeModel, ListItem, Slice } from './dashboard-types.ts';
 import { age, slackDate } from './format.ts';
+import { parkedHomeBlocks } from './slack-alerts.ts';
 import type { Block } from './types.ts';
 
 /** The "Open card" link button; Slack still sends its click, so a listener acks it. */
@@ -130,6 +131,7 @@ export function homeView(model: HomeModel): HomeView {
     return { type: 'home', callback_id: 'home', blocks };
   }
   blocks.push(
+    ...parkedHomeBlocks(model.parked ?? null),
     ...waitingOnYou(model),
     ...unassigned(model),
     ...lineList(

@@ -41,6 +41,7 @@ const pendingColumns = {
   productionSince: applications.productionSince,
   cardChannel: applications.cardChannel,
   cardTs: applications.cardTs,
+  cardPermalink: applications.cardPermalink,
   auditStatus: audits.status,
   auditor: audits.auditor,
   scheduledFor: audits.scheduledFor,
@@ -163,6 +164,7 @@ export async function openRemediation(deps: DashboardDeps, limit: number): Promi
       dueOn: remediationItems.dueOn,
       cardChannel: applications.cardChannel,
       cardTs: applications.cardTs,
+      cardPermalink: applications.cardPermalink,
       total: totalCount,
     })
     .from(remediationItems)
@@ -171,8 +173,8 @@ export async function openRemediation(deps: DashboardDeps, limit: number): Promi
     .where(isNull(remediationItems.closedAt))
     .orderBy(asc(remediationItems.dueOn), asc(remediationItems.id))
     .limit(limit);
-  return sliceOf(rows, ({ cardChannel, cardTs, total: _total, ...item }) => ({
+  return sliceOf(rows, ({ cardChannel, cardTs, cardPermalink, total: _total, ...item }) => ({
     ...item,
-    card: cardRef({ cardChannel, cardTs }),
+    card: cardRef({ cardChannel, cardTs, cardPermalink }),
   }));
 }

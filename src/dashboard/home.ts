@@ -2,6 +2,7 @@ import { and, asc, eq, ne, or, type SQL } from 'drizzle-orm';
 import { applications } from '../../db/schema.ts';
 import type { HomeModel, ListItem, Slice, WaitingReason } from '../../views/dashboard-types.ts';
 import type { Policy, Roles } from '../config.ts';
+import { parkedByCause } from '../jobs/parked.ts';
 import { addDaysUtc } from '../time.ts';
 import { rolesOf } from '../workflow/roles.ts';
 import { auditsDueBy } from './audits.ts';
@@ -64,6 +65,7 @@ export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): 
     member ? waitingOnDevelopers(deps, HOME_LIST_LIMIT) : null,
     teamFigures(deps, now),
   ]);
+  const parked = held.has('admin') ? await parkedByCause(deps.db) : null;
   return {
     userId,
     roles,
@@ -74,5 +76,6 @@ export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): 
     audits,
     waitingOnDevelopers: waitingDevs,
     figures,
+    parked,
   };
 }

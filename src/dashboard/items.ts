@@ -25,6 +25,7 @@ export const listColumns = {
   version: applications.version,
   cardChannel: applications.cardChannel,
   cardTs: applications.cardTs,
+  cardPermalink: applications.cardPermalink,
 };
 
 export type ListRow = {
@@ -39,10 +40,16 @@ export type ListRow = {
   version: number;
   cardChannel: string | null;
   cardTs: string | null;
+  cardPermalink?: string | null;
 };
 
-export function cardRef(row: { cardChannel: string | null; cardTs: string | null }): CardRef | null {
-  return row.cardChannel && row.cardTs ? { channel: row.cardChannel, ts: row.cardTs } : null;
+export function cardRef(row: {
+  cardChannel: string | null;
+  cardTs: string | null;
+  cardPermalink?: string | null;
+}): CardRef | null {
+  if (!row.cardChannel || !row.cardTs) return null;
+  return { channel: row.cardChannel, ts: row.cardTs, ...(row.cardPermalink ? { permalink: row.cardPermalink } : {}) };
 }
 
 export function toListItem(row: ListRow): ListItem {

@@ -72,6 +72,7 @@ export async function upcomingMeetings(
       durationMinutes: meetings.durationMinutes,
       cardChannel: applications.cardChannel,
       cardTs: applications.cardTs,
+      cardPermalink: applications.cardPermalink,
       total: totalCount,
     })
     .from(meetings)
@@ -79,9 +80,9 @@ export async function upcomingMeetings(
     .where(and(eq(meetings.status, 'scheduled'), gte(meetings.startsAt, args.now), whose))
     .orderBy(asc(meetings.startsAt), asc(meetings.id))
     .limit(args.limit);
-  return sliceOf(rows, ({ cardChannel, cardTs, total: _total, ...meeting }) => ({
+  return sliceOf(rows, ({ cardChannel, cardTs, cardPermalink, total: _total, ...meeting }) => ({
     ...meeting,
-    card: cardRef({ cardChannel, cardTs }),
+    card: cardRef({ cardChannel, cardTs, cardPermalink }),
   }));
 }
 

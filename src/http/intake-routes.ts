@@ -154,7 +154,14 @@ function restrictedCallRoute(deps: IntakeDeps): CustomRoute {
   };
 }
 
-export function healthRoutes(deps: { ping: () => Promise<boolean>; isShuttingDown: () => boolean }): CustomRoute[] {
+/** What `/readyz` adds about Slack delivery: parked effects, and the token's refusal while delivery is stopped. */
+export type SlackDeliveryDetail = { parkedEffects: number; slackToken?: string };
+
+export function healthRoutes(deps: {
+  ping: () => Promise<boolean>;
+  isShuttingDown: () => boolean;
+  slackDetail?: () => Promise<SlackDeliveryDetail>;
+}): CustomRoute[] {
   return [
     { path: '/healthz', method: 'GET', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
     {
@@ -162,7 +169,11 @@ export function healthRoutes(deps: { ping: () => Promise<boolean>; isShuttingDow
       method: 'GET',
       handler: (_req, res) => {
         if (deps.isShuttingDown()) return sendJson(res, 503, { status: 'shutting down' });
-        void deps.ping().then((up) => sendJson(res, up ? 200 : 503, { status: up ? 'ready' : 'database unreachable' }));
+        void deps.ping().then(async (up) => {
+          // Slack trouble is reported, not made a reason to take the instance out: another instance has the same token.
+          const detail = up && deps.slackDetail ? await deps.slackDetail().catch(() => ({})) : {};
+          sendJson(res, up ? 200 : 503, { status: up ? 'ready' : 'database unreachable', ...detail });
+        });
       },
     },
   ];

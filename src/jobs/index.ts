@@ -18,6 +18,9 @@ export type JobsDeps = {
   reviewChannelId: string;
   pollMs: number;
   postIntervalMs: number;
+  /** After the dispatcher parked an effect (the admins' Home shows the count). */
+  onParked?: () => void;
+  slackTimeoutMs?: number;
   webhook?: { url: string; secret: string };
 };
 

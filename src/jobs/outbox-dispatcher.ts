@@ -3,16 +3,18 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { rowsOf } from '../../db/rows.ts';
 import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
-import { reviewCard } from '../../views/card.ts';
 import { historyLine, withDenialText } from '../../views/events.ts';
 import { digestView, reminderText } from '../../views/reminders.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { loadCardModel } from '../reviews/card-model.ts';
 import { denialSentWith } from '../reviews/denial.ts';
+import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { createPacer } from './pacer.ts';
+import { createRefusals } from './refusals.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
+import { uploadOnce } from './thread-upload.ts';
+import { DEFAULT_AUTH_PROBE_MS } from './token-watch.ts';
 
 export type DispatcherDeps = {
   db: Db;
@@ -23,6 +25,10 @@ export type DispatcherDeps = {
   policy: Policy;
   /** Spacing of posts per channel; 0 turns pacing off (tests). */
   postIntervalMs: number;
+  /** Called after an effect was parked (the admins' Home shows the count). */
+  onParked?: () => void;
+  /** The Web API timeout, also applied to a file's upload step (which is not a Web API call). */
+  slackTimeoutMs?: number;
 };
 
 export type DispatcherOptions = {
@@ -31,6 +37,8 @@ export type DispatcherOptions = {
   batchSize?: number;
   /** How long a claimed effect is ours before another instance may take it over (crash recovery). */
   leaseMs?: number;
+  /** While Slack refuses the token, how often to ask `auth.test` whether it works again. */
+  authProbeMs?: number;
 };
 
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -39,18 +47,6 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 const EFFECT_EVENT = 'pii_review_effect';
 /** How far back a retry looks for its own earlier post: retries come within minutes, so 1,000 messages are ample. */
 const LOOKBACK = { pages: 5, limit: 200 };
-
-type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
-
-/** Something Slack said that will not change by itself soon; the effect waits, but loudly. */
-class RetryLater extends Error {
-  constructor(
-    message: string,
-    readonly delayMs: number,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Delivers queued Slack effects after their transaction committed. Effects of one application
@@ -71,6 +67,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * restart, looks.
    */
   const refusedLastTime = new Set<number>();
+  const refusals = createRefusals({ ...deps, probeMs: options.authProbeMs ?? DEFAULT_AUTH_PROBE_MS });
 
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
@@ -101,7 +98,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * answer to that attempt may have been lost (a timeout, a dropped connection) or the process
    * killed after Slack posted; posting again would show reviewers a second card or line.
    */
-  async function postedEarlier(item: OutboxRow, channel: string, threadTs: string | undefined): Promise<string | undefined> {
+  async function postedEarlier(
+    item: OutboxRow,
+    channel: string,
+    threadTs: string | undefined,
+    part: Part,
+  ): Promise<string | undefined> {
     if (item.attempts <= 1 || refusedLastTime.has(item.id)) return undefined;
     let cursor: string | undefined;
     for (let i = 0; i < LOOKBACK.pages; i += 1) {
@@ -120,11 +122,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         return undefined;
       });
       if (!page) return undefined;
-      const mine = page.messages?.find(
-        (m) =>
-          m.metadata?.event_type === EFFECT_EVENT &&
-          Number((m.metadata.event_payload as Record<string, unknown> | undefined)?.outbox_id) === item.id,
-      );
+      const mine = page.messages?.find((m) => {
+        const payload = m.metadata?.event_payload as Record<string, unknown> | undefined;
+        return m.metadata?.event_type === EFFECT_EVENT && Number(payload?.outbox_id) === item.id && payload?.part === part;
+      });
       if (mine?.ts) return mine.ts;
       cursor = page.response_metadata?.next_cursor || undefined;
       if (!cursor) return undefined;
@@ -133,8 +134,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   /** Posts the effect's message once: a retry that finds its earlier post answers that one. */
-  async function postOnce(item: OutboxRow, message: Post): Promise<{ channel: string; ts: string; earlier: boolean }> {
-    const earlier = await postedEarlier(item, message.channel, message.thread_ts);
+  async function postOnce(
+    item: OutboxRow,
+    message: Post,
+    part?: Part,
+  ): Promise<{ channel: string; ts: string; earlier: boolean }> {
+    const earlier = await postedEarlier(item, message.channel, message.thread_ts, part);
     if (earlier) {
       deps.logger.info({ outboxId: item.id, kind: item.kind }, 'slack effect was already posted by an earlier attempt');
       return { channel: message.channel, ts: earlier, earlier: true };
@@ -145,7 +150,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       .postMessage({
         ...message,
         unfurl_links: false,
-        metadata: { event_type: EFFECT_EVENT, event_payload: { outbox_id: item.id } },
+        metadata: { event_type: EFFECT_EVENT, event_payload: { outbox_id: item.id, ...(part ? { part } : {}) } },
       } as Parameters<WebClient['chat']['postMessage']>[0])
       .catch((error: unknown) => {
         if (refusedOutright(error)) refusedLastTime.add(item.id);
@@ -154,6 +159,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     if (!posted.ts || !posted.channel) throw new Error('chat.postMessage answered without channel and ts');
     return { channel: posted.channel, ts: posted.ts, earlier: false };
   }
+
+  const cards = createCardDelivery(deps, postOnce);
 
   async function deliver(item: OutboxRow): Promise<void> {
     const payload = item.payload as Record<string, unknown>;
@@ -171,23 +178,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const [app] = await deps.db.select().from(applications).where(eq(applications.id, item.applicationId));
     if (!app) throw new Error(`application ${item.applicationId} not found`);
     switch (item.kind) {
-      case 'card.sync': {
-        const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
-        if (app.cardTs && app.cardChannel) {
-          await deps.slack.chat.update({ channel: app.cardChannel, ts: app.cardTs, ...view });
-          return;
-        }
-        const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view });
-        // An earlier attempt's card may show an older state: bring it up to date.
-        if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
-        await deps.db
-          .update(applications)
-          .set({ cardChannel: posted.channel, cardTs: posted.ts })
-          .where(eq(applications.id, app.id));
+      case 'card.sync':
+        await cards.sync(item, app);
         return;
-      }
       case 'thread.event': {
-        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
         const [event] = await deps.db
           .select()
           .from(events)
@@ -197,27 +191,26 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           historyLine({ ...event, payload: event.payload as Record<string, unknown> }),
           await denialSentWith(deps.db, event),
         );
-        await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
+        await cards.postInThread(item, app, text);
         return;
       }
       case 'thread.reminder': {
-        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
         const [reminder] = await deps.db
           .select()
           .from(reminders)
           .where(eq(reminders.key, String(payload.key)));
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
         const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
-        await postOnce(item, { channel: app.cardChannel, thread_ts: app.cardTs, text });
+        await cards.postInThread(item, app, text);
         return;
       }
       case 'thread.file': {
-        if (!app.cardTs || !app.cardChannel) throw new RetryLater('card not posted yet', 5_000);
+        const card = await cards.cardOf(item, app);
         const file =
           payload.file === 'invite'
             ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
             : await questionnaireFile(deps.db, app);
-        await deps.slack.filesUploadV2({ channel_id: app.cardChannel, thread_ts: app.cardTs, ...file });
+        await uploadOnce({ ...deps, timeoutMs: deps.slackTimeoutMs ?? 10_000 }, item, card, file);
         return;
       }
       default:
@@ -232,7 +225,6 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   function retryDelay(error: unknown, attempts: number): number {
-    if (error instanceof RetryLater) return error.delayMs;
     const coded = error as { code?: string; retryAfter?: number };
     if (coded.code === ErrorCode.RateLimitedError && typeof coded.retryAfter === 'number') {
       return coded.retryAfter * 1000;
@@ -247,6 +239,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
       return;
     }
+    const refused = await refusals.settle(item, error);
+    if (refused === 'parked') refusedLastTime.delete(item.id);
+    if (refused) return;
     const delay = retryDelay(error, item.attempts);
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.warn(
@@ -270,6 +265,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   async function drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
+      if (await refusals.stopped()) return delivered;
       const batch = await claim();
       if (batch.length === 0) return delivered;
       // One application's effects are claimed at most one at a time, so they can run in parallel safely.
@@ -320,6 +316,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
           )`);
       return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+    },
+    /** Set while Slack refuses the bot token: delivery is stopped (`/readyz` reports it). */
+    tokenRefused(): { code: string; since: Date } | undefined {
+      return refusals.tokenRefused();
     },
     /** Asks for a drain soon: called after a use case commits so effects go out at once. */
     kick(): void {

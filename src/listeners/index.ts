@@ -4,9 +4,11 @@ import { COMMAND } from '../../views/help.ts';
 import { HOME_OPEN_CARD_ACTION } from '../../views/home.ts';
 import { SUBMISSION_ACTIONS } from '../../views/modals/submission.ts';
 import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
+import { HOME_RETRY_PARKED_ACTION } from '../../views/slack-alerts.ts';
 import type { CommandType } from '../workflow/rules.ts';
 import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
+import { retryParkedClicked } from './actions/retry-parked.ts';
 import { submissionPageAction, viewSubmissionAction } from './actions/submission.ts';
 import { piiCommand, queuePageAction } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
@@ -35,5 +37,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(QUEUE_PAGE_ACTION, queuePageAction(deps));
   app.event('app_home_opened', homeOpened(deps));
   app.action<BlockButtonAction>(HOME_OPEN_CARD_ACTION, openCardClicked());
+  app.action<BlockButtonAction>(HOME_RETRY_PARKED_ACTION, retryParkedClicked(deps));
   registerNewApplicationView(app, deps);
 }

@@ -86,4 +86,18 @@ describe.skipIf(!hasChromium)('sandbox in a browser (npm start without Slack tok
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
   });
+
+  it('opens a card from the Home in the page, by its permalink, instead of leaving it', async () => {
+    await page.selectOption('#persona', 'U0REVIEW01');
+    await page.locator('body[data-user="U0REVIEW01"]').waitFor();
+    await page.click('#nav-home');
+    const open = page.locator('#home [data-action-id="home.open_card"]').first();
+    await open.waitFor();
+    await open.click();
+    const linked = page.locator('#messages .msg--linked');
+    await linked.waitFor();
+    expect(await linked.locator('.bk-header').count()).toBe(1);
+    expect(page.url()).toBe(url);
+    await expectNoPlaceholders('open card from the Home');
+  });
 });

@@ -114,7 +114,7 @@ describe('/pii queue', () => {
     expect(first.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
     const body = mrkdwnTexts(first).join('\n');
     expect(body.indexOf('Stage 1 · Business criteria — Awaiting review')).toBeGreaterThan(-1);
-    expect(body).toContain('<https://slack.com/app_redirect?channel=G0PIIREVIEW&message_ts=');
+    expect(body).toContain('<https://slack.com/archives/G0PIIREVIEW/p');
     expect(body).toContain(`<@${USERS.reviewer}>`);
     expect(body).toContain('_unassigned_');
 

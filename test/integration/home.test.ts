@@ -82,7 +82,8 @@ describe('App Home', () => {
     expect(home.json).toContain(
       `"action_id":"card.claim","text":{"type":"plain_text","text":"Claim","emoji":true},"style":"primary","value":"${unassigned?.id}:4"`,
     );
-    expect(home.json).toContain('"url":"https://slack.com/app_redirect?channel=G0PIIREVIEW&message_ts=1767600000.000100"');
+    // Seeded without a stored permalink: Slack's archive link to the message, never app_redirect (it opens a channel).
+    expect(home.json).toContain('"url":"https://slack.com/archives/G0PIIREVIEW/p1767600000000100"');
     expect(home.text).toContain(`#${waiting?.id} Dev is slow · waiting 12 days`);
     expect(home.text).toContain('*Open*\n3 (Stage 1: 2 · Stage 2: 1 · Stage 3: 0)');
     expect(home.text).not.toContain('Done deal');

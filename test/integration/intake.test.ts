@@ -226,6 +226,6 @@ describe('GET /api/applications/:id', () => {
 describe('health', () => {
   it('answers /healthz and /readyz without a token', async () => {
     expect(await h.get('/healthz', null)).toEqual({ status: 200, json: { status: 'ok' } });
-    expect(await h.get('/readyz', null)).toEqual({ status: 200, json: { status: 'ready' } });
+    expect(await h.get('/readyz', null)).toEqual({ status: 200, json: { status: 'ready', parkedEffects: 0 } });
   });
 });

@@ -64,13 +64,16 @@ describe('Slack failures lose nothing', () => {
     await h.intake(body);
     await h.intake({ ...body, useCase: 'Changed before the card was ever posted.' });
     await h.settle();
-    const methods = h.emulator.state.calls.filter((c) => c.ok).map((c) => (c.args.thread_ts ? 'thread' : c.method));
+    // chat.getPermalink only reads the new card's link: the order of what is shown is the point here.
+    const shown = h.emulator.state.calls.filter((c) => c.ok && c.method !== 'chat.getPermalink');
+    const methods = shown.map((c) => (c.args.thread_ts ? 'thread' : c.method));
     expect(methods).toEqual(['chat.postMessage', 'chat.update', 'thread']);
     expect(h.emulator.state.messages.filter((m) => m.channel === CHANNEL && !m.threadTs)).toHaveLength(1);
   });
 
   it('does not hold one application’s effects behind another’s failure', async () => {
-    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'channel_not_found' } });
+    // A refusal Slack may not repeat (errors no retry can fix are parked instead: slack-refusals.test.ts).
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'internal_error' } });
     await h.intake(applicationBody());
     await h.app.dispatcher.drain();
     await h.intake(applicationBody());
@@ -132,7 +135,7 @@ describe('Slack failures lose nothing', () => {
 
   it('does not look for an earlier post on a first attempt, nor after Slack refused the last one outright', async () => {
     h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 429, retryAfter: 1 } });
-    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'not_in_channel' } });
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'fatal_error' } });
     await h.intake(applicationBody());
     await h.app.dispatcher.drain();
     clock.advanceBy(1_000);

@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     expect(loadConfig(slack).slack.mode).toBe('http');
   });
 
+  it('needs no signing secret in Socket Mode, and has a Web API timeout', () => {
+    const { SLACK_SIGNING_SECRET: _, ...noSecret } = slack;
+    const config = loadConfig({ ...noSecret, SLACK_APP_TOKEN: 'xapp-1-A', SLACK_API_TIMEOUT_MS: '2500' });
+    expect(config.slack).toMatchObject({ mode: 'socket', timeoutMs: 2500 });
+    expect(config.slack).not.toHaveProperty('signingSecret');
+    expect(loadConfig(slack).slack).toMatchObject({ timeoutMs: 10_000 });
+    expect(problemsOf(noSecret).join('\n')).toContain('SLACK_SIGNING_SECRET is required');
+  });
+
   it.each([
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET is required'],
     [{ SLACK_SIGNING_SECRET: 'x' }, 'SLACK_BOT_TOKEN is required'],

@@ -32,6 +32,7 @@ import { addDaysUtc } from '../../time.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type Command, type CommandType, roleAllows, stateAllows } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { notifyPerson } from '../notify.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction> & AllMiddlewareArgs;
@@ -110,7 +111,7 @@ type Teller = (notice: MessageView) => Promise<unknown>;
 function teller(deps: ListenerDeps, args: { respond?: Respond; client: ButtonArgs['client']; user: string }): Teller {
   const { respond, client, user } = args;
   if (respond) return (notice) => respond({ response_type: 'ephemeral', replace_original: false, ...notice });
-  return (notice) => client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice });
+  return (notice) => notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
 }
 
 /**

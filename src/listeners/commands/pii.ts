@@ -9,6 +9,7 @@ import type { ModalView } from '../../../views/modals/kit.ts';
 import { newApplicationModal } from '../../../views/modals/new-application.ts';
 import { refusalNotice } from '../../../views/notices.ts';
 import { parseQueuePageValue, parseStageArgument, queueView } from '../../../views/queue.ts';
+import { retriedNotice } from '../../../views/slack-alerts.ts';
 import { ambiguousView, notFoundView, statusView } from '../../../views/status.ts';
 import type { MessageView } from '../../../views/types.ts';
 import { auditOverview } from '../../dashboard/audits.ts';
@@ -16,6 +17,7 @@ import { buildExport } from '../../dashboard/export.ts';
 import { whatWaitsOn } from '../../dashboard/mine.ts';
 import { openQueue } from '../../dashboard/queue.ts';
 import { teamStats } from '../../dashboard/stats.ts';
+import { retryParkedEffects } from '../../jobs/parked.ts';
 import { claimRequest } from '../../reviews/processed.ts';
 import { lookupStatus } from '../../reviews/status.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
@@ -128,6 +130,11 @@ async function answer(deps: ListenerDeps, subcommand: string, argument: string, 
       if (argument.toLowerCase() !== 'denial') return usage('`/pii template denial` edits the general denial text.');
       if (!roles.has('admin')) return { message: refusalNotice('Only an admin can edit templates.') };
       return { modal: templateModal(await currentTemplate(deps.db, 'denial')) };
+    }
+    case 'retry-parked': {
+      if (!roles.has('admin')) return { message: refusalNotice('Only an admin can retry parked Slack effects.') };
+      const causes = await retryParkedEffects(deps, user);
+      return { message: retriedNotice(causes), after: async () => deps.onCommitted() };
     }
     default:
       return usage(`\`${subcommand.slice(0, 40).replace(/[<>&`]/g, '')}\` is not a /pii subcommand.`);

@@ -17,6 +17,7 @@ import {
 } from '../../workflow/controls.ts';
 import type { Command, CriterionResult } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { notifyPerson } from '../notify.ts';
 import { LATE_PARSERS } from './late-parsers.ts';
 import { FormReader, parseMeta, type StateValues, shownValues } from './values.ts';
 
@@ -125,11 +126,8 @@ function blockFor(field: string | undefined, form: FormReader): string | undefin
 function submitDecision(deps: ListenerDeps, parse: Parse) {
   return async ({ ack, view, body, client }: Args): Promise<void> => {
     const user = body.user.id;
-    const tell = async (notice: MessageView) => {
-      await client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice }).catch((error: unknown) => {
-        deps.logger.warn({ err: error, user }, 'could not send an ephemeral notice');
-      });
-    };
+    const tell = (notice: MessageView) =>
+      notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
     const meta = parseMeta(view.private_metadata);
     if (!meta) {
       await ack();

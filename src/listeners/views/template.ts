@@ -6,6 +6,7 @@ import { AlreadyHandled } from '../../reviews/processed.ts';
 import { saveTemplate } from '../../reviews/templates.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { notifyPerson } from '../notify.ts';
 import { FormReader, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -14,26 +15,20 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export function registerTemplateView(app: App, deps: ListenerDeps): void {
   app.view(CALLBACKS.editTemplate, async ({ ack, view, body, client }: Args) => {
     const user = body.user.id;
+    const notifyDeps = { client, channel: deps.reviewChannelId, logger: deps.logger };
     const form = new FormReader(shownValues(view));
     const text = form.text('body', { required: true, max: TEMPLATE_MAX });
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
     if (!rolesOf(deps.roles, user).has('admin')) {
       await ack();
-      await client.chat
-        .postEphemeral({ channel: deps.reviewChannelId, user, ...refusalNotice('Only an admin can edit templates.') })
-        .catch(() => {});
+      await notifyPerson(notifyDeps, user, refusalNotice('Only an admin can edit templates.'));
       return;
     }
     try {
       const saved = await saveTemplate(deps, 'denial', text, user, `view:${view.id}`);
       await ack();
-      await client.chat
-        .postEphemeral({
-          channel: deps.reviewChannelId,
-          user,
-          text: `:white_check_mark: Denial template v${saved.version} saved; rejections from now on use it.`,
-        })
-        .catch(() => {});
+      const notice = `:white_check_mark: Denial template v${saved.version} saved; rejections from now on use it.`;
+      await notifyPerson(notifyDeps, user, { text: notice });
     } catch (error) {
       if (error instanceof AlreadyHandled) return void (await ack());
       deps.logger.error({ err: error, user }, 'template save failed');

@@ -1,7 +1,7 @@
 import { blockKitProblems, MESSAGE_TEXT_MAX } from '../../../views/validate.ts';
 import { type Args, type Method, type MethodContext, optStr, SlackApiError, str } from './call.ts';
 import { VIEW_METHODS } from './methods-views.ts';
-import { BOT_ID, BOT_USER_ID, type SandboxChannel, type StoredMessage, TEAM_ID } from './state.ts';
+import { BOT_ID, BOT_USER_ID, type EmulatorState, type SandboxChannel, type StoredMessage, TEAM_ID } from './state.ts';
 
 const blocksOf = (args: Args): unknown[] => (Array.isArray(args.blocks) ? args.blocks : []);
 type Metadata = NonNullable<StoredMessage['metadata']>;
@@ -16,7 +16,7 @@ function metadataOf(args: Args): Metadata | undefined {
 }
 
 /** A page of messages as conversations.history and .replies answer it; the cursor is an offset. */
-function page(messages: StoredMessage[], args: Args): Record<string, unknown> {
+function page(messages: StoredMessage[], args: Args, files: EmulatorState['files']): Record<string, unknown> {
   const limit = Math.min(Math.max(Number(args.limit) || 100, 1), 999);
   const start = Number(optStr(args, 'cursor') ?? 0) || 0;
   const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
@@ -28,6 +28,9 @@ function page(messages: StoredMessage[], args: Args): Record<string, unknown> {
     blocks: m.blocks,
     ts: m.ts,
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.files.length > 0
+      ? { files: m.files.map((id) => ({ id, name: files.get(id)?.filename, title: files.get(id)?.title })) }
+      : {}),
     ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   }));
   const more = start + limit < messages.length;
@@ -121,6 +124,15 @@ export const METHODS: Record<string, Method> = {
     return { channel, ts, text: message.text, ...(message.problems.length ? { warnings: message.problems } : {}) };
   },
 
+  'chat.getPermalink': (args, ctx) => {
+    const channel = str(args, 'channel');
+    const ts = str(args, 'message_ts');
+    requireChannel(ctx, channel, 'read');
+    if (!ctx.state.findMessage(channel, ts)) throw new SlackApiError('message_not_found');
+    // Slack's own shape (…/archives/<channel>/p<ts without the dot>), on the emulator: the sandbox page opens it in place.
+    return { channel, permalink: `${ctx.baseUrl}archives/${channel}/p${ts.replace('.', '')}` };
+  },
+
   'chat.delete': (args, ctx) => {
     const channel = str(args, 'channel');
     const ts = str(args, 'ts');
@@ -156,7 +168,7 @@ export const METHODS: Record<string, Method> = {
     const channel = str(args, 'channel');
     requireChannel(ctx, channel, 'read');
     const top = ctx.state.messages.filter((m) => m.channel === channel && (!m.threadTs || m.threadTs === m.ts));
-    return page(top.reverse(), args); // newest first, as Slack answers
+    return page(top.reverse(), args, ctx.state.files); // newest first, as Slack answers
   },
 
   'conversations.replies': (args, ctx) => {
@@ -165,7 +177,7 @@ export const METHODS: Record<string, Method> = {
     requireChannel(ctx, channel, 'read');
     const parent = ctx.state.findMessage(channel, ts);
     if (!parent) throw new SlackApiError('thread_not_found');
-    return page([parent, ...ctx.state.messages.filter((m) => m.channel === channel && m.threadTs === ts)], args);
+    return page([parent, ...ctx.state.messages.filter((m) => m.channel === channel && m.threadTs === ts)], args, ctx.state.files);
   },
 
   'conversations.open': (args, ctx) => {

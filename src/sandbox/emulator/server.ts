@@ -157,6 +157,10 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
       record(200, false, 'invalid_auth');
       return send(res, 200, { ok: false, error: auth ? 'invalid_auth' : 'not_authed' });
     }
+    if (state.tokenRefusal) {
+      record(200, false, state.tokenRefusal);
+      return send(res, 200, { ok: false, error: state.tokenRefusal });
+    }
     const fault = takeFault(method);
     if (fault && 'done' in fault && fault.done) {
       try {
@@ -273,6 +277,7 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
     async handle(req, res, rest, baseUrl) {
       try {
         const [kind, id = ''] = rest.split('/');
+        if (req.method === 'GET' && kind === 'archives') return openPermalink(res, rest, baseUrl);
         if (req.method !== 'POST') return send(res, 405, { ok: false, error: 'method_not_allowed' });
         if (kind === 'api') return await callMethod(req, res, id, baseUrl);
         if (kind === 'upload') return await upload(req, res, id);
@@ -284,6 +289,22 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
       }
     },
   };
+}
+
+/**
+ * A permalink opened in a new tab: to the sandbox page, which shows the message (`?message=`).
+ * The page is served at the root of the origin the emulator is mounted on.
+ */
+function openPermalink(res: ServerResponse, rest: string, baseUrl: string): void {
+  const match = /^archives\/([A-Z0-9]+)\/p(\d+)(\d{6})$/.exec(rest);
+  if (!match) {
+    send(res, 404, { ok: false, error: 'message_not_found' });
+    return;
+  }
+  const page = new URL('/', baseUrl || 'http://localhost/');
+  page.searchParams.set('message', `${match[1]}/${match[2]}.${match[3]}`);
+  res.writeHead(302, { location: page.toString() });
+  res.end();
 }
 
 export type RunningEmulator = SlackEmulator & {

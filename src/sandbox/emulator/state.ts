@@ -111,6 +111,8 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   readonly faults: { method: string; fault: Fault }[] = [];
   /** Random fault rates, for pacing and outage drills. */
   faultRates = { rateLimited: 0, serverError: 0, retryAfter: 1 };
+  /** Set when the workspace revoked the bot's token (`admin-actions.ts`): every call answers this error. */
+  tokenRefusal: string | undefined;
   #seq = 0;
   #tsBase = 1_767_600_000;
 
@@ -176,6 +178,7 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     for (const channel of this.channels.values()) channel.archived = false;
     this.triggers.clear();
     this.faults.length = 0;
+    this.tokenRefusal = undefined;
     this.emit('change', { type: 'reset' });
   }
 }

@@ -2,6 +2,7 @@
 // script only places it, and turns clicks into POSTs that the server signs as Slack would.
 // Anything built here from data uses textContent, never innerHTML.
 import { confirmDialog, controls, restore, SELECTOR, TEXTLIKE, values } from './controls.js';
+import { highlightMessage, messageFromQuery, permalinkTarget } from './permalink.js';
 
 const $ = (id) => document.getElementById(id);
 const config = JSON.parse($('sandbox-config').textContent);
@@ -14,7 +15,16 @@ const ui = {
   thread: null,
   snap: null,
   modalKey: null,
+  /** A message to show once the page has it (a permalink opened in a new tab). */
+  linked: messageFromQuery(),
 };
+
+function openPermalink(where) {
+  ui.nav = 'channel';
+  ui.thread = null;
+  ui.linked = where;
+  render();
+}
 
 async function api(path, body) {
   setStatus({ level: 'ok', note: 'Sending…', what: path.replace('/sandbox/ui/', '') });
@@ -82,7 +92,9 @@ async function dispatch(el) {
     if (el.tagName === 'SELECT' && el.dataset.type === 'overflow') el.selectedIndex = 0;
     return;
   }
-  if (el.dataset.url) window.open(el.dataset.url, '_blank', 'noopener');
+  const linked = el.dataset.url ? permalinkTarget(el.dataset.url) : null;
+  if (linked) openPermalink(linked);
+  else if (el.dataset.url) window.open(el.dataset.url, '_blank', 'noopener');
   const { scope, ...where } = target;
   const vals = el.tagName === 'BUTTON' ? [] : values(el, scope);
   if (el.dataset.type === 'overflow') el.selectedIndex = 0;
@@ -186,6 +198,7 @@ function render() {
   $('tab-home').classList.toggle('is-active', ui.tab === 'home');
   $('tab-messages').classList.toggle('is-active', ui.tab === 'messages');
   document.body.dataset.user = s.user.id;
+  if (ui.linked && ui.nav === 'channel' && highlightMessage(ui.linked)) ui.linked = null;
 }
 
 let pending = null;
@@ -209,6 +222,12 @@ function openHome() {
 }
 
 document.addEventListener('click', (e) => {
+  const anchor = e.target.closest('a[href]');
+  const linked = anchor ? permalinkTarget(anchor.href) : null;
+  if (linked) {
+    e.preventDefault();
+    return openPermalink(linked);
+  }
   const el = e.target.closest('button, [data-nav], [data-tab]');
   if (!el) return;
   if (el.dataset.openThread) {

@@ -54,6 +54,7 @@ code{font-family:Monaco,Menlo,Consolas,monospace;font-size:12px;background:#f6f6
 .msg-meta time{font-size:12px;color:#616061}
 .msg-edited{font-size:12px;color:#616061}
 .msg-text{white-space:normal;overflow-wrap:anywhere}
+.msg--linked{background:#fff8e1;box-shadow:inset 3px 0 #ecb22e}
 .msg--ephemeral{background:#f8f8f8;border-left:3px solid #1264a3}
 .msg-ephemeral-note{font-size:12px;color:#616061;margin-top:4px;display:flex;gap:4px;align-items:center}
 .link-button{border:0;background:none;color:#1264a3;padding:0;cursor:pointer;font-size:12px}

@@ -63,7 +63,7 @@ describe('page and scripts', () => {
     const html = await (await fetch(bot.baseUrl)).text();
     for (const p of PERSONAS) expect(html).toContain(p.realName);
     expect(html).toContain('<script type="module" src="/sandbox/ui/client.js">');
-    for (const name of ['client.js', 'controls.js']) {
+    for (const name of ['client.js', 'controls.js', 'permalink.js']) {
       const res = await fetch(`${bot.baseUrl}sandbox/ui/${name}`);
       expect(res.headers.get('content-type')).toContain('text/javascript');
     }

@@ -1,0 +1,105 @@
+import type { WebClient } from '@slack/web-api';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { type ApplicationRow, applications, type OutboxRow } from '../../db/schema.ts';
+import { reviewCard } from '../../views/card.ts';
+import type { Clock } from '../clock.ts';
+import type { Policy } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { loadCardModel } from '../reviews/card-model.ts';
+import { fetchPermalink } from './permalink.ts';
+import { classifySlackError } from './slack-errors.ts';
+
+/**
+ * Which message of the effect a post is: its own (undefined), or the fresh card a thread effect
+ * posts first because the old card is gone. Kept in the metadata so a retry finds the right one.
+ */
+export type Part = 'card' | undefined;
+export type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
+/** The dispatcher's post that a retry finds instead of repeating. */
+export type PostOnce = (
+  item: OutboxRow,
+  message: Post,
+  part?: Part,
+) => Promise<{ channel: string; ts: string; earlier: boolean }>;
+type CardLocation = { channel: string; ts: string };
+
+export type CardDeliveryDeps = {
+  db: Db;
+  slack: WebClient;
+  clock: Clock;
+  logger: Logger;
+  policy: Policy;
+  reviewChannelId: string;
+};
+
+/**
+ * The card and its thread. A card deleted in Slack (by a person or a retention policy) or not
+ * ours any more is posted again and its new location stored, so the update and the thread line
+ * that found it gone, and every later one, land on the new card.
+ */
+export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
+  /** For a failed card update or thread post: false when the card is gone (the caller posts a fresh one), else rethrows. */
+  function cardGone(item: OutboxRow, error: unknown): false {
+    const failure = classifySlackError(error);
+    if (failure.kind !== 'card_gone') throw error;
+    deps.logger.warn(
+      { outboxId: item.id, kind: item.kind, applicationId: item.applicationId, slackError: failure.code },
+      'the card is gone from Slack; posting it again',
+    );
+    return false;
+  }
+
+  async function storePermalink(app: ApplicationRow, card: CardLocation): Promise<void> {
+    const cardPermalink = await fetchPermalink(deps, card);
+    if (cardPermalink) await deps.db.update(applications).set({ cardPermalink }).where(eq(applications.id, app.id));
+  }
+
+  /** Posts the application's card (the first time, or again after it was deleted) and stores where it now is. */
+  async function postCard(item: OutboxRow, app: ApplicationRow, part: Part): Promise<CardLocation> {
+    const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
+    const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view }, part);
+    // An earlier attempt's card may show an older state: bring it up to date.
+    if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
+    const card = { channel: posted.channel, ts: posted.ts };
+    await deps.db
+      .update(applications)
+      .set({ cardChannel: card.channel, cardTs: card.ts, cardPermalink: await fetchPermalink(deps, card) })
+      .where(eq(applications.id, app.id));
+    return card;
+  }
+
+  /** The card a thread effect goes under. None only when the card's own effect was parked: post it now. */
+  function cardOf(item: OutboxRow, app: ApplicationRow): Promise<CardLocation> {
+    if (app.cardTs && app.cardChannel) return Promise.resolve({ channel: app.cardChannel, ts: app.cardTs });
+    return postCard(item, app, 'card');
+  }
+
+  return {
+    cardOf,
+    /** `card.sync`: update the card to the application's state, or post it when there is none (or it is gone). */
+    async sync(item: OutboxRow, app: ApplicationRow): Promise<void> {
+      if (app.cardTs && app.cardChannel) {
+        const card = { channel: app.cardChannel, ts: app.cardTs };
+        const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
+        const updated = await deps.slack.chat
+          .update({ ...card, ...view })
+          .then(() => true)
+          .catch((error: unknown) => cardGone(item, error));
+        // Cards posted before permalinks were stored get theirs on their next update.
+        if (updated && !app.cardPermalink) await storePermalink(app, card);
+        if (updated) return;
+      }
+      await postCard(item, app, undefined);
+    },
+    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<void> {
+      const card = await cardOf(item, app);
+      const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text })
+        .then(() => true)
+        .catch((error: unknown) => cardGone(item, error));
+      if (posted) return;
+      const fresh = await postCard(item, app, 'card');
+      await postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
+    },
+  };
+}
