@@ -406,7 +406,7 @@ describe('/pii export', () => {
     const content = (name: string) => files.find((f) => f.filename.includes(name))?.content?.toString('utf8') ?? '';
 
     const apps = content('applications').split('\r\n');
-    expect(apps[0]).toBe('id,profileId,organization,stage,status,received,status since,assignee');
+    expect(apps[0]).toBe('id,profileId,organization,stage,status,received,status since,assignee,rejected at stage');
     expect(content('applications')).toContain(
       `${ids[0]},${tricky?.profileId},"'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd",business,new,`,
     );

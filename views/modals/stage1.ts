@@ -12,13 +12,18 @@ export const CRITERION_NOTE_MAX = 500;
 export const DENIAL_MAX = 3000;
 
 /** Stage 1: each criterion passes or fails, with a note; then advance or reject (with the denial text). */
-export function businessReviewModal(app: ApplicationSummary, denial: { version: number; body: string }) {
+export function businessReviewModal(
+  app: ApplicationSummary,
+  denial: { version: number; body: string },
+  /** The criteria of the application's track (all when absent). */
+  criteria?: readonly string[],
+) {
   const blocks = [
     about(app),
     section(
       `*Use case and business*: see the application. *Website*: ${link(app.website, app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))}`,
     ),
-    ...BUSINESS_CRITERIA.flatMap((c) => [
+    ...BUSINESS_CRITERIA.filter((c) => !criteria || criteria.includes(c.id)).flatMap((c) => [
       radioInput(`criterion.${c.id}`, c.label, PASS_FAIL),
       textInput(`note.${c.id}`, `Note on ${c.label.toLowerCase()}`, { optional: true, max: CRITERION_NOTE_MAX }),
     ]),

@@ -1,0 +1,100 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import type { ModalView } from '../../../views/modals/kit.ts';
+import { reviewAnswersModal, reviewableAnswers } from '../../../views/modals/stage2.ts';
+import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
+import { applyDecision } from '../../reviews/decide.ts';
+import { loadReviewContext } from '../../reviews/review-context.ts';
+import { pendingAnswers } from '../../workflow/rules.ts';
+import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { type FormReader, parseMeta } from './values.ts';
+
+const doneSchema = z.object({ done: z.array(z.string().max(50)).max(500).optional() });
+
+function shownBefore(privateMetadata: string | undefined): string[] {
+  try {
+    const parsed = doneSchema.safeParse(JSON.parse(privateMetadata ?? ''));
+    return parsed.success ? (parsed.data.done ?? []) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * After a page of Review answers is recorded: the next page (answers not shown yet), or
+ * nothing when every reviewable answer was shown, so the modal closes.
+ */
+export async function nextReviewPage(
+  deps: ListenerDeps,
+  view: { private_metadata?: string },
+  form: FormReader,
+): Promise<ModalView | undefined> {
+  const meta = parseMeta(view.private_metadata);
+  if (!meta) return undefined;
+  const shown = Object.keys(form.values)
+    .filter((k) => k.startsWith('verdict.'))
+    .map((k) => k.slice('verdict.'.length));
+  const done = new Set([...shownBefore(view.private_metadata), ...shown]);
+  const ctx = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
+  if (!ctx?.questionnaire) return undefined;
+  const left = reviewableAnswers(ctx.answers).filter((a) => !done.has(a.questionId));
+  if (left.length === 0 || ctx.state.stage !== 'security' || ctx.state.status !== 'in_review') return undefined;
+  return reviewAnswersModal(ctx.application, ctx.questionnaire, ctx.answers, done);
+}
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * "Accept all remaining" inside Review answers (after Slack's confirm): every answer still
+ * pending is accepted in one decision against the version the modal was opened on; the
+ * modal then shows what is left to re-judge, or says it is done.
+ */
+export function acceptAllRemaining(deps: ListenerDeps) {
+  return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const user = body.user.id;
+    const tell = (notice: { text: string; blocks: unknown[] }) =>
+      client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice }).catch((error: unknown) => {
+        deps.logger.warn({ err: error, user }, 'could not send an ephemeral notice');
+      });
+    const meta = parseMeta(body.view?.private_metadata);
+    const viewId = body.view?.id;
+    if (!meta || !viewId) return void (await tell(refusalNotice('This button does not belong to an application.')));
+    try {
+      const ctx = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
+      if (!ctx) return void (await tell(missingNotice(meta.id)));
+      const reviews = pendingAnswers(ctx.state).map((questionId) => ({ questionId, verdict: 'accept' as const }));
+      const result = await applyDecision(deps, {
+        applicationId: meta.id,
+        seenVersion: meta.v,
+        actorId: user,
+        command: { type: 'review_answers', reviews },
+        requestKey: `accept-all:${viewId}:${meta.v}`,
+      });
+      if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
+      if (result.kind === 'conflict') return void (await tell(conflictNotice(result.by, result.at)));
+      if (result.kind === 'not_found') return void (await tell(missingNotice(meta.id)));
+      if (result.kind === 'duplicate') return;
+      deps.onCommitted();
+      const after = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
+      const next =
+        after?.questionnaire && reviewableAnswers(after.answers).length > 0
+          ? reviewAnswersModal(after.application, after.questionnaire, after.answers)
+          : undefined;
+      await client.views.update({ view_id: viewId, view: next ?? acceptedView(reviews.length) });
+    } catch (error) {
+      deps.logger.error({ err: error, user }, 'accept all remaining failed');
+      await tell({ text: SOMETHING_WENT_WRONG, blocks: [] });
+    }
+  };
+}
+
+function acceptedView(count: number): ModalView {
+  return {
+    type: 'modal',
+    callback_id: 'review_answers.done',
+    title: { type: 'plain_text', text: 'Review answers' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Accepted ${count} answer(s). Nothing else waits for review.` } }],
+  } as ModalView;
+}
