@@ -3,7 +3,7 @@ import { buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
-import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
+import { loadQuestionnaire, type Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, personaRoles, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
@@ -43,12 +43,25 @@ export type Harness = {
  * The real app on a random loopback port, on the given database, with the emulator as Slack
  * (strict Block Kit limits, as Slack enforces them) and signed requests as Slack sends them.
  */
-export async function startHarness(database: TestDatabase, options: { clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(
+  database: TestDatabase,
+  options: { clock?: Clock; questionnaire?: Questionnaire } = {},
+): Promise<Harness> {
   const clock = options.clock ?? systemClock;
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);
   const emulator = await startTestEmulator();
-  const { app: running, baseUrl, slack } = await startTestApp({ database, emulator, clock, logger });
+  const {
+    app: running,
+    baseUrl,
+    slack,
+  } = await startTestApp({
+    database,
+    emulator,
+    clock,
+    logger,
+    ...(options.questionnaire ? { questionnaire: options.questionnaire } : {}),
+  });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
     const headers = new Headers(init.headers);
@@ -103,6 +116,7 @@ export async function startTestApp(options: {
   emulator: RunningEmulator;
   clock: Clock;
   logger: Logger;
+  questionnaire?: Questionnaire;
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -119,7 +133,7 @@ export async function startTestApp(options: {
     reviewChannelId: CHANNEL,
     intakeToken: INTAKE_TOKEN,
     roles: personaRoles(),
-    questionnaire: loadQuestionnaire(),
+    questionnaire: options.questionnaire ?? loadQuestionnaire(),
     policy: loadConfig({}).policy,
     postIntervalMs: 0,
     // Tests drive delivery with settle(); the poll only matters for retries.
