@@ -26,7 +26,7 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
       return `${who} recorded the architecture review outcome: *approved* for restricted access.${p.heldEarly ? ' The meeting was held early.' : ''} :tada:`;
     case 'review.clarification_required': {
       const questions = Array.isArray(p.questions) ? (p.questions as string[]) : [];
-      return `${who} recorded the outcome${p.heldEarly ? ' (meeting held early)' : ''}: *clarification required* (${questions.length} question${questions.length === 1 ? '' : 's'}): ${questions.map((q, i) => `${i + 1}. ${quote(q)}`).join(' ')}`;
+      return `${who} recorded the outcome: *clarification required* (${questions.length} question${questions.length === 1 ? '' : 's'}): ${questions.map((q, i) => `${i + 1}. ${quote(q)}`).join(' ')}${p.heldEarly ? ' The meeting was held early.' : ''}`;
     }
     case 'clarification.answered': {
       const ids = Array.isArray(p.questionIds) ? p.questionIds.length : 0;

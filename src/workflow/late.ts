@@ -178,7 +178,8 @@ export function decideLate(
       return stay;
     case 'record_restricted_call':
       if (command.at.getTime() > env.now.getTime()) return refuse('guard', 'The call cannot be in the future.', 'at');
-      if (s.approvedAt && command.at.getTime() < s.approvedAt.getTime())
+      // Pickers give minutes: a call in the minute of the approval is true.
+      if (s.approvedAt && command.at.getTime() < Math.floor(s.approvedAt.getTime() / 60_000) * 60_000)
         return refuse(
           'guard',
           `The call cannot be before the approval (${shownTime(s.approvedAt)}): there was no restricted access yet.`,
