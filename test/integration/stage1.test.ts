@@ -76,6 +76,7 @@ describe('business review', () => {
       'card.record_gap',
       'card.request_information',
       'card.send_questionnaire',
+      'card.deny_security',
       'card.status',
       'admin:assign',
       'admin:withdraw',
