@@ -100,7 +100,9 @@ describe('Review answers of a 30-question questionnaire', () => {
         ),
       )
       .toBe(true);
-    expect(JSON.stringify(h.emulator.state.views.get(again)?.view)).toContain('Accepted 15 answer(s)');
+    // The click is acknowledged before the decision runs: wait for its view update, then deliver its effects.
+    await expect.poll(() => JSON.stringify(h.emulator.state.views.get(again)?.view)).toContain('Accepted 15 answer(s)');
+    await h.settle();
     expect(r.buttons(id)).toContain('card.pass_security');
     expect(r.threadOf(id).at(-1)).toContain('accepted Q16');
   });

@@ -51,7 +51,6 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  */
 export function acceptAllRemaining(deps: ListenerDeps) {
   return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
-    await ack();
     const user = body.user.id;
     const tell = (notice: { text: string; blocks: unknown[] }) =>
       client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice }).catch((error: unknown) => {
@@ -59,32 +58,48 @@ export function acceptAllRemaining(deps: ListenerDeps) {
       });
     const meta = parseMeta(body.view?.private_metadata);
     const viewId = body.view?.id;
-    if (!meta || !viewId) return void (await tell(refusalNotice('This button does not belong to an application.')));
+    if (!meta || !viewId) {
+      await ack();
+      return void (await tell(refusalNotice('This button does not belong to an application.')));
+    }
+    // Like a card button that decides: the decision commits before the click is acknowledged,
+    // so an acknowledged click is never lost (milliseconds, far inside Slack's 3 seconds).
+    let result: Awaited<ReturnType<typeof applyDecision>> | undefined;
+    let accepted = 0;
     try {
       const ctx = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
-      if (!ctx) return void (await tell(missingNotice(meta.id)));
-      const reviews = pendingAnswers(ctx.state).map((questionId) => ({ questionId, verdict: 'accept' as const }));
-      const result = await applyDecision(deps, {
-        applicationId: meta.id,
-        seenVersion: meta.v,
-        actorId: user,
-        command: { type: 'review_answers', reviews },
-        requestKey: `accept-all:${viewId}:${meta.v}`,
-      });
-      if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
-      if (result.kind === 'conflict') return void (await tell(conflictNotice(result.by, result.at)));
-      if (result.kind === 'not_found') return void (await tell(missingNotice(meta.id)));
-      if (result.kind === 'duplicate') return;
-      deps.onCommitted();
+      if (ctx) {
+        const reviews = pendingAnswers(ctx.state).map((questionId) => ({ questionId, verdict: 'accept' as const }));
+        accepted = reviews.length;
+        result = await applyDecision(deps, {
+          applicationId: meta.id,
+          seenVersion: meta.v,
+          actorId: user,
+          command: { type: 'review_answers', reviews },
+          requestKey: `accept-all:${viewId}:${meta.v}`,
+        });
+      }
+    } catch (error) {
+      deps.logger.error({ err: error, user }, 'accept all remaining failed');
+      await ack();
+      return void (await tell({ text: SOMETHING_WENT_WRONG, blocks: [] }));
+    }
+    await ack();
+    if (!result || result.kind === 'not_found') return void (await tell(missingNotice(meta.id)));
+    if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
+    if (result.kind === 'conflict') return void (await tell(conflictNotice(result.by, result.at)));
+    if (result.kind === 'duplicate') return;
+    deps.onCommitted();
+    try {
       const after = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
       const next =
         after?.questionnaire && reviewableAnswers(after.answers).length > 0
           ? reviewAnswersModal(after.application, after.questionnaire, after.answers)
           : undefined;
-      await client.views.update({ view_id: viewId, view: next ?? acceptedView(reviews.length) });
+      await client.views.update({ view_id: viewId, view: next ?? acceptedView(accepted) });
     } catch (error) {
-      deps.logger.error({ err: error, user }, 'accept all remaining failed');
-      await tell({ text: SOMETHING_WENT_WRONG, blocks: [] });
+      // The answers are accepted; only the modal kept its old page.
+      deps.logger.warn({ err: error, user }, 'could not update the Review answers modal');
     }
   };
 }
