@@ -29,6 +29,20 @@ export async function nextReviewPage(
   view: { private_metadata?: string },
   form: FormReader,
 ): Promise<ModalView | undefined> {
+  try {
+    return await nextPage(deps, view, form);
+  } catch (error) {
+    // The page is recorded; without a next page the modal simply closes.
+    deps.logger.warn({ err: error }, 'could not build the next page of Review answers');
+    return undefined;
+  }
+}
+
+async function nextPage(
+  deps: ListenerDeps,
+  view: { private_metadata?: string },
+  form: FormReader,
+): Promise<ModalView | undefined> {
   const meta = parseMeta(view.private_metadata);
   if (!meta) return undefined;
   const shown = Object.keys(form.values)
