@@ -162,7 +162,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
       });
       switch (result.kind) {
         case 'done': {
-          const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view, form) : undefined;
+          const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view) : undefined;
           await ack(next ? { response_action: 'update', view: next } : undefined);
           deps.onCommitted();
           return;

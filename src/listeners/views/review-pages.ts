@@ -7,7 +7,7 @@ import { applyDecision } from '../../reviews/decide.ts';
 import { loadReviewContext } from '../../reviews/review-context.ts';
 import { pendingAnswers } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
-import { type FormReader, parseMeta } from './values.ts';
+import { parseMeta } from './values.ts';
 
 const doneSchema = z.object({ done: z.array(z.string().max(50)).max(500).optional() });
 
@@ -26,11 +26,10 @@ function shownBefore(privateMetadata: string | undefined): string[] {
  */
 export async function nextReviewPage(
   deps: ListenerDeps,
-  view: { private_metadata?: string },
-  form: FormReader,
+  view: { private_metadata?: string; blocks?: unknown },
 ): Promise<ModalView | undefined> {
   try {
-    return await nextPage(deps, view, form);
+    return await nextPage(deps, view);
   } catch (error) {
     // The page is recorded; without a next page the modal simply closes.
     deps.logger.warn({ err: error }, 'could not build the next page of Review answers');
@@ -40,14 +39,15 @@ export async function nextReviewPage(
 
 async function nextPage(
   deps: ListenerDeps,
-  view: { private_metadata?: string },
-  form: FormReader,
+  view: { private_metadata?: string; blocks?: unknown },
 ): Promise<ModalView | undefined> {
   const meta = parseMeta(view.private_metadata);
   if (!meta) return undefined;
-  const shown = Object.keys(form.values)
-    .filter((k) => k.startsWith('verdict.'))
-    .map((k) => k.slice('verdict.'.length));
+  // What this page showed, from the view itself: the submission carries values only for some inputs.
+  const blocks = (Array.isArray(view.blocks) ? view.blocks : []) as { block_id?: unknown }[];
+  const shown = blocks.flatMap((b) =>
+    typeof b.block_id === 'string' && b.block_id.startsWith('verdict.') ? [b.block_id.slice('verdict.'.length)] : [],
+  );
   const done = new Set([...shownBefore(view.private_metadata), ...shown]);
   const ctx = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
   if (!ctx?.questionnaire) return undefined;
