@@ -72,11 +72,17 @@ const PARSERS: Record<string, Parse> = {
   [CALLBACKS.reviewAnswers]: (form, ctx) => {
     const areas = new Map(ctx?.questionnaire?.questions.map((q) => [q.id, q.area as ControlArea]) ?? []);
     const verdicts = ['accept', 'accept_resolve', ...SEVERITIES.map((s) => `gap:${s}` as const)] as const;
+    const judgedGap = new Set((ctx?.answers ?? []).filter((a) => a.review === 'gap').map((a) => a.questionId));
     const reviews = [];
     for (const questionId of prefixed(form.values, 'verdict.')) {
       const verdict = form.choice(`verdict.${questionId}`, verdicts, { required: false });
       const description = form.text(`note.${questionId}`, { max: GAP_DESCRIPTION_MAX });
       if (!verdict) continue;
+      if (verdict.startsWith('gap:') && judgedGap.has(questionId)) {
+        // Its view offers no note: the answer already raised a gap, and may only be accepted.
+        form.fail(`verdict.${questionId}`, 'This answer already raised a gap: accept it, or leave it.');
+        continue;
+      }
       if (verdict === 'accept') reviews.push({ questionId, verdict: 'accept' as const });
       else if (verdict === 'accept_resolve') reviews.push({ questionId, verdict: 'accept' as const, resolveGap: true });
       else if (!description) form.fail(`note.${questionId}`, 'Say what is missing, so the developer can fix it.');
