@@ -170,6 +170,16 @@ export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal
   );
 }
 
+/**
+ * Roles that depend on the stage: an architect records a developer's reply only to their
+ * Stage 3 questions; in Stage 2 it is a reviewer's. Checked when the modal opens, too.
+ */
+export function stageRoleAllows(s: WorkflowState, type: CommandType, roles: ReadonlySet<Role>): Refusal | undefined {
+  if (type === 'developer_replied' && s.stage === 'security' && !roles.has('reviewer') && !roles.has('admin'))
+    return refuse('role', 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to add you to REVIEWER_IDS.');
+  return undefined;
+}
+
 /** The commands the card offers now: every one the state allows. */
 export function availableCommands(s: WorkflowState): CommandType[] {
   return (Object.keys(ALLOWED_ROLES) as CommandType[]).filter((type) => stateAllows(s, type) === undefined);
@@ -185,7 +195,11 @@ export function decide(
   actor: { id: string; roles: ReadonlySet<Role> },
   env: RuleEnv = { now: new Date(0), rolesOf: () => new Set() },
 ): Outcome | Refusal {
-  const denied = roleAllows(actor.roles, command.type) ?? ownArchitectOnly(s, command, actor) ?? stateAllows(s, command.type);
+  const denied =
+    roleAllows(actor.roles, command.type) ??
+    ownArchitectOnly(s, command, actor) ??
+    stageRoleAllows(s, command.type, actor.roles) ??
+    stateAllows(s, command.type);
   if (denied) return denied;
   if (isLateCommand(command)) return decideLate(s, command, actor, env);
   const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };
@@ -271,8 +285,6 @@ export function decide(
     case 'pass_security':
       return { ...stay, next: { stage: 'architecture', status: 'new' } };
     case 'developer_replied': {
-      if (s.stage === 'security' && !actor.roles.has('reviewer') && !actor.roles.has('admin'))
-        return refuse('role', 'Only a reviewer or an admin records a reply in Stage 2.');
       if (!command.summary.trim()) return refuse('guard', 'Summarize the reply in a sentence or two.', 'summary');
       if (command.evidenceUrl && !isEvidenceUrl(command.evidenceUrl))
         return refuse('guard', 'Give a full link starting with https:// (or leave it empty).', 'evidence_url');

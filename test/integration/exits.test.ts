@@ -86,6 +86,13 @@ describe('Developer replied', () => {
     await r.decide(USERS.reviewer, id, 'card.request_information', { message: input.text('Please commit to 24 h notice.') });
     expect(await row(id)).toMatchObject({ status: 'waiting_on_developer', infoRounds: 1 });
     expect(r.buttons(id)).toContain('card.developer_replied');
+    // In Stage 2 the reply is a reviewer's to record: an architect is told so before any form opens.
+    const views = h.emulator.state.views.size;
+    await r.click(USERS.architect, id, 'card.developer_replied');
+    await expect
+      .poll(() => r.ephemeralsFor(USERS.architect).at(-1))
+      .toContain('Only a reviewer or an admin records a reply in Stage 2.');
+    expect(h.emulator.state.views.size).toBe(views);
 
     const viewId = await r.open(USERS.reviewer, id, 'card.developer_replied');
     const bad = await r.submit(USERS.reviewer, { summary: input.text(SUMMARY), evidence_url: input.text('docs/ir.pdf') }, viewId);

@@ -172,7 +172,8 @@ export const MODALS: ModalSpec[] = [
   {
     callback: 'developer_replied',
     action: 'card.developer_replied',
-    setup: 'sent',
+    // Stage 3: where architects record replies too (in Stage 2 only reviewers and admins do).
+    setup: 'clarification',
     opener: USERS.reviewer,
     fill: (_v, t) => ({ summary: input.text(t('summary')), evidence_url: input.text('https://example.com/evidence.pdf') }),
   },

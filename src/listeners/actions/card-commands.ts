@@ -32,7 +32,7 @@ import { currentTemplate } from '../../reviews/templates.ts';
 import { addDaysUtc } from '../../time.ts';
 import { controlArea } from '../../workflow/controls.ts';
 import { rolesOf } from '../../workflow/roles.ts';
-import { type Command, type CommandType, roleAllows, stateAllows } from '../../workflow/rules.ts';
+import { type Command, type CommandType, roleAllows, stageRoleAllows, stateAllows } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -148,7 +148,7 @@ async function openModal(
     if (refusedRole) return void (await tell(refusalNotice(refusedRole.message)));
     const ctx = await loadReviewContext(deps.db, args.target.id, deps.policy.privateTrack);
     if (!ctx) return void (await tell(missingNotice(args.target.id)));
-    const refusedState = stateAllows(ctx.state, command);
+    const refusedState = stageRoleAllows(ctx.state, command, rolesOf(deps.roles, user)) ?? stateAllows(ctx.state, command);
     if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
     const view = await MODALS[command]?.(ctx, deps);
     if (!view) return void (await tell(refusalNotice('There is nothing to fill in for this now.')));

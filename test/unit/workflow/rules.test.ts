@@ -12,6 +12,7 @@ import {
   pendingAnswers,
   type RuleEnv,
   roleAllows,
+  stageRoleAllows,
   stateAllows,
   unacceptedQuestions,
   type WorkflowState,
@@ -1217,8 +1218,14 @@ describe('developer_replied', () => {
     });
   });
 
-  it('is a reviewer’s in Stage 2: an architect alone is refused by role', () => {
-    expect(decide(stage2Waiting(), reply(), architect)).toMatchObject({ ok: false, kind: 'role' });
+  it('is a reviewer’s in Stage 2: an architect alone is refused by role, before the state', () => {
+    expect(decide(stage2Waiting(), reply(), architect)).toStrictEqual({
+      ok: false,
+      kind: 'role',
+      message: 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to add you to REVIEWER_IDS.',
+    });
+    expect(stageRoleAllows(stage2Waiting(), 'developer_replied', architect.roles)).toMatchObject({ kind: 'role' });
+    expect(stageRoleAllows(stage2Waiting(), 'developer_replied', reviewerArchitect.roles)).toBeUndefined();
   });
 
   it.each([
