@@ -29,6 +29,8 @@ export const applications = pgTable(
     infoRounds: integer('info_rounds').notNull().default(0),
     questionnaireVersion: text('questionnaire_version').references(() => questionnaireVersions.version),
     questionnaireSentAt: instant('questionnaire_sent_at'),
+    /** Private track: the questionnaire was skipped, and the reviewer's reason why. */
+    questionnaireSkipReason: text('questionnaire_skip_reason'),
     /** Stage 3: the solution architect of the architecture review (only they or an admin record its outcome). */
     architectId: text('architect_id'),
     approvedAt: instant('approved_at'),
@@ -215,6 +217,45 @@ export const developerMessages = pgTable(
   (t) => [index('developer_messages_application_idx').on(t.applicationId, t.id)],
 );
 
+/**
+ * Replies the developer sent outside intake (e-mail, the portal), recorded by a reviewer: the
+ * summary is the developer's matter, so it stays on private surfaces and is purged with the answers.
+ */
+export const developerReplies = pgTable(
+  'developer_replies',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    stage: text('stage').notNull(),
+    summary: text('summary').notNull(),
+    evidenceUrl: text('evidence_url'),
+    /** Gap ids (Stage 2) or clarification question ids (Stage 3) the reply addresses. */
+    addresses: jsonb('addresses').notNull().default([]),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: instant('recorded_at').notNull(),
+  },
+  (t) => [index('developer_replies_application_idx').on(t.applicationId, t.id)],
+);
+
+/** Why the team denied an application after Stage 1: never sent to the developer, never in the channel. */
+export const denialReasons = pgTable(
+  'denial_reasons',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    stage: text('stage').notNull(),
+    area: text('area'),
+    note: text('note'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: instant('recorded_at').notNull(),
+  },
+  (t) => [index('denial_reasons_application_idx').on(t.applicationId)],
+);
+
 /** Admin-editable texts; every edit is a new version and the old ones stay. */
 export const templates = pgTable(
   'templates',
@@ -370,3 +411,4 @@ export type AuditRow = typeof audits.$inferSelect;
 export type RemediationRow = typeof remediationItems.$inferSelect;
 export type RestrictedCallRow = typeof restrictedCalls.$inferSelect;
 export type ReminderRow = typeof reminders.$inferSelect;
+export type DeveloperReplyRow = typeof developerReplies.$inferSelect;

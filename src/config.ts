@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BUSINESS_CRITERIA, type CriterionId } from './workflow/controls.ts';
+import { DEFAULT_PRIVATE_TRACK, type TrackSettings } from './workflow/tracks.ts';
 
 /**
  * The only module that reads process.env (enforced by the lint rule in biome.json).
@@ -103,6 +105,25 @@ const envSchema = z.object({
   WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   RETENTION_DAYS: positiveInt(180),
+  PRIVATE_TRACK_CRITERIA: z
+    .string()
+    .optional()
+    .transform((raw) =>
+      raw === undefined || raw.trim() === ''
+        ? [...DEFAULT_PRIVATE_TRACK.criteria]
+        : raw
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(BUSINESS_CRITERIA.map((c) => c.id) as [CriterionId, ...CriterionId[]]))
+        .min(1, 'must name at least one criterion'),
+    ),
+  PRIVATE_TRACK_QUESTIONNAIRE: optionalString.pipe(
+    z.enum(['required', 'optional'], { message: 'must be required or optional' }).optional(),
+  ),
 });
 
 const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
@@ -188,6 +209,8 @@ export type Policy = {
   reminders: ReminderSettings;
   /** Contact data and answers of applications rejected or withdrawn this long ago are deleted. */
   retentionDays: number;
+  /** Which Stage 1 criteria and Stage 2 steps apply to private developers (PRIVATE_TRACK_*). */
+  privateTrack?: TrackSettings;
 };
 
 export type ReminderSettings = {
@@ -245,6 +268,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       auditAfterDays: e.AUDIT_AFTER_DAYS,
       restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS,
       retentionDays: e.RETENTION_DAYS,
+      privateTrack: {
+        criteria: e.PRIVATE_TRACK_CRITERIA,
+        questionnaire: e.PRIVATE_TRACK_QUESTIONNAIRE ?? DEFAULT_PRIVATE_TRACK.questionnaire,
+      },
       reminders: {
         staleBusinessDays: e.REMINDER_STALE_BUSINESS_DAYS,
         waitingDays: e.REMINDER_WAITING_DAYS,

@@ -2,6 +2,7 @@ import type { ActionsBlockElement, Button, MrkdwnElement, PlainTextElement } fro
 import { SEVERITIES } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
+import { TRACK_LABELS } from '../src/workflow/tracks.ts';
 import { lateFields } from './card-late.ts';
 import { applicationRef, escapeMrkdwn, fitMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
@@ -45,6 +46,8 @@ const BUTTONS: Partial<Record<CommandType, ButtonSpec>> = {
   },
   record_answers: { text: 'Record answers' },
   review_answers: { text: 'Review answers', style: 'primary' },
+  skip_questionnaire: { text: 'Skip questionnaire' },
+  developer_replied: { text: 'Developer replied', style: 'primary' },
   pass_security: {
     text: 'Pass Stage 2',
     style: 'primary',
@@ -64,6 +67,9 @@ const BUTTONS: Partial<Record<CommandType, ButtonSpec>> = {
   schedule_audit: { text: 'Schedule audit' },
   record_audit_outcome: { text: 'Record audit outcome', style: 'primary' },
   close_remediation: { text: 'Close remediation item' },
+  // Last on purpose: a denial is final, so it sits away from the next step.
+  deny_security: { text: 'Deny…', style: 'danger' },
+  deny_architecture: { text: 'Deny…', style: 'danger' },
 };
 
 const ADMIN_COMMANDS: { command: CommandType; text: string }[] = [
@@ -143,7 +149,7 @@ export function reviewCard(card: CardModel, now: Date): MessageView {
   const fields = [
     `*Roles*\n${card.roles.map(escapeMrkdwn).join(', ')}`,
     `*Regions*\n${card.marketplaces.map(escapeMrkdwn).join(', ')}`,
-    `*Developer*\n${card.developerType === 'public' ? 'Public (Appstore)' : 'Private'}${card.country ? ` · ${escapeMrkdwn(card.country)}` : ''}`,
+    `*Developer*\n${card.developerType === 'public' ? 'Public (Appstore)' : 'Private'}${card.country ? ` · ${escapeMrkdwn(card.country)}` : ''}\n${TRACK_LABELS[card.track ?? (card.developerType === 'private' ? 'private' : 'public')]}`,
     `*Launch readiness*\n${LAUNCH_LABELS[card.launchReadiness] ?? escapeMrkdwn(card.launchReadiness)}`,
     `*Stage*\n${STAGE_LABELS[card.stage]}`,
     `*Status*\n${statusLine(card)}`,

@@ -4,6 +4,15 @@ import type { StatsModel } from './dashboard-types.ts';
 import { slackDate } from './format.ts';
 import type { Block, MessageView } from './types.ts';
 
+const STAGE_NUMBERS: Record<string, string> = { business: 'Stage 1', security: 'Stage 2', architecture: 'Stage 3' };
+
+function rejectedBreakdown(model: StatsModel): string {
+  const parts = Object.entries(model.rejectedByStage ?? {})
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([stage, n]) => `${STAGE_NUMBERS[stage] ?? stage}: ${n}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 /** `/pii stats [days]`: the window's flow, time per stage, and the wait on developers now. */
 export function statsView(model: StatsModel): MessageView {
   const w = model.waitingOnDeveloper;
@@ -19,7 +28,7 @@ export function statsView(model: StatsModel): MessageView {
       fields: [
         { type: 'mrkdwn', text: `*Received*\n${model.received}` },
         { type: 'mrkdwn', text: `*Approved*\n${model.approved}` },
-        { type: 'mrkdwn', text: `*Rejected*\n${model.rejected}` },
+        { type: 'mrkdwn', text: `*Rejected*\n${model.rejected}${rejectedBreakdown(model)}` },
         {
           type: 'mrkdwn',
           text: `*Waiting on developers now*\n${w.count}${w.count > 0 ? ` · median ${duration(w.medianAgeMs)}, longest ${duration(w.oldestAgeMs)}` : ''}`,

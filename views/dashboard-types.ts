@@ -92,6 +92,8 @@ export type StatsModel = {
   received: number;
   approved: number;
   rejected: number;
+  /** Rejections by the stage they ended (Stage 1 business, 2 security, 3 architecture). */
+  rejectedByStage?: Partial<Record<OpenStage, number>>;
   stages: StageDuration[];
   waitingOnDeveloper: { count: number; medianAgeMs: number | null; oldestAgeMs: number | null };
 };

@@ -19,25 +19,29 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
     case 'review.scheduled':
       return `${who} scheduled the architecture review with ${userMention(str(p.architectId))} for ${when(p.startsAt)} (${Number(p.durationMinutes)} min). The invite is attached.`;
     case 'review.rescheduled':
-      return `${who} moved the architecture review from ${when(p.from)} to ${when(p.startsAt)} with ${userMention(str(p.architectId))}. The updated invite is attached.`;
+      return `${who} moved the architecture review: ${when(p.from)} → ${when(p.startsAt)} with ${userMention(str(p.architectId))}. The updated invite is attached.`;
     case 'review.cancelled':
       return `${who} cancelled the architecture review of ${when(p.startsAt)}: ${quote(str(p.reason))}`;
     case 'review.approved':
-      return `${who} recorded the architecture review outcome: *approved* for restricted access. :tada:`;
+      return `${who} recorded the architecture review outcome: *approved* for restricted access.${p.heldEarly ? ' The meeting was held early.' : ''} :tada:`;
     case 'review.clarification_required': {
       const questions = Array.isArray(p.questions) ? (p.questions as string[]) : [];
-      return `${who} recorded the outcome: *clarification required* (${questions.length} question${questions.length === 1 ? '' : 's'}): ${questions.map((q, i) => `${i + 1}. ${quote(q)}`).join(' ')}`;
+      return `${who} recorded the outcome: *clarification required* (${questions.length} question${questions.length === 1 ? '' : 's'}): ${questions.map((q, i) => `${i + 1}. ${quote(q)}`).join(' ')}${p.heldEarly ? ' The meeting was held early.' : ''}`;
     }
     case 'clarification.answered': {
       const ids = Array.isArray(p.questionIds) ? p.questionIds.length : 0;
       return `${who} marked ${ids} clarification question${ids === 1 ? '' : 's'} answered.`;
     }
     case 'production.live':
-      return `${who} recorded the production go-live: ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`;
+      return p.from
+        ? `${who} changed the production go-live: ${day(p.from)} → ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`
+        : `${who} recorded the production go-live: ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`;
     case 'restricted_call.recorded':
       return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.`;
     case 'audit.scheduled':
-      return `${who} scheduled the audit with ${escapeMrkdwn(str(p.auditor))} on ${day(p.scheduledFor)}.`;
+      return p.from
+        ? `${who} moved the audit with ${escapeMrkdwn(str(p.auditor))}: ${day(p.from)} → ${day(p.scheduledFor)}.`
+        : `${who} scheduled the audit with ${escapeMrkdwn(str(p.auditor))} on ${day(p.scheduledFor)}.`;
     case 'audit.passed':
       return `${who} recorded the audit outcome: *passed* (${escapeMrkdwn(str(p.auditor))}).`;
     case 'audit.remediation_required': {

@@ -74,7 +74,24 @@ export function describeEvent(event: HistoryEntry): string {
           ? `raised gaps on ${raised.map((r) => `${escapeMrkdwn(r.questionId)} (${escapeMrkdwn(r.severity)})`).join(', ')}`
           : '',
       ].filter(Boolean);
+      const resolved = Array.isArray(p.resolvedGaps) ? p.resolvedGaps.length : 0;
+      if (resolved > 0) parts.push(`resolved the ${resolved} gap${resolved === 1 ? '' : 's'} they had raised`);
       return `${who} reviewed questionnaire answers: ${parts.join('; ')}.`;
+    }
+    case 'questionnaire.skipped':
+      return `${who} skipped the security questionnaire (private track): ${quote(str(p.reason))}.`;
+    case 'developer.replied': {
+      const n = Number(p.addresses) || 0;
+      const addressed =
+        n > 0 ? ` It addresses ${n} open ${p.addressesKind === 'questions' ? 'question' : 'gap'}${n === 1 ? '' : 's'}.` : '';
+      const evidence = p.evidence ? ' Evidence link recorded.' : '';
+      return `${who} recorded the developer's reply (received outside intake).${addressed}${evidence} Now ${moved(p)}.`;
+    }
+    case 'security.rejected':
+    case 'review.rejected': {
+      const stage = str(p.rejectedAtStage) === 'architecture' ? 'Stage 3 (architecture review)' : 'Stage 2 (security questions)';
+      // The thread quotes the text itself (withDenialText), as for a Stage 1 denial.
+      return `${who} *rejected* the application at ${stage}. The general denial text (template v${Number(p.templateVersion)}${p.denialEdited ? ', edited' : ''}) was recorded as sent to the developer.`;
     }
     case 'security.passed':
       return `${who} passed Stage 2: every answer accepted, no gap open. Now ${moved(p)}.`;

@@ -46,6 +46,8 @@ export type CardModel = ApplicationSummary & {
   questionnaire: { version: string; total: number; answered: number; accepted: number; toReview: number } | null;
   /** The commands the workflow allows in this state: the card shows exactly these. */
   commands: CommandType[];
+  /** Which criteria and steps apply (public when absent). */
+  track?: 'public' | 'private';
   /** Stage 3. */
   meeting: { startsAt: Date; durationMinutes: number; architectId: string; status: string } | null;
   openQuestions: number;

@@ -1,4 +1,4 @@
-import { and, asc, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, gte, inArray, lte, sql } from 'drizzle-orm';
 import { applications, events } from '../../db/schema.ts';
 import { subDaysUtc } from '../time.ts';
 import { toCsv } from './csv.ts';
@@ -13,6 +13,7 @@ export const APPLICATION_COLUMNS = [
   'received',
   'status since',
   'assignee',
+  'rejected at stage',
 ] as const;
 export const EVENT_COLUMNS = ['application id', 'event id', 'type', 'actor', 'at'] as const;
 
@@ -43,6 +44,11 @@ export async function buildExport(deps: DashboardDeps, args: { now: Date; days: 
         receivedAt: applications.receivedAt,
         statusSince: applications.statusSince,
         assigneeId: applications.assigneeId,
+        // The stage a rejection ended (business, security, architecture); empty unless rejected now.
+        rejectedAtStage: sql<string | null>`case when ${applications.status} = 'rejected' then (
+          select e.payload->'before'->>'stage' from ${events} e
+          where e.application_id = ${applications.id} and e.payload->'after'->>'status' = 'rejected'
+          order by e.id desc limit 1) end`,
       })
       .from(applications)
       .where(inArray(applications.id, deps.db.selectDistinct({ id: events.applicationId }).from(events).where(inWindow)))
@@ -74,6 +80,7 @@ export async function buildExport(deps: DashboardDeps, args: { now: Date; days: 
             a.receivedAt,
             a.statusSince,
             a.assigneeId,
+            a.rejectedAtStage,
           ]),
         ),
       },

@@ -31,11 +31,27 @@ async function windowCounts(deps: DashboardDeps, since: Date, until: Date) {
       count(distinct application_id) filter (
         where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved')::int as approved,
       count(distinct application_id) filter (
-        where payload->'after'->>'status' = 'rejected' and (payload->'before'->>'status') is distinct from 'rejected')::int as rejected
+        where payload->'after'->>'status' = 'rejected' and (payload->'before'->>'status') is distinct from 'rejected')::int as rejected,
+      count(distinct application_id) filter (
+        where payload->'after'->>'status' = 'rejected' and payload->'before'->>'stage' = 'business')::int as rejected_business,
+      count(distinct application_id) filter (
+        where payload->'after'->>'status' = 'rejected' and payload->'before'->>'stage' = 'security')::int as rejected_security,
+      count(distinct application_id) filter (
+        where payload->'after'->>'status' = 'rejected' and payload->'before'->>'stage' = 'architecture')::int as rejected_architecture
     from events
     where at >= ${since.toISOString()}::timestamptz and at <= ${until.toISOString()}::timestamptz`);
-  const [row] = rowsOf<{ received: unknown; approved: unknown; rejected: unknown }>(result);
-  return { received: num(row?.received) ?? 0, approved: num(row?.approved) ?? 0, rejected: num(row?.rejected) ?? 0 };
+  const [row] = rowsOf<Record<string, unknown>>(result);
+  return {
+    received: num(row?.received) ?? 0,
+    approved: num(row?.approved) ?? 0,
+    rejected: num(row?.rejected) ?? 0,
+    // The stage before the rejection: a rejection at Stage 2 or 3 counts there, not as a withdrawal.
+    rejectedByStage: {
+      business: num(row?.rejected_business) ?? 0,
+      security: num(row?.rejected_security) ?? 0,
+      architecture: num(row?.rejected_architecture) ?? 0,
+    },
+  };
 }
 
 async function stageStays(deps: DashboardDeps, since: Date, until: Date): Promise<StageDuration[]> {

@@ -1,6 +1,6 @@
 import { and, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, questionnaireAnswers } from '../../db/schema.ts';
+import { applications, denialReasons, developerReplies, questionnaireAnswers } from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { subDaysUtc } from '../time.ts';
 
@@ -39,7 +39,12 @@ export async function purgeExpired(
       .where(due)
       .returning({ id: applications.id });
     const ids = rows.map((r) => r.id);
-    if (ids.length > 0) await tx.delete(questionnaireAnswers).where(inArray(questionnaireAnswers.applicationId, ids));
+    if (ids.length > 0) {
+      await tx.delete(questionnaireAnswers).where(inArray(questionnaireAnswers.applicationId, ids));
+      // The developer's replies are theirs; a denial's free note may quote them. The areas stay.
+      await tx.delete(developerReplies).where(inArray(developerReplies.applicationId, ids));
+      await tx.update(denialReasons).set({ note: null }).where(inArray(denialReasons.applicationId, ids));
+    }
     return ids;
   });
   // Ids and counts only: what was purged is exactly what must never reach a log.

@@ -8,12 +8,20 @@ import type { Logger } from '../logger.ts';
 /** The developer-facing text an event carries, by the message kind recorded with it. */
 const MESSAGE_KINDS: Record<string, string> = {
   'business_review.rejected': 'denial',
+  'security.rejected': 'denial',
+  'review.rejected': 'denial',
   'information.requested': 'information_request',
   'questionnaire.sent': 'questionnaire',
   'review.clarification_required': 'clarification',
 };
 
 type Snapshot = { stage?: string; status?: string };
+/** A rejection names the stage it ended, whatever the stage is now (closed, or reopened since). */
+function rejectionOf(event: typeof events.$inferSelect): { rejectedAtStage?: string } {
+  const p = (event.payload ?? {}) as { before?: { stage?: string; status?: string }; after?: { status?: string } };
+  if (p.after?.status !== 'rejected' || p.before?.status === 'rejected' || !p.before?.stage) return {};
+  return { rejectedAtStage: p.before.stage };
+}
 
 const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
@@ -68,6 +76,7 @@ export function createWebhookRelay(deps: {
       status: state?.status,
       actor: event.actor,
       at: event.at.toISOString(),
+      ...rejectionOf(event),
       ...(message ? { text: message.body } : {}),
     };
   }

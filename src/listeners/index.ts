@@ -2,6 +2,7 @@ import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
 import { CARD_ACTIONS, cardActionId } from '../../views/card.ts';
 import { COMMAND } from '../../views/help.ts';
 import { HOME_OPEN_CARD_ACTION } from '../../views/home.ts';
+import { ACCEPT_ALL_ACTION } from '../../views/modals/stage2.ts';
 import { SUBMISSION_ACTIONS } from '../../views/modals/submission.ts';
 import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
 import { HOME_RETRY_PARKED_ACTION } from '../../views/slack-alerts.ts';
@@ -15,6 +16,7 @@ import type { ListenerDeps } from './deps.ts';
 import { homeOpened, openCardClicked } from './events/home.ts';
 import { registerDecisionViews } from './views/decisions.ts';
 import { registerNewApplicationView } from './views/new-application.ts';
+import { acceptAllRemaining } from './views/review-pages.ts';
 import { registerTemplateView } from './views/template.ts';
 
 /** Binds ids to handlers; nothing else lives here. */
@@ -33,6 +35,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     app.action<BlockButtonAction>(cardActionId(command), modalButton(deps, command));
   }
   registerDecisionViews(app, deps);
+  app.action<BlockButtonAction>(ACCEPT_ALL_ACTION, acceptAllRemaining(deps));
   registerTemplateView(app, deps);
   app.action<BlockButtonAction>(QUEUE_PAGE_ACTION, queuePageAction(deps));
   app.event('app_home_opened', homeOpened(deps));

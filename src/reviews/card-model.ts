@@ -11,7 +11,7 @@ import { loadReviewRows, workflowStateFrom } from './workflow-state.ts';
 /** Everything the card shows, read from the database when the card is (re)drawn. */
 export async function loadCardModel(db: DbOrTx, app: ApplicationRow, policy: Policy): Promise<CardModel> {
   const rows = await loadReviewRows(db, app);
-  const state = workflowStateFrom(app, rows);
+  const state = workflowStateFrom(app, rows, policy.privateTrack);
   const gapsBySeverity: Partial<Record<Severity, number>> = {};
   for (const gap of state.openGaps) gapsBySeverity[gap.severity] = (gapsBySeverity[gap.severity] ?? 0) + 1;
   return {
@@ -28,6 +28,7 @@ export async function loadCardModel(db: DbOrTx, app: ApplicationRow, policy: Pol
         }
       : null,
     commands: availableCommands(state),
+    track: state.track?.name ?? 'public',
     meeting: rows.meeting
       ? {
           startsAt: rows.meeting.startsAt,

@@ -85,7 +85,7 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
         const [last] = await tx.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
         throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt });
       }
-      const state = await loadWorkflowState(tx, app);
+      const state = await loadWorkflowState(tx, app, deps.policy.privateTrack);
       const actorRoles = rolesOf(deps.roles, input.actorId);
       const outcome = decide(
         state,

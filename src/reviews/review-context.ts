@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { ApplicationSummary } from '../../views/types.ts';
 import type { Submission } from '../intake/application.ts';
 import type { WorkflowState } from '../workflow/rules.ts';
+import type { TrackSettings } from '../workflow/tracks.ts';
 import { toSummary } from './queries.ts';
 import { loadApplicationWithRows, type ReviewRows, workflowStateFrom } from './workflow-state.ts';
 
@@ -13,7 +14,11 @@ export type ReviewContext = ReviewRows & {
 };
 
 /** What a reviewer's modal needs to show about an application: one query. */
-export async function loadReviewContext(db: DbOrTx, id: number): Promise<ReviewContext | undefined> {
+export async function loadReviewContext(
+  db: DbOrTx,
+  id: number,
+  privateTrack?: TrackSettings,
+): Promise<ReviewContext | undefined> {
   const loaded = await loadApplicationWithRows(db, id);
   if (!loaded) return undefined;
   const { app, rows } = loaded;
@@ -21,7 +26,7 @@ export async function loadReviewContext(db: DbOrTx, id: number): Promise<ReviewC
   return {
     ...rows,
     application: toSummary(app),
-    state: workflowStateFrom(app, rows),
+    state: workflowStateFrom(app, rows, privateTrack),
     profile: { useCase, businessDescription, securityAnswers },
   };
 }

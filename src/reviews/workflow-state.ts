@@ -24,6 +24,7 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { Severity } from '../workflow/controls.ts';
 import type { AnswerReview, WorkflowState } from '../workflow/rules.ts';
 import type { Stage, Status } from '../workflow/states.ts';
+import { type TrackSettings, trackFor } from '../workflow/tracks.ts';
 
 export async function sentQuestionnaire(db: DbOrTx, version: string | null): Promise<Questionnaire | null> {
   if (version === null) return null;
@@ -122,7 +123,7 @@ export async function loadApplicationWithRows(
   return { app: decode.application(parsedJson(row.application)), rows: reviewRowsFrom(row) };
 }
 
-export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows): WorkflowState {
+export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, privateTrack?: TrackSettings): WorkflowState {
   return {
     stage: app.stage as Stage,
     status: app.status as Status,
@@ -138,12 +139,17 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows): Workfl
       : null,
     openQuestions: rows.openQuestions.map((q) => q.id),
     productionSince: app.productionSince,
-    audit: rows.audit ? { status: rows.audit.status as 'scheduled' | 'remediation' | 'passed' } : null,
+    audit: rows.audit
+      ? { status: rows.audit.status as 'scheduled' | 'remediation' | 'passed', scheduledFor: rows.audit.scheduledFor }
+      : null,
     openRemediation: rows.openRemediation.map((i) => i.id),
+    approvedAt: app.approvedAt,
+    track: trackFor((app.submission as { developerType?: unknown } | null)?.developerType, privateTrack),
+    questionnaireSkipped: app.questionnaireSkipReason !== null,
   };
 }
 
 /** Everything the workflow rules look at, read in one go. */
-export async function loadWorkflowState(db: DbOrTx, app: ApplicationRow): Promise<WorkflowState> {
-  return workflowStateFrom(app, await loadReviewRows(db, app));
+export async function loadWorkflowState(db: DbOrTx, app: ApplicationRow, privateTrack?: TrackSettings): Promise<WorkflowState> {
+  return workflowStateFrom(app, await loadReviewRows(db, app), privateTrack);
 }

@@ -1,3 +1,4 @@
+import { denialRefusal } from './denial.ts';
 import type { Role } from './roles.ts';
 import { meetingTimeProblem } from './scheduling.ts';
 import {
@@ -24,6 +25,7 @@ export type LateCommandType = Extract<
   | 'schedule_audit'
   | 'record_audit_outcome'
   | 'close_remediation'
+  | 'deny_architecture'
 >;
 
 export const LATE_ROLES: Record<LateCommandType, readonly Role[]> = {
@@ -38,6 +40,8 @@ export const LATE_ROLES: Record<LateCommandType, readonly Role[]> = {
   schedule_audit: ['reviewer', 'admin'],
   record_audit_outcome: ['reviewer', 'admin'],
   close_remediation: ['reviewer', 'admin'],
+  // Like the outcome: only the application's own architect among architects.
+  deny_architecture: ['architect', 'admin'],
 };
 
 export const isLate = (type: CommandType): type is LateCommandType => type in LATE_ROLES;
@@ -79,8 +83,15 @@ export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusa
       return approved(s) && s.audit?.status === 'remediation' && s.openRemediation.length > 0
         ? undefined
         : refuse('state', 'No remediation item is open.');
+    case 'deny_architecture':
+      return inStage3(s) ? undefined : refuse('state', `This denial is for Stage 3: ${where}.`);
   }
 }
+
+/** Midnight UTC of a day: date pickers give days, and a go-live on the day of approval is true. */
+const dayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+const shown = (d: Date) => d.toISOString().slice(0, 10);
+const shownTime = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function timeRefusal(
   command: Extract<Command, { type: 'schedule_review' | 'reschedule_review' }>,
@@ -104,10 +115,12 @@ export function ownArchitectOnly(
   command: Command,
   actor: { id: string; roles: ReadonlySet<Role> },
 ): Refusal | undefined {
-  if (command.type !== 'record_outcome' || actor.roles.has('admin') || s.architectId === actor.id) return undefined;
+  const ownOnly = command.type === 'record_outcome' || command.type === 'deny_architecture';
+  if (!ownOnly || actor.roles.has('admin') || s.architectId === actor.id) return undefined;
+  const what = command.type === 'record_outcome' ? 'record the outcome' : 'deny at Stage 3';
   return refuse(
     'role',
-    `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can record the outcome.`,
+    `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can ${what}.`,
   );
 }
 
@@ -126,6 +139,13 @@ export function decideLate(
       if (!command.reason.trim()) return refuse('guard', 'Say why it is cancelled.', 'reason');
       return { ...stay, next: { stage: 'architecture', status: 'new' } };
     case 'record_outcome': {
+      const startsAt = s.meeting?.startsAt;
+      if (startsAt && startsAt.getTime() > env.now.getTime() && !command.heldEarly)
+        return refuse(
+          'guard',
+          `The meeting starts ${shownTime(startsAt)}: an outcome cannot come before it. If it was held early, tick the box below.`,
+          'outcome',
+        );
       if (command.outcome === 'clarification') {
         if (command.questions.filter((q) => q.trim()).length === 0)
           return refuse('guard', 'List at least one open question.', 'questions');
@@ -147,11 +167,24 @@ export function decideLate(
         : stay;
     }
     case 'record_go_live':
-      return command.productionSince.getTime() > env.now.getTime()
-        ? refuse('guard', 'Go-live cannot be in the future.', 'production_since')
-        : stay;
+      if (command.productionSince.getTime() > env.now.getTime())
+        return refuse('guard', 'Go-live cannot be in the future.', 'production_since');
+      if (s.approvedAt && dayOf(command.productionSince) < dayOf(s.approvedAt))
+        return refuse(
+          'guard',
+          `Go-live cannot be before the approval (${shown(s.approvedAt)}): restricted access starts then.`,
+          'production_since',
+        );
+      return stay;
     case 'record_restricted_call':
       if (command.at.getTime() > env.now.getTime()) return refuse('guard', 'The call cannot be in the future.', 'at');
+      // Pickers give minutes: a call in the minute of the approval is true.
+      if (s.approvedAt && command.at.getTime() < Math.floor(s.approvedAt.getTime() / 60_000) * 60_000)
+        return refuse(
+          'guard',
+          `The call cannot be before the approval (${shownTime(s.approvedAt)}): there was no restricted access yet.`,
+          'at',
+        );
       return command.operation.trim() ? stay : refuse('guard', 'Name the operation called.', 'operation');
     case 'schedule_audit':
       if (!command.auditor.trim()) return refuse('guard', 'Name the auditor.', 'auditor');
@@ -160,11 +193,19 @@ export function decideLate(
       }
       return stay;
     case 'record_audit_outcome':
+      if (s.audit?.scheduledFor && env.now.getTime() < s.audit.scheduledFor.getTime())
+        return refuse(
+          'guard',
+          `The audit is dated ${shown(s.audit.scheduledFor)}: its outcome cannot come before. Reschedule it if it moved.`,
+          'outcome',
+        );
       if (command.outcome === 'remediation' && command.items.filter((i) => i.text.trim()).length === 0) {
         return refuse('guard', 'List at least one remediation item.', 'items');
       }
       return stay;
     case 'close_remediation':
       return s.openRemediation.includes(command.itemId) ? stay : refuse('guard', 'That item is not open.', 'item');
+    case 'deny_architecture':
+      return denialRefusal(command) ?? { ...stay, next: { stage: 'closed', status: 'rejected' } };
   }
 }

@@ -1,6 +1,8 @@
 import { BUSINESS_CRITERIA } from './controls.ts';
+import { denialRefusal } from './denial.ts';
 import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows, ownArchitectOnly } from './late.ts';
 import { ROLE_LABELS, type Role } from './roles.ts';
+import { PUBLIC_TRACK } from './tracks.ts';
 import {
   type Command,
   type CommandType,
@@ -12,7 +14,17 @@ import {
   whereItStands,
 } from './types.ts';
 
-export type { AnswerReview, Command, CommandType, CriterionResult, Outcome, Refusal, RuleEnv, WorkflowState } from './types.ts';
+export type {
+  AnswerReview,
+  Command,
+  CommandType,
+  CriterionResult,
+  Denial,
+  Outcome,
+  Refusal,
+  RuleEnv,
+  WorkflowState,
+} from './types.ts';
 
 /** Who may do what. Admins may do everything; anyone else is refused with the role named. */
 export const ALLOWED_ROLES: Record<CommandType, readonly Role[]> = {
@@ -28,6 +40,10 @@ export const ALLOWED_ROLES: Record<CommandType, readonly Role[]> = {
   record_answers: ['reviewer', 'admin'],
   review_answers: ['reviewer', 'admin'],
   pass_security: ['reviewer', 'admin'],
+  // Architects only in Stage 3, checked in decide: a reply to their clarification questions.
+  developer_replied: ['reviewer', 'architect', 'admin'],
+  deny_security: ['reviewer', 'admin'],
+  skip_questionnaire: ['reviewer', 'admin'],
   ...LATE_ROLES,
 };
 
@@ -40,6 +56,17 @@ const stage2InReview = (s: WorkflowState) => s.stage === 'security' && s.status 
 export function pendingAnswers(s: WorkflowState): string[] {
   return s.answers.filter((a) => a.review === 'pending').map((a) => a.questionId);
 }
+
+/** Answers judged a gap, which a reviewer may accept once satisfied (re-judged). */
+export function gapAnswers(s: WorkflowState): string[] {
+  return s.answers.filter((a) => a.review === 'gap').map((a) => a.questionId);
+}
+
+export const trackOf = (s: WorkflowState) => s.track ?? PUBLIC_TRACK;
+
+const HTTP_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+/** Evidence links are followed by reviewers: only a well-formed http(s) URL is kept. */
+export const isEvidenceUrl = (url: string) => HTTP_URL.test(url) && URL.canParse(url);
 
 /** Question ids of the version sent that are not yet accepted. */
 export function unacceptedQuestions(s: WorkflowState): string[] {
@@ -77,6 +104,7 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
     case 'send_questionnaire':
       if (!stage2InReview(s)) return refuse('state', `The questionnaire is sent in Stage 2 while in review: ${where}.`);
       if (s.questionnaire) return refuse('state', `The questionnaire (version ${s.questionnaire.version}) was already sent.`);
+      if (s.questionnaireSkipped) return refuse('state', 'The questionnaire was skipped for this application.');
       if (s.openGaps.length > 0)
         return refuse('guard', `Resolve the ${s.openGaps.length} open gap(s) before sending the questionnaire.`);
       return undefined;
@@ -85,10 +113,36 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
       return s.questionnaire ? undefined : refuse('state', 'The questionnaire has not been sent yet.');
     case 'review_answers':
       if (!stage2InReview(s)) return refuse('state', `Answers are reviewed in Stage 2 while in review: ${where}.`);
-      return pendingAnswers(s).length > 0 ? undefined : refuse('state', 'No answer waits for review.');
+      return pendingAnswers(s).length + gapAnswers(s).length > 0
+        ? undefined
+        : refuse('state', 'No answer waits for review or has a gap verdict.');
+    case 'developer_replied':
+      return (s.stage === 'security' || s.stage === 'architecture') && s.status === 'waiting_on_developer'
+        ? undefined
+        : refuse('state', `A reply is recorded while the application waits on the developer in Stage 2 or 3: ${where}.`);
+    case 'deny_security':
+      return inStage2(s) ? undefined : refuse('state', `This denial is for Stage 2: ${where}.`);
+    case 'skip_questionnaire':
+      if (!stage2InReview(s)) return refuse('state', `The questionnaire is skipped in Stage 2 while in review: ${where}.`);
+      if (trackOf(s).questionnaire !== 'optional')
+        return refuse('state', `The ${trackOf(s).name} track requires the security questionnaire.`);
+      if (s.questionnaire) return refuse('state', `The questionnaire (version ${s.questionnaire.version}) was already sent.`);
+      if (s.questionnaireSkipped) return refuse('state', 'The questionnaire was already skipped.');
+      if (s.openGaps.length > 0)
+        return refuse('guard', `Resolve the ${s.openGaps.length} open gap(s) before skipping the questionnaire.`);
+      return undefined;
     case 'pass_security': {
       if (!stage2InReview(s)) return refuse('state', `Stage 2 can be passed only while in review: ${where}.`);
-      if (!s.questionnaire) return refuse('guard', 'Send the security questionnaire first.');
+      if (!s.questionnaire && s.questionnaireSkipped) {
+        return s.openGaps.length > 0 ? refuse('guard', `${s.openGaps.length} gap(s) are still open.`) : undefined;
+      }
+      if (!s.questionnaire)
+        return refuse(
+          'guard',
+          trackOf(s).questionnaire === 'optional'
+            ? 'Send the security questionnaire first, or skip it (private track) with a reason.'
+            : 'Send the security questionnaire first.',
+        );
       if (s.openGaps.length > 0) return refuse('guard', `${s.openGaps.length} gap(s) are still open.`);
       const missing = unacceptedQuestions(s);
       if (missing.length > 0)
@@ -116,6 +170,16 @@ export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal
   );
 }
 
+/**
+ * Roles that depend on the stage: an architect records a developer's reply only to their
+ * Stage 3 questions; in Stage 2 it is a reviewer's. Checked when the modal opens, too.
+ */
+export function stageRoleAllows(s: WorkflowState, type: CommandType, roles: ReadonlySet<Role>): Refusal | undefined {
+  if (type === 'developer_replied' && s.stage === 'security' && !roles.has('reviewer') && !roles.has('admin'))
+    return refuse('role', 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to add you to REVIEWER_IDS.');
+  return undefined;
+}
+
 /** The commands the card offers now: every one the state allows. */
 export function availableCommands(s: WorkflowState): CommandType[] {
   return (Object.keys(ALLOWED_ROLES) as CommandType[]).filter((type) => stateAllows(s, type) === undefined);
@@ -131,7 +195,11 @@ export function decide(
   actor: { id: string; roles: ReadonlySet<Role> },
   env: RuleEnv = { now: new Date(0), rolesOf: () => new Set() },
 ): Outcome | Refusal {
-  const denied = roleAllows(actor.roles, command.type) ?? ownArchitectOnly(s, command, actor) ?? stateAllows(s, command.type);
+  const denied =
+    roleAllows(actor.roles, command.type) ??
+    ownArchitectOnly(s, command, actor) ??
+    stageRoleAllows(s, command.type, actor.roles) ??
+    stateAllows(s, command.type);
   if (denied) return denied;
   if (isLateCommand(command)) return decideLate(s, command, actor, env);
   const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };
@@ -152,8 +220,9 @@ export function decide(
       return { ...stay, assigneeId: command.assigneeId };
     }
     case 'business_review': {
-      const failed = BUSINESS_CRITERIA.filter((c) => command.criteria[c.id]?.pass === false);
-      const unanswered = BUSINESS_CRITERIA.filter((c) => command.criteria[c.id] === undefined);
+      const applying = BUSINESS_CRITERIA.filter((c) => trackOf(s).criteria.includes(c.id));
+      const failed = applying.filter((c) => command.criteria[c.id]?.pass === false);
+      const unanswered = applying.filter((c) => command.criteria[c.id] === undefined);
       if (unanswered.length > 0) return refuse('guard', 'Choose pass or fail.', `criterion.${unanswered[0]?.id}`);
       if (command.decision === 'advance') {
         if (failed.length > 0)
@@ -195,8 +264,16 @@ export function decide(
     }
     case 'review_answers': {
       const pending = new Set(pendingAnswers(s));
-      const stray = command.reviews.find((r) => !pending.has(r.questionId));
+      const judgedGap = new Set(gapAnswers(s));
+      const stray = command.reviews.find((r) => !pending.has(r.questionId) && !judgedGap.has(r.questionId));
       if (stray) return refuse('guard', `${stray.questionId} does not wait for review.`);
+      const regap = command.reviews.find((r) => judgedGap.has(r.questionId) && r.verdict !== 'accept');
+      if (regap)
+        return refuse(
+          'guard',
+          `${regap.questionId} already raised a gap: accept it, or leave it.`,
+          `verdict.${regap.questionId}`,
+        );
       if (command.reviews.length === 0) return refuse('guard', 'Review at least one answer.');
       if (new Set(command.reviews.map((r) => r.questionId)).size !== command.reviews.length) {
         return refuse('guard', 'Review each answer once.');
@@ -207,5 +284,19 @@ export function decide(
     }
     case 'pass_security':
       return { ...stay, next: { stage: 'architecture', status: 'new' } };
+    case 'developer_replied': {
+      if (!command.summary.trim()) return refuse('guard', 'Summarize the reply in a sentence or two.', 'summary');
+      if (command.evidenceUrl && !isEvidenceUrl(command.evidenceUrl))
+        return refuse('guard', 'Give a full link starting with https:// (or leave it empty).', 'evidence_url');
+      const open = new Set(s.stage === 'security' ? s.openGaps.map((g) => g.id) : s.openQuestions);
+      if (command.addresses.some((id) => !open.has(id)))
+        return refuse('guard', `Choose among the open ${s.stage === 'security' ? 'gaps' : 'questions'}.`, 'addresses');
+      return { ...stay, next: { stage: s.stage, status: 'in_review' } };
+    }
+    case 'deny_security':
+      return denialRefusal(command) ?? { ...stay, next: { stage: 'closed', status: 'rejected' } };
+    case 'skip_questionnaire':
+      if (!command.reason.trim()) return refuse('guard', 'Say why the questionnaire is not needed.', 'reason');
+      return stay;
   }
 }

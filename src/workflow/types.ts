@@ -1,6 +1,7 @@
 import type { ControlArea, CriterionId, Severity } from './controls.ts';
 import type { Role } from './roles.ts';
 import type { Stage, Status } from './states.ts';
+import type { Track } from './tracks.ts';
 
 /** What the rules need to know of an application: read in the use case's transaction. */
 export type WorkflowState = {
@@ -17,14 +18,28 @@ export type WorkflowState = {
   openQuestions: readonly number[];
   /** After approval. */
   productionSince: Date | null;
-  audit: { status: 'scheduled' | 'remediation' | 'passed' } | null;
+  audit: { status: 'scheduled' | 'remediation' | 'passed'; scheduledFor?: Date } | null;
   openRemediation: readonly number[];
+  /** When it was approved: nothing of its production life can be dated before. */
+  approvedAt?: Date | null;
+  /** Which criteria and steps apply (public when absent). */
+  track?: Track;
+  /** A reviewer skipped the questionnaire (private track only), with a recorded reason. */
+  questionnaireSkipped?: boolean;
 };
 
 export type AnswerReview = 'pending' | 'accepted' | 'gap';
 
 export type CriterionResult = { pass: boolean; note?: string };
 
+/** A denial after Stage 1: the general text sent to the developer, and a reason kept inside the team. */
+export type Denial = {
+  denialText: string;
+  /** Never sent to the developer, never posted in the channel. */
+  reason: { area?: ControlArea; note?: string };
+};
+
+/** In `review_answers`, an accept's `resolveGap` also resolves the open gap the answer raised (a re-judged gap verdict). */
 export type Command =
   | { type: 'claim' }
   | { type: 'assign'; assigneeId: string }
@@ -44,11 +59,21 @@ export type Command =
   | {
       type: 'review_answers';
       reviews: readonly (
-        | { questionId: string; verdict: 'accept' }
+        | { questionId: string; verdict: 'accept'; resolveGap?: boolean }
         | { questionId: string; verdict: 'gap'; area: ControlArea; severity: Severity; description: string }
       )[];
     }
   | { type: 'pass_security' }
+  | {
+      type: 'developer_replied';
+      summary: string;
+      evidenceUrl?: string;
+      /** Open gap ids (Stage 2) or open clarification question ids (Stage 3) the reply addresses. */
+      addresses: readonly number[];
+    }
+  | ({ type: 'deny_security' } & Denial)
+  | ({ type: 'deny_architecture' } & Denial)
+  | { type: 'skip_questionnaire'; reason: string }
   | {
       type: 'schedule_review';
       architectId: string;
@@ -66,8 +91,8 @@ export type Command =
       outsideHoursConfirmed: boolean;
     }
   | { type: 'cancel_review'; reason: string }
-  | { type: 'record_outcome'; outcome: 'approved' }
-  | { type: 'record_outcome'; outcome: 'clarification'; questions: readonly string[] }
+  | { type: 'record_outcome'; outcome: 'approved'; heldEarly?: boolean }
+  | { type: 'record_outcome'; outcome: 'clarification'; questions: readonly string[]; heldEarly?: boolean }
   | { type: 'mark_answered'; questionIds: readonly number[] }
   | { type: 'record_go_live'; productionSince: Date }
   | { type: 'record_restricted_call'; at: Date; operation: string }

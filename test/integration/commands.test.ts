@@ -406,11 +406,14 @@ describe('/pii export', () => {
     const content = (name: string) => files.find((f) => f.filename.includes(name))?.content?.toString('utf8') ?? '';
 
     const apps = content('applications').split('\r\n');
-    expect(apps[0]).toBe('"id","profileId","organization","stage","status","received","status since","assignee"');
+    expect(apps[0]).toBe(
+      '"id","profileId","organization","stage","status","received","status since","assignee","rejected at stage"',
+    );
     expect(content('applications')).toContain(
       `${ids[0]},"${tricky?.profileId}","'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd","business","new",`,
     );
-    expect(content('applications')).toContain(`,"${USERS.reviewer}"\r\n`);
+    // The last column, "rejected at stage", is empty for an application not rejected.
+    expect(content('applications')).toContain(`,"${USERS.reviewer}",""\r\n`);
     expect(content('applications')).toContain('Plain Co');
     expect(content('applications')).not.toContain('Long ago');
     const all = content('applications') + content('events');

@@ -83,6 +83,7 @@ describe('business review', () => {
       'card.record_gap',
       'card.request_information',
       'card.send_questionnaire',
+      'card.deny_security',
       'card.status',
       'card.submission',
       'admin:assign',

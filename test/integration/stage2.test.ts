@@ -67,6 +67,7 @@ describe('Stage 2: gaps and information requests', () => {
       'card.record_gap',
       'card.resolve_gap',
       'card.request_information',
+      'card.deny_security',
       'card.status',
       'card.submission',
       'admin:assign',

@@ -32,6 +32,8 @@ beforeEach(async () => {
 const row = async (id: number) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0];
 /** 10:00 in Los Angeles on Tuesday 2026-03-03 = 18:00Z. */
 const INSIDE_HOURS = new Date('2026-03-03T18:00:00Z');
+/** The hour after that meeting: its outcome can be recorded. */
+const AFTER_MEETING = '2026-03-03T19:00:00Z';
 const meetingFields = (at: Date, extra: Record<string, unknown> = {}) => ({
   architect: input.user(USERS.architect),
   starts_at: inputMore.dateTime(at),
@@ -150,6 +152,7 @@ describe('Stage 3: the outcome', () => {
   it('goes to clarification required with tracked questions, back on the developer’s update, and then approved', async () => {
     const { id, body } = await toStage3(h, r);
     await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));
+    clock.set(AFTER_MEETING);
     await r.decide(USERS.architect, id, 'card.record_outcome', {
       outcome: input.radio('clarification'),
       questions: input.text('Show the KMS key policy.\nWhere are shipping labels stored after printing?'),
@@ -185,6 +188,7 @@ describe('after approval', () => {
   async function approved() {
     const { id, body } = await toStage3(h, r);
     await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));
+    clock.set(AFTER_MEETING);
     await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
     return { id, body };
   }
@@ -229,13 +233,14 @@ describe('after approval', () => {
 
   it('records go-live, schedules the audit at go-live + 90 days, and takes it through remediation to passed', async () => {
     const { id } = await approved();
-    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-02') });
-    expect(JSON.stringify(r.card(id).blocks)).toContain(`Due <!date^${Date.UTC(2026, 4, 31) / 1000}^{date_short}`);
+    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
+    expect(JSON.stringify(r.card(id).blocks)).toContain(`Due <!date^${Date.UTC(2026, 5, 1) / 1000}^{date_short}`);
     const viewId = await r.open(USERS.reviewer, id, 'card.schedule_audit');
-    expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('"initial_date":"2026-05-31"');
+    expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('"initial_date":"2026-06-01"');
     await r.submit(USERS.reviewer, { auditor: input.select('Deloitte'), scheduled_for: inputMore.date('2026-06-15') }, viewId);
     await h.settle();
     expect((await database.db.select().from(audits))[0]).toMatchObject({ auditor: 'Deloitte', status: 'scheduled' });
+    clock.set('2026-06-15T16:00:00Z');
 
     const outcome = await r.open(USERS.reviewer, id, 'card.record_audit_outcome');
     const noDue = await r.submit(

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, events, questionnaireAnswers } from '../../db/schema.ts';
+import { applications, denialReasons, developerReplies, events, questionnaireAnswers } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts';
@@ -87,6 +87,27 @@ describe('outbound webhooks', () => {
     }
   });
 
+  it('calls a Stage 2 denial a rejection at that stage, with the text as sent and never the internal reason', async () => {
+    const id = (await h.intake(applicationBody())).json.id as number;
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    await r.decide(USERS.reviewer, id, 'card.deny_security', {
+      denial_text: input.text('We cannot grant the requested roles at this time.'),
+      reason_note: input.text('Plaintext PII in the support tool.'),
+    });
+    await relay().drain();
+    const rejected = received.map((d) => JSON.parse(d.body)).find((e) => e.type === 'security.rejected');
+    expect(rejected).toMatchObject({
+      applicationId: id,
+      status: 'rejected',
+      rejectedAtStage: 'security',
+      text: 'We cannot grant the requested roles at this time.',
+    });
+    expect(received.map((d) => d.body).join('\n')).not.toContain('Plaintext PII');
+    // Earlier events are no rejection: they carry no stage of one.
+    expect(received.filter((d) => JSON.parse(d.body).rejectedAtStage !== undefined)).toHaveLength(1);
+  });
+
   it('retries with backoff until the receiver answers 2xx, and never sends an acknowledged event again', async () => {
     await h.intake(applicationBody());
     await h.intake(applicationBody());
@@ -141,6 +162,21 @@ describe('retention', () => {
     await database.db
       .insert(questionnaireAnswers)
       .values({ applicationId: old, questionId: 'Q01', answer: 'secret answer', source: 'developer', receivedAt: clock.now() });
+    await database.db.insert(developerReplies).values({
+      applicationId: old,
+      stage: 'security',
+      summary: 'secret reply',
+      recordedBy: USERS.reviewer,
+      recordedAt: clock.now(),
+    });
+    await database.db.insert(denialReasons).values({
+      applicationId: old,
+      stage: 'security',
+      area: 'logging_monitoring',
+      note: 'secret note',
+      recordedBy: USERS.reviewer,
+      recordedAt: clock.now(),
+    });
     const logs = new LogCapture();
     const purged = await purgeExpired({ db: database.db, logger: createLogger('info', logs) }, clock.now(), 180);
     expect(purged).toEqual([old]);
@@ -151,6 +187,8 @@ describe('retention', () => {
     expect(text).not.toContain(body.impoc.email);
     expect(row?.purgedAt).toEqual(clock.now());
     expect(await database.db.select().from(questionnaireAnswers)).toEqual([]);
+    expect(await database.db.select().from(developerReplies)).toEqual([]);
+    expect((await database.db.select().from(denialReasons)).map((d) => [d.area, d.note])).toEqual([['logging_monitoring', null]]);
     expect((await database.db.select().from(events).where(eq(events.applicationId, old))).length).toBe(1);
     expect(logs.text).toContain('"purged":1');
     expect(logs.text).not.toContain(body.contact.email);

@@ -3,7 +3,7 @@ import { type AppDeps, buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
-import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
+import { loadQuestionnaire, type Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { type EmulatorOptions, type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS, personaRoles, SANDBOX_CHANNEL } from '../../src/sandbox/personas.ts';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
@@ -47,13 +47,23 @@ export type Harness = {
  */
 export async function startHarness(
   database: TestDatabase,
-  options: { clock?: Clock; emulator?: Partial<EmulatorOptions> } = {},
+  options: { clock?: Clock; emulator?: Partial<EmulatorOptions>; questionnaire?: Questionnaire } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? systemClock;
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);
   const emulator = await startTestEmulator(options.emulator);
-  const { app: running, baseUrl, slack } = await startTestApp({ database, emulator, clock, logger });
+  const {
+    app: running,
+    baseUrl,
+    slack,
+  } = await startTestApp({
+    database,
+    emulator,
+    clock,
+    logger,
+    ...(options.questionnaire ? { questionnaire: options.questionnaire } : {}),
+  });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
     const headers = new Headers(init.headers);
@@ -113,6 +123,7 @@ export async function startTestApp(options: {
   clock: Clock;
   logger: Logger;
   httpTimeouts?: AppDeps['httpTimeouts'];
+  questionnaire?: Questionnaire;
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -130,7 +141,7 @@ export async function startTestApp(options: {
     intakeToken: INTAKE_TOKEN,
     sweepRoute: { token: ADMIN_API_TOKEN, loopbackOnly: true },
     roles: personaRoles(),
-    questionnaire: loadQuestionnaire(),
+    questionnaire: options.questionnaire ?? loadQuestionnaire(),
     policy: loadConfig({}).policy,
     postIntervalMs: 0,
     // Tests drive delivery with settle(); the poll only matters for retries.

@@ -2,7 +2,7 @@ import type { StoredView } from '../../src/sandbox/emulator/state.ts';
 import { type Harness, USERS } from './harness.ts';
 import { openModal } from './open-modal.ts';
 import { ALL_PASS, input, inputMore, type reviewer } from './reviewer.ts';
-import { MEETING_AT, optionsOf, prepare, type Setup } from './states.ts';
+import { HELD_EARLY, MEETING_AT, optionsOf, prepare, type Setup, START } from './states.ts';
 
 export { openModal };
 
@@ -127,7 +127,7 @@ export const MODALS: ModalSpec[] = [
     action: 'card.record_outcome',
     setup: 'scheduled',
     opener: USERS.architect,
-    fill: (_v, t) => ({ outcome: input.radio('clarification'), questions: input.text(t('questions')) }),
+    fill: (_v, t) => ({ outcome: input.radio('clarification'), questions: input.text(t('questions')), ...HELD_EARLY }),
   },
   {
     callback: 'mark_answered',
@@ -141,14 +141,15 @@ export const MODALS: ModalSpec[] = [
     action: 'card.record_go_live',
     setup: 'approved',
     opener: USERS.reviewer,
-    fill: () => ({ production_since: date('2026-03-01') }),
+    fill: () => ({ production_since: date(START.slice(0, 10)) }),
   },
   {
     callback: 'record_restricted_call',
     action: 'card.record_restricted_call',
     setup: 'approved',
     opener: USERS.reviewer,
-    fill: (_v, t) => ({ at: inputMore.dateTime(new Date('2026-03-02T08:00:00Z')), operation: input.text(t('operation')) }),
+    // Approved at START by the 'approved' state: a call is true from then on.
+    fill: (_v, t) => ({ at: inputMore.dateTime(new Date(START)), operation: input.text(t('operation')) }),
   },
   {
     callback: 'schedule_audit',
@@ -167,6 +168,32 @@ export const MODALS: ModalSpec[] = [
     setup: 'audit',
     opener: USERS.reviewer,
     fill: (_v, t) => ({ outcome: input.radio('remediation'), 'item.1': input.text(t('item.1')), 'due.1': date('2026-07-01') }),
+  },
+  {
+    callback: 'developer_replied',
+    action: 'card.developer_replied',
+    // Stage 3: where architects record replies too (in Stage 2 only reviewers and admins do).
+    setup: 'clarification',
+    opener: USERS.reviewer,
+    fill: (_v, t) => ({ summary: input.text(t('summary')), evidence_url: input.text('https://example.com/evidence.pdf') }),
+  },
+  {
+    callback: 'deny_security',
+    action: 'card.deny_security',
+    setup: 'stage2',
+    opener: USERS.reviewer,
+    fill: (_v, t) => ({ denial_text: input.text(t('denial_text')), reason_note: input.text(t('reason_note')) }),
+  },
+  {
+    callback: 'deny_architecture',
+    action: 'card.deny_architecture',
+    setup: 'scheduled',
+    opener: USERS.architect,
+    fill: (_v, t) => ({
+      denial_text: input.text(t('denial_text')),
+      reason_area: input.select('logging_monitoring'),
+      reason_note: input.text(t('reason_note')),
+    }),
   },
   {
     callback: 'close_remediation',

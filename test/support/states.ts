@@ -31,6 +31,12 @@ export type Setup =
 
 const QUESTION_IDS = loadQuestionnaire().questions.map((q) => q.id);
 
+/**
+ * The meeting lies a day after START, and an outcome before a meeting's start is refused
+ * unless it was held early: the states say so rather than move the shared clock.
+ */
+export const HELD_EARLY = { held_early: inputMore.checkboxes(['held_early']) };
+
 export const meetingFields = (at: Date = MEETING_AT) => ({
   architect: input.user(USERS.architect),
   starts_at: inputMore.dateTime(at),
@@ -115,11 +121,12 @@ export async function prepare(h: Harness, reviewerHelpers: ReturnType<typeof rev
         r.decide(USERS.architect, id, 'card.record_outcome', {
           outcome: input.radio('clarification'),
           questions: input.text('Show the KMS key policy.\nWhere are labels stored?'),
+          ...HELD_EARLY,
         }),
     },
     approved: {
       after: 'scheduled',
-      run: () => r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') }),
+      run: () => r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved'), ...HELD_EARLY }),
     },
     live: {
       after: 'approved',
@@ -128,9 +135,10 @@ export async function prepare(h: Harness, reviewerHelpers: ReturnType<typeof rev
     audit: {
       after: 'live',
       run: () =>
+        // Dated today, so its outcome can be recorded without moving the clock.
         r.decide(USERS.reviewer, id, 'card.schedule_audit', {
           auditor: input.select('Deloitte'),
-          scheduled_for: inputMore.date('2026-06-15'),
+          scheduled_for: inputMore.date(START.slice(0, 10)),
         }),
     },
     remediation: {

@@ -88,4 +88,22 @@ describe('loadConfig', () => {
     const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 'x', SLACK_API_URL: 'http://a' });
     expect(problems).toHaveLength(3);
   });
+
+  it('sets the private track: by default without the Appstore criterion, the questionnaire optional', () => {
+    expect(loadConfig({}).policy.privateTrack).toEqual({
+      criteria: ['use_case', 'launch_readiness', 'public_website', 'geographies'],
+      questionnaire: 'optional',
+    });
+    expect(
+      loadConfig({ PRIVATE_TRACK_CRITERIA: 'use_case, geographies', PRIVATE_TRACK_QUESTIONNAIRE: 'required' }).policy
+        .privateTrack,
+    ).toEqual({ criteria: ['use_case', 'geographies'], questionnaire: 'required' });
+  });
+
+  it('names a bad private-track setting', () => {
+    expect(problemsOf({ PRIVATE_TRACK_CRITERIA: 'use_case,astrology' }).join('\n')).toContain('PRIVATE_TRACK_CRITERIA');
+    expect(problemsOf({ PRIVATE_TRACK_QUESTIONNAIRE: 'sometimes' })).toEqual([
+      'PRIVATE_TRACK_QUESTIONNAIRE must be required or optional',
+    ]);
+  });
 });

@@ -19,7 +19,8 @@ export const CALLBACKS = {
   editTemplate: 'edit_template',
 } as const;
 
-export type ModalMeta = { id: number; v: number };
+/** `done`: question ids shown on earlier pages of a paged modal (Review answers). */
+export type ModalMeta = { id: number; v: number; done?: string[] };
 /** Slack's modal type: the compiler checks the structure, `views/validate.ts` the limits. */
 export type ModalView = SlackModalView;
 

@@ -17,6 +17,8 @@ export function businessReviewModal(
   app: ApplicationSummary,
   denial: { version: number; body: string },
   profile: { useCase: string; businessDescription?: string | undefined },
+  /** The criteria of the application's track (all when absent). */
+  criteria?: readonly string[],
 ) {
   const blocks: Block[] = [
     about(app),
@@ -26,7 +28,7 @@ export function businessReviewModal(
     // Within limits at the schema's maximum (2000 + 500 characters): at most a few sections.
     ...textSections('Use case', profile.useCase),
     ...(profile.businessDescription ? textSections('Business description', profile.businessDescription) : []),
-    ...BUSINESS_CRITERIA.flatMap((c) => [
+    ...BUSINESS_CRITERIA.filter((c) => !criteria || criteria.includes(c.id)).flatMap((c) => [
       radioInput(`criterion.${c.id}`, c.label, PASS_FAIL),
       textInput(`note.${c.id}`, `Note on ${c.label.toLowerCase()}`, { optional: true, max: CRITERION_NOTE_MAX }),
     ]),

@@ -1,3 +1,4 @@
+import type { ActionsBlock, PlainTextElement } from '@slack/types';
 import type { Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { CONTROL_AREAS, controlArea, SEVERITIES } from '../../src/workflow/controls.ts';
 import { escapeMrkdwn, truncate } from '../format.ts';
@@ -87,7 +88,9 @@ export function requestInformationModal(app: ApplicationSummary, open: readonly 
     meta: { id: app.id, v: app.version },
     blocks: [
       about(app),
-      context(`Round ${round}. The application waits on the developer until their update arrives through intake.`),
+      context(
+        `Round ${round}. The application waits on the developer until their update arrives through intake, or a reviewer records their reply (Developer replied).`,
+      ),
       textInput('message', 'Message to the developer', {
         multiline: true,
         initial: informationRequestText(open),
@@ -126,25 +129,68 @@ const VERDICTS: Choice[] = [
   { value: 'accept', text: 'Accept' },
   ...SEVERITIES.map((s) => ({ value: `gap:${s}`, text: `Raise a ${s} gap` })),
 ];
+/** An answer judged a gap can only be accepted now, and accepting offers to resolve the gap it raised. */
+const REJUDGE: Choice[] = [
+  { value: 'accept_resolve', text: 'Accept and resolve its gap' },
+  { value: 'accept', text: 'Accept; keep its gap open' },
+];
 
-/** One block group per answer waiting for review: the question, the answer, the verdict and a note. */
-export function reviewAnswersModal(app: ApplicationSummary, q: Questionnaire, pending: readonly AnswerItem[]) {
+/** Answers per page: 4 blocks each plus 4 around them keeps a page far inside Slack's 100 blocks per modal. */
+export const REVIEW_PAGE_SIZE = 15;
+export const ACCEPT_ALL_ACTION = 'review_answers.accept_all';
+
+/** What Review answers offers: answers waiting for review, then those judged a gap; by question id. */
+export function reviewableAnswers(answers: readonly AnswerItem[]): AnswerItem[] {
+  const order = (a: AnswerItem) => (a.review === 'pending' ? 0 : 1);
+  return answers
+    .filter((a) => a.review === 'pending' || a.review === 'gap')
+    .sort((x, y) => order(x) - order(y) || x.questionId.localeCompare(y.questionId));
+}
+
+/**
+ * One page of answers to judge: the question, the answer, the verdict and a note. A page
+ * starts after the answers `done` (those shown on earlier pages); recording it opens the next.
+ */
+export function reviewAnswersModal(
+  app: ApplicationSummary,
+  q: Questionnaire,
+  answers: readonly AnswerItem[],
+  done: ReadonlySet<string> = new Set(),
+) {
   const questions = new Map(q.questions.map((question) => [question.id, question]));
+  const all = reviewableAnswers(answers);
+  const rest = all.filter((a) => !done.has(a.questionId));
+  const page = rest.slice(0, REVIEW_PAGE_SIZE);
+  const pending = all.filter((a) => a.review === 'pending').length;
+  const later = rest.length - page.length;
   return modal({
     callbackId: CALLBACKS.reviewAnswers,
     title: 'Review answers',
-    submit: 'Record review',
-    meta: { id: app.id, v: app.version },
+    submit: later > 0 ? 'Record, next page' : 'Record review',
+    meta: { id: app.id, v: app.version, ...(done.size > 0 ? { done: [...done] } : {}) },
     blocks: [
       about(app),
-      context('Accept each answer, or raise a gap (filed under the question’s control area) and say what is missing.'),
-      ...pending.flatMap((a): Block[] => {
+      context(
+        `Accept each answer, or raise a gap (filed under the question’s control area) and say what is missing.${later > 0 ? ` ${page.length} of ${rest.length} shown; the next ${later} open after you record these.` : ''}`,
+      ),
+      ...(pending > 0 ? [acceptAllBlock(app, pending)] : []),
+      ...page.flatMap((a): Block[] => {
         const question = questions.get(a.questionId);
+        const head = section(
+          `*${escapeMrkdwn(a.questionId)}*${a.review === 'gap' ? ' _(judged a gap)_' : ''} ${escapeMrkdwn(question?.text ?? '')}\n>${escapeMrkdwn(truncate(a.answer, 2500)).replace(/\n/g, '\n>')}`,
+        );
+        if (a.review === 'gap')
+          return [
+            { type: 'divider' },
+            head,
+            selectInput(`verdict.${a.questionId}`, `Re-judge ${a.questionId}`, REJUDGE, {
+              optional: true,
+              placeholder: 'Leave as a gap',
+            }),
+          ];
         return [
           { type: 'divider' },
-          section(
-            `*${escapeMrkdwn(a.questionId)}* ${escapeMrkdwn(question?.text ?? '')}\n>${escapeMrkdwn(truncate(a.answer, 2500)).replace(/\n/g, '\n>')}`,
-          ),
+          head,
           selectInput(`verdict.${a.questionId}`, `Verdict on ${a.questionId}`, VERDICTS, {
             optional: true,
             placeholder: 'Leave for later',
@@ -158,4 +204,30 @@ export function reviewAnswersModal(app: ApplicationSummary, q: Questionnaire, pe
       }),
     ],
   });
+}
+
+const plainText = (text: string): PlainTextElement => ({ type: 'plain_text', text });
+
+/** One click accepts every answer still pending, on every page, after a confirm. */
+function acceptAllBlock(app: ApplicationSummary, pending: number): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'review_answers.bulk',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACCEPT_ALL_ACTION,
+        text: plainText(`Accept all remaining (${pending})`),
+        value: `${app.id}:${app.version}`,
+        confirm: {
+          title: plainText('Accept every remaining answer?'),
+          text: plainText(
+            `All ${pending} answer(s) still waiting for review are accepted, on every page. Verdicts chosen here but not recorded are dropped; answers judged a gap stay as they are.`,
+          ),
+          confirm: plainText('Accept all'),
+          deny: plainText('Cancel'),
+        },
+      },
+    ],
+  };
 }

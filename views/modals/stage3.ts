@@ -97,7 +97,10 @@ export function cancelReviewModal(app: ApplicationSummary) {
   });
 }
 
-export function outcomeModal(app: ApplicationSummary) {
+export const HELD_EARLY = 'held_early';
+
+/** `startsAt`: the meeting's start when it lies ahead, so the form offers the "held early" tick. */
+export function outcomeModal(app: ApplicationSummary, startsAt: Date | null = null) {
   return modal({
     callbackId: STAGE3_CALLBACKS.outcome,
     title: 'Review outcome',
@@ -115,6 +118,14 @@ export function outcomeModal(app: ApplicationSummary) {
         max: 3000,
         hint: 'Each line is tracked on its own until answered.',
       }),
+      ...(startsAt
+        ? [
+            checkboxInput(HELD_EARLY, 'Meeting time', [{ value: HELD_EARLY, text: 'It was held early' }], {
+              optional: true,
+              hint: `The meeting is scheduled for ${startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. An outcome before then is recorded only if it was held early.`,
+            }),
+          ]
+        : []),
     ],
   });
 }
@@ -136,7 +147,7 @@ export function markAnsweredModal(app: ApplicationSummary, open: readonly { id: 
   });
 }
 
-export function goLiveModal(app: ApplicationSummary, auditAfterDays: number) {
+export function goLiveModal(app: ApplicationSummary, auditAfterDays: number, current: Date | null = null) {
   return modal({
     callbackId: STAGE3_CALLBACKS.goLive,
     title: 'Production go-live',
@@ -145,6 +156,7 @@ export function goLiveModal(app: ApplicationSummary, auditAfterDays: number) {
     blocks: [
       about(app),
       dateInput('production_since', 'In production since', {
+        ...(current ? { initial: current } : {}),
         hint: `The implementation audit becomes due ${auditAfterDays} days later.`,
       }),
     ],
@@ -165,7 +177,7 @@ export function restrictedCallModal(app: ApplicationSummary) {
   });
 }
 
-export function scheduleAuditModal(app: ApplicationSummary, dueOn: Date | null) {
+export function scheduleAuditModal(app: ApplicationSummary, dueOn: Date | null, auditor?: string) {
   const choices: Choice[] = AUDITORS.map((a) => ({ value: a, text: a }));
   return modal({
     callbackId: STAGE3_CALLBACKS.scheduleAudit,
@@ -174,8 +186,14 @@ export function scheduleAuditModal(app: ApplicationSummary, dueOn: Date | null) 
     meta: { id: app.id, v: app.version },
     blocks: [
       about(app),
-      selectInput('auditor', 'Auditor', choices),
-      textInput('auditor_other', 'Auditor name (when Other)', { optional: true, max: 200 }),
+      selectInput('auditor', 'Auditor', choices, {
+        ...(auditor ? { initial: (AUDITORS as readonly string[]).includes(auditor) ? auditor : 'Other' } : {}),
+      }),
+      textInput('auditor_other', 'Auditor name (when Other)', {
+        optional: true,
+        max: 200,
+        ...(auditor && !(AUDITORS as readonly string[]).includes(auditor) ? { initial: auditor } : {}),
+      }),
       dateInput('scheduled_for', 'Audit date', { ...(dueOn ? { initial: dueOn } : {}) }),
     ],
   });

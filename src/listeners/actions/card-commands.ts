@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackAc
 import { asc, eq } from 'drizzle-orm';
 import { gaps } from '../../../db/schema.ts';
 import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
+import { denyModal, developerRepliedModal, skipQuestionnaireModal } from '../../../views/modals/exits.ts';
 import type { ModalView } from '../../../views/modals/kit.ts';
 import { businessReviewModal } from '../../../views/modals/stage1.ts';
 import {
@@ -29,8 +30,9 @@ import { applyDecision } from '../../reviews/decide.ts';
 import { loadReviewContext, type ReviewContext } from '../../reviews/review-context.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
 import { addDaysUtc } from '../../time.ts';
+import { controlArea } from '../../workflow/controls.ts';
 import { rolesOf } from '../../workflow/roles.ts';
-import { type Command, type CommandType, roleAllows, stateAllows } from '../../workflow/rules.ts';
+import { type Command, type CommandType, roleAllows, stageRoleAllows, stateAllows } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
 
@@ -50,19 +52,25 @@ type ModalBuilder = (ctx: ReviewContext, deps: ListenerDeps) => Promise<ModalVie
 
 export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   business_review: async (ctx, deps) =>
-    businessReviewModal(ctx.application, await currentTemplate(deps.db, 'denial'), ctx.profile),
+    businessReviewModal(ctx.application, await currentTemplate(deps.db, 'denial'), ctx.profile, ctx.state.track?.criteria),
   record_gap: (ctx) => recordGapModal(ctx.application, ctx.profile.securityAnswers ?? []),
   resolve_gap: (ctx) => resolveGapModal(ctx.application, ctx.openGaps),
   request_information: (ctx) => requestInformationModal(ctx.application, ctx.openGaps, ctx.application.infoRounds + 1),
   record_answers: (ctx) => (ctx.questionnaire ? recordAnswersModal(ctx.application, ctx.questionnaire, ctx.answers) : undefined),
-  review_answers: (ctx) =>
-    ctx.questionnaire
-      ? reviewAnswersModal(
-          ctx.application,
-          ctx.questionnaire,
-          ctx.answers.filter((a) => a.review === 'pending'),
-        )
-      : undefined,
+  review_answers: (ctx) => (ctx.questionnaire ? reviewAnswersModal(ctx.application, ctx.questionnaire, ctx.answers) : undefined),
+  developer_replied: (ctx) =>
+    developerRepliedModal(
+      ctx.application,
+      ctx.state.stage === 'architecture'
+        ? { kind: 'questions', items: ctx.openQuestions }
+        : {
+            kind: 'gaps',
+            items: ctx.openGaps.map((g) => ({ id: g.id, text: `${controlArea(g.area)?.label ?? g.area} · ${g.severity}` })),
+          },
+    ),
+  deny_security: async (ctx, deps) => denyModal(ctx.application, 'security', await currentTemplate(deps.db, 'denial')),
+  deny_architecture: async (ctx, deps) => denyModal(ctx.application, 'architecture', await currentTemplate(deps.db, 'denial')),
+  skip_questionnaire: (ctx) => skipQuestionnaireModal(ctx.application),
   schedule_review: async (ctx, deps) =>
     scheduleReviewModal(
       ctx.application,
@@ -83,14 +91,20 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
         )
       : undefined,
   cancel_review: (ctx) => cancelReviewModal(ctx.application),
-  record_outcome: (ctx) => outcomeModal(ctx.application),
+  record_outcome: (ctx, deps) =>
+    outcomeModal(
+      ctx.application,
+      ctx.meeting && ctx.meeting.startsAt.getTime() > deps.clock.now().getTime() ? ctx.meeting.startsAt : null,
+    ),
   mark_answered: (ctx) => markAnsweredModal(ctx.application, ctx.openQuestions),
-  record_go_live: (ctx, deps) => goLiveModal(ctx.application, deps.policy.auditAfterDays),
+  record_go_live: (ctx, deps) => goLiveModal(ctx.application, deps.policy.auditAfterDays, ctx.application.productionSince),
   record_restricted_call: (ctx) => restrictedCallModal(ctx.application),
   schedule_audit: (ctx, deps) =>
     scheduleAuditModal(
       ctx.application,
-      ctx.application.productionSince ? addDaysUtc(ctx.application.productionSince, deps.policy.auditAfterDays) : null,
+      ctx.audit?.scheduledFor ??
+        (ctx.application.productionSince ? addDaysUtc(ctx.application.productionSince, deps.policy.auditAfterDays) : null),
+      ctx.audit?.auditor,
     ),
   record_audit_outcome: (ctx) => auditOutcomeModal(ctx.application),
   close_remediation: (ctx) => closeRemediationModal(ctx.application, ctx.openRemediation),
@@ -133,9 +147,9 @@ async function openModal(
   try {
     const refusedRole = roleAllows(rolesOf(deps.roles, user), command);
     if (refusedRole) return void (await tell(refusalNotice(refusedRole.message)));
-    const ctx = await loadReviewContext(deps.db, args.target.id);
+    const ctx = await loadReviewContext(deps.db, args.target.id, deps.policy.privateTrack);
     if (!ctx) return void (await tell(missingNotice(args.target.id)));
-    const refusedState = stateAllows(ctx.state, command);
+    const refusedState = stageRoleAllows(ctx.state, command, rolesOf(deps.roles, user)) ?? stateAllows(ctx.state, command);
     if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
     const view = await MODALS[command]?.(ctx, deps);
     if (!view) return void (await tell(refusalNotice('There is nothing to fill in for this now.')));

@@ -18,7 +18,9 @@ import {
 import type { Command, CriterionResult } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
+import { EXIT_PARSERS } from './exit-parsers.ts';
 import { LATE_PARSERS } from './late-parsers.ts';
+import { nextReviewPage } from './review-pages.ts';
 import { FormReader, parseMeta, type StateValues, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -32,9 +34,10 @@ const prefixed = (values: StateValues, prefix: string) =>
 
 /** One parser per modal: form → workflow command. Field problems go to `form.errors`. */
 const PARSERS: Record<string, Parse> = {
-  [CALLBACKS.businessReview]: (form) => {
+  [CALLBACKS.businessReview]: (form, ctx) => {
     const criteria = {} as Record<CriterionId, CriterionResult>;
-    for (const c of BUSINESS_CRITERIA) {
+    const applying = ctx?.state.track?.criteria ?? BUSINESS_CRITERIA.map((c) => c.id);
+    for (const c of BUSINESS_CRITERIA.filter((c) => applying.includes(c.id))) {
       const verdict = form.choice(`criterion.${c.id}`, ['pass', 'fail'] as const);
       const note = form.text(`note.${c.id}`, { max: CRITERION_NOTE_MAX });
       if (verdict) criteria[c.id] = { pass: verdict === 'pass', ...(note ? { note } : {}) };
@@ -73,13 +76,20 @@ const PARSERS: Record<string, Parse> = {
   },
   [CALLBACKS.reviewAnswers]: (form, ctx) => {
     const areas = new Map(ctx?.questionnaire?.questions.map((q) => [q.id, q.area as ControlArea]) ?? []);
-    const verdicts = ['accept', ...SEVERITIES.map((s) => `gap:${s}` as const)] as const;
+    const verdicts = ['accept', 'accept_resolve', ...SEVERITIES.map((s) => `gap:${s}` as const)] as const;
+    const judgedGap = new Set((ctx?.answers ?? []).filter((a) => a.review === 'gap').map((a) => a.questionId));
     const reviews = [];
     for (const questionId of prefixed(form.values, 'verdict.')) {
       const verdict = form.choice(`verdict.${questionId}`, verdicts, { required: false });
       const description = form.text(`note.${questionId}`, { max: GAP_DESCRIPTION_MAX });
       if (!verdict) continue;
+      if (verdict.startsWith('gap:') && judgedGap.has(questionId)) {
+        // Its view offers no note: the answer already raised a gap, and may only be accepted.
+        form.fail(`verdict.${questionId}`, 'This answer already raised a gap: accept it, or leave it.');
+        continue;
+      }
       if (verdict === 'accept') reviews.push({ questionId, verdict: 'accept' as const });
+      else if (verdict === 'accept_resolve') reviews.push({ questionId, verdict: 'accept' as const, resolveGap: true });
       else if (!description) form.fail(`note.${questionId}`, 'Say what is missing, so the developer can fix it.');
       else
         reviews.push({
@@ -105,11 +115,13 @@ const PARSERS: Record<string, Parse> = {
 
 const NEEDS_CONTEXT = new Set([
   'record_gap',
+  'business_review',
   'resolve_gap',
   'record_answers',
   'review_answers',
   'mark_answered',
   'close_remediation',
+  'developer_replied',
 ]);
 
 /** The input a refusal is shown under, when the rules name a field. */
@@ -134,7 +146,9 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
       return tell(refusalNotice('This form does not belong to an application.'));
     }
     try {
-      const context = NEEDS_CONTEXT.has(view.callback_id) ? await loadReviewContext(deps.db, meta.id) : undefined;
+      const context = NEEDS_CONTEXT.has(view.callback_id)
+        ? await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack)
+        : undefined;
       if (NEEDS_CONTEXT.has(view.callback_id) && !context) {
         await ack();
         return tell(missingNotice(meta.id));
@@ -156,10 +170,12 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         ...(architectTimeZone ? { architectTimeZone } : {}),
       });
       switch (result.kind) {
-        case 'done':
-          await ack();
+        case 'done': {
+          const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view) : undefined;
+          await ack(next ? { response_action: 'update', view: next } : undefined);
           deps.onCommitted();
           return;
+        }
         case 'duplicate':
           return ack();
         case 'refused': {
@@ -184,7 +200,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
 }
 
 export function registerDecisionViews(app: App, deps: ListenerDeps): void {
-  for (const [callbackId, parse] of Object.entries({ ...PARSERS, ...LATE_PARSERS }))
+  for (const [callbackId, parse] of Object.entries({ ...PARSERS, ...LATE_PARSERS, ...EXIT_PARSERS }))
     app.view(callbackId, submitDecision(deps, parse));
 }
 

@@ -2,6 +2,7 @@ import {
   AGENDA_MAX,
   AUDITORS,
   DURATIONS,
+  HELD_EARLY,
   OUTSIDE_HOURS_OK,
   REMEDIATION_ROWS,
   STAGE3_CALLBACKS,
@@ -45,7 +46,10 @@ export const LATE_PARSERS: Record<string, Parse> = {
     if (outcome === 'approved' && questions.length > 0)
       form.fail('questions', 'Approval leaves no open question: clear this, or choose clarification.');
     if (!outcome) return undefined;
-    return outcome === 'approved' ? { type: 'record_outcome', outcome } : { type: 'record_outcome', outcome, questions };
+    const heldEarly = form.choices(HELD_EARLY, [HELD_EARLY], { required: false }).length > 0 ? { heldEarly: true } : {};
+    return outcome === 'approved'
+      ? { type: 'record_outcome', outcome, ...heldEarly }
+      : { type: 'record_outcome', outcome, questions, ...heldEarly };
   },
   [STAGE3_CALLBACKS.answered]: (form, ctx) => ({
     type: 'mark_answered',

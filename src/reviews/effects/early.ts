@@ -1,10 +1,11 @@
-import { and, eq } from 'drizzle-orm';
-import { developerMessages, gaps, questionnaireAnswers, questionnaireVersions } from '../../../db/schema.ts';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { developerMessages, developerReplies, gaps, questionnaireAnswers, questionnaireVersions } from '../../../db/schema.ts';
 import { questionnaireDocument } from '../../questionnaire/questionnaire.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
 import { storeAnswers } from '../answers.ts';
 import { currentTemplate } from '../templates.ts';
+import { applyDenial } from './denial.ts';
 import type { Details, Write } from './types.ts';
 
 type EarlyCommand = Exclude<Command, { type: LateCommandType }>;
@@ -97,7 +98,46 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
       const changed = await storeAnswers(tx, app.id, command.answers, 'reviewer', now);
       return { type: 'questionnaire.answers_recorded', payload: { questionIds: changed } };
     }
+    case 'developer_replied': {
+      await tx.insert(developerReplies).values({
+        applicationId: app.id,
+        stage: app.stage,
+        summary: command.summary.trim(),
+        evidenceUrl: command.evidenceUrl?.trim() || null,
+        addresses: [...command.addresses],
+        recordedBy: actorId,
+        recordedAt: now,
+      });
+      // Counts only: the summary and the link are the developer's matter, kept off the thread.
+      return {
+        type: 'developer.replied',
+        payload: {
+          round: app.infoRounds,
+          addresses: command.addresses.length,
+          addressesKind: app.stage === 'security' ? 'gaps' : 'questions',
+          evidence: Boolean(command.evidenceUrl?.trim()),
+        },
+      };
+    }
+    case 'deny_security':
+      return applyDenial({ tx, deps, app, actorId, now }, command, 'security.rejected');
+    case 'skip_questionnaire':
+      return {
+        type: 'questionnaire.skipped',
+        payload: { reason: command.reason.trim() },
+        applicationChanges: { questionnaireSkipReason: command.reason.trim() },
+      };
     case 'review_answers': {
+      const resolvedGaps: number[] = [];
+      const toResolve = command.reviews.filter((r) => r.verdict === 'accept' && r.resolveGap).map((r) => r.questionId);
+      if (toResolve.length > 0) {
+        const rows = await tx
+          .update(gaps)
+          .set({ resolvedAt: now, resolvedBy: actorId, resolution: 'The answer was accepted on review.' })
+          .where(and(eq(gaps.applicationId, app.id), inArray(gaps.questionId, toResolve), isNull(gaps.resolvedAt)))
+          .returning({ id: gaps.id });
+        resolvedGaps.push(...rows.map((r) => r.id));
+      }
       const accepted: string[] = [];
       const raised: { questionId: string; gapId?: number; area: string; severity: string }[] = [];
       for (const review of command.reviews) {
@@ -128,7 +168,10 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
           severity: review.severity,
         });
       }
-      return { type: 'questionnaire.answers_reviewed', payload: { accepted, raised } };
+      return {
+        type: 'questionnaire.answers_reviewed',
+        payload: { accepted, raised, ...(resolvedGaps.length > 0 ? { resolvedGaps } : {}) },
+      };
     }
   }
 }

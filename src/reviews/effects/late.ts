@@ -10,6 +10,7 @@ import {
 import { addDaysUtc } from '../../time.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
+import { applyDenial } from './denial.ts';
 import type { Details, Write } from './types.ts';
 
 type LateCommand = Extract<Command, { type: LateCommandType }>;
@@ -28,6 +29,8 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
   });
 
   switch (command.type) {
+    case 'deny_architecture':
+      return applyDenial({ tx, deps, app, actorId, now }, command, 'review.rejected');
     case 'schedule_review': {
       const [meeting] = await tx
         .insert(meetings)
@@ -99,8 +102,14 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       const meeting = await latestMeeting();
       if (meeting?.status === 'scheduled')
         await tx.update(meetings).set({ status: 'held', updatedAt: now }).where(eq(meetings.id, meeting.id));
+      // Recorded as such: an outcome before the meeting's start is true only when it was held early.
+      const early = meeting && meeting.startsAt.getTime() > now.getTime() ? { heldEarly: true } : {};
       if (command.outcome === 'approved') {
-        return { type: 'review.approved', payload: { meetingId: meeting?.id }, applicationChanges: { approvedAt: now } };
+        return {
+          type: 'review.approved',
+          payload: { meetingId: meeting?.id, ...early },
+          applicationChanges: { approvedAt: now },
+        };
       }
       const questions = command.questions.map((q) => q.trim()).filter(Boolean);
       const rows = await tx
@@ -116,7 +125,7 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       });
       return {
         type: 'review.clarification_required',
-        payload: { meetingId: meeting?.id, questionIds: rows.map((r) => r.id), questions },
+        payload: { meetingId: meeting?.id, questionIds: rows.map((r) => r.id), questions, ...early },
       };
     }
     case 'mark_answered': {
@@ -130,7 +139,11 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       const dueOn = addDaysUtc(command.productionSince, deps.policy.auditAfterDays);
       return {
         type: 'production.live',
-        payload: { productionSince: iso(command.productionSince), auditDueOn: iso(dueOn) },
+        payload: {
+          productionSince: iso(command.productionSince),
+          auditDueOn: iso(dueOn),
+          ...(app.productionSince ? { from: iso(app.productionSince) } : {}),
+        },
         applicationChanges: { productionSince: command.productionSince },
       };
     }
@@ -150,6 +163,7 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       };
     }
     case 'schedule_audit': {
+      const [before] = await tx.select().from(audits).where(eq(audits.applicationId, app.id));
       await tx
         .insert(audits)
         .values({
@@ -164,7 +178,11 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
         });
       return {
         type: 'audit.scheduled',
-        payload: { auditor: command.auditor.trim(), scheduledFor: iso(command.scheduledFor) },
+        payload: {
+          auditor: command.auditor.trim(),
+          scheduledFor: iso(command.scheduledFor),
+          ...(before ? { from: iso(before.scheduledFor) } : {}),
+        },
         applicationChanges: { auditStatus: 'scheduled' },
       };
     }

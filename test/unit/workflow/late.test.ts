@@ -106,18 +106,21 @@ const outsideHours = (from: string, to: string, zone: string) =>
 
 describe('late command catalogue', () => {
   it('knows exactly the Stage 3 and post-approval commands, each in ALLOWED_ROLES with the same roles', () => {
-    expect(Object.keys(LATE_ROLES).sort()).toEqual([
-      'cancel_review',
-      'close_remediation',
-      'mark_answered',
-      'record_audit_outcome',
-      'record_go_live',
-      'record_outcome',
-      'record_restricted_call',
-      'reschedule_review',
-      'schedule_audit',
-      'schedule_review',
-    ]);
+    expect(Object.keys(LATE_ROLES).sort()).toEqual(
+      [
+        'cancel_review',
+        'close_remediation',
+        'mark_answered',
+        'record_audit_outcome',
+        'record_go_live',
+        'record_outcome',
+        'record_restricted_call',
+        'reschedule_review',
+        'schedule_audit',
+        'schedule_review',
+        'deny_architecture',
+      ].sort(),
+    );
     for (const [type, roles] of Object.entries(LATE_ROLES)) expect(ALLOWED_ROLES[type as keyof typeof LATE_ROLES]).toBe(roles);
     expect(isLate('pass_security')).toBe(false);
     expect(isLate('schedule_review')).toBe(true);
@@ -480,15 +483,27 @@ describe('record_outcome', () => {
     expect(decide(afterMeeting, approve, reviewer, BERLIN)).toMatchObject({ ok: false, kind: 'role' });
   });
 
-  // Decided: recording the outcome marks the meeting held, even before its planned start. The
-  // review is a live meeting the architect leads; when it happens early (a rescheduled call that
-  // never made it into the bot), the architect must still be able to record what it decided.
-  it('accepts an outcome before the planned start and marks nothing else', () => {
+  // An outcome before the meeting's start is true only if it was held early (a rescheduled call
+  // that never made it into the bot): the architect says so, and it is recorded as such.
+  it('refuses an outcome before the planned start, under the outcome, unless it was held early', () => {
     const beforeMeeting = stage3({ meeting: scheduledMeeting(at('2026-03-03T09:00:00Z')) });
-    expect(decide(beforeMeeting, approve, architect, BERLIN)).toMatchObject({
+    expect(decide(beforeMeeting, approve, architect, BERLIN)).toStrictEqual(
+      guard(
+        'The meeting starts 2026-03-03 09:00 UTC: an outcome cannot come before it. If it was held early, tick the box below.',
+        'outcome',
+      ),
+    );
+    const clarification: Command = { type: 'record_outcome', outcome: 'clarification', questions: ['Show key rotation.'] };
+    expect(decide(beforeMeeting, clarification, architect, BERLIN)).toMatchObject({ ok: false, field: 'outcome' });
+    expect(decide(beforeMeeting, { ...approve, heldEarly: true } as Command, architect, BERLIN)).toMatchObject({
       ok: true,
       next: { stage: 'approved', status: 'approved' },
     });
+  });
+
+  it('accepts an outcome from the meeting\u2019s start on', () => {
+    const started = stage3({ meeting: scheduledMeeting(NOW) });
+    expect(decide(started, approve, architect, BERLIN)).toMatchObject({ ok: true });
   });
 
   // Role before state: an architect who is not the application's own learns nothing about it.
@@ -917,5 +932,75 @@ describe('meetingTimeProblem', () => {
       kind: 'warning',
       message: outsideHours('02:00', '03:00', 'Asia/Tokyo'),
     });
+  });
+});
+
+describe('dates that cannot be true', () => {
+  const APPROVED_AT = at('2026-02-20T15:00:00Z');
+
+  it('refuses a go-live before the day of approval, under its field', () => {
+    const s = approved({ approvedAt: APPROVED_AT });
+    expect(decide(s, { type: 'record_go_live', productionSince: at('2026-02-19T00:00:00Z') }, reviewer, BERLIN)).toStrictEqual(
+      guard('Go-live cannot be before the approval (2026-02-20): restricted access starts then.', 'production_since'),
+    );
+    // The day of approval itself is true: the picker gives days, approval has a time.
+    expect(decide(s, { type: 'record_go_live', productionSince: at('2026-02-20T00:00:00Z') }, reviewer, BERLIN)).toStrictEqual(
+      STAY_APPROVED,
+    );
+  });
+
+  it('refuses a go-live in the future, under its field', () => {
+    expect(
+      decide(
+        approved({ approvedAt: APPROVED_AT }),
+        { type: 'record_go_live', productionSince: at('2026-03-03T00:00:00Z') },
+        reviewer,
+        BERLIN,
+      ),
+    ).toStrictEqual(guard('Go-live cannot be in the future.', 'production_since'));
+  });
+
+  it('refuses a restricted call before the approval, under its field', () => {
+    const s = approved({ approvedAt: APPROVED_AT });
+    const call = (iso: string): Command => ({ type: 'record_restricted_call', at: at(iso), operation: 'getOrderAddress' });
+    expect(decide(s, call('2026-02-20T14:59:00Z'), reviewer, BERLIN)).toStrictEqual(
+      guard('The call cannot be before the approval (2026-02-20 15:00 UTC): there was no restricted access yet.', 'at'),
+    );
+    expect(decide(s, call('2026-02-20T15:01:00Z'), reviewer, BERLIN)).toStrictEqual(STAY_APPROVED);
+  });
+
+  it('refuses an audit outcome before the audit\u2019s date, under the outcome', () => {
+    const s = live({ audit: { status: 'scheduled', scheduledFor: at('2026-03-05T00:00:00Z') } });
+    expect(decide(s, { type: 'record_audit_outcome', outcome: 'passed' }, reviewer, BERLIN)).toStrictEqual(
+      guard('The audit is dated 2026-03-05: its outcome cannot come before. Reschedule it if it moved.', 'outcome'),
+    );
+    const due = live({ audit: { status: 'scheduled', scheduledFor: at('2026-03-02T00:00:00Z') } });
+    expect(decide(due, { type: 'record_audit_outcome', outcome: 'passed' }, reviewer, BERLIN)).toStrictEqual(STAY_APPROVED);
+  });
+});
+
+describe('deny_architecture', () => {
+  const deny = (reason: { area?: 'incident_response'; note?: string }, denialText = 'We cannot grant the roles.'): Command => ({
+    type: 'deny_architecture',
+    denialText,
+    reason,
+  });
+
+  it.each([stage3New({ architectId: 'U_ARCH' }), stage3(), stage3Waiting()])('rejects from Stage 3 (%#)', (s) => {
+    expect(decide(s, deny({ area: 'incident_response' }), architect, BERLIN)).toStrictEqual({
+      ok: true,
+      next: { stage: 'closed', status: 'rejected' },
+    });
+  });
+
+  it('needs the denial text and an internal reason, each under its field', () => {
+    expect(decide(stage3(), deny({ note: 'x' }, '  '), architect, BERLIN)).toMatchObject({ ok: false, field: 'denial_text' });
+    expect(decide(stage3(), deny({ note: '  ' }), architect, BERLIN)).toMatchObject({ ok: false, field: 'reason_note' });
+  });
+
+  it('is for the application\u2019s own architect or an admin, not a reviewer', () => {
+    expect(decide(stage3(), deny({ note: 'PII in logs' }), otherArchitect, BERLIN)).toMatchObject({ ok: false, kind: 'role' });
+    expect(decide(stage3(), deny({ note: 'PII in logs' }), reviewer, BERLIN)).toMatchObject({ ok: false, kind: 'role' });
+    expect(decide(stage3(), deny({ note: 'PII in logs' }), admin, BERLIN)).toMatchObject({ ok: true });
   });
 });

@@ -12,11 +12,13 @@ import {
   pendingAnswers,
   type RuleEnv,
   roleAllows,
+  stageRoleAllows,
   stateAllows,
   unacceptedQuestions,
   type WorkflowState,
 } from '../../../src/workflow/rules.ts';
 import type { Stage, Status } from '../../../src/workflow/states.ts';
+import { trackFor } from '../../../src/workflow/tracks.ts';
 
 // ---------------------------------------------------------------------------
 // Builders and fixtures
@@ -62,6 +64,7 @@ const approvedApp = (overrides: Partial<WorkflowState> = {}) => state({ stage: '
 const LIVE_SINCE = new Date('2025-10-01T00:00:00Z');
 
 const QUESTIONNAIRE = { version: 'v1', questionIds: ['q1', 'q2', 'q3'] } as const;
+const PRIVATE = trackFor('private');
 const gap = (id: number) => ({ id, area: 'network_protection', severity: 'high' }) as const;
 const answered = (review: AnswerReview, ...ids: string[]) => ids.map((questionId) => ({ questionId, review }));
 
@@ -205,6 +208,30 @@ const SAMPLES: Record<CommandType, { command: Command; ready: WorkflowState; nex
     ready: approvedApp({ productionSince: LIVE_SINCE, audit: { status: 'remediation' }, openRemediation: [31, 32] }),
     next: { stage: 'approved', status: 'approved' },
   },
+  developer_replied: {
+    command: { type: 'developer_replied', summary: 'Answered question 1 by e-mail.', addresses: [11] },
+    ready: stage3({ status: 'waiting_on_developer', architectId: 'U_ARCH', openQuestions: [11] }),
+    next: { stage: 'architecture', status: 'in_review' },
+  },
+  deny_security: {
+    command: { type: 'deny_security', denialText: 'We cannot grant the roles.', reason: { area: 'incident_response' } },
+    ready: stage2(),
+    next: { stage: 'closed', status: 'rejected' },
+  },
+  deny_architecture: {
+    command: {
+      type: 'deny_architecture',
+      denialText: 'We cannot grant the roles.',
+      reason: { note: 'Demo showed PII in logs.' },
+    },
+    ready: stage3({ architectId: 'U_ARCH' }),
+    next: { stage: 'closed', status: 'rejected' },
+  },
+  skip_questionnaire: {
+    command: { type: 'skip_questionnaire', reason: 'Internal tool, answers covered by the information round.' },
+    ready: stage2({ track: PRIVATE }),
+    next: { stage: 'security', status: 'in_review' },
+  },
 };
 
 const COMMAND_TYPES = Object.keys(ALLOWED_ROLES) as CommandType[];
@@ -250,6 +277,10 @@ const POLICY: Record<CommandType, Policy> = {
   schedule_audit: 'reviewer',
   record_audit_outcome: 'reviewer',
   close_remediation: 'reviewer',
+  developer_replied: 'reviewer_or_architect',
+  deny_security: 'reviewer',
+  deny_architecture: 'own_architect',
+  skip_questionnaire: 'reviewer',
 };
 
 /** The role refusal each policy gives someone who lacks every allowed role. */
@@ -306,7 +337,9 @@ describe('role matrix', () => {
     if (policy === 'own_architect' && actor.roles.has('architect')) {
       // An architect, but not this application's one: refused by the rules, which name the right one.
       expect(roleAllows(actor.roles, type)).toBeUndefined();
-      expect(result.message).toBe("Only the application's solution architect (<@U_ARCH>) or an admin can record the outcome.");
+      expect(result.message).toBe(
+        `Only the application's solution architect (<@U_ARCH>) or an admin can ${type === 'record_outcome' ? 'record the outcome' : 'deny at Stage 3'}.`,
+      );
       return;
     }
     expect(roleAllows(actor.roles, type)).toStrictEqual(result);
@@ -453,6 +486,17 @@ const WHERE_ALLOWED: Record<CommandType, { allowedIn: StateName[]; refusal: stri
   schedule_audit: { allowedIn: APPROVED, refusal: 'Only an approved application is audited', wording: 'late' },
   record_audit_outcome: { allowedIn: [], refusal: 'No audit is scheduled.', wording: 'exact' },
   close_remediation: { allowedIn: [], refusal: 'No remediation item is open.', wording: 'exact' },
+  developer_replied: {
+    allowedIn: ['security/waiting_on_developer', 'architecture/waiting_on_developer'],
+    refusal: 'A reply is recorded while the application waits on the developer in Stage 2 or 3',
+  },
+  deny_security: { allowedIn: STAGE2, refusal: 'This denial is for Stage 2' },
+  deny_architecture: {
+    allowedIn: ['architecture/new', 'architecture/in_review', 'architecture/waiting_on_developer'],
+    refusal: 'This denial is for Stage 3',
+    wording: 'late',
+  },
+  skip_questionnaire: { allowedIn: STAGE2_IN_REVIEW, refusal: 'The questionnaire is skipped in Stage 2 while in review' },
 };
 
 const expectedRefusal = (type: CommandType, name: StateName): string => {
@@ -955,7 +999,7 @@ describe('review_answers', () => {
     expect(decide(stage2AllAccepted(), review({ questionId: 'q1', verdict: 'accept' }), reviewer)).toStrictEqual({
       ok: false,
       kind: 'state',
-      message: 'No answer waits for review.',
+      message: 'No answer waits for review or has a gap verdict.',
     });
   });
 
@@ -1059,22 +1103,40 @@ describe('availableCommands', () => {
     {
       name: 'Stage 2 in review with open gaps',
       s: stage2({ openGaps: [gap(1)] }),
-      expected: ['claim', 'assign', 'withdraw', 'record_gap', 'resolve_gap', 'request_information'],
+      expected: ['claim', 'assign', 'withdraw', 'record_gap', 'resolve_gap', 'request_information', 'deny_security'],
     },
     {
       name: 'Stage 2 waiting on the developer for the questionnaire',
       s: stage2Waiting({ questionnaire: QUESTIONNAIRE }),
-      expected: ['claim', 'assign', 'withdraw', 'record_gap', 'record_answers'],
+      expected: ['claim', 'assign', 'withdraw', 'record_gap', 'record_answers', 'developer_replied', 'deny_security'],
     },
     {
       name: 'Stage 2 with answers pending review',
       s: stage2({ questionnaire: QUESTIONNAIRE, answers: answered('pending', 'q1', 'q2', 'q3') }),
-      expected: ['claim', 'assign', 'withdraw', 'record_gap', 'request_information', 'record_answers', 'review_answers'],
+      expected: [
+        'claim',
+        'assign',
+        'withdraw',
+        'record_gap',
+        'request_information',
+        'record_answers',
+        'review_answers',
+        'deny_security',
+      ],
     },
     {
       name: 'Stage 2 with every answer accepted',
       s: stage2AllAccepted(),
-      expected: ['claim', 'assign', 'withdraw', 'record_gap', 'request_information', 'record_answers', 'pass_security'],
+      expected: [
+        'claim',
+        'assign',
+        'withdraw',
+        'record_gap',
+        'request_information',
+        'record_answers',
+        'pass_security',
+        'deny_security',
+      ],
     },
     { name: 'a rejected application', s: CATALOGUE['closed/rejected'].s, expected: ['reopen'] },
     { name: 'a withdrawn application', s: CATALOGUE['closed/withdrawn'].s, expected: [] },
@@ -1107,24 +1169,167 @@ describe('availableCommands', () => {
     {
       name: 'Stage 3 before a meeting',
       s: CATALOGUE['architecture/new'].s,
-      expected: ['claim', 'assign', 'withdraw', 'schedule_review'],
+      expected: ['claim', 'assign', 'withdraw', 'schedule_review', 'deny_architecture'],
     },
     {
       name: 'Stage 3 with a meeting scheduled',
       s: SAMPLES.reschedule_review.ready,
-      expected: ['claim', 'assign', 'withdraw', 'reschedule_review', 'cancel_review', 'record_outcome'],
+      expected: ['claim', 'assign', 'withdraw', 'reschedule_review', 'cancel_review', 'record_outcome', 'deny_architecture'],
     },
     {
       name: 'Stage 3 after the meeting was held',
       s: SAMPLES.record_outcome.ready,
-      expected: ['claim', 'assign', 'withdraw', 'schedule_review', 'record_outcome'],
+      expected: ['claim', 'assign', 'withdraw', 'schedule_review', 'record_outcome', 'deny_architecture'],
     },
     {
       name: 'Stage 3 waiting on clarification',
       s: SAMPLES.mark_answered.ready,
-      expected: ['claim', 'assign', 'withdraw', 'mark_answered'],
+      expected: ['claim', 'assign', 'withdraw', 'developer_replied', 'mark_answered', 'deny_architecture'],
     },
   ])('offers exactly the right buttons for $name', ({ s, expected }) => {
     expect(availableCommands(s)).toEqual(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The exits of Stages 2 and 3 (issue 10)
+// ---------------------------------------------------------------------------
+
+describe('developer_replied', () => {
+  const reply = (extra: Partial<Extract<Command, { type: 'developer_replied' }>> = {}): Command => ({
+    type: 'developer_replied',
+    summary: 'They commit to 24 h notice; plan attached.',
+    addresses: [],
+    ...extra,
+  });
+
+  it('brings a Stage 2 application waiting on the developer back to review, closing the round', () => {
+    expect(decide(stage2Waiting({ openGaps: [gap(4)] }), reply({ addresses: [4] }), reviewer)).toStrictEqual({
+      ok: true,
+      next: { stage: 'security', status: 'in_review' },
+    });
+  });
+
+  it('serves Stage 3 clarification too, leaving the questions open', () => {
+    const s = stage3({ status: 'waiting_on_developer', openQuestions: [11, 12] });
+    expect(decide(s, reply({ addresses: [11] }), architect)).toStrictEqual({
+      ok: true,
+      next: { stage: 'architecture', status: 'in_review' },
+    });
+  });
+
+  it('is a reviewer’s in Stage 2: an architect alone is refused by role, before the state', () => {
+    expect(decide(stage2Waiting(), reply(), architect)).toStrictEqual({
+      ok: false,
+      kind: 'role',
+      message: 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to add you to REVIEWER_IDS.',
+    });
+    expect(stageRoleAllows(stage2Waiting(), 'developer_replied', architect.roles)).toMatchObject({ kind: 'role' });
+    expect(stageRoleAllows(stage2Waiting(), 'developer_replied', reviewerArchitect.roles)).toBeUndefined();
+  });
+
+  it.each([
+    ['summary', reply({ summary: '  ' })],
+    ['evidence_url', reply({ evidenceUrl: 'not a link' })],
+    ['evidence_url', reply({ evidenceUrl: 'javascript:alert(1)' })],
+    ['addresses', reply({ addresses: [99] })],
+  ])('refuses a bad %s under its field', (field, command) => {
+    expect(decide(stage2Waiting({ openGaps: [gap(4)] }), command, reviewer)).toMatchObject({ ok: false, kind: 'guard', field });
+  });
+
+  it('accepts an https evidence link', () => {
+    expect(decide(stage2Waiting(), reply({ evidenceUrl: 'https://example.com/plan.pdf' }), reviewer)).toMatchObject({ ok: true });
+  });
+});
+
+describe('deny_security', () => {
+  const deny = (reason: Extract<Command, { type: 'deny_security' }>['reason'], denialText = 'We cannot grant the roles.') =>
+    ({ type: 'deny_security', denialText, reason }) as Command;
+
+  it.each([stage2(), stage2Waiting()])('rejects from Stage 2 (%#)', (s) => {
+    expect(decide(s, deny({ area: 'network_protection' }), reviewer)).toStrictEqual({
+      ok: true,
+      next: { stage: 'closed', status: 'rejected' },
+    });
+  });
+
+  it('needs the denial text and an internal reason, each under its field', () => {
+    expect(decide(stage2(), deny({ note: 'x' }, ' '), reviewer)).toMatchObject({ ok: false, field: 'denial_text' });
+    expect(decide(stage2(), deny({}), reviewer)).toMatchObject({ ok: false, field: 'reason_note' });
+    expect(decide(stage2(), deny({ note: 'No IMPOC at all.' }), reviewer)).toMatchObject({ ok: true });
+  });
+
+  it('can be reopened afterwards by an admin', () => {
+    expect(stateAllows(state({ stage: 'closed', status: 'rejected' }), 'reopen')).toBeUndefined();
+  });
+});
+
+describe('review_answers: re-judging a gap verdict', () => {
+  const withGapAnswer = (overrides: Partial<WorkflowState> = {}) =>
+    stage2({
+      questionnaire: QUESTIONNAIRE,
+      answers: [...answered('accepted', 'q1', 'q3'), ...answered('gap', 'q2')],
+      ...overrides,
+    });
+
+  it('offers Review answers while an answer has the gap verdict, even with none pending', () => {
+    expect(stateAllows(withGapAnswer(), 'review_answers')).toBeUndefined();
+    expect(stateAllows(withGapAnswer(), 'pass_security')).toMatchObject({ message: expect.stringContaining('q2') });
+  });
+
+  it('accepts a gap-verdict answer, optionally resolving its gap', () => {
+    const review: Command = { type: 'review_answers', reviews: [{ questionId: 'q2', verdict: 'accept', resolveGap: true }] };
+    expect(decide(withGapAnswer({ openGaps: [gap(3)] }), review, reviewer)).toStrictEqual({
+      ok: true,
+      next: { stage: 'security', status: 'in_review' },
+    });
+  });
+
+  it('refuses a second gap on an answer that already raised one, under its verdict', () => {
+    const review: Command = {
+      type: 'review_answers',
+      reviews: [{ questionId: 'q2', verdict: 'gap', area: 'network_protection', severity: 'high', description: 'Still none.' }],
+    };
+    expect(decide(withGapAnswer(), review, reviewer)).toMatchObject({ ok: false, field: 'verdict.q2' });
+  });
+
+  it('still refuses an accepted answer', () => {
+    const review: Command = { type: 'review_answers', reviews: [{ questionId: 'q1', verdict: 'accept' }] };
+    expect(decide(withGapAnswer(), review, reviewer)).toMatchObject({ ok: false, message: 'q1 does not wait for review.' });
+  });
+});
+
+describe('the private track', () => {
+  const privateStage2 = (overrides: Partial<WorkflowState> = {}) => stage2({ track: PRIVATE, ...overrides });
+
+  it('leaves the Appstore criterion out of the business review by default', () => {
+    const { differentiation: _, ...withoutAppstore } = allPass();
+    const command = { type: 'business_review', criteria: withoutAppstore, decision: 'advance' } as Command;
+    const s = state({ status: 'in_review', track: PRIVATE });
+    expect(decide(s, command, reviewer)).toMatchObject({ ok: true, next: { stage: 'security', status: 'in_review' } });
+    // The public track still asks for it.
+    expect(decide({ ...s, track: undefined }, command, reviewer)).toMatchObject({
+      ok: false,
+      field: 'criterion.differentiation',
+    });
+  });
+
+  it('lets a reviewer skip the questionnaire with a reason, then pass Stage 2 without it', () => {
+    const skip: Command = { type: 'skip_questionnaire', reason: 'In-house tool; the information round covered the controls.' };
+    expect(decide(privateStage2(), skip, reviewer)).toStrictEqual({ ok: true, next: { stage: 'security', status: 'in_review' } });
+    expect(decide(privateStage2(), { type: 'skip_questionnaire', reason: ' ' }, reviewer)).toMatchObject({ field: 'reason' });
+    const skipped = privateStage2({ questionnaireSkipped: true });
+    expect(stateAllows(skipped, 'pass_security')).toBeUndefined();
+    expect(stateAllows(skipped, 'send_questionnaire')).toMatchObject({ kind: 'state' });
+    expect(stateAllows(skipped, 'skip_questionnaire')).toMatchObject({ kind: 'state' });
+    expect(stateAllows({ ...skipped, openGaps: [gap(1)] }, 'pass_security')).toMatchObject({ kind: 'guard' });
+  });
+
+  it('keeps the questionnaire for public developers, and when the setting requires it', () => {
+    expect(stateAllows(stage2(), 'skip_questionnaire')).toMatchObject({
+      message: 'The public track requires the security questionnaire.',
+    });
+    const strict = stage2({ track: trackFor('private', { criteria: ['use_case'], questionnaire: 'required' }) });
+    expect(stateAllows(strict, 'skip_questionnaire')).toMatchObject({ kind: 'state' });
   });
 });

@@ -1,0 +1,59 @@
+import type { CommandType, WorkflowState } from './types.ts';
+
+/**
+ * The rule book as data, the part the dead-end test and the README read: what each command
+ * does to an application's course. `progress` moves it toward an outcome (a stage passed, a
+ * round closed, an answer judged); `exit` ends it short of approval (a denial, a withdrawal);
+ * `bookkeeping` records a fact or an owner and leaves the course as it is. Who may issue each
+ * command is ALLOWED_ROLES; where, `stateAllows`: this table says why it matters.
+ */
+export const COMMAND_KINDS: Record<CommandType, 'progress' | 'exit' | 'bookkeeping'> = {
+  claim: 'progress',
+  assign: 'bookkeeping',
+  business_review: 'progress',
+  reopen: 'progress',
+  withdraw: 'exit',
+  record_gap: 'bookkeeping',
+  resolve_gap: 'progress',
+  request_information: 'progress',
+  send_questionnaire: 'progress',
+  record_answers: 'progress',
+  review_answers: 'progress',
+  pass_security: 'progress',
+  developer_replied: 'progress',
+  deny_security: 'exit',
+  skip_questionnaire: 'progress',
+  schedule_review: 'progress',
+  reschedule_review: 'bookkeeping',
+  cancel_review: 'bookkeeping',
+  record_outcome: 'progress',
+  mark_answered: 'progress',
+  record_go_live: 'progress',
+  record_restricted_call: 'bookkeeping',
+  schedule_audit: 'progress',
+  record_audit_outcome: 'progress',
+  close_remediation: 'progress',
+  deny_architecture: 'exit',
+};
+
+/**
+ * States that need no way forward, and why. Everything else the workflow can reach must have
+ * one: the dead-end test walks every reachable state and checks it.
+ */
+export const FINAL_BY_DESIGN: readonly { name: string; why: string; holds: (s: WorkflowState) => boolean }[] = [
+  {
+    name: 'withdrawn',
+    why: 'The developer or the team ended it; a new submission starts a new review.',
+    holds: (s) => s.stage === 'closed' && s.status === 'withdrawn',
+  },
+  {
+    name: 'rejected',
+    why: 'A denial is final for this cycle; the developer may resubmit, and an admin may reopen it.',
+    holds: (s) => s.stage === 'closed' && s.status === 'rejected',
+  },
+  {
+    name: 'approved, live, audit passed',
+    why: 'Nothing is due: restricted calls are still recorded as they come, a new audit may be scheduled when Amazon asks.',
+    holds: (s) => s.stage === 'approved' && s.productionSince !== null && s.audit?.status === 'passed',
+  },
+];
