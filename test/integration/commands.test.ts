@@ -413,7 +413,7 @@ describe('/pii export', () => {
       `${ids[0]},"${tricky?.profileId}","'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd","business","new",`,
     );
     // The last column, "rejected at stage", is empty for an application not rejected.
-    expect(content('applications')).toContain(`,"${USERS.reviewer}",""\r\n`);
+    expect(content('applications')).toContain(`,"${USERS.reviewer}",\r\n`);
     expect(content('applications')).toContain('Plain Co');
     expect(content('applications')).not.toContain('Long ago');
     const all = content('applications') + content('events');

@@ -27,9 +27,12 @@ describe('Slack rate tiers', () => {
     const ids: number[] = [];
     for (let i = 0; i < 6; i += 1) ids.push((await h.intake(applicationBody())).json.id);
 
-    for (let round = 0; round < 60 && (await h.app.dispatcher.pending()) > 0; round += 1) {
+    // A post still in flight is neither pending nor done: wait for the channel itself to fill.
+    const cardsPosted = () => h.emulator.state.messages.filter((m) => !m.threadTs).length;
+    for (let round = 0; round < 200 && (cardsPosted() < ids.length || (await h.app.dispatcher.pending()) > 0); round += 1) {
       await h.app.dispatcher.drain();
       clock.advanceBy(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
     const limited = h.emulator.state.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429);

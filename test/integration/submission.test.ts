@@ -10,7 +10,7 @@ import { type Harness, startHarness, USERS } from '../support/harness.ts';
 import { toStage3 } from '../support/journeys.ts';
 import { openModal } from '../support/open-modal.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
-import { meetingFields, START } from '../support/states.ts';
+import { HELD_EARLY, meetingFields, START } from '../support/states.ts';
 
 let database: TestDatabase;
 let h: Harness;
@@ -217,7 +217,7 @@ describe('no private text in Slack messages', () => {
     await h.slack.command({ user: USERS.reviewer, text: `status ${id}` });
     await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields());
     await viewSubmission(USERS.architect, id);
-    await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved'), ...HELD_EARLY });
     await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-02') });
     // The developer updates the profile: the thread names fields, never values.
     await h.intake({ ...body, useCase: `${PRIVATE.useCase} Updated.` });

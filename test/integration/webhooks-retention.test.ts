@@ -49,6 +49,8 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 beforeEach(async () => {
+  // The last test's effects still in flight would land on this test's channel.
+  await h.settle();
   clock.set('2026-03-02T10:00:00Z');
   await database.reset();
   h.emulator.state.reset();

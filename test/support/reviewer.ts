@@ -9,8 +9,9 @@ type Element = { action_id?: string; value?: string; options?: { value: string }
 /** Drives the bot the way a reviewer does in Slack: clicking card buttons, filling modals. */
 export function reviewer(h: Harness) {
   const card = (applicationId: number) => {
+    // A card's fallback text starts with its reference; another card may carry this id in a button value.
     const message = h.emulator.state.messages.find(
-      (m) => m.channel === CHANNEL && !m.threadTs && JSON.stringify(m.blocks).includes(`"value":"${applicationId}"`),
+      (m) => m.channel === CHANNEL && !m.threadTs && m.text.startsWith(`#${applicationId} `),
     );
     if (!message) throw new Error(`no card for application ${applicationId}`);
     return message;
