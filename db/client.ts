@@ -25,6 +25,20 @@ export type Database = {
   /** Answers whether the database takes queries now (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Postgres only: a connection of its own, outside the pool, held as long as the caller likes.
+   * A session-level advisory lock lives on one connection; a pooled one would be handed to
+   * other queries and may be closed by the pool while idle. (PGlite is one session already.)
+   */
+  openSession?(): Promise<Session>;
+};
+
+/** A dedicated database connection (see Database.openSession). */
+export type Session = {
+  query(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Called once when the connection is gone (server restart, terminated backend, network). */
+  onLost(listener: () => void): void;
+  close(): Promise<void>;
 };
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -101,6 +115,37 @@ async function openPostgres(url: string): Promise<Database> {
     },
     ping: () => ping(db),
     close: () => pool.end(),
+    openSession: () => openSession(url),
+  };
+}
+
+async function openSession(url: string): Promise<Session> {
+  // keepAlive: a peer that vanished without closing (a host lost, not a process) is noticed by
+  // the server in minutes rather than hours, so what hangs on this session is let go.
+  const client = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+  const listeners: (() => void)[] = [];
+  let lost = false;
+  const onGone = () => {
+    if (lost) return;
+    lost = true;
+    for (const listener of listeners.splice(0)) listener();
+  };
+  // An unhandled 'error' on a client would crash the process: a dropped session is reported instead.
+  client.on('error', onGone);
+  client.on('end', onGone);
+  await client.connect();
+  return {
+    async query(text, params) {
+      return (await client.query(text, params)).rows as Record<string, unknown>[];
+    },
+    onLost(listener) {
+      if (lost) listener();
+      else listeners.push(listener);
+    },
+    async close() {
+      listeners.length = 0;
+      await client.end().catch(() => {});
+    },
   };
 }
 

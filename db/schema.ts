@@ -116,6 +116,10 @@ export const outbox = pgTable(
     availableAt: instant('available_at').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lockedUntil: instant('locked_until'),
+    /** The instance holding the lease (its liveness lock key): its leases end when it dies, not at locked_until. */
+    lockedBy: integer('locked_by'),
+    /** When the first attempt began: a retry looks for an earlier post in Slack from shortly before then. */
+    firstAttemptAt: instant('first_attempt_at'),
     lastError: text('last_error'),
     doneAt: instant('done_at'),
   },

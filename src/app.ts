@@ -11,6 +11,7 @@ import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
+import { createLiveness } from './jobs/liveness.ts';
 import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
@@ -75,6 +76,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     logLevel: LogLevel.WARN,
   };
   const slackClient = new WebClient(deps.slack.botToken, clientOptions);
+  const liveness = createLiveness({ database: deps.database, logger: logger.child({ component: 'liveness' }) });
   const jobs = createJobs({
     db: deps.database.db,
     slack: slackClient,
@@ -84,6 +86,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     reviewChannelId: deps.reviewChannelId,
     pollMs: deps.outboxPollMs,
     postIntervalMs: deps.postIntervalMs,
+    instanceKey: liveness.current,
     ...(deps.webhook ? { webhook: deps.webhook } : {}),
   });
   const { dispatcher } = jobs;
@@ -169,6 +172,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
       } else {
         await app.start();
       }
+      // Before the first claim, so no lease of ours is taken with nothing to show we are alive.
+      await liveness.start();
       jobs.start();
       return {
         app,
@@ -179,6 +184,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
           shuttingDown = true;
           await app.stop().catch((error: unknown) => logger.warn({ err: error }, 'receiver stop failed'));
           await Promise.all([jobs.stop(), home?.stop()]);
+          await liveness.stop();
         },
       };
     },

@@ -16,6 +16,8 @@ export type JobsDeps = {
   reviewChannelId: string;
   pollMs: number;
   postIntervalMs: number;
+  /** This instance's liveness key (src/jobs/liveness.ts), for the leases its dispatcher takes. */
+  instanceKey?: () => number | undefined;
   webhook?: { url: string; secret: string };
 };
 
