@@ -333,8 +333,10 @@ export const webhookState = pgTable('webhook_state', {
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: instant('next_attempt_at'),
   lastError: text('last_error'),
-  /** The relay holding the cursor until then; a crashed one's lease simply runs out. */
+  /** The relay holding the cursor until then, should its instance's liveness marker outlive it. */
   lockedUntil: instant('locked_until'),
+  /** The instance holding the cursor (its liveness lock key): the lease ends when that instance dies. */
+  lockedBy: integer('locked_by'),
 });
 
 export type ApplicationRow = typeof applications.$inferSelect;

@@ -21,12 +21,12 @@ export type Liveness = {
 };
 
 /**
- * True for an outbox row (aliased `o`) that nobody holds: never leased, lease run out, or
- * leased by an instance whose marker is gone (dead, or cut off from the database).
+ * True for a leased row that nobody holds: never leased, lease run out, or leased by an
+ * instance whose marker is gone (dead, or cut off from the database).
  */
-export function leaseEnded(now: string): SQL {
-  return sql`(o.locked_until is null or o.locked_until < ${now}::timestamptz
-    or o.locked_by not in (
+export function leaseEnded(lease: { lockedUntil: SQL; lockedBy: SQL }, now: string): SQL {
+  return sql`(${lease.lockedUntil} is null or ${lease.lockedUntil} < ${now}::timestamptz
+    or ${lease.lockedBy} not in (
       select l.objid::bigint from pg_locks l
       where l.locktype = 'advisory' and l.classid = ${sql.raw(String(LIVENESS_LOCK_CLASS))} and l.objsubid = 2 and l.granted
         and l.database = (select d.oid from pg_database d where d.datname = current_database())))`;

@@ -37,6 +37,7 @@ export type DispatcherOptions = {
 };
 
 const MAX_BACKOFF_MS = 15 * 60_000;
+const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
 
 type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
 
@@ -80,7 +81,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       where ${outbox.id} in (
         select o.id from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
-          and ${leaseEnded(now)}
+          and ${leaseEnded(LEASE, now)}
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
@@ -289,7 +290,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       const result = await deps.db.execute(sql`
         select count(*)::int as n from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
-          and ${leaseEnded(now)}
+          and ${leaseEnded(LEASE, now)}
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
