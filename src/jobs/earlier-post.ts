@@ -5,10 +5,12 @@ import type { Logger } from '../logger.ts';
 export const EFFECT_EVENT = 'pii_review_effect';
 /**
  * How far before the first attempt the lookup starts: Slack stamps a message with its own clock,
- * so this covers skew between ours and Slack's. The lookup is bounded by time, never by a count:
- * a backlog import can put thousands of messages in the channel before a retry comes.
+ * so this covers skew between ours (NTP-synced) and Slack's. Kept short because every second of
+ * it is more pages to read in a busy channel, where history calls are rate limited (tier 3).
+ * The lookup is bounded by time, never by a count: a backlog import can put thousands of
+ * messages in the channel before a retry comes.
  */
-export const LOOKBACK_MARGIN_MS = 120_000;
+export const LOOKBACK_MARGIN_MS = 15_000;
 /** Messages per page; Slack recommends no more than 200. */
 const PAGE_LIMIT = 200;
 
