@@ -182,6 +182,7 @@ describe('kill -9 ten times during a backlog import', () => {
       apps: await rowsOf(db, sql`select id from applications order by id`),
       events: await rowsOf(db, sql`select application_id as app, type from events`),
       pending: await rowsOf(db, sql`select id, kind, attempts, last_error from outbox where done_at is null`),
+      retried: Number((await rowsOf(db, sql`select count(*)::int as n from outbox where attempts > 1`))[0]?.n ?? 0),
       torn: await halfWritten(db),
     }));
     const seen = channelByApplication(emulator);
@@ -203,7 +204,7 @@ describe('kill -9 ten times during a backlog import', () => {
     console.log(
       `[fault] kill storm (${database.kind}): ${REQUESTS} requests at ${CONCURRENCY} concurrent, ${kills} kill -9; ` +
         `acknowledged ${acked.intakes.length} intakes and ${acked.claims.length} decisions, ${lost} cut by a kill; ` +
-        `${storedIds.size} applications stored, ${posted} cards posted; missing ${JSON.stringify(missing)}, doubled ${JSON.stringify(doubled)}; ` +
+        `${storedIds.size} applications stored, ${posted} cards posted, ${stored.retried} effects retried; missing ${JSON.stringify(missing)}, doubled ${JSON.stringify(doubled)}; ` +
         `after the last restart: ready in ${(readyAfterMs / 1000).toFixed(1)} s, channel complete in ${(completeAfterMs / 1000).toFixed(1)} s; ` +
         `run ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
