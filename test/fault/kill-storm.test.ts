@@ -98,6 +98,8 @@ describe('kill -9 ten times during a backlog import', () => {
     let kills = 0;
     let lastRestart = 0;
     let readyAfterMs = 0;
+    /** Acknowledged intakes still without a card when the bot was last killed: the backlog the restart inherits. */
+    let backlogAtKill = 0;
     const started = Date.now();
 
     bot = await startBotProcess(env);
@@ -107,6 +109,7 @@ describe('kill -9 ten times during a backlog import', () => {
       await bot?.kill('SIGKILL');
       kills += 1;
       lastRestart = Date.now();
+      backlogAtKill = acked.intakes.filter((id) => !cardOf(id)).length;
       bot = await startBotProcess(env);
       readyAfterMs = Date.now() - lastRestart;
     };
@@ -156,6 +159,7 @@ describe('kill -9 ten times during a backlog import', () => {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const loadEndedAfterMs = Date.now() - lastRestart;
     expect(kills).toBe(KILLS);
 
     // Complete: every acknowledged intake has its card, every acknowledged claim its thread line.
@@ -205,7 +209,9 @@ describe('kill -9 ten times during a backlog import', () => {
       `[fault] kill storm (${database.kind}): ${REQUESTS} requests at ${CONCURRENCY} concurrent, ${kills} kill -9; ` +
         `acknowledged ${acked.intakes.length} intakes and ${acked.claims.length} decisions, ${lost} cut by a kill; ` +
         `${storedIds.size} applications stored, ${posted} cards posted, ${stored.retried} effects retried; missing ${JSON.stringify(missing)}, doubled ${JSON.stringify(doubled)}; ` +
-        `after the last restart: ready in ${(readyAfterMs / 1000).toFixed(1)} s, channel complete in ${(completeAfterMs / 1000).toFixed(1)} s; ` +
+        `at the last kill ${backlogAtKill} acknowledged intakes had no card yet; after the last restart: ready in ` +
+        `${(readyAfterMs / 1000).toFixed(1)} s, load done in ${(loadEndedAfterMs / 1000).toFixed(1)} s, ` +
+        `channel complete in ${(completeAfterMs / 1000).toFixed(1)} s; ` +
         `run ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
 
