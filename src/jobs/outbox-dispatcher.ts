@@ -37,6 +37,7 @@ export type DispatcherOptions = {
 };
 
 const MAX_BACKOFF_MS = 15 * 60_000;
+/** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
 
 type Post = { channel: string; text: string; thread_ts?: string; blocks?: unknown[] };
@@ -217,10 +218,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const now = deps.clock.now();
     if (error === undefined) {
       refusedLastTime.delete(item.id);
-      await deps.db
-        .update(outbox)
-        .set({ doneAt: now, lockedUntil: null, lockedBy: null, lastError: null })
-        .where(eq(outbox.id, item.id));
+      await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
       return;
     }
     const delay = retryDelay(error, item.attempts);
@@ -238,7 +236,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     );
     await deps.db
       .update(outbox)
-      .set({ lockedUntil: null, lockedBy: null, lastError: message.slice(0, 1000), availableAt: new Date(now.getTime() + delay) })
+      .set({ lockedUntil: null, lastError: message.slice(0, 1000), availableAt: new Date(now.getTime() + delay) })
       .where(eq(outbox.id, item.id));
   }
 
