@@ -1,12 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.ts';
 
@@ -24,6 +21,20 @@ export type Database = {
   migrate(): Promise<void>;
   /** Answers whether the database takes queries now (for /readyz). */
   ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /**
+   * Postgres only: a connection of its own, outside the pool, held as long as the caller likes.
+   * A session-level advisory lock lives on one connection; a pooled one would be handed to
+   * other queries and may be closed by the pool while idle. (PGlite is one session already.)
+   */
+  openSession?(): Promise<Session>;
+};
+
+/** A dedicated database connection (see Database.openSession). */
+export type Session = {
+  query(text: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Called once when the connection is gone (server restart, terminated backend, network). */
+  onLost(listener: () => void): void;
   close(): Promise<void>;
 };
 
@@ -101,10 +112,48 @@ async function openPostgres(url: string): Promise<Database> {
     },
     ping: () => ping(db),
     close: () => pool.end(),
+    openSession: () => openSession(url),
+  };
+}
+
+async function openSession(url: string): Promise<Session> {
+  // keepAlive: a peer that vanished without closing (a host lost, not a process) is noticed by
+  // the server in minutes rather than hours, so what hangs on this session is let go.
+  const client = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+  const listeners: (() => void)[] = [];
+  let lost = false;
+  const onGone = () => {
+    if (lost) return;
+    lost = true;
+    for (const listener of listeners.splice(0)) listener();
+  };
+  // An unhandled 'error' on a client would crash the process: a dropped session is reported instead.
+  client.on('error', onGone);
+  client.on('end', onGone);
+  await client.connect();
+  return {
+    async query(text, params) {
+      return (await client.query(text, params)).rows as Record<string, unknown>[];
+    },
+    onLost(listener) {
+      if (lost) listener();
+      else listeners.push(listener);
+    },
+    async close() {
+      listeners.length = 0;
+      await client.end().catch(() => {});
+    },
   };
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // Loaded only when used: PGlite's WebAssembly build is most of a restart's module loading on
+  // Postgres, and a restart's length is how long a crashed instance's work waits.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
   const pgliteDb = drizzlePglite(client, { schema, casing: 'snake_case' });

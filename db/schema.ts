@@ -120,6 +120,10 @@ export const outbox = pgTable(
     availableAt: instant('available_at').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lockedUntil: instant('locked_until'),
+    /** The instance holding the lease (its liveness lock key): its leases end when it dies, not at locked_until. */
+    lockedBy: integer('locked_by'),
+    /** When the first attempt began: a retry looks for an earlier post in Slack from shortly before then. */
+    firstAttemptAt: instant('first_attempt_at'),
     lastError: text('last_error'),
     doneAt: instant('done_at'),
     /**
@@ -396,8 +400,10 @@ export const webhookState = pgTable('webhook_state', {
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: instant('next_attempt_at'),
   lastError: text('last_error'),
-  /** The relay holding the cursor until then; a crashed one's lease simply runs out. */
+  /** The relay holding the cursor until then, should its instance's liveness marker outlive it. */
   lockedUntil: instant('locked_until'),
+  /** The instance holding the cursor (its liveness lock key): the lease ends when that instance dies. */
+  lockedBy: integer('locked_by'),
 });
 
 export type ApplicationRow = typeof applications.$inferSelect;

@@ -12,6 +12,7 @@ import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
 import { PortSocketModeReceiver } from './http/socket-mode.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
+import { createLiveness } from './jobs/liveness.ts';
 import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { slackDeliveryDetail } from './jobs/parked.ts';
 import { reportError } from './listeners/errors.ts';
@@ -106,6 +107,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const slackClient = new WebClient(deps.slack.botToken, clientOptions);
   // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.
   let onParked = () => {};
+  const liveness = createLiveness({ database: deps.database, logger: logger.child({ component: 'liveness' }) });
   const jobs = createJobs({
     onParked: () => onParked(),
     slackTimeoutMs: clientOptions.timeout,
@@ -118,6 +120,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     reviewChannelId: deps.reviewChannelId,
     pollMs: deps.outboxPollMs,
     postIntervalMs: deps.postIntervalMs,
+    instanceKey: liveness.current,
     ...(deps.webhook ? { webhook: deps.webhook } : {}),
   });
   const { dispatcher } = jobs;
@@ -231,6 +234,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
         // Intake and health listen on this port at once; start() resolves when the socket is connected.
         await app.start(listen.port);
       }
+      // Before the first claim, so no lease of ours is taken with nothing to show we are alive.
+      await liveness.start();
       jobs.start();
       return {
         app,
@@ -241,6 +246,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
           shuttingDown = true;
           await app.stop().catch((error: unknown) => logger.warn({ err: error }, 'receiver stop failed'));
           await Promise.all([jobs.stop(), home?.stop()]);
+          await liveness.stop();
         },
       };
     },

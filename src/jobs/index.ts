@@ -21,6 +21,8 @@ export type JobsDeps = {
   /** After the dispatcher parked an effect (the admins' Home shows the count). */
   onParked?: () => void;
   slackTimeoutMs?: number;
+  /** This instance's liveness key (src/jobs/liveness.ts), for the leases its dispatcher takes. */
+  instanceKey?: () => number | undefined;
   webhook?: { url: string; secret: string };
 };
 

@@ -10,6 +10,8 @@ import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { denialSentWith } from '../reviews/denial.ts';
 import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
+import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
+import { leaseEnded } from './liveness.ts';
 import { createPacer } from './pacer.ts';
 import { createRefusals } from './refusals.ts';
 import { inviteFile, questionnaireFile } from './thread-files.ts';
@@ -29,24 +31,23 @@ export type DispatcherDeps = {
   onParked?: () => void;
   /** The Web API timeout, also applied to a file's upload step (which is not a Web API call). */
   slackTimeoutMs?: number;
+  /** This instance's liveness key while it holds it: its leases end the moment it dies (src/jobs/liveness.ts). */
+  instanceKey?: () => number | undefined;
 };
 
 export type DispatcherOptions = {
   /** How often to look for effects queued by other instances and for retries that came due. */
   pollMs: number;
   batchSize?: number;
-  /** How long a claimed effect is ours before another instance may take it over (crash recovery). */
+  /** How long a claimed effect is ours before another instance may take it over, should our liveness marker outlive us. */
   leaseMs?: number;
   /** While Slack refuses the token, how often to ask `auth.test` whether it works again. */
   authProbeMs?: number;
 };
 
 const MAX_BACKOFF_MS = 15 * 60_000;
-
-/** Every message the outbox posts carries its effect's id, so a retry can tell whether an earlier attempt got through. */
-const EFFECT_EVENT = 'pii_review_effect';
-/** How far back a retry looks for its own earlier post: retries come within minutes, so 1,000 messages are ample. */
-const LOOKBACK = { pages: 5, limit: 200 };
+/** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
+const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
 
 /**
  * Delivers queued Slack effects after their transaction committed. Effects of one application
@@ -72,12 +73,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
     const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
+    const holder = deps.instanceKey?.() ?? null;
     const result = await deps.db.execute(sql`
-      update ${outbox} set locked_until = ${leaseUntil}::timestamptz, attempts = ${outbox.attempts} + 1
+      update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
+        attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
       where ${outbox.id} in (
         select o.id from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
-          and (o.locked_until is null or o.locked_until < ${now}::timestamptz)
+          and ${leaseEnded(LEASE, now)}
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
@@ -94,9 +97,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   /**
-   * The ts of this effect's message if an earlier attempt posted it. Only a retry looks: the
-   * answer to that attempt may have been lost (a timeout, a dropped connection) or the process
-   * killed after Slack posted; posting again would show reviewers a second card or line.
+   * The ts of this effect's message if an earlier attempt posted it. Only a retry whose earlier
+   * fate is unknown looks: the answer to that attempt may have been lost (a timeout, a dropped
+   * connection) or the process killed after Slack posted; posting again would show reviewers a
+   * second card or line.
    */
   async function postedEarlier(
     item: OutboxRow,
@@ -105,32 +109,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     part: Part,
   ): Promise<string | undefined> {
     if (item.attempts <= 1 || refusedLastTime.has(item.id)) return undefined;
-    let cursor: string | undefined;
-    for (let i = 0; i < LOOKBACK.pages; i += 1) {
-      const query = { channel, limit: LOOKBACK.limit, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
-      const page = await (threadTs
-        ? deps.slack.conversations.replies({ ...query, ts: threadTs })
-        : deps.slack.conversations.history(query)
-      ).catch((error: unknown) => {
-        // Slack refused the lookup itself (an install without groups:history: missing_scope):
-        // a possible duplicate is better than an effect that never goes out.
-        if ((error as { code?: string }).code !== ErrorCode.PlatformError) throw error;
-        deps.logger.warn(
-          { outboxId: item.id, kind: item.kind, error: (error as Error).message },
-          'cannot look for an earlier post; posting again',
-        );
-        return undefined;
-      });
-      if (!page) return undefined;
-      const mine = page.messages?.find((m) => {
-        const payload = m.metadata?.event_payload as Record<string, unknown> | undefined;
-        return m.metadata?.event_type === EFFECT_EVENT && Number(payload?.outbox_id) === item.id && payload?.part === part;
-      });
-      if (mine?.ts) return mine.ts;
-      cursor = page.response_metadata?.next_cursor || undefined;
-      if (!cursor) return undefined;
-    }
-    return undefined;
+    return findEarlierPost(deps, item, channel, threadTs, part);
   }
 
   /** Posts the effect's message once: a retry that finds its earlier post answers that one. */
@@ -310,7 +289,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       const result = await deps.db.execute(sql`
         select count(*)::int as n from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
-          and (o.locked_until is null or o.locked_until < ${now}::timestamptz)
+          and ${leaseEnded(LEASE, now)}
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { and, asc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applications, developerMessages, events, webhookState } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { leaseEnded } from './liveness.ts';
 
 /** The developer-facing text an event carries, by the message kind recorded with it. */
 const MESSAGE_KINDS: Record<string, string> = {
@@ -26,7 +27,10 @@ function rejectionOf(event: typeof events.$inferSelect): { rejectedAtStage?: str
 const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
 const STATE_ROW = 1;
-/** Longer than a batch can take (50 posts × 10 s timeout), so a live relay never loses its lease. */
+/**
+ * Longer than a batch can take (50 posts × 10 s timeout), so a live relay never loses its lease;
+ * a dead instance's lease ends with its liveness marker instead (src/jobs/liveness.ts).
+ */
 const LEASE_MS = 10 * 60_000;
 
 /** `v1=HMAC-SHA256(secret, "<timestamp>.<body>")`, hex; receivers recompute it to trust the body. */
@@ -48,6 +52,8 @@ export function createWebhookRelay(deps: {
   url: string;
   secret: string;
   timeoutMs?: number;
+  /** This instance's liveness key while it holds it. */
+  instanceKey?: () => number | undefined;
 }) {
   async function payloadOf(event: typeof events.$inferSelect) {
     const [app] = await deps.db.select().from(applications).where(eq(applications.id, event.applicationId));
@@ -104,11 +110,14 @@ export function createWebhookRelay(deps: {
     await deps.db.insert(webhookState).values({ id: STATE_ROW }).onConflictDoNothing();
     const [state] = await deps.db
       .update(webhookState)
-      .set({ lockedUntil: until })
+      .set({ lockedUntil: until, lockedBy: deps.instanceKey?.() ?? null })
       .where(
         and(
           eq(webhookState.id, STATE_ROW),
-          or(isNull(webhookState.lockedUntil), lt(webhookState.lockedUntil, now)),
+          leaseEnded(
+            { lockedUntil: sql`${webhookState.lockedUntil}`, lockedBy: sql`${webhookState.lockedBy}` },
+            now.toISOString(),
+          ),
           or(isNull(webhookState.nextAttemptAt), lte(webhookState.nextAttemptAt, now)),
         ),
       )
@@ -158,8 +167,9 @@ export function createWebhookRelay(deps: {
               nextAttemptAt: new Date(now.getTime() + failure.delay),
               lastError: failure.message.slice(0, 500),
               lockedUntil: null,
+              lockedBy: null,
             }
-          : { attempts: 0, nextAttemptAt: null, lastError: null, lockedUntil: null },
+          : { attempts: 0, nextAttemptAt: null, lastError: null, lockedUntil: null, lockedBy: null },
       )
       .where(eq(webhookState.id, STATE_ROW));
     return pending.filter((e) => e.id <= cursor).length;

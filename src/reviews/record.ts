@@ -23,10 +23,18 @@ export type NewEvent = {
 };
 
 /**
+ * Any stable number: the transaction-level advisory lock that makes event ids follow commit
+ * order. Ids are drawn at insert; without it, two use cases on two connections could commit
+ * out of id order, and the webhook relay, which reads after its cursor in id order, would move
+ * past an event not yet committed and never send it.
+ */
+const EVENT_ORDER_LOCK = 7_305_114;
+
+/**
  * Appends the event of a change and queues what Slack must show of it, in one statement: the
  * card, always refreshed; when `thread` is set, the event's line in the card's thread; then
  * any further `effects`, queued in that order (the dispatcher delivers an application's
- * effects by id).
+ * effects by id). Call it last in the use case's transaction (see EVENT_ORDER_LOCK).
  */
 export async function recordChange(
   tx: Tx,
@@ -42,6 +50,9 @@ export async function recordChange(
         sql`(${i + 2}::integer, ${kind}::text, ${applicationId}::integer, ${JSON.stringify(payload)}::jsonb)`,
     ),
   ];
+  // Held until commit. Deadlock-free only because this is the last work of every use case:
+  // after taking it, the transaction inserts new rows and commits, waiting on nothing else.
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(EVENT_ORDER_LOCK))})`);
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
   // The application's stage and status as the change left them go into the event (`state`), so
   // anything sent later (a retried webhook) tells what was true then, not what is true now.

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, outbox } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
+import { oldestFor } from '../../src/jobs/earlier-post.ts';
+import { createLiveness } from '../../src/jobs/liveness.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { CHANNEL, type Harness, startHarness } from '../support/harness.ts';
@@ -107,6 +110,34 @@ describe('Slack failures lose nothing', () => {
     expect(h.logs.lines.some((l) => l.msg === 'slack effect was already posted by an earlier attempt')).toBe(true);
   });
 
+  it('finds its earlier card however many posts came after it, reading from shortly before its first attempt', async () => {
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500, done: true } });
+    await h.intake(applicationBody());
+    await h.app.dispatcher.drain();
+    // A backlog import: far more than a page, or five, of newer posts before the retry comes.
+    for (let i = 0; i < 1_500; i += 1) {
+      h.emulator.state.messages.push({
+        channel: CHANNEL,
+        ts: h.emulator.state.nextTs(),
+        user: 'UOTHER',
+        text: `other post ${i}`,
+        blocks: [],
+        edits: 0,
+        files: [],
+        problems: [],
+      });
+    }
+    const [row] = await database.db.select().from(outbox);
+    expect(row?.firstAttemptAt).toEqual(clock.now());
+    clock.advanceBy(1_000);
+    await h.settle();
+    expect(cards()).toHaveLength(0);
+    expect(h.emulator.state.messages.filter((m) => m.channel === CHANNEL && m.user !== 'UOTHER')).toHaveLength(1);
+    const lookups = h.emulator.state.callsTo('conversations.history');
+    expect(lookups.length).toBeGreaterThan(5);
+    expect(lookups.every((c) => c.args.oldest === oldestFor(row as NonNullable<typeof row>))).toBe(true);
+  });
+
   it('still posts when Slack refuses the lookup (an install without the history scope)', async () => {
     h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500 } });
     h.emulator.state.faults.push({ method: 'conversations.history', fault: { error: 'missing_scope' } });
@@ -163,6 +194,34 @@ describe('Slack failures lose nothing', () => {
     await h.app.dispatcher.drain();
     expect(h.emulator.state.callsTo('chat.update')).toHaveLength(0);
     clock.advanceBy(60_001);
+    await h.settle();
+    expect(h.emulator.state.callsTo('chat.update')).toHaveLength(1);
+  });
+
+  it('takes over at once an effect whose instance is gone, and not one whose instance lives', async () => {
+    const created = (await h.intake(applicationBody())).json;
+    await h.settle();
+    const alive = createLiveness({ database, logger: createLogger('silent') });
+    await alive.start();
+    const now = clock.now();
+    const leased = (lockedBy: number | undefined) => ({
+      kind: 'card.sync',
+      applicationId: created.id,
+      createdAt: now,
+      availableAt: now,
+      attempts: 1,
+      lockedUntil: new Date(now.getTime() + 60_000),
+      lockedBy: lockedBy ?? null,
+    });
+    try {
+      // Leased by a live instance (another process, as far as this one can tell): it is theirs.
+      await database.db.insert(outbox).values(leased(alive.current()));
+      await h.app.dispatcher.drain();
+      expect(h.emulator.state.callsTo('chat.update')).toHaveLength(0);
+    } finally {
+      await alive.stop();
+    }
+    // That instance died: its lease ends with it, not a minute later.
     await h.settle();
     expect(h.emulator.state.callsTo('chat.update')).toHaveLength(1);
   });

@@ -10,6 +10,9 @@ import { ADMIN_API_TOKEN, BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } fro
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Set by `npm run test:fault`: the fault tests at the scale of a real incident, too long for every `npm test`. */
+export const LONG_FAULT_RUN = process.env.FAULT_LONG === '1';
+
 /**
  * A database a separate bot process can use and the test can look into: a fresh copy of the
  * template on Postgres (DATABASE_URL), else a PGlite data directory, which one process at a

@@ -16,7 +16,16 @@ function metadataOf(args: Args): Metadata | undefined {
 }
 
 /** A page of messages as conversations.history and .replies answer it; the cursor is an offset. */
-function page(messages: StoredMessage[], args: Args, files: EmulatorState['files']): Record<string, unknown> {
+function page(all: StoredMessage[], args: Args, files: EmulatorState['files']): Record<string, unknown> {
+  // Slack's bounds: both exclusive unless `inclusive`; a thread's parent is always returned.
+  const oldest = Number(optStr(args, 'oldest') ?? 0) || 0;
+  const latest = Number(optStr(args, 'latest') ?? 0) || Number.POSITIVE_INFINITY;
+  const inclusive = args.inclusive === true || args.inclusive === 'true';
+  const within = (m: StoredMessage) => {
+    const ts = Number(m.ts);
+    return inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest;
+  };
+  const messages = all.filter((m, i) => (i === 0 && args.ts !== undefined) || within(m));
   const limit = Math.min(Math.max(Number(args.limit) || 100, 1), 999);
   const start = Number(optStr(args, 'cursor') ?? 0) || 0;
   const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';

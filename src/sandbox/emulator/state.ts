@@ -114,16 +114,20 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   /** Set when the workspace revoked the bot's token (`admin-actions.ts`): every call answers this error. */
   tokenRefusal: string | undefined;
   #seq = 0;
-  #tsBase = 1_767_600_000;
+  /** The last ts handed out, in microseconds: ts stay unique and increasing within a millisecond. */
+  #lastTsMicros = 0;
 
   nextId(prefix: string): string {
     this.#seq += 1;
     return `${prefix}${this.#seq.toString(36).toUpperCase().padStart(8, '0')}`;
   }
 
+  /** Like Slack's: the time of posting (Slack's own clock), so `oldest`/`latest` filter by time. */
   nextTs(): string {
     this.#seq += 1;
-    return `${this.#tsBase + this.#seq}.${String(this.#seq % 1_000_000).padStart(6, '0')}`;
+    this.#lastTsMicros = Math.max(Date.now() * 1000, this.#lastTsMicros + 1);
+    const seconds = Math.floor(this.#lastTsMicros / 1_000_000);
+    return `${seconds}.${String(this.#lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }
 
   findMessage(channel: string, ts: string): StoredMessage | undefined {

@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/clock.ts';
+import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
+import { createLogger } from '../../src/logger.ts';
+import { recordChange } from '../../src/reviews/record.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startWebhookReceiver } from '../support/instances.ts';
+import { rowsOf } from '../support/invariants.ts';
+import { postgresUrl } from '../support/outage.ts';
+import { seedApplications } from '../support/seed.ts';
+
+const clock = new FakeClock('2026-03-02T10:00:00Z');
+let database: TestDatabase;
+let second: TestDatabase | undefined;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await second?.close();
+  await database?.close();
+});
+
+/**
+ * The webhook relay sends events after its cursor, in id order. Ids are drawn when an event is
+ * inserted, not when it commits: two use cases on two connections can commit out of id order,
+ * and a relay that read in between moved its cursor past an event it had not seen yet. This
+ * is what made the two-instances fault test miss a webhook now and then under load.
+ */
+describe('webhook relay and use cases committing out of id order', () => {
+  it.skipIf(!postgresUrl())('relays an event whose transaction committed after a later one', async () => {
+    const { openDatabase } = await import('../../db/client.ts');
+    const other = await openDatabase({ kind: 'postgres', url: database.url ?? '' });
+    second = { ...other, reset: async () => {} };
+    const [a, b] = await seedApplications(database.db, clock.now(), [{}, {}]);
+    const receiver = await startWebhookReceiver();
+    const relay = createWebhookRelay({
+      db: database.db,
+      clock,
+      logger: createLogger('silent'),
+      url: receiver.url,
+      secret: 'webhook-secret-0123456789',
+    });
+    const event = (applicationId: number) => ({
+      applicationId,
+      type: 'application.claimed',
+      actor: 'U1',
+      at: clock.now(),
+      payload: {},
+    });
+
+    let commitFirst: () => void = () => {};
+    const firstMayCommit = new Promise<void>((resolve) => {
+      commitFirst = resolve;
+    });
+    let firstRecorded: () => void = () => {};
+    const firstInserted = new Promise<void>((resolve) => {
+      firstRecorded = resolve;
+    });
+    // The first use case appends its event and stays open; the second runs meanwhile on another pool.
+    const first = database.db.transaction(async (tx) => {
+      await recordChange(tx, event(a?.id ?? 0), { thread: true });
+      firstRecorded();
+      await firstMayCommit;
+    });
+    await firstInserted;
+    const secondDone = other.db.transaction((tx) => recordChange(tx, event(b?.id ?? 0), { thread: true }));
+    // The second use case either commits or waits for the first: go on only once it did one of them.
+    let settled = false;
+    void secondDone.finally(() => {
+      settled = true;
+    });
+    for (;;) {
+      const [waiting] = await rowsOf(
+        database.db,
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (settled || Number(waiting?.n) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await relay.drain();
+    commitFirst();
+    await Promise.all([first, secondDone]);
+    await relay.drain();
+    await relay.drain();
+
+    const sent = receiver.bodies.map((body) => Number(JSON.parse(body).id));
+    const stored = await database.db.query.events.findMany({ orderBy: (e, { asc }) => [asc(e.id)] });
+    expect(sent, 'every event relayed once, in id order').toEqual(stored.map((e) => e.id));
+    await receiver.close();
+  });
+});
