@@ -9,7 +9,8 @@ export const PURGED_HASH = 'purged';
 
 /**
  * Data stewardship: applications rejected or withdrawn more than `retentionDays` ago lose their
- * contact data, security answers and questionnaire answers. Events stay (they never held any).
+ * contact data, use case, business description, security answers and questionnaire answers. Events stay
+ * (they never held any).
  */
 export async function purgeExpired(
   deps: { db: Db; logger: Logger },
@@ -31,7 +32,10 @@ export async function purgeExpired(
     const rows = await tx
       .update(applications)
       .set({
-        submission: sql`(${applications.submission} - 'contact' - 'impoc' - 'securityAnswers') || '{"contact":{"email":"purged@invalid"}}'::jsonb`,
+        // Everything DOMAIN.md counts as private free text or contact data goes; the facts a
+        // channel may show (organization, roles, regions, stage) stay for history and stats.
+        submission: sql`(${applications.submission} - 'contact' - 'impoc' - 'securityAnswers' - 'useCase' - 'businessDescription'
+          - 'merchants' - 'dataSharedWith' - 'otherDataSources') || '{"contact":{"email":"purged@invalid"}}'::jsonb`,
         // The hash of the purged content would let anyone holding the intake token confirm a guess ("unchanged").
         contentHash: PURGED_HASH,
         purgedAt: now,

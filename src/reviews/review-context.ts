@@ -27,6 +27,7 @@ export async function loadReviewContext(
     ...rows,
     application: toSummary(app),
     state: workflowStateFrom(app, rows, privateTrack),
-    profile: { useCase, businessDescription, securityAnswers },
+    // Absent once retention purged it (a reopened application): the modal shows a dash.
+    profile: { useCase: useCase ?? '', businessDescription, securityAnswers },
   };
 }

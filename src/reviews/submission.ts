@@ -44,7 +44,7 @@ export async function readSubmission(
     model: {
       application: toSummary(app),
       profile: {
-        useCase: submission.useCase,
+        useCase: submission.useCase ?? (app.purgedAt ? '(deleted under the retention policy)' : ''),
         ...(submission.businessDescription ? { businessDescription: submission.businessDescription } : {}),
         piiRetention: submission.piiRetention,
         ...(submission.securityAnswers ? { securityAnswers: submission.securityAnswers } : {}),

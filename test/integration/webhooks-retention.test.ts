@@ -187,6 +187,8 @@ describe('retention', () => {
     expect(text).not.toContain(body.contact.email);
     expect(text).not.toContain('AES-256');
     expect(text).not.toContain(body.impoc.email);
+    expect(text).not.toContain(body.useCase);
+    expect(text).not.toContain(body.businessDescription);
     expect(row?.purgedAt).toEqual(clock.now());
     expect(await database.db.select().from(questionnaireAnswers)).toEqual([]);
     expect(await database.db.select().from(developerReplies)).toEqual([]);
