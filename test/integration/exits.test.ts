@@ -7,6 +7,7 @@ import {
   developerReplies,
   events,
   gaps,
+  meetings,
   questionnaireAnswers,
 } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
@@ -242,13 +243,19 @@ describe('Deny at Stage 2 and Stage 3', () => {
     // Stage 3 denials belong to the application's architect or an admin, not a reviewer.
     await r.click(USERS.reviewer, three.id, 'card.deny_architecture');
     await expect.poll(() => r.ephemeralsFor(USERS.reviewer).join('\n')).toContain('Only a solution architect or an admin');
+    const uploads = () => h.emulator.state.callsTo('files.completeUploadExternal').length;
+    const invitesBefore = uploads();
     await r.decide(USERS.architect, three.id, 'card.deny_architecture', {
       denial_text: input.text(DENIAL),
       reason_note: input.text(NOTE),
     });
     expect(await row(three.id)).toMatchObject({ stage: 'closed', status: 'rejected' });
-    expect(r.threadOf(three.id).at(-1)).toContain('*rejected* the application at Stage 3');
-    expect(r.threadOf(three.id).at(-1)).toContain(DENIAL);
+    expect(r.threadOf(three.id).join('\n')).toContain('*rejected* the application at Stage 3');
+    expect(r.threadOf(three.id).join('\n')).toContain(DENIAL);
+    // The meeting that was ahead is off: cancelled (so no reminder comes) with a cancellation sent.
+    const [meeting] = await database.db.select().from(meetings).where(eq(meetings.applicationId, three.id));
+    expect(meeting).toMatchObject({ status: 'cancelled', sequence: 1 });
+    expect(uploads()).toBe(invitesBefore + 1);
 
     const sent = await database.db.select().from(developerMessages).where(eq(developerMessages.kind, 'denial'));
     expect(sent.map((m) => [m.applicationId, m.body])).toEqual([

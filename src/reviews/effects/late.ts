@@ -29,8 +29,17 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
   });
 
   switch (command.type) {
-    case 'deny_architecture':
-      return applyDenial({ tx, deps, app, actorId, now }, command, 'review.rejected');
+    case 'deny_architecture': {
+      const denied = await applyDenial({ tx, deps, app, actorId, now }, command, 'review.rejected');
+      // A meeting still ahead is off: no reminders for it, and the attendees get the cancellation.
+      const meeting = await latestMeeting();
+      if (meeting?.status !== 'scheduled') return denied;
+      await tx
+        .update(meetings)
+        .set({ status: 'cancelled', sequence: meeting.sequence + 1, updatedAt: now })
+        .where(eq(meetings.id, meeting.id));
+      return { ...denied, effects: [...(denied.effects ?? []), invite(meeting.id)] };
+    }
     case 'schedule_review': {
       const [meeting] = await tx
         .insert(meetings)
