@@ -4,7 +4,7 @@ import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import { TRACK_LABELS } from '../src/workflow/tracks.ts';
 import { lateFields } from './card-late.ts';
-import { applicationRef, escapeMrkdwn, fitMrkdwn, link, slackDate, truncate, userMention } from './format.ts';
+import { applicationRef, escapeMrkdwn, fitMrkdwn, slackDate, truncate, userMention, websiteLink } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { Block, CardModel, MessageView } from './types.ts';
 
@@ -19,7 +19,6 @@ export const cardActionId = (command: CommandType) => `card.${command}`;
 export const cardValue = (card: { id: number; version: number }) => `${card.id}:${card.version}`;
 
 /** The website is shown as its own link; a long URL is cut in the label only, never in the link. */
-const WEBSITE_LABEL_MAX = 200;
 
 const LAUNCH_LABELS: Record<string, string> = {
   in_development: 'In development',
@@ -168,7 +167,7 @@ export function reviewCard(card: CardModel, now: Date): MessageView {
       block_id: 'card.summary',
       text: {
         type: 'mrkdwn',
-        text: fitMrkdwn(link(card.website, truncate(card.website, WEBSITE_LABEL_MAX)), LIMITS.sectionText),
+        text: websiteLink(card.website),
       },
       fields: fields.map(fieldText),
     },

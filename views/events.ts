@@ -79,7 +79,8 @@ export function describeEvent(event: HistoryEntry): string {
       return `${who} reviewed questionnaire answers: ${parts.join('; ')}.`;
     }
     case 'questionnaire.skipped':
-      return `${who} skipped the security questionnaire (private track): ${quote(str(p.reason))}.`;
+      // The reason is about the applicant: it stays in View submission, never in the channel.
+      return `${who} skipped the security questionnaire (private track); the reason is in View submission.`;
     case 'developer.replied': {
       const n = Number(p.addresses) || 0;
       const addressed =

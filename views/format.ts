@@ -67,6 +67,17 @@ export function link(url: string, label: string): string {
   return `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
 }
 
+/** Long enough for any real address; a website is read, so its label is shortened. */
+const WEBSITE_LABEL_MAX = 200;
+/** Past this a link would not fit a 2000-character field beside its label: shown as text instead. */
+const WEBSITE_LINK_MAX = 1500;
+
+/** The applicant's website as a link with a readable label, within every Block Kit text limit. */
+export function websiteLink(url: string): string {
+  const label = truncate(url, WEBSITE_LABEL_MAX);
+  return url.length <= WEBSITE_LINK_MAX ? link(url, label) : escapeMrkdwn(label);
+}
+
 export function applicationRef(id: number): string {
   return `#${id}`;
 }

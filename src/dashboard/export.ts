@@ -48,6 +48,7 @@ export async function buildExport(deps: DashboardDeps, args: { now: Date; days: 
         rejectedAtStage: sql<string | null>`case when ${applications.status} = 'rejected' then (
           select e.payload->'before'->>'stage' from ${events} e
           where e.application_id = ${applications.id} and e.payload->'after'->>'status' = 'rejected'
+            and (e.payload->'before'->>'status') is distinct from 'rejected'
           order by e.id desc limit 1) end`,
       })
       .from(applications)

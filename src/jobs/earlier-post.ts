@@ -49,10 +49,7 @@ export async function findEarlierPost(
       : deps.slack.conversations.history(query)
     ).catch((error: unknown) => {
       if ((error as { code?: string }).code !== ErrorCode.PlatformError) throw error;
-      deps.logger.warn(
-        { outboxId: effect.id, kind: effect.kind, error: (error as Error).message },
-        'cannot look for an earlier post; posting again',
-      );
+      deps.logger.warn({ outboxId: effect.id, kind: effect.kind, err: error }, 'cannot look for an earlier post; posting again');
       return undefined;
     });
     if (!page) return undefined;

@@ -25,8 +25,10 @@ export type Liveness = {
  * instance whose marker is gone (dead, or cut off from the database).
  */
 export function leaseEnded(lease: { lockedUntil: SQL; lockedBy: SQL }, now: string): SQL {
+  // A lease taken while its instance had no marker (locked_by null) runs by time only: `not in`
+  // an empty set is true even for null, and every marker is gone at once after a server restart.
   return sql`(${lease.lockedUntil} is null or ${lease.lockedUntil} < ${now}::timestamptz
-    or ${lease.lockedBy} not in (
+    or ${lease.lockedBy} is not null and ${lease.lockedBy} not in (
       select l.objid::bigint from pg_locks l
       where l.locktype = 'advisory' and l.classid = ${sql.raw(String(LIVENESS_LOCK_CLASS))} and l.objsubid = 2 and l.granted
         and l.database = (select d.oid from pg_database d where d.datname = current_database())))`;

@@ -230,7 +230,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         applicationId: item.applicationId,
         attempts: item.attempts,
         retryInMs: delay,
-        error: message,
+        err: error,
       },
       'slack effect failed; will retry',
     );

@@ -1,11 +1,13 @@
 import { and, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, denialReasons, developerReplies, questionnaireAnswers } from '../../db/schema.ts';
+import { applications, denialReasons, developerReplies, gaps, questionnaireAnswers } from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { subDaysUtc } from '../time.ts';
 
 /** Matches no content: the next submission of the profile is always a change. */
 export const PURGED_HASH = 'purged';
+/** What stands where a required private text was deleted. */
+const PURGED_TEXT = '(deleted under the retention policy)';
 
 /**
  * Data stewardship: applications rejected or withdrawn more than `retentionDays` ago lose their
@@ -38,6 +40,7 @@ export async function purgeExpired(
           - 'merchants' - 'dataSharedWith' - 'otherDataSources') || '{"contact":{"email":"purged@invalid"}}'::jsonb`,
         // The hash of the purged content would let anyone holding the intake token confirm a guess ("unchanged").
         contentHash: PURGED_HASH,
+        questionnaireSkipReason: sql`case when ${applications.questionnaireSkipReason} is null then null else ${PURGED_TEXT} end`,
         purgedAt: now,
       })
       .where(due)
@@ -48,6 +51,14 @@ export async function purgeExpired(
       // The developer's replies are theirs; a denial's free note may quote them. The areas stay.
       await tx.delete(developerReplies).where(inArray(developerReplies.applicationId, ids));
       await tx.update(denialReasons).set({ note: null }).where(inArray(denialReasons.applicationId, ids));
+      // Gap texts describe the applicant's controls: area and severity stay for history and stats.
+      await tx
+        .update(gaps)
+        .set({
+          description: PURGED_TEXT,
+          resolution: sql`case when ${gaps.resolution} is null then null else ${PURGED_TEXT} end`,
+        })
+        .where(inArray(gaps.applicationId, ids));
     }
     return ids;
   });

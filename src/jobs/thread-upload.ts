@@ -21,7 +21,7 @@ async function sharedInThread(deps: UploadDeps, card: { channel: string; ts: str
     .catch((error: unknown) => {
       // Slack refused the lookup itself (no history scope): a possible second copy beats a file never sent.
       if (slackErrorCode(error) === undefined) throw error;
-      deps.logger.warn({ fileId, error: (error as Error).message }, 'cannot look for an earlier upload; uploading again');
+      deps.logger.warn({ fileId, err: error }, 'cannot look for an earlier upload; uploading again');
       return undefined;
     });
   return (replies?.messages ?? []).some((m) => (m.files ?? []).some((f) => f.id === fileId));

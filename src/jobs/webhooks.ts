@@ -151,7 +151,7 @@ export function createWebhookRelay(deps: {
           message: error instanceof Error ? error.message : String(error),
         };
         deps.logger.warn(
-          { eventId: event.id, attempts, retryInMs: failure.delay, error: failure.message },
+          { eventId: event.id, attempts, retryInMs: failure.delay, err: error },
           'webhook delivery failed; will retry',
         );
         break;

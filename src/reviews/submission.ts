@@ -56,6 +56,7 @@ export async function readSubmission(
         ...(submission.otherDataSources ? { otherDataSources: submission.otherDataSources } : {}),
       },
       purgedAt: app.purgedAt,
+      questionnaireSkipReason: app.questionnaireSkipReason,
       showContact: mayReadContact({ id: viewerId, roles }, app),
       questionnaire: rows.questionnaire
         ? {

@@ -115,9 +115,18 @@ export function ownArchitectOnly(
   command: Command,
   actor: { id: string; roles: ReadonlySet<Role> },
 ): Refusal | undefined {
-  const ownOnly = command.type === 'record_outcome' || command.type === 'deny_architecture';
+  // A reviewer may record a developer's reply in Stage 3 too; among architects, only this one.
+  const ownOnly =
+    command.type === 'record_outcome' ||
+    command.type === 'deny_architecture' ||
+    (command.type === 'developer_replied' && s.stage === 'architecture' && !actor.roles.has('reviewer'));
   if (!ownOnly || actor.roles.has('admin') || s.architectId === actor.id) return undefined;
-  const what = command.type === 'record_outcome' ? 'record the outcome' : 'deny at Stage 3';
+  const what =
+    command.type === 'record_outcome'
+      ? 'record the outcome'
+      : command.type === 'deny_architecture'
+        ? 'deny at Stage 3'
+        : "record the developer's reply in Stage 3";
   return refuse(
     'role',
     `Only the application's solution architect${s.architectId ? ` (<@${s.architectId}>)` : ''} or an admin can ${what}.`,

@@ -133,7 +133,9 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
       return undefined;
     case 'pass_security': {
       if (!stage2InReview(s)) return refuse('state', `Stage 2 can be passed only while in review: ${where}.`);
-      if (!s.questionnaire && s.questionnaireSkipped) {
+      // A skip counts only while the track still lets the questionnaire be skipped (a resubmission
+      // may have made the developer public, or an admin made the questionnaire required).
+      if (!s.questionnaire && s.questionnaireSkipped && trackOf(s).questionnaire === 'optional') {
         return s.openGaps.length > 0 ? refuse('guard', `${s.openGaps.length} gap(s) are still open.`) : undefined;
       }
       if (!s.questionnaire)

@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
 import { toStage3 } from '../support/journeys.ts';
+import { openModal } from '../support/open-modal.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 
 const QUESTION_IDS = loadQuestionnaire().questions.map((q) => q.id);
@@ -378,6 +379,10 @@ describe('The private track', () => {
     });
     expect((await row(id))?.questionnaireSkipReason).toContain('In-house tool');
     expect(r.threadOf(id).at(-1)).toContain('skipped the security questionnaire (private track)');
+    // The reason is about the applicant: in View submission, never in the channel.
+    expect(r.threadOf(id).join('\n')).not.toContain('In-house tool');
+    const submission = await openModal(h, r, { action: 'card.submission' }, USERS.reviewer, id);
+    expect(JSON.stringify(submission?.view)).toContain('In-house tool');
     expect(r.buttons(id)).not.toContain('card.send_questionnaire');
     await r.click(USERS.reviewer, id, 'card.pass_security');
     await h.settle();

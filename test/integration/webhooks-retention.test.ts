@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, denialReasons, developerReplies, events, questionnaireAnswers } from '../../db/schema.ts';
+import { applications, denialReasons, developerReplies, events, gaps, questionnaireAnswers } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts';
@@ -179,6 +179,17 @@ describe('retention', () => {
       recordedBy: USERS.reviewer,
       recordedAt: clock.now(),
     });
+    await database.db.insert(gaps).values({
+      applicationId: old,
+      area: 'encryption_at_rest',
+      severity: 'high',
+      description: 'secret gap text',
+      resolution: 'secret resolution',
+      resolvedAt: clock.now(),
+      raisedBy: USERS.reviewer,
+      raisedAt: clock.now(),
+    });
+    await database.db.update(applications).set({ questionnaireSkipReason: 'secret skip reason' }).where(eq(applications.id, old));
     const logs = new LogCapture();
     const purged = await purgeExpired({ db: database.db, logger: createLogger('info', logs) }, clock.now(), 180);
     expect(purged).toEqual([old]);
@@ -192,6 +203,9 @@ describe('retention', () => {
     expect(row?.purgedAt).toEqual(clock.now());
     expect(await database.db.select().from(questionnaireAnswers)).toEqual([]);
     expect(await database.db.select().from(developerReplies)).toEqual([]);
+    const leftOver = JSON.stringify([await database.db.select().from(gaps), row?.questionnaireSkipReason]);
+    expect(leftOver).not.toMatch(/secret (gap text|resolution|skip reason)/);
+    expect((await database.db.select().from(gaps)).map((g) => [g.area, g.severity])).toEqual([['encryption_at_rest', 'high']]);
     expect((await database.db.select().from(denialReasons)).map((d) => [d.area, d.note])).toEqual([['logging_monitoring', null]]);
     expect((await database.db.select().from(events).where(eq(events.applicationId, old))).length).toBe(1);
     expect(logs.text).toContain('"purged":1');

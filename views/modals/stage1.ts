@@ -1,5 +1,5 @@
 import { BUSINESS_CRITERIA } from '../../src/workflow/controls.ts';
-import { escapeMrkdwn, link } from '../format.ts';
+import { escapeMrkdwn, websiteLink } from '../format.ts';
 import { textSections } from '../split.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
 import { about, CALLBACKS, type Choice, context, modal, radioInput, section, textInput } from './kit.ts';
@@ -23,7 +23,7 @@ export function businessReviewModal(
   const blocks: Block[] = [
     about(app),
     section(
-      `*Website*: ${link(app.website, app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))} · *Developer*: ${app.developerType}`,
+      `*Website*: ${websiteLink(app.website)}\n*Regions*: ${app.marketplaces.map(escapeMrkdwn).join(', ')} · *Launch readiness*: ${escapeMrkdwn(app.launchReadiness.replace(/_/g, ' '))} · *Developer*: ${app.developerType}`,
     ),
     // Within limits at the schema's maximum (2000 + 500 characters): at most a few sections.
     ...textSections('Use case', profile.useCase),

@@ -2,7 +2,7 @@ import type { Button } from '@slack/types';
 import { controlArea } from '../../src/workflow/controls.ts';
 import { retentionBeyondGuidance } from '../../src/workflow/visibility.ts';
 import { CARD_ACTIONS } from '../card.ts';
-import { applicationRef, escapeMrkdwn, link, slackDate, truncate } from '../format.ts';
+import { applicationRef, escapeMrkdwn, slackDate, truncate, websiteLink } from '../format.ts';
 import { LIMITS } from '../limits.ts';
 import { textSections } from '../split.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
@@ -45,6 +45,8 @@ export type SubmissionModel = {
     version: string;
     items: { questionId: string; area: string; question: string; answer: string | null; review: string | null }[];
   } | null;
+  /** Why a reviewer skipped the questionnaire (private track); private, so read here and not in the thread. */
+  questionnaireSkipReason?: string | null;
   /** Every gap raised, open or resolved; their descriptions are private, so they are read here, not in the thread. */
   gaps: {
     area: string;
@@ -86,7 +88,7 @@ function overview(m: SubmissionModel): Block[] {
       : ''
   }`;
   const fields = [
-    `*Organization*\n${escapeMrkdwn(a.organizationName)}\n${link(a.website, a.website)}${a.country ? ` · ${escapeMrkdwn(a.country)}` : ''}`,
+    `*Organization*\n${escapeMrkdwn(a.organizationName)}\n${websiteLink(a.website)}${a.country ? ` · ${escapeMrkdwn(a.country)}` : ''}`,
     `*Developer type*\n${a.developerType === 'public' ? 'Public (Appstore)' : 'Private'}`,
     `*Roles*\n${a.roles.map(escapeMrkdwn).join(', ')}`,
     `*Regions*\n${a.marketplaces.map(escapeMrkdwn).join(', ')}`,
@@ -149,6 +151,8 @@ function gapBlocks(m: SubmissionModel): Block[] {
 
 function questionnaireBlocks(m: SubmissionModel): Block[] {
   const q = m.questionnaire;
+  if (!q && m.questionnaireSkipReason)
+    return [{ type: 'divider' }, heading('Questionnaire skipped'), ...textSections('Reason', m.questionnaireSkipReason)];
   if (!q) return [];
   const answered = q.items.filter((i) => i.answer !== null).length;
   const blocks: Block[] = [

@@ -4,6 +4,7 @@ import { missingNotice, refusalNotice } from '../../../views/notices.ts';
 import type { MessageView } from '../../../views/types.ts';
 import { readSubmission } from '../../reviews/submission.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { notifyPerson } from '../notify.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -17,7 +18,8 @@ function tell(args: Args, deps: ListenerDeps, notice: MessageView): Promise<unkn
   if (args.respond && args.body.container?.type !== 'view') {
     return args.respond({ response_type: 'ephemeral', replace_original: false, ...notice });
   }
-  return args.client.chat.postEphemeral({ channel: deps.reviewChannelId, user: args.body.user.id, ...notice });
+  // From a modal there is no response_url; someone outside the channel gets a direct message.
+  return notifyPerson({ client: args.client, channel: deps.reviewChannelId, logger: deps.logger }, args.body.user.id, notice);
 }
 
 /**

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import type { ModalView } from '../../../views/modals/kit.ts';
 import { reviewAnswersModal, reviewableAnswers } from '../../../views/modals/stage2.ts';
 import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
+import type { MessageView } from '../../../views/types.ts';
 import { applyDecision } from '../../reviews/decide.ts';
 import { loadReviewContext } from '../../reviews/review-context.ts';
 import { pendingAnswers } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import { notifyPerson } from '../notify.ts';
 import { parseMeta } from './values.ts';
 
 const doneSchema = z.object({ done: z.array(z.string().max(50)).max(500).optional() });
@@ -66,10 +68,8 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 export function acceptAllRemaining(deps: ListenerDeps) {
   return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
     const user = body.user.id;
-    const tell = (notice: { text: string; blocks: unknown[] }) =>
-      client.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice }).catch((error: unknown) => {
-        deps.logger.warn({ err: error, user }, 'could not send an ephemeral notice');
-      });
+    const tell = (notice: MessageView) =>
+      notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
     const meta = parseMeta(body.view?.private_metadata);
     const viewId = body.view?.id;
     if (!meta || !viewId) {

@@ -63,7 +63,8 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
           gapId: gap?.id,
           area: command.area,
           severity: command.severity,
-          description: command.description.trim(),
+          // The description is private (DOMAIN.md) and events are kept forever: it lives in `gaps`,
+          // where retention can delete it.
           ...(command.securityAnswer ? { securityAnswer: command.securityAnswer } : {}),
         },
       };
@@ -74,7 +75,8 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
         .set({ resolvedAt: now, resolvedBy: actorId, resolution: command.resolution.trim() })
         .where(eq(gaps.id, command.gapId))
         .returning();
-      return { type: 'gap.resolved', payload: { gapId: command.gapId, area: gap?.area, resolution: command.resolution.trim() } };
+      // As with the description, the resolution stays in `gaps` only.
+      return { type: 'gap.resolved', payload: { gapId: command.gapId, area: gap?.area } };
     }
     case 'request_information':
       await message('information_request', command.message.trim());
@@ -124,7 +126,7 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
     case 'skip_questionnaire':
       return {
         type: 'questionnaire.skipped',
-        payload: { reason: command.reason.trim() },
+        payload: {},
         applicationChanges: { questionnaireSkipReason: command.reason.trim() },
       };
     case 'review_answers': {

@@ -1211,11 +1211,17 @@ describe('developer_replied', () => {
   });
 
   it('serves Stage 3 clarification too, leaving the questions open', () => {
-    const s = stage3({ status: 'waiting_on_developer', openQuestions: [11, 12] });
+    const s = stage3({ status: 'waiting_on_developer', architectId: 'U_ARCH', openQuestions: [11, 12] });
     expect(decide(s, reply({ addresses: [11] }), architect)).toStrictEqual({
       ok: true,
       next: { stage: 'architecture', status: 'in_review' },
     });
+  });
+
+  it('is, among architects, only the application’s own in Stage 3', () => {
+    const s = stage3({ status: 'waiting_on_developer', architectId: 'U_OTHER_ARCH', openQuestions: [11] });
+    expect(decide(s, reply({ addresses: [11] }), architect)).toMatchObject({ ok: false, kind: 'role' });
+    expect(decide(s, reply({ addresses: [11] }), reviewer)).toMatchObject({ ok: true });
   });
 
   it('is a reviewer’s in Stage 2: an architect alone is refused by role, before the state', () => {
