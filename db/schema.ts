@@ -34,6 +34,8 @@ export const applications = pgTable(
     /** Stage 3: the solution architect of the architecture review (only they or an admin record its outcome). */
     architectId: text('architect_id'),
     approvedAt: instant('approved_at'),
+    /** The stage a rejection ended, so a reopened application goes back there, not to Stage 1. */
+    rejectedAtStage: text('rejected_at_stage'),
     /** When the application went live in production; the implementation audit is due AUDIT_AFTER_DAYS later. */
     productionSince: instant('production_since'),
     /** The latest successful restricted call, kept here so "no call yet" is an indexed question. */

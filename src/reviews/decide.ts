@@ -110,6 +110,7 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
           ...outcome.next,
           ...(outcome.assigneeId !== undefined ? { assigneeId: outcome.assigneeId } : {}),
           ...(moved ? { statusSince: now } : {}),
+          ...(outcome.next.status === 'rejected' && app.status !== 'rejected' ? { rejectedAtStage: app.stage } : {}),
           ...(details.applicationChanges ?? {}),
           version: sql`${applications.version} + 1`,
           updatedAt: now,

@@ -144,6 +144,7 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, private
       : null,
     openRemediation: rows.openRemediation.map((i) => i.id),
     approvedAt: app.approvedAt,
+    rejectedAtStage: app.rejectedAtStage as Stage | null,
     track: trackFor((app.submission as { developerType?: unknown } | null)?.developerType, privateTrack),
     questionnaireSkipped: app.questionnaireSkipReason !== null,
   };

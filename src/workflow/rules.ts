@@ -241,7 +241,11 @@ export function decide(
     }
     case 'reopen':
       if (!command.reason.trim()) return refuse('guard', 'Say why it is reopened.', 'reason');
-      return { ...stay, next: { stage: 'business', status: 'in_review' } };
+      // Back where the review ended: a Stage 2 or 3 denial keeps the stages already passed.
+      return {
+        ...stay,
+        next: { stage: s.status === 'rejected' ? (s.rejectedAtStage ?? 'business') : 'business', status: 'in_review' },
+      };
     case 'withdraw':
       if (!command.reason.trim()) return refuse('guard', 'Say why it is withdrawn.', 'reason');
       return { ...stay, next: { stage: 'closed', status: 'withdrawn' } };

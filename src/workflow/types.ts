@@ -22,6 +22,8 @@ export type WorkflowState = {
   openRemediation: readonly number[];
   /** When it was approved: nothing of its production life can be dated before. */
   approvedAt?: Date | null;
+  /** Where the last rejection ended the review (reopen returns there); absent means Stage 1. */
+  rejectedAtStage?: Stage | null;
   /** Which criteria and steps apply (public when absent). */
   track?: Track;
   /** A reviewer skipped the questionnaire (private track only), with a recorded reason. */

@@ -279,6 +279,8 @@ describe('Deny at Stage 2 and Stage 3', () => {
     expect(stats).toContain('*Rejected*\\n2 (Stage 2: 1, Stage 3: 1)');
     // A rejection can still be reopened: not the end.
     expect(r.buttons(three.id)).toContain('admin:reopen');
+    await r.decide(USERS.admin, three.id, 'admin:reopen', { reason: input.text('Appeal upheld.') });
+    expect(await row(three.id)).toMatchObject({ stage: 'architecture', status: 'in_review' });
   });
 });
 

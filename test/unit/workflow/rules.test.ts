@@ -729,6 +729,13 @@ describe('reopen', () => {
     });
   });
 
+  it.each(['security', 'architecture'] as const)('puts an application denied in the %s stage back where it ended', (stage) => {
+    expect(decide({ ...rejected, rejectedAtStage: stage }, { type: 'reopen', reason: 'Appeal upheld' }, admin)).toStrictEqual({
+      ok: true,
+      next: { stage, status: 'in_review' },
+    });
+  });
+
   it.each(['', '   '])('refuses without a reason (%j)', (reason) => {
     expect(decide(rejected, { type: 'reopen', reason }, admin)).toStrictEqual({
       ok: false,

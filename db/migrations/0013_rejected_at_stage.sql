@@ -1,0 +1,1 @@
+ALTER TABLE "applications" ADD COLUMN "rejected_at_stage" text;
