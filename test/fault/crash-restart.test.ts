@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
-import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
-import { type BotProcess, botEnv, createProcessDatabase, type ProcessDatabase, startBotProcess } from '../support/bot-process.ts';
+import type { SlackRequester } from '../../src/sandbox/slack-requests.ts';
+import { type BotProcess, type KillRig, type ProcessDatabase, startBotProcess, startKillRig } from '../support/bot-process.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { ADMIN_API_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET, startTestEmulator, USERS } from '../support/harness.ts';
+import { ADMIN_API_TOKEN, CHANNEL, INTAKE_TOKEN, USERS } from '../support/harness.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
-import { freePort } from '../support/ports.ts';
 import { ALL_PASS, input, values } from '../support/reviewer.ts';
 import { channelByApplication, untilQuiet, waitFor } from '../support/slack-observer.ts';
 
@@ -25,24 +24,15 @@ let database: ProcessDatabase;
 let slack: SlackRequester;
 let env: Record<string, string>;
 let bot: BotProcess | undefined;
+let rig: KillRig | undefined;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  database = await createProcessDatabase();
-  const port = await freePort();
-  env = botEnv({ port, slackApiUrl: emulator.apiUrl, database });
-  slack = createSlackRequester({
-    botUrl: `http://127.0.0.1:${port}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    emulator,
-    emulatorUrl: emulator.url,
-    channelId: CHANNEL,
-  });
+  rig = await startKillRig();
+  ({ emulator, database, env, slack } = rig);
 });
 afterAll(async () => {
   await bot?.kill('SIGKILL');
-  await emulator?.close();
-  await database?.close();
+  await rig?.close();
 });
 
 const post = (path: string, body: unknown) =>

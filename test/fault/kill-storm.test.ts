@@ -1,19 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
-import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
+import type { SlackRequester } from '../../src/sandbox/slack-requests.ts';
 import {
   type BotProcess,
-  botEnv,
-  createProcessDatabase,
+  type KillRig,
   LONG_FAULT_RUN,
   type ProcessDatabase,
   startBotProcess,
+  startKillRig,
 } from '../support/bot-process.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { CHANNEL, INTAKE_TOKEN, SIGNING_SECRET, startTestEmulator, USERS } from '../support/harness.ts';
+import { CHANNEL, INTAKE_TOKEN, USERS } from '../support/harness.ts';
 import { halfWritten, rowsOf } from '../support/invariants.ts';
-import { freePort } from '../support/ports.ts';
 import { cardApplicationId, channelByApplication, untilQuiet, waitFor } from '../support/slack-observer.ts';
 
 /**
@@ -35,25 +34,15 @@ let database: ProcessDatabase;
 let slack: SlackRequester;
 let env: Record<string, string>;
 let bot: BotProcess | undefined;
+let rig: KillRig | undefined;
 
 beforeAll(async () => {
-  // The emulator lives in this process: Slack's state outlives every kill of the bot.
-  emulator = await startTestEmulator();
-  database = await createProcessDatabase();
-  const port = await freePort();
-  env = { ...botEnv({ port, slackApiUrl: emulator.apiUrl, database }), LOG_LEVEL: 'warn' };
-  slack = createSlackRequester({
-    botUrl: `http://127.0.0.1:${port}/slack/events`,
-    signingSecret: SIGNING_SECRET,
-    emulator,
-    emulatorUrl: emulator.url,
-    channelId: CHANNEL,
-  });
+  rig = await startKillRig({ LOG_LEVEL: 'warn' });
+  ({ emulator, database, env, slack } = rig);
 });
 afterAll(async () => {
   await bot?.kill('SIGKILL');
-  await emulator?.close();
-  await database?.close();
+  await rig?.close();
 });
 
 /** A fixed pseudo-random sequence, so a failure replays the same kill points. */

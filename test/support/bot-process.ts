@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Db, openDatabase } from '../../db/client.ts';
+import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
+import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
 import { createTestDatabase } from './database.ts';
-import { ADMIN_API_TOKEN, BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET } from './harness.ts';
+import { ADMIN_API_TOKEN, BOT_TOKEN, CHANNEL, INTAKE_TOKEN, SIGNING_SECRET, startTestEmulator } from './harness.ts';
+import { freePort } from './ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -130,6 +133,41 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 6
     async kill(signal) {
       if (!gone && child.pid) process.kill(-child.pid, signal);
       await exited;
+    },
+  };
+}
+
+/** What a kill test keeps across every kill of the bot: Slack (the emulator), the database and the bot's environment. */
+export type KillRig = {
+  emulator: RunningEmulator;
+  database: ProcessDatabase;
+  env: Record<string, string>;
+  /** Signs requests as Slack does and sends them to the bot's port. */
+  slack: SlackRequester;
+  close(): Promise<void>;
+};
+
+/** The emulator lives in the test's process, so Slack's state outlives every SIGKILL of the bot. */
+export async function startKillRig(extraEnv: Record<string, string> = {}): Promise<KillRig> {
+  const emulator = await startTestEmulator();
+  const database = await createProcessDatabase();
+  const port = await freePort();
+  const env = { ...botEnv({ port, slackApiUrl: emulator.apiUrl, database }), ...extraEnv };
+  const slack = createSlackRequester({
+    botUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    emulator,
+    emulatorUrl: emulator.url,
+    channelId: CHANNEL,
+  });
+  return {
+    emulator,
+    database,
+    env,
+    slack,
+    async close() {
+      await emulator.close();
+      await database.close();
     },
   };
 }
