@@ -96,7 +96,8 @@ describe.skipIf(!hasChromium)('sandbox in a browser (npm start without Slack tok
     await open.click();
     const linked = page.locator('#messages .msg--linked');
     await linked.waitFor();
-    expect(await linked.locator('.bk-header').count()).toBe(1);
+    // The page renders the linked card after scrolling to it: wait for its blocks, not only its frame.
+    await expect.poll(() => linked.locator('.bk-header').count()).toBe(1);
     expect(page.url()).toBe(url);
     await expectNoPlaceholders('open card from the Home');
   });
