@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { HOME_DEBOUNCE_MS } from './dashboard/home-refresher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
+import { developerData } from './sandbox/developer-data.ts';
 import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
 import { personaRoles } from './sandbox/personas.ts';
 
@@ -58,12 +59,14 @@ async function main(): Promise<void> {
       logger,
       intakeToken,
       resetDatabase: () => resetDatabase(database.db),
+      developerData: developerData(database.db),
     });
     const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
     const started = await buildApp({
       slack: sandbox.slack,
       database,
-      clock: systemClock,
+      // The sandbox clock: the page's jumps move rules, reminders, the digest, retention and audits.
+      clock: sandbox.clock,
       logger,
       reviewChannelId: sandbox.channelId,
       intakeToken,
@@ -72,7 +75,8 @@ async function main(): Promise<void> {
       policy: config.policy,
       postIntervalMs: config.slackPostIntervalMs,
       homeRefresh: { debounceMs: HOME_DEBOUNCE_MS },
-      ...(config.webhook ? { webhook: config.webhook } : {}),
+      // Without a WEBHOOK_URL of your own, the webhooks feed the developer panel's inbox.
+      webhook: config.webhook ?? sandbox.webhook,
       outboxPollMs: config.outboxPollMs,
       sweepRoute: { token: intakeToken, loopbackOnly: false },
       extraRoutes: sandbox.routes,

@@ -2,10 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { CustomRoute } from '@slack/bolt';
 import { COMMAND } from '../../views/help.ts';
 import type { Logger } from '../logger.ts';
+import { SandboxClock } from './clock.ts';
+import { createDeveloper, createInbox } from './developer.ts';
+import type { DeveloperData } from './developer-data.ts';
 import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
 import { BOT_ID, BOT_USER_ID } from './emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from './personas.ts';
 import { createSlackRequester, type SlackRequester } from './slack-requests.ts';
+import { developerPanelRoutes } from './ui/developer-routes.ts';
 import { sandboxUiRoutes } from './ui/routes.ts';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox-token';
@@ -20,6 +24,10 @@ export type Sandbox = {
   slack: { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string; botId: string; botUserId: string };
   channelId: string;
   routes: CustomRoute[];
+  /** The sandbox clock: hand it to the bot as its Clock. */
+  clock: SandboxClock;
+  /** Where the bot sends its webhooks in the sandbox: the developer inbox. */
+  webhook: { url: string; secret: string };
   /** Ends the browser UI's open change streams; call before stopping the server. */
   close(): void;
 };
@@ -33,6 +41,10 @@ export type SandboxOptions = {
   rateLimits?: boolean;
   /** Empties the sandbox database (the UI's reset button). */
   resetDatabase?: () => Promise<void>;
+  /** The sandbox clock (default: a new one at real time). */
+  clock?: SandboxClock;
+  /** The developer's own records (what they sent, what they were asked); without them there is no developer panel. */
+  developerData?: DeveloperData;
 };
 
 /**
@@ -41,6 +53,11 @@ export type SandboxOptions = {
  */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const signingSecret = randomBytes(16).toString('hex');
+  const clock = options.clock ?? new SandboxClock();
+  const intakeToken = options.intakeToken ?? SANDBOX_INTAKE_TOKEN;
+  let refreshPage = () => {};
+  const inboxSecret = randomBytes(16).toString('hex');
+  const inbox = createInbox({ secret: inboxSecret, clock, onEntry: () => refreshPage() });
   const emulator = createSlackEmulator({
     token: SANDBOX_BOT_TOKEN,
     users: PERSONAS,
@@ -51,6 +68,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     onProblem: (method, problems) =>
       options.logger.warn({ method, problems }, 'Block Kit limit broken (Slack would refuse this)'),
   });
+  emulator.state.clock = () => clock.now().getTime();
   const emulatorUrl = `${options.baseUrl}${EMULATOR_PATH.slice(1)}`;
   const requester = createSlackRequester({
     botUrl: `${options.baseUrl}slack/events`,
@@ -78,9 +96,22 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     channelId: SANDBOX_CHANNEL.id,
     baseUrl: options.baseUrl,
     emulatorUrl,
-    intakeToken: options.intakeToken ?? SANDBOX_INTAKE_TOKEN,
+    intakeToken,
     commands: [COMMAND],
     ...(options.resetDatabase ? { resetDatabase: options.resetDatabase } : {}),
+    now: () => clock.now().getTime(),
+    extraState: () => ({ clock: clock.describe() }),
+    onReset: () => inbox.clear(),
+    ...(options.developerData
+      ? {
+          extend: (tools) => {
+            refreshPage = tools.refresh;
+            const data = options.developerData as DeveloperData;
+            const developer = createDeveloper({ apiBase: options.baseUrl, intakeToken, clock, data });
+            return developerPanelRoutes({ developer, data, inbox, clock, apiBase: options.baseUrl, intakeToken })(tools);
+          },
+        }
+      : {}),
   });
   return {
     emulator,
@@ -96,7 +127,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       botUserId: BOT_USER_ID,
     },
     channelId: SANDBOX_CHANNEL.id,
-    routes: [...routes, ...ui.routes],
+    clock,
+    webhook: { url: `${options.baseUrl}${inbox.route.path.slice(1)}`, secret: inboxSecret },
+    routes: [...routes, inbox.route, ...ui.routes],
     close: ui.close,
   };
 }

@@ -113,6 +113,8 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   faultRates = { rateLimited: 0, serverError: 0, retryAfter: 1 };
   /** Set when the workspace revoked the bot's token (`admin-actions.ts`): every call answers this error. */
   tokenRefusal: string | undefined;
+  /** Slack's clock; the sandbox sets its own clock here, so post times follow its jumps. */
+  clock: () => number = Date.now;
   #seq = 0;
   /** The last ts handed out, in microseconds: ts stay unique and increasing within a millisecond. */
   #lastTsMicros = 0;
@@ -125,7 +127,7 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   /** Like Slack's: the time of posting (Slack's own clock), so `oldest`/`latest` filter by time. */
   nextTs(): string {
     this.#seq += 1;
-    this.#lastTsMicros = Math.max(Date.now() * 1000, this.#lastTsMicros + 1);
+    this.#lastTsMicros = Math.max(this.clock() * 1000, this.#lastTsMicros + 1);
     const seconds = Math.floor(this.#lastTsMicros / 1_000_000);
     return `${seconds}.${String(this.#lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }

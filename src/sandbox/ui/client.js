@@ -26,7 +26,10 @@ function openPermalink(where) {
   render();
 }
 
-async function api(path, body) {
+/** Other page modules (clock.js, developer.js) draw after each render with the same snapshot. */
+export const renderHooks = [];
+
+export async function api(path, body) {
   setStatus({ level: 'ok', note: 'Sending…', what: path.replace('/sandbox/ui/', '') });
   try {
     const res = await fetch(path, {
@@ -163,7 +166,9 @@ function render() {
   $('channel-view').classList.toggle('is-archived', s.channel.archived);
   const persona = config.personas.find((p) => p.id === s.user.id);
   const detail = $('persona-detail');
-  const now = new Intl.DateTimeFormat('en-US', { timeZone: s.user.tz, hour: 'numeric', minute: '2-digit' }).format(new Date());
+  const now = new Intl.DateTimeFormat('en-US', { timeZone: s.user.tz, hour: 'numeric', minute: '2-digit' }).format(
+    s.clock ? new Date(s.clock.now) : new Date(),
+  );
   detail.replaceChildren();
   const name = document.createElement('strong');
   name.textContent = s.user.realName;
@@ -199,6 +204,7 @@ function render() {
   $('tab-messages').classList.toggle('is-active', ui.tab === 'messages');
   document.body.dataset.user = s.user.id;
   if (ui.linked && ui.nav === 'channel' && highlightMessage(ui.linked)) ui.linked = null;
+  for (const hook of renderHooks) hook(s);
 }
 
 let pending = null;

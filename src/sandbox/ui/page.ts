@@ -1,6 +1,7 @@
 import { escapeHtml } from '../blockkit/html.ts';
 import { BLOCKKIT_CSS } from '../blockkit/render.ts';
 import type { PERSONAS } from '../personas.ts';
+import { DEVELOPER_CSS, developerPaneHtml, sandboxClockHtml } from './developer-page.ts';
 import { ICONS } from './icons.ts';
 import { UI_CSS } from './styles.ts';
 
@@ -33,7 +34,7 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pii-review sandbox</title>
 <link rel="icon" href="data:,">
-<style>${BLOCKKIT_CSS}${UI_CSS}</style>
+<style>${BLOCKKIT_CSS}${UI_CSS}${DEVELOPER_CSS}</style>
 </head>
 <body>
 <div class="app">
@@ -50,6 +51,7 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
       <select id="persona" class="persona-select">${options}</select>
       <div id="persona-detail" class="persona-detail"></div>
     </div>
+    ${sandboxClockHtml()}
     <div class="sidebar-section sandbox-tools">
       <div class="nav-heading">Sandbox</div>
       <button type="button" id="sample" class="tool-button">${ICONS.plus} New sample application</button>
@@ -59,6 +61,7 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
     </div>
   </aside>
   <main class="main">
+    <div id="clock-banner" class="clock-banner" role="status" hidden></div>
     <section id="channel-view" class="pane" aria-label="Channel ${channel}">
       <header class="pane-header"><div><h1>${ICONS.lock} ${channel}</h1><div class="pane-sub">Review cards and threads posted by pii-review</div></div></header>
       <div id="messages" class="messages" aria-live="polite"></div>
@@ -81,12 +84,15 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
     <header class="pane-header"><div><h2>Thread</h2><div class="pane-sub">${ICONS.lock} ${channel}</div></div><button type="button" class="icon-button" id="thread-close" aria-label="Close thread">✕</button></header>
     <div id="thread" class="messages"></div>
   </aside>
+${developerPaneHtml()}
 </div>
 <div id="modal-root"></div>
 <div id="confirm-root"></div>
 <div id="toasts" class="toasts" aria-live="polite"></div>
 <script type="application/json" id="sandbox-config">${scriptJson(config)}</script>
 <script type="module" src="/sandbox/ui/client.js"></script>
+<script type="module" src="/sandbox/ui/clock.js"></script>
+<script type="module" src="/sandbox/ui/developer.js"></script>
 </body>
 </html>`;
 }

@@ -24,13 +24,31 @@ export type UiDeps = {
   intakeToken: string;
   commands: readonly string[];
   resetDatabase?: () => Promise<void>;
+  /** The sandbox clock (default: real time): post times, date tokens and samples follow it. */
+  now?: () => number;
+  /** More page routes (the developer panel, the clock), built with the page's own helpers. */
+  extend?: (tools: UiTools) => CustomRoute[];
+  /** More for the page's state (the sandbox clock). */
+  extraState?: () => Record<string, unknown>;
+  /** After a reset (the developer inbox empties). */
+  onReset?: () => void;
+};
+
+/** What extensions of the page use: token-checked posts, reads, and a nudge for open pages to redraw. */
+export type UiTools = {
+  post(path: string, fn: (body: Record<string, unknown>) => Promise<unknown>): CustomRoute;
+  get(path: string, fn: (query: URLSearchParams) => Promise<unknown>): CustomRoute;
+  refresh(): void;
 };
 
 const MAX_BODY = 256 * 1024;
 const HEARTBEAT_MS = 20_000;
 /** The page's scripts: plain ES modules, read once, served as they are (no bundler). */
 const SCRIPTS = Object.fromEntries(
-  ['client.js', 'controls.js', 'permalink.js'].map((name) => [name, readFileSync(new URL(`./${name}`, import.meta.url), 'utf8')]),
+  ['client.js', 'controls.js', 'permalink.js', 'developer.js', 'clock.js'].map((name) => [
+    name,
+    readFileSync(new URL(`./${name}`, import.meta.url), 'utf8'),
+  ]),
 );
 
 type Req = IncomingMessage & { params?: Record<string, string | string[]> };
@@ -89,7 +107,8 @@ function controlsOf(value: unknown): FormControl[] {
  */
 export function sandboxUiRoutes(deps: UiDeps) {
   const { state } = deps.emulator;
-  const postTimes = createPostTimes(state);
+  const nowMs = deps.now ?? Date.now;
+  const postTimes = createPostTimes(state, nowMs);
   const viewErrors = new Map<string, Record<string, string>>();
   const streams = new Set<ServerResponse>();
   let sampleCount = 0;
@@ -185,7 +204,10 @@ export function sandboxUiRoutes(deps: UiDeps) {
       handler: handle('state', (req, res) => {
         const user = new URL(req.url ?? '/', 'http://localhost').searchParams.get('user') ?? PERSONAS[0]?.id ?? '';
         persona(user);
-        json(res, 200, buildSnapshot({ state, channelId: deps.channelId, userId: user, postTimes, viewErrors }));
+        json(res, 200, {
+          ...buildSnapshot({ state, channelId: deps.channelId, userId: user, postTimes, viewErrors, now: new Date(nowMs()) }),
+          ...deps.extraState?.(),
+        });
       }),
     },
     {
@@ -262,7 +284,7 @@ export function sandboxUiRoutes(deps: UiDeps) {
       } satisfies Outcome;
     }),
     post('/sandbox/ui/sample', async () => {
-      const input = sampleApplication(sampleCount++);
+      const input = sampleApplication(sampleCount++, new Date(nowMs()));
       const started = performance.now();
       const response = await fetch(`${deps.baseUrl}api/applications`, {
         method: 'POST',
@@ -289,6 +311,7 @@ export function sandboxUiRoutes(deps: UiDeps) {
       viewErrors.clear();
       sampleCount = 0;
       state.reset();
+      deps.onReset?.();
       return {
         what: 'reset',
         level: 'ok',
@@ -298,6 +321,20 @@ export function sandboxUiRoutes(deps: UiDeps) {
       } satisfies Outcome;
     }),
   ];
+
+  routes.push(
+    ...(deps.extend?.({
+      post,
+      get: (path, fn) => ({
+        path,
+        method: 'GET',
+        handler: handle(path, async (req, res) =>
+          json(res, 200, await fn(new URL(req.url ?? '/', 'http://localhost').searchParams)),
+        ),
+      }),
+      refresh: () => onChange({ type: 'channel', channel: deps.channelId }),
+    }) ?? []),
+  );
 
   return {
     routes,

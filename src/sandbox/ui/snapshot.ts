@@ -20,15 +20,14 @@ export type Snapshot = {
 };
 
 /** When each message was first seen: Slack shows post times, and the emulator's ts values are synthetic. */
-export function createPostTimes(state: EmulatorState) {
+export function createPostTimes(state: EmulatorState, now: () => number = Date.now) {
   const times = new Map<string, number>();
   const key = (channel: string, ts: string) => `${channel}/${ts}`;
   state.on('change', (change) => {
     if (change.type === 'reset') times.clear();
-    if (change.type === 'message' && !times.has(key(change.channel, change.ts)))
-      times.set(key(change.channel, change.ts), Date.now());
+    if (change.type === 'message' && !times.has(key(change.channel, change.ts))) times.set(key(change.channel, change.ts), now());
   });
-  return { of: (m: StoredMessage) => times.get(key(m.channel, m.ts)) ?? Date.now() };
+  return { of: (m: StoredMessage) => times.get(key(m.channel, m.ts)) ?? now() };
 }
 export type PostTimes = ReturnType<typeof createPostTimes>;
 
