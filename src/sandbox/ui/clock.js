@@ -19,7 +19,7 @@ renderHooks.push((snap) => {
   if (!snap.clock) return;
   const at = new Date(snap.clock.now);
   const ahead = snap.clock.offsetMs !== 0;
-  const now = $('clock-now');
+  const now = $('clock-time');
   now.textContent = `${format(at, snap.user.tz)}${ahead ? ` · +${snap.clock.offsetDays} days` : ' · real time'}`;
   now.classList.toggle('is-ahead', ahead);
   const banner = $('clock-banner');

@@ -7,7 +7,7 @@ export function sandboxClockHtml(): string {
     .join('');
   return `<div class="sidebar-section">
       <div class="nav-heading">Sandbox clock</div>
-      <div id="clock-now" class="clock-now"></div>
+      <div id="clock-time" class="clock-now"></div>
       <div class="clock-jumps">${buttons}</div>
       <p class="tool-hint">Each jump runs the reminder sweep at the new time: stale reminders, meeting reminders, the digest, audits.</p>
     </div>
