@@ -9,7 +9,7 @@ import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
 import { BOT_ID, BOT_USER_ID } from './emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from './personas.ts';
 import { createSlackRequester, type SlackRequester } from './slack-requests.ts';
-import { developerPanelRoutes } from './ui/developer-routes.ts';
+import { clockRoutes, developerPanelRoutes } from './ui/developer-routes.ts';
 import { sandboxUiRoutes } from './ui/routes.ts';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox-token';
@@ -102,16 +102,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     now: () => clock.now().getTime(),
     extraState: () => ({ clock: clock.describe() }),
     onReset: () => inbox.clear(),
-    ...(options.developerData
-      ? {
-          extend: (tools) => {
-            refreshPage = tools.refresh;
-            const data = options.developerData as DeveloperData;
-            const developer = createDeveloper({ apiBase: options.baseUrl, intakeToken, clock, data });
-            return developerPanelRoutes({ developer, data, inbox, clock, apiBase: options.baseUrl, intakeToken })(tools);
-          },
-        }
-      : {}),
+    extend: (tools) => {
+      refreshPage = tools.refresh;
+      const routes = clockRoutes({ clock, apiBase: options.baseUrl, intakeToken })(tools);
+      const data = options.developerData;
+      if (!data) return routes;
+      const developer = createDeveloper({ apiBase: options.baseUrl, intakeToken, clock, data });
+      return [...routes, ...developerPanelRoutes({ developer, data, inbox })(tools)];
+    },
   });
   return {
     emulator,

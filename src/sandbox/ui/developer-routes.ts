@@ -9,6 +9,9 @@ export type PanelDeps = {
   developer: Developer;
   data: DeveloperData;
   inbox: Inbox;
+};
+
+export type ClockDeps = {
   clock: SandboxClock;
   /** The bot's base URL (ends in "/"); the clock's jumps run its reminder sweep. */
   apiBase: string;
@@ -38,7 +41,7 @@ async function asUi<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The developer panel's and the sandbox clock's routes, on the page's own helpers (token-checked posts). */
+/** The developer panel's routes, on the page's own helpers (token-checked posts). */
 export function developerPanelRoutes(deps: PanelDeps) {
   return (tools: UiTools): CustomRoute[] => [
     tools.get('/sandbox/ui/developer', async (query) => {
@@ -68,6 +71,12 @@ export function developerPanelRoutes(deps: PanelDeps) {
     tools.post('/sandbox/ui/developer/restricted-call', (b) =>
       asUi(() => deps.developer.restrictedCall(appId(b), typeof b.operation === 'string' ? b.operation : '')),
     ),
+  ];
+}
+
+/** The sandbox clock's route: a jump, then the scheduler's sweep at the new instant. */
+export function clockRoutes(deps: ClockDeps) {
+  return (tools: UiTools): CustomRoute[] => [
     tools.post('/sandbox/ui/clock', async (b) => {
       const to = b.to;
       if (!isClockJump(to)) throw new UiError(400, `to must be one of ${Object.keys(CLOCK_JUMPS).join(', ')}.`);
@@ -79,7 +88,7 @@ export function developerPanelRoutes(deps: PanelDeps) {
 }
 
 /** The scheduler's own sweep (reminders, digest, retention) at the sandbox's new instant, through the bot's route. */
-async function sweep(deps: PanelDeps, at: Date, label: string): Promise<Outcome> {
+async function sweep(deps: ClockDeps, at: Date, label: string): Promise<Outcome> {
   const started = performance.now();
   const response = await fetch(`${deps.apiBase}api/reminders/sweep`, {
     method: 'POST',
