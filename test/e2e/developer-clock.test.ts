@@ -294,6 +294,8 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
       await page.press('#command', 'Enter');
       const audits = ephemerals().filter({ hasText: 'Implementation audits' }).last();
       await audits.waitFor();
+      // Posted at the sandbox time, the answer comes after everything posted before it.
+      expect(await page.locator('#messages article.msg').last().getAttribute('class')).toContain('msg--ephemeral');
       const line = (await audits.innerText()).split('\n').find((l) => l.includes(`#${live.id}`));
       expect(line, 'the application is listed in /pii audits').toBeDefined();
       expect(line).toContain(AUDIT_ELIGIBLE_WORDING);

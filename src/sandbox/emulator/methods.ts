@@ -166,7 +166,8 @@ export const METHODS: Record<string, Method> = {
       user,
       text: optStr(args, 'text') ?? '',
       blocks: blocksOf(args),
-      at: new Date(ctx.now).toISOString(),
+      // Slack's clock for what people see (the sandbox clock when it has one), as for message ts.
+      at: new Date(ctx.state.clock()).toISOString(),
       problems: blockKitProblems('message', args),
     });
     ctx.state.emit('change', { type: 'ephemeral', user, id });

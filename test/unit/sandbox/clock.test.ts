@@ -30,13 +30,7 @@ describe('the sandbox clock', () => {
   });
 
   it('offers exactly the jumps of the page, and knows them from anything else', () => {
-    expect(Object.values(CLOCK_JUMPS).map((j) => j.label)).toEqual([
-      '+1 day',
-      '+1 week',
-      '+30 days',
-      '+90 days',
-      'back to now',
-    ]);
+    expect(Object.values(CLOCK_JUMPS).map((j) => j.label)).toEqual(['+1 day', '+1 week', '+30 days', '+90 days', 'back to now']);
     expect(isClockJump('90d')).toBe(true);
     expect(isClockJump('now')).toBe(true);
     for (const bad of ['2d', '', 'toString', '__proto__', 90, null, undefined]) expect(isClockJump(bad)).toBe(false);
