@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, clarificationQuestions, meetings, questionnaireAnswers } from '../../db/schema.ts';
+import { applications, clarificationQuestions, meetings, questionnaireAnswers, webhookState } from '../../db/schema.ts';
 import type { Submission } from '../intake/application.ts';
 import { sentQuestionnaire } from '../reviews/workflow-state.ts';
 
@@ -85,4 +85,12 @@ export function developerData(db: Db): DeveloperData {
       };
     },
   };
+}
+
+/**
+ * The developer inbox lives in memory: when the sandbox starts on a database it kept, the bot's
+ * webhooks are sent again from the first event, so the inbox shows what was sent before the restart.
+ */
+export async function replayWebhooks(db: Db): Promise<void> {
+  await db.delete(webhookState);
 }

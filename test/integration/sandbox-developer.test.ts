@@ -7,7 +7,7 @@ import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts
 import { createLogger } from '../../src/logger.ts';
 import { SandboxClock } from '../../src/sandbox/clock.ts';
 import { createDeveloper, createInbox, type Developer, type Inbox } from '../../src/sandbox/developer.ts';
-import { developerData } from '../../src/sandbox/developer-data.ts';
+import { developerData, replayWebhooks } from '../../src/sandbox/developer-data.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, INTAKE_TOKEN, startHarness } from '../support/harness.ts';
 import { reviewer } from '../support/reviewer.ts';
@@ -167,5 +167,12 @@ describe("the developer inbox reads the bot's webhooks", () => {
     });
     expect(stale.status).toBe(401);
     expect(inbox.of(sent)).toHaveLength(1);
+
+    // A restarted sandbox (an empty inbox) has the webhooks sent again from the first event.
+    inbox.clear();
+    await replayWebhooks(database.db);
+    while ((await relay.drain()) > 0) {}
+    expect(inbox.of(sent).map((m) => m.label)).toEqual(['Security questionnaire']);
+    expect(inbox.of(rejected).map((m) => m.label)).toEqual(['Denial']);
   });
 });

@@ -118,7 +118,11 @@ function draw() {
   }
 }
 
+/** Below this width the channel would be squeezed between the thread and the panel: the thread gives way. */
+const ROOM_FOR_BOTH_PX = 1600;
+
 function setOpen(open) {
+  if (open && window.innerWidth < ROOM_FOR_BOTH_PX && !$('thread-pane').hidden) $('thread-close').click();
   panel.open = open;
   $('developer-pane').hidden = !open;
   document.body.dataset.developer = open ? 'open' : 'closed';
