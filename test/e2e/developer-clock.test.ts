@@ -265,6 +265,55 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
   );
 
   it(
+    'the developer answers an information request, and resubmits an edited profile after a field error',
+    async () => {
+      const app = await newSample();
+      await act(() => button(app, 'claim').click());
+      await cardShows(app, 'In review');
+      await openForm(app, 'business_review', 'Business review');
+      const criteria = modal().locator('.bk-block[data-block-id^="criterion."]');
+      for (let i = 0; i < (await criteria.count()); i += 1) await criteria.nth(i).locator('input[value="pass"]').check();
+      await field('decision').locator('input[value="advance"]').check();
+      await submitForm();
+      await openForm(app, 'request_information', 'Request information');
+      await field('message').locator('textarea').fill('Please describe how you enforce MFA on admin consoles.');
+      await submitForm();
+      await cardShows(app, 'Waiting on developer');
+
+      // The request arrives in the developer's inbox with its text; the developer replies.
+      await developerFor(app);
+      const request = dev('.dev-mail[data-type="information.requested"]');
+      await request.waitFor();
+      expect(await request.innerText()).toContain('Please describe how you enforce MFA on admin consoles.');
+      await dev('#dev-reply').fill('MFA is enforced by our SSO on every admin console since March.');
+      await page.click('#dev-send-reply');
+      await cardShows(app, 'In review');
+      await card(app).locator('.msg-replies').click();
+      await poll(() => thread().innerText()).toContain('The developer updated the application: securityAnswers.');
+
+      // An edited profile with a bad website: intake names the field, nothing changes; then a new role goes through.
+      const profile = JSON.parse(await dev('#dev-profile').inputValue());
+      await dev('#dev-profile').fill(
+        JSON.stringify({ ...profile, organization: { ...profile.organization, website: 'http://plain.example' } }, null, 2),
+      );
+      await page.click('#dev-resubmit');
+      await poll(() => dev('#dev-profile-errors').innerText()).toContain('organization.website');
+      await page.locator('.toast--error').first().waitFor();
+      await page.evaluate(() => {
+        for (const t of document.querySelectorAll('.toast')) t.remove();
+      });
+      await dev('#dev-profile').fill(JSON.stringify({ ...profile, roles: [...profile.roles, 'Tax Remittance'] }, null, 2));
+      await page.click('#dev-resubmit');
+      await poll(() => statusLine().innerText()).toContain('Changed: roles.');
+      await poll(() => thread().innerText()).toContain('The developer updated the application: roles.');
+      expect(await dev('#dev-profile-errors').innerText()).toBe('');
+      await cardShows(app, 'Tax Remittance');
+      await page.click('#thread-close');
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
     'after 8 days a stale reminder mentions the reviewers; 90 days after a go-live the application is eligible for audit',
     async () => {
       const stale = await newSample();
