@@ -74,7 +74,9 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
   afterAll(async () => {
     await chromium?.close();
     if (sandbox) {
+      const stopping = performance.now();
       const code = await sandbox.stop();
+      console.log(`the sandbox stopped in ${Math.round(performance.now() - stopping)} ms`);
       expect(code, `the sandbox did not stop cleanly:\n${sandbox.output.join('').slice(-3000)}`).toBe(0);
     }
   });
@@ -300,7 +302,7 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
       await poll(() => dev('#dev-profile-errors').innerText()).toContain('organization.website');
       await page.locator('.toast--error').first().waitFor();
       await page.evaluate(() => {
-        for (const t of document.querySelectorAll('.toast')) t.remove();
+        for (const t of Array.from(document.querySelectorAll('.toast'))) t.remove();
       });
       await dev('#dev-profile').fill(JSON.stringify({ ...profile, roles: [...profile.roles, 'Tax Remittance'] }, null, 2));
       await page.click('#dev-resubmit');

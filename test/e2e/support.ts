@@ -8,7 +8,6 @@ import { freePort } from '../support/ports.ts';
 /** Shared by the browser tests that run the real bot (`npm start` without Slack tokens) against Debian's Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = new URL('../..', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 /** main.ts force-exits after 10 s of draining; past this the whole process group is killed. */
 const STOP_TIMEOUT_MS = 15_000;
 /** tsx start-up, migrations and PGlite's first open take a few seconds on these machines. */
@@ -35,9 +34,10 @@ export async function startSandbox(): Promise<RunningSandbox> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'pii-sandbox-db-'));
   const output: string[] = [];
-  // The binary `npx tsx` resolves to, run directly: npm's wrapper dies on SIGTERM without waiting
-  // for the bot (which is orphaned, its exit code lost); tsx relays the signal and exits with the bot's code.
-  const child: ChildProcess = spawn(TSX, ['src/main.ts'], {
+  // Node with tsx's loader, so SIGTERM reaches the bot itself: npm's wrapper dies on SIGTERM without
+  // waiting for the bot (orphaned, its exit code lost), and the tsx binary's relay SIGKILLs a bot that
+  // does not acknowledge the signal within about 60 ms (a busy event loop on a loaded machine), exiting 143.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
