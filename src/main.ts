@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { HOME_DEBOUNCE_MS } from './dashboard/home-refresher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
+import { duePendingNow } from './sandbox/clock-db.ts';
 import { developerData, replayWebhooks } from './sandbox/developer-data.ts';
 import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
 import { personaRoles } from './sandbox/personas.ts';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       intakeToken,
       resetDatabase: () => resetDatabase(database.db),
       developerData: developerData(database.db),
+      onBackToNow: (now) => duePendingNow(database.db, now),
     });
     if (!config.webhook) await replayWebhooks(database.db);
     const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;

@@ -45,6 +45,8 @@ export type SandboxOptions = {
   clock?: SandboxClock;
   /** The developer's own records (what they sent, what they were asked); without them there is no developer panel. */
   developerData?: DeveloperData;
+  /** After the clock goes back to now (pending Slack effects put off to the sandbox's future become due). */
+  onBackToNow?: (now: Date) => Promise<void>;
 };
 
 /**
@@ -104,7 +106,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     onReset: () => inbox.clear(),
     extend: (tools) => {
       refreshPage = tools.refresh;
-      const routes = clockRoutes({ clock, apiBase: options.baseUrl, intakeToken })(tools);
+      const routes = clockRoutes({
+        clock,
+        apiBase: options.baseUrl,
+        intakeToken,
+        ...(options.onBackToNow ? { onBackToNow: options.onBackToNow } : {}),
+      })(tools);
       const data = options.developerData;
       if (!data) return routes;
       const developer = createDeveloper({ apiBase: options.baseUrl, intakeToken, clock, data });

@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, questionnaireAnswers, restrictedCalls } from '../../db/schema.ts';
+import { applications, outbox, questionnaireAnswers, restrictedCalls, webhookState } from '../../db/schema.ts';
 import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SandboxClock } from '../../src/sandbox/clock.ts';
+import { duePendingNow } from '../../src/sandbox/clock-db.ts';
 import { createDeveloper, createInbox, type Developer, type Inbox } from '../../src/sandbox/developer.ts';
 import { developerData, replayWebhooks } from '../../src/sandbox/developer-data.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -174,5 +175,26 @@ describe("the developer inbox reads the bot's webhooks", () => {
     while ((await relay.drain()) > 0) {}
     expect(inbox.of(sent).map((m) => m.label)).toEqual(['Security questionnaire']);
     expect(inbox.of(rejected).map((m) => m.label)).toEqual(['Denial']);
+  });
+});
+
+describe('back to now', () => {
+  it("makes Slack effects and webhook retries put off to the sandbox's future due now, and leaves the rest", async () => {
+    await prepare(h, reviewer(h), 'stage2');
+    const rows = await database.db.select().from(outbox);
+    expect(rows.length).toBeGreaterThan(1);
+    const [putOff, delivered] = rows;
+    if (!putOff || !delivered) throw new Error('two effects expected');
+    const future = new Date(Date.parse(START) + 90 * 86_400_000 + 1_000);
+    await database.db.update(outbox).set({ doneAt: null, availableAt: future }).where(eq(outbox.id, putOff.id));
+    await database.db.insert(webhookState).values({ id: 1, nextAttemptAt: future });
+
+    const now = clock.jump('now');
+    await duePendingNow(database.db, now);
+    const after = await database.db.select().from(outbox);
+    expect(after.find((r) => r.id === putOff.id)?.availableAt.toISOString()).toBe(now.toISOString());
+    expect(after.find((r) => r.id === delivered.id)?.availableAt.toISOString()).toBe(delivered.availableAt.toISOString());
+    const [state] = await database.db.select().from(webhookState);
+    expect(state?.nextAttemptAt?.toISOString()).toBe(now.toISOString());
   });
 });

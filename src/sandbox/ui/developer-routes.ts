@@ -13,6 +13,8 @@ export type PanelDeps = {
 
 export type ClockDeps = {
   clock: SandboxClock;
+  /** After "back to now": what was put off to the sandbox's future becomes due now. */
+  onBackToNow?: (now: Date) => Promise<void>;
   /** The bot's base URL (ends in "/"); the clock's jumps run its reminder sweep. */
   apiBase: string;
   intakeToken: string;
@@ -81,6 +83,7 @@ export function clockRoutes(deps: ClockDeps) {
       const to = b.to;
       if (!isClockJump(to)) throw new UiError(400, `to must be one of ${Object.keys(CLOCK_JUMPS).join(', ')}.`);
       const at = deps.clock.jump(to);
+      if (to === 'now') await deps.onBackToNow?.(at);
       tools.refresh();
       return await sweep(deps, at, CLOCK_JUMPS[to].label);
     }),
