@@ -3,8 +3,10 @@ import type { DbOrTx } from '../../db/client.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import {
   type AnswerRow,
+  type ApplicationRoleRow,
   type ApplicationRow,
   type AuditRow,
+  applicationRoles,
   applications,
   audits,
   type ClarificationRow,
@@ -48,6 +50,8 @@ export type ReviewRows = {
   /** The record of the cycle before this one (where it ended), and of this one (fast-tracked?). */
   previousCycle: ReviewCycleRow | null;
   currentCycle: ReviewCycleRow | null;
+  /** The restricted roles once approved, each with its status (empty before the first approval). */
+  roles: ApplicationRoleRow[];
 };
 
 const decode = {
@@ -60,6 +64,7 @@ const decode = {
   audit: rowDecoder(audits),
   remediation: rowDecoder(remediationItems),
   cycle: rowDecoder(reviewCycles),
+  role: rowDecoder(applicationRoles),
 };
 
 const list = <T>(value: unknown, one: (raw: unknown) => T): T[] => ((parsedJson(value) as unknown[] | null) ?? []).map(one);
@@ -86,6 +91,7 @@ function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
       where c.application_id = ${id} and c.cycle = ${cycle} and c.answered_at is null) as open_questions,
     (select row_to_json(pc) from ${reviewCycles} pc where pc.application_id = ${id} and pc.number = ${cycle} - 1) as previous_cycle,
     (select row_to_json(cc) from ${reviewCycles} cc where cc.application_id = ${id} and cc.number = ${cycle}) as current_cycle,
+    (select coalesce(json_agg(ar order by ar.role), '[]') from ${applicationRoles} ar where ar.application_id = ${id}) as roles,
     (select row_to_json(r) from ${restrictedCalls} r
       where r.application_id = ${id} order by r.at desc, r.id desc limit 1) as last_call,
     (select row_to_json(au) from ${audits} au where au.application_id = ${id} order by au.id limit 1) as audit,
@@ -107,6 +113,7 @@ function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
     openRemediation: list(row.open_remediation, decode.remediation),
     previousCycle: maybe(row.previous_cycle, decode.cycle),
     currentCycle: maybe(row.current_cycle, decode.cycle),
+    roles: list(row.roles, decode.role),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { gaps } from '../../../db/schema.ts';
+import { askRoleMeetingModal, fastTrackModal } from '../../../views/cycles.ts';
 import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
 import { denyModal, developerRepliedModal, skipQuestionnaireModal } from '../../../views/modals/exits.ts';
 import type { ModalView } from '../../../views/modals/kit.ts';
@@ -31,6 +32,7 @@ import { loadReviewContext, type ReviewContext } from '../../reviews/review-cont
 import { currentTemplate } from '../../reviews/templates.ts';
 import { addDaysUtc } from '../../time.ts';
 import { controlArea } from '../../workflow/controls.ts';
+import { fastTrackTarget } from '../../workflow/cycles.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type Command, type CommandType, roleAllows, stageRoleAllows, stateAllows } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
@@ -111,11 +113,17 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   assign: (ctx) => assignModal(ctx.application),
   withdraw: (ctx) => reasonModal(ctx.application, 'withdraw'),
   reopen: (ctx) => reasonModal(ctx.application, 'reopen'),
+  fast_track: (ctx) => fastTrackModal(ctx.application, fastTrackTarget(ctx.state)),
+  ask_role_meeting: (ctx) => askRoleMeetingModal(ctx.application),
 };
 
 /** Every gap ever raised (open or resolved) and the questionnaire's topics seed the meeting agenda. */
 async function agendaFor(deps: ListenerDeps, ctx: ReviewContext): Promise<string> {
-  const history = await deps.db.select().from(gaps).where(eq(gaps.applicationId, ctx.application.id)).orderBy(asc(gaps.id));
+  const history = await deps.db
+    .select()
+    .from(gaps)
+    .where(and(eq(gaps.applicationId, ctx.application.id), eq(gaps.cycle, ctx.state.cycle?.number ?? 1)))
+    .orderBy(asc(gaps.id));
   return defaultAgenda(history, ctx.questionnaire?.questions.map((q) => q.area) ?? []);
 }
 
