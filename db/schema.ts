@@ -302,6 +302,8 @@ export const reviewCycles = pgTable(
     fastTrackedTo: text('fast_tracked_to'),
     fastTrackReason: text('fast_track_reason'),
     fastTrackedBy: text('fast_tracked_by'),
+    /** When retention removed this ended cycle's private texts while a later cycle is under way. */
+    purgedAt: instant('purged_at'),
   },
   (t) => [primaryKey({ columns: [t.applicationId, t.number] })],
 );

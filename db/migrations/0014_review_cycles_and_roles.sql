@@ -20,6 +20,7 @@ CREATE TABLE "review_cycles" (
 	"fast_tracked_to" text,
 	"fast_track_reason" text,
 	"fast_tracked_by" text,
+	"purged_at" timestamp with time zone,
 	CONSTRAINT "review_cycles_application_id_number_pk" PRIMARY KEY("application_id","number")
 );
 --> statement-breakpoint

@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationRoles, applications, events, gaps, reviewCycles } from '../../db/schema.ts';
+import { applicationRoles, applications, denialReasons, events, gaps, reviewCycles } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
+import { purgeExpired } from '../../src/jobs/retention.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
@@ -129,6 +131,16 @@ describe('Review cycles', () => {
     expect(await row(id)).toMatchObject({ cycle: 2, status: 'rejected' });
     const stats = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'stats 30' })).json);
     expect(stats).toContain('*Rejected*\\n2 (Stage 1: 2');
+
+    // The export keeps every cycle: one row each, with its number.
+    await h.slack.command({ user: USERS.admin, text: 'export 30' });
+    await expect.poll(() => h.emulator.state.callsTo('files.completeUploadExternal').length).toBe(1);
+    const csv =
+      [...h.emulator.state.files.values()].find((f) => f.filename.includes('applications'))?.content?.toString('utf8') ?? '';
+    const lines = csv.split('\r\n').filter((l) => l.startsWith(`${id},`));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/,"closed","rejected",.*,"business",1$/);
+    expect(lines[1]).toMatch(/,"closed","rejected",.*,"business",2$/);
   });
 
   it('fast-tracks a cycle to the stage where the last one ended, with a recorded reason; earlier gaps do not leak in', async () => {
@@ -178,6 +190,24 @@ describe('Review cycles', () => {
     await r.open(USERS.reviewer, id, 'card.earlier_cycles');
     expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('shared spreadsheet');
     expect(everythingPosted()).not.toContain('shared spreadsheet');
+  });
+
+  it('purges an earlier cycle’s private texts RETENTION_DAYS after it ended, while a later cycle is under review', async () => {
+    const { id, body } = await rejectedAtStage2();
+    await h.intake({ ...body, useCase: 'Now with a written incident response plan.' });
+    await h.settle();
+    expect(
+      await purgeExpired({ db: database.db, logger: createLogger('silent') }, new Date('2026-06-01T00:00:00Z'), 180),
+    ).toEqual([]);
+    const later = new Date('2026-09-15T00:00:00Z');
+    expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, later, 180)).toEqual([]);
+    const [gap] = await database.db.select().from(gaps).where(eq(gaps.applicationId, id));
+    expect(gap).toMatchObject({ cycle: 1, area: 'incident_response', description: '(deleted under the retention policy)' });
+    const [reason] = await database.db.select().from(denialReasons).where(eq(denialReasons.applicationId, id));
+    expect(reason).toMatchObject({ area: 'incident_response', note: null });
+    // The current cycle's submission is untouched: it is under review.
+    expect(JSON.stringify((await row(id))?.submission)).toContain('written incident response plan');
+    expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, later, 180, { dryRun: true })).toEqual([]);
   });
 
   it('a withdrawn application resubmitted opens a new cycle', async () => {
