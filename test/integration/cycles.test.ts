@@ -121,6 +121,13 @@ describe('Review cycles', () => {
     await r.click(USERS.outsider, id, 'card.earlier_cycles');
     await expect.poll(() => r.ephemeralsFor(USERS.outsider).join('\n')).toContain('read earlier cycles');
 
+    // /pii status and the queue say which cycle it is in; the history keeps both.
+    const status = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
+    expect(status).toContain('Cycle 2');
+    expect(status).toContain('in the business review (failed: Launch readiness)');
+    const queue = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'queue' })).json);
+    expect(queue).toContain('(cycle 2)');
+
     // Cycle 2 runs its own course, and its rejection is counted beside cycle 1's.
     await r.decide(USERS.reviewer, id, 'card.business_review', {
       ...ALL_PASS,
@@ -253,6 +260,11 @@ describe('Added roles', () => {
       expect.arrayContaining(['card.business_review', 'card.record_restricted_call', 'card.ask_role_meeting']),
     );
     expect(r.threadOf(id).join('\n')).toContain('added the restricted role Tax Remittance: a *role review* starts at Stage 1');
+    const status = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
+    expect(status).toContain('(role review)');
+    expect(status).toContain('*Roles under review*\\nTax Remittance');
+    const queue = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'queue' })).json);
+    expect(queue).toContain('(role review)');
     await r.decide(USERS.reviewer, id, 'card.record_restricted_call', {
       at: inputMore.dateTime(new Date('2026-03-05T08:00:00Z')),
       operation: input.text('getOrderAddress'),
