@@ -271,7 +271,10 @@ describe('Added roles', () => {
     });
     expect((await row(id))?.lastRestrictedCallAt).toBeInstanceOf(Date);
 
-    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    await r.open(USERS.reviewer, id, 'card.business_review');
+    expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('Approve the added roles');
+    await r.submit(USERS.reviewer, { ...ALL_PASS, decision: input.radio('advance') });
+    await h.settle();
     expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', approvedAt, roleReviewSince: null });
     const roles = await database.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
     expect(Object.fromEntries(roles.map((x) => [x.role, x.status]))).toEqual({
