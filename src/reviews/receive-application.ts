@@ -195,11 +195,12 @@ function newCycleAfterPurge(now: Date): Partial<ApplicationRow> {
   return { purgedAt: null, statusSince: now };
 }
 
-/** A go-live reported through intake; only an approved application has one. */
+/** A go-live reported through intake; only an application with a production life has one (a role review keeps it). */
 function goLiveChange(app: ApplicationRow, input: ApplicationInput, now: Date): Date | undefined {
   if (!input.productionSince) return undefined;
   const at = new Date(input.productionSince);
-  if (app.status !== 'approved') throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
+  if (!app.approvedAt || app.stage === 'closed')
+    throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
   if (at.getTime() > now.getTime()) throw new Invalid([{ path: 'productionSince', message: 'cannot be in the future' }]);
   return app.productionSince?.getTime() === at.getTime() ? undefined : at;
 }

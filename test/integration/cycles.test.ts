@@ -260,6 +260,10 @@ describe('Added roles', () => {
       expect.arrayContaining(['card.business_review', 'card.record_restricted_call', 'card.ask_role_meeting']),
     );
     expect(r.threadOf(id).join('\n')).toContain('added the restricted role Tax Remittance: a *role review* starts at Stage 1');
+    // The integration may still report the go-live through intake during the role review.
+    const live = await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'], productionSince: '2026-03-05T00:00:00Z' });
+    expect(live.json).toMatchObject({ outcome: 'updated', changedFields: ['productionSince'], stage: 'business' });
+    expect((await row(id))?.productionSince?.toISOString()).toBe('2026-03-05T00:00:00.000Z');
     const status = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
     expect(status).toContain('(role review)');
     expect(status).toContain('*Roles under review*\\nTax Remittance');
