@@ -6,6 +6,7 @@ import {
   denialReasons,
   developerMessages,
   events,
+  meetings,
   type ReviewCycleRow,
   reviewCycles,
 } from '../../db/schema.ts';
@@ -104,6 +105,11 @@ export async function openNextCycle(tx: Tx, app: ApplicationRow, now: Date): Pro
     .insert(reviewCycles)
     .values({ applicationId: app.id, number: app.cycle + 1, startedAt: now })
     .onConflictDoNothing();
+  // A meeting still ahead from the cycle that ended (a withdrawal does not cancel it) is off: no reminder for it.
+  await tx
+    .update(meetings)
+    .set({ status: 'cancelled', updatedAt: now })
+    .where(and(eq(meetings.applicationId, app.id), eq(meetings.status, 'scheduled')));
   return {
     cycle: app.cycle + 1,
     ...INITIAL_STATE,
