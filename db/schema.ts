@@ -44,6 +44,16 @@ export const applications = pgTable(
     auditStatus: text('audit_status'),
     /** When the retention job removed contact data and answers (rejected/withdrawn long ago). */
     purgedAt: instant('purged_at'),
+    /**
+     * The review cycle: 1, then one more for each resubmission of a rejected or withdrawn
+     * application. The working rows of a review (gaps, answers, meeting, questions, replies,
+     * messages, denial reasons) carry the cycle they belong to; the rules read only the current one.
+     */
+    cycle: integer('cycle').notNull().default(1),
+    /** Set while added roles of an approved application are under review (the production life goes on). */
+    roleReviewSince: instant('role_review_since'),
+    /** The stages this role review goes through (ROLE_REVIEW_STAGES, plus Stage 3 when a reviewer asked for it). */
+    roleReviewStages: jsonb('role_review_stages').$type<string[]>(),
   },
   (t) => [
     index('applications_open_by_stage_idx')
@@ -165,6 +175,7 @@ export const gaps = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     area: text('area').notNull(),
     severity: text('severity').notNull(),
     description: text('description').notNull(),
@@ -195,6 +206,7 @@ export const questionnaireAnswers = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     questionId: text('question_id').notNull(),
     answer: text('answer').notNull(),
     source: text('source').notNull(),
@@ -203,7 +215,7 @@ export const questionnaireAnswers = pgTable(
     reviewedBy: text('reviewed_by'),
     reviewedAt: instant('reviewed_at'),
   },
-  (t) => [primaryKey({ columns: [t.applicationId, t.questionId] })],
+  (t) => [primaryKey({ columns: [t.applicationId, t.cycle, t.questionId] })],
 );
 
 /** What reviewers send the developer (denial, information requests, questionnaire), verbatim and when. */
@@ -214,6 +226,7 @@ export const developerMessages = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     kind: text('kind').notNull(),
     body: text('body').notNull(),
     templateVersion: integer('template_version'),
@@ -234,6 +247,7 @@ export const developerReplies = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     stage: text('stage').notNull(),
     summary: text('summary').notNull(),
     evidenceUrl: text('evidence_url'),
@@ -253,6 +267,7 @@ export const denialReasons = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     stage: text('stage').notNull(),
     area: text('area'),
     note: text('note'),
@@ -260,6 +275,56 @@ export const denialReasons = pgTable(
     recordedAt: instant('recorded_at').notNull(),
   },
   (t) => [index('denial_reasons_application_idx').on(t.applicationId)],
+);
+
+/**
+ * One row per review cycle of an application that ended (or was fast-tracked): how it ended and
+ * where, so history, stats and the export keep every cycle. The current cycle's row, if any, has
+ * no end yet (a reopen clears the end of the cycle it reopens).
+ */
+export const reviewCycles = pgTable(
+  'review_cycles',
+  {
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    number: integer('number').notNull(),
+    startedAt: instant('started_at').notNull(),
+    endedAt: instant('ended_at'),
+    /** rejected, withdrawn or approved. */
+    outcome: text('outcome'),
+    /** The stage the cycle ended at (a rejection's or withdrawal's stage; approved for an approval). */
+    endedAtStage: text('ended_at_stage'),
+    /** The event that ended it, and the link to its line in the card's thread once posted. */
+    outcomeEventId: bigint('outcome_event_id', { mode: 'number' }),
+    outcomePermalink: text('outcome_permalink'),
+    /** A reviewer moved this cycle on to where the previous one ended, and why (team-private). */
+    fastTrackedTo: text('fast_tracked_to'),
+    fastTrackReason: text('fast_track_reason'),
+    fastTrackedBy: text('fast_tracked_by'),
+    /** When retention removed this ended cycle's private texts while a later cycle is under way. */
+    purgedAt: instant('purged_at'),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.number] })],
+);
+
+/**
+ * The restricted roles of an application once it was approved, each with its own status and who
+ * decided it when: approved, under_review (added by intake, in a role review), denied, removed.
+ */
+export const applicationRoles = pgTable(
+  'application_roles',
+  {
+    applicationId: integer('application_id')
+      .notNull()
+      .references(() => applications.id),
+    role: text('role').notNull(),
+    status: text('status').notNull(),
+    requestedAt: instant('requested_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: instant('decided_at'),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.role] })],
 );
 
 /** Admin-editable texts; every edit is a new version and the old ones stay. */
@@ -294,6 +359,7 @@ export const meetings = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     architectId: text('architect_id').notNull(),
     startsAt: instant('starts_at').notNull(),
     durationMinutes: integer('duration_minutes').notNull(),
@@ -318,6 +384,7 @@ export const clarificationQuestions = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    cycle: integer('cycle').notNull().default(1),
     text: text('text').notNull(),
     raisedBy: text('raised_by').notNull(),
     raisedAt: instant('raised_at').notNull(),
@@ -420,3 +487,5 @@ export type RemediationRow = typeof remediationItems.$inferSelect;
 export type RestrictedCallRow = typeof restrictedCalls.$inferSelect;
 export type ReminderRow = typeof reminders.$inferSelect;
 export type DeveloperReplyRow = typeof developerReplies.$inferSelect;
+export type ReviewCycleRow = typeof reviewCycles.$inferSelect;
+export type ApplicationRoleRow = typeof applicationRoles.$inferSelect;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUSINESS_CRITERIA, type CriterionId } from './workflow/controls.ts';
+import { DEFAULT_ROLE_REVIEW_STAGES, ROLE_REVIEW_STAGES, type RoleReviewStage } from './workflow/cycles.ts';
 import { DEFAULT_PRIVATE_TRACK, type TrackSettings } from './workflow/tracks.ts';
 
 /**
@@ -124,6 +125,23 @@ const envSchema = z.object({
   PRIVATE_TRACK_QUESTIONNAIRE: optionalString.pipe(
     z.enum(['required', 'optional'], { message: 'must be required or optional' }).optional(),
   ),
+  ROLE_REVIEW_STAGES: z
+    .string()
+    .optional()
+    .transform((raw) =>
+      raw === undefined || raw.trim() === ''
+        ? [...DEFAULT_ROLE_REVIEW_STAGES]
+        : raw
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(ROLE_REVIEW_STAGES, { message: 'must list business, security or architecture' }))
+        .refine((stages) => stages[0] === 'business', 'must start with business (Stage 1 always comes first)')
+        .refine((stages) => new Set(stages).size === stages.length, 'must name each stage once'),
+    ),
 });
 
 const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
@@ -211,6 +229,8 @@ export type Policy = {
   retentionDays: number;
   /** Which Stage 1 criteria and Stage 2 steps apply to private developers (PRIVATE_TRACK_*). */
   privateTrack?: TrackSettings;
+  /** The stages a role review (restricted roles added to an approved application) goes through; Stage 1 by default. */
+  roleReviewStages?: readonly RoleReviewStage[];
 };
 
 export type ReminderSettings = {
@@ -268,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       auditAfterDays: e.AUDIT_AFTER_DAYS,
       restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS,
       retentionDays: e.RETENTION_DAYS,
+      roleReviewStages: e.ROLE_REVIEW_STAGES,
       privateTrack: {
         criteria: e.PRIVATE_TRACK_CRITERIA,
         questionnaire: e.PRIVATE_TRACK_QUESTIONNAIRE ?? DEFAULT_PRIVATE_TRACK.questionnaire,

@@ -17,7 +17,8 @@ export function lateFields(card: CardModel, now: Date): string[] {
     fields.push(`*Architecture review*\n${meeting}`);
   }
   if (card.openQuestions > 0) fields.push(`*Open questions*\n*${card.openQuestions}* waiting on the developer`);
-  if (card.stage !== 'approved') return fields;
+  // Once approved, the production life shows whatever stage a role review is in.
+  if (card.stage === 'closed' || !(card.stage === 'approved' || card.approvedAt)) return fields;
   fields.push(`*Production*\n${card.productionSince ? `Live since ${day(card.productionSince)}` : '_Go-live not recorded_'}`);
   const atRisk = !card.lastRestrictedCallAt && card.restrictedCallDueBy && now.getTime() > card.restrictedCallDueBy.getTime();
   fields.push(

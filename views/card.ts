@@ -4,6 +4,7 @@ import type { CommandType } from '../src/workflow/rules.ts';
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import { TRACK_LABELS } from '../src/workflow/tracks.ts';
 import { lateFields } from './card-late.ts';
+import { CYCLE_ACTIONS, cycleField, roleFields } from './cycles.ts';
 import { applicationRef, escapeMrkdwn, fitMrkdwn, slackDate, truncate, userMention, websiteLink } from './format.ts';
 import { LIMITS } from './limits.ts';
 import type { Block, CardModel, MessageView } from './types.ts';
@@ -66,6 +67,8 @@ const BUTTONS: Partial<Record<CommandType, ButtonSpec>> = {
   schedule_audit: { text: 'Schedule audit' },
   record_audit_outcome: { text: 'Record audit outcome', style: 'primary' },
   close_remediation: { text: 'Close remediation item' },
+  fast_track: { text: 'Fast-track…' },
+  ask_role_meeting: { text: 'Ask for Stage 3 meeting…' },
   // Last on purpose: a denial is final, so it sits away from the next step.
   deny_security: { text: 'Deny…', style: 'danger' },
   deny_architecture: { text: 'Deny…', style: 'danger' },
@@ -126,6 +129,8 @@ function actionElements(card: CardModel): ActionsBlockElement[] {
   }
   elements.push({ type: 'button', action_id: CARD_ACTIONS.showStatus, text: plain('Status & history'), value: String(card.id) });
   elements.push(viewSubmissionButton(card.id));
+  if ((card.cycle ?? 1) > 1)
+    elements.push({ type: 'button', action_id: CYCLE_ACTIONS.earlier, text: plain('Earlier cycles'), value: String(card.id) });
   const adminOptions = ADMIN_COMMANDS.filter((a) => card.commands.includes(a.command));
   if (adminOptions.length > 0) {
     elements.push({
@@ -145,15 +150,17 @@ export const fieldText = (text: string): MrkdwnElement => ({ type: 'mrkdwn', tex
  * answers (the review channel is wide).
  */
 export function reviewCard(card: CardModel, now: Date): MessageView {
+  const cycle = cycleField(card);
   const fields = [
-    `*Roles*\n${card.roles.map(escapeMrkdwn).join(', ')}`,
+    ...roleFields(card),
     `*Regions*\n${card.marketplaces.map(escapeMrkdwn).join(', ')}`,
     `*Developer*\n${card.developerType === 'public' ? 'Public (Appstore)' : 'Private'}${card.country ? ` · ${escapeMrkdwn(card.country)}` : ''}\n${TRACK_LABELS[card.track ?? (card.developerType === 'private' ? 'private' : 'public')]}`,
     `*Launch readiness*\n${LAUNCH_LABELS[card.launchReadiness] ?? escapeMrkdwn(card.launchReadiness)}`,
-    `*Stage*\n${STAGE_LABELS[card.stage]}`,
+    `*Stage*\n${STAGE_LABELS[card.stage]}${card.roleReview ? ' (role review)' : ''}`,
     `*Status*\n${statusLine(card)}`,
     `*Assignee*\n${card.assigneeId ? userMention(card.assigneeId) : '_Unassigned_'}`,
     `*Submitted*\n${slackDate(card.submittedAt)}`,
+    ...(cycle ? [cycle] : []),
   ];
   const review = reviewFields(card, now);
   const blocks: Block[] = [

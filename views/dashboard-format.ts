@@ -20,9 +20,17 @@ export function cardUrl(card: CardRef): string {
 }
 
 /** `#12 Northwind`, linked to its card when the card is posted. */
-export function appLabel(app: { id: number; organizationName: string; card: CardRef | null }): string {
+export function appLabel(app: {
+  id: number;
+  organizationName: string;
+  card: CardRef | null;
+  cycle?: number;
+  roleReview?: boolean;
+}): string {
   const label = `${applicationRef(app.id)} ${truncate(app.organizationName, LIST_NAME_MAX)}`;
-  return app.card ? link(cardUrl(app.card), label) : escapeMrkdwn(label);
+  // Where it matters: a later review cycle, or a role review of an approved application.
+  const marks = [...(app.cycle && app.cycle > 1 ? [`cycle ${app.cycle}`] : []), ...(app.roleReview ? ['role review'] : [])];
+  return `${app.card ? link(cardUrl(app.card), label) : escapeMrkdwn(label)}${marks.length > 0 ? ` (${marks.join(', ')})` : ''}`;
 }
 
 export function assigneeText(assigneeId: string | null): string {

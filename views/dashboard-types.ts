@@ -21,6 +21,10 @@ export type ListItem = {
   architectId: string | null;
   version: number;
   card: CardRef | null;
+  /** From cycle 2 on (a resubmission after a rejection or withdrawal). */
+  cycle?: number;
+  /** Restricted roles added to the approved application are under review. */
+  roleReview?: boolean;
 };
 
 /** The first items of a list and how many there are in all, so a view never cuts silently. */

@@ -1,5 +1,6 @@
 import { BUSINESS_CRITERIA, controlArea } from '../src/workflow/controls.ts';
 import { STAGE_LABELS, STATUS_LABELS, type Stage, type Status } from '../src/workflow/states.ts';
+import { describeCycleEvent } from './cycles.ts';
 import { describeLateEvent } from './events-late.ts';
 import { escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import type { HistoryEntry } from './types.ts';
@@ -97,7 +98,7 @@ export function describeEvent(event: HistoryEntry): string {
     case 'security.passed':
       return `${who} passed Stage 2: every answer accepted, no gap open. Now ${moved(p)}.`;
     default:
-      return describeLateEvent(event, who) ?? `${who}: ${escapeMrkdwn(event.type)}`;
+      return describeLateEvent(event, who) ?? describeCycleEvent(event, who) ?? `${who}: ${escapeMrkdwn(event.type)}`;
   }
 }
 

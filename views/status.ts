@@ -1,5 +1,6 @@
 import { STAGE_LABELS, STATUS_LABELS } from '../src/workflow/states.ts';
 import { fieldText, reviewFields, viewSubmissionButton } from './card.ts';
+import { cycleField, roleFields } from './cycles.ts';
 import { historyLine } from './events.ts';
 import { applicationRef, escapeMrkdwn, fitMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import { LIMITS } from './limits.ts';
@@ -14,10 +15,14 @@ export function statusView(app: CardModel, history: readonly HistoryEntry[], now
       block_id: 'status.summary',
       text: { type: 'mrkdwn', text: fitMrkdwn(`*${title}*  ·  profile \`${escapeMrkdwn(app.profileId)}\``, LIMITS.sectionText) },
       fields: [
-        { type: 'mrkdwn', text: `*Stage*\n${STAGE_LABELS[app.stage]}` },
+        { type: 'mrkdwn', text: `*Stage*\n${STAGE_LABELS[app.stage]}${app.roleReview ? ' (role review)' : ''}` },
         { type: 'mrkdwn', text: `*Status*\n${STATUS_LABELS[app.status]} since ${slackDate(app.statusSince)}` },
         { type: 'mrkdwn', text: `*Age*\nReceived ${slackDate(app.receivedAt, '{ago}')} (${slackDate(app.receivedAt)})` },
         { type: 'mrkdwn', text: `*Assignee*\n${app.assigneeId ? userMention(app.assigneeId) : '_Unassigned_'}` },
+        // The cycle, and once approved the roles by status (approved apart from those under review).
+        ...[cycleField(app), ...((app.roleStatuses ?? []).length > 0 ? roleFields(app) : [])]
+          .filter((f): f is string => f !== undefined)
+          .map(fieldText),
       ],
     },
     ...reviewBlocks(app, now),

@@ -25,6 +25,10 @@ export type ApplicationSummary = {
   infoRounds: number;
   architectId: string | null;
   productionSince: Date | null;
+  /** The review cycle (1 unless a rejected or withdrawn application was resubmitted). */
+  cycle?: number;
+  /** Restricted roles added to the approved application are under review. */
+  roleReview?: boolean;
 };
 
 export type HistoryEntry = {
@@ -59,4 +63,8 @@ export type CardModel = ApplicationSummary & {
   auditDueOn: Date | null;
   audit: { status: string; auditor: string; scheduledFor: Date } | null;
   openRemediation: { text: string; dueOn: Date }[];
+  /** How the previous cycle ended, with the link to its outcome line in the thread (cycle 2 and later). */
+  previousCycle?: { number: number; outcome: string | null; endedAtStage: string | null; permalink: string | null } | null;
+  /** Once approved: each restricted role and its status (approved, under_review, denied, removed). */
+  roleStatuses?: { role: string; status: string }[];
 };

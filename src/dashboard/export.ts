@@ -1,5 +1,5 @@
 import { and, asc, gte, inArray, lte, sql } from 'drizzle-orm';
-import { applications, events } from '../../db/schema.ts';
+import { applications, events, reviewCycles } from '../../db/schema.ts';
 import { subDaysUtc } from '../time.ts';
 import { toCsv } from './csv.ts';
 import type { DashboardDeps } from './items.ts';
@@ -14,6 +14,7 @@ export const APPLICATION_COLUMNS = [
   'status since',
   'assignee',
   'rejected at stage',
+  'cycle',
 ] as const;
 export const EVENT_COLUMNS = ['application id', 'event id', 'type', 'actor', 'at'] as const;
 
@@ -44,7 +45,9 @@ export async function buildExport(deps: DashboardDeps, args: { now: Date; days: 
         receivedAt: applications.receivedAt,
         statusSince: applications.statusSince,
         assigneeId: applications.assigneeId,
-        // The stage a rejection ended (business, security, architecture); empty unless rejected now.
+        cycle: applications.cycle,
+        rejectedAtStageColumn: applications.rejectedAtStage,
+        // The stage a rejection ended (business, security, architecture); empty unless rejected now (this cycle).
         rejectedAtStage: sql<string | null>`case when ${applications.status} = 'rejected' then (
           select e.payload->'before'->>'stage' from ${events} e
           where e.application_id = ${applications.id} and e.payload->'after'->>'status' = 'rejected'
@@ -60,6 +63,47 @@ export async function buildExport(deps: DashboardDeps, args: { now: Date; days: 
       .where(inWindow)
       .orderBy(asc(events.applicationId), asc(events.id)),
   ]);
+  // One row per review cycle: earlier cycles as they ended (from review_cycles), then the current one.
+  const earlier = appRows.some((a) => a.cycle > 1)
+    ? await deps.db
+        .select()
+        .from(reviewCycles)
+        .where(
+          inArray(
+            reviewCycles.applicationId,
+            appRows.filter((a) => a.cycle > 1).map((a) => a.id),
+          ),
+        )
+        .orderBy(asc(reviewCycles.applicationId), asc(reviewCycles.number))
+    : [];
+  const rows = appRows.flatMap((a) => [
+    ...earlier
+      .filter((c) => c.applicationId === a.id && c.number < a.cycle)
+      .map((c) => [
+        a.id,
+        a.profileId,
+        a.organizationName,
+        'closed',
+        c.outcome,
+        a.receivedAt,
+        c.endedAt,
+        null,
+        c.outcome === 'rejected' ? c.endedAtStage : null,
+        c.number,
+      ]),
+    [
+      a.id,
+      a.profileId,
+      a.organizationName,
+      a.stage,
+      a.status,
+      a.receivedAt,
+      a.statusSince,
+      a.assigneeId,
+      a.status === 'rejected' ? (a.rejectedAtStage ?? a.rejectedAtStageColumn) : null,
+      a.cycle,
+    ],
+  ]);
   const day = until.toISOString().slice(0, 10);
   return {
     since,
@@ -70,20 +114,7 @@ export async function buildExport(deps: DashboardDeps, args: { now: Date; days: 
       {
         filename: `pii-review-applications-${day}.csv`,
         title: `Applications, last ${args.days} days`,
-        content: toCsv(
-          APPLICATION_COLUMNS,
-          appRows.map((a) => [
-            a.id,
-            a.profileId,
-            a.organizationName,
-            a.stage,
-            a.status,
-            a.receivedAt,
-            a.statusSince,
-            a.assigneeId,
-            a.rejectedAtStage,
-          ]),
-        ),
+        content: toCsv(APPLICATION_COLUMNS, rows),
       },
       {
         filename: `pii-review-events-${day}.csv`,

@@ -26,6 +26,8 @@ export const listColumns = {
   cardChannel: applications.cardChannel,
   cardTs: applications.cardTs,
   cardPermalink: applications.cardPermalink,
+  cycle: applications.cycle,
+  roleReviewSince: applications.roleReviewSince,
 };
 
 export type ListRow = {
@@ -41,6 +43,8 @@ export type ListRow = {
   cardChannel: string | null;
   cardTs: string | null;
   cardPermalink?: string | null;
+  cycle?: number;
+  roleReviewSince?: Date | null;
 };
 
 export function cardRef(row: {
@@ -64,6 +68,8 @@ export function toListItem(row: ListRow): ListItem {
     architectId: row.architectId,
     version: row.version,
     card: cardRef(row),
+    ...(row.cycle && row.cycle > 1 ? { cycle: row.cycle } : {}),
+    ...(row.roleReviewSince ? { roleReview: true } : {}),
   };
 }
 

@@ -8,7 +8,9 @@ import type { DashboardDeps } from './items.ts';
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
- * `/pii stats [days]`: what came in and went out in the window, how long stays in each stage
+ * `/pii stats [days]`: what came in (new applications and resubmissions) and went out in the
+ * window, each review cycle's outcome counted on its own (an application rejected in two cycles
+ * counts twice; a role review's approval is not a second approval), how long stays in each stage
  * took (only stays that ended in the window), and how long applications wait on developers now.
  * Stage stays are derived from the events: `application.received` enters Stage 1; an event whose
  * payload's before/after stage differ leaves one stage and enters the next.
@@ -27,16 +29,17 @@ export async function teamStats(deps: DashboardDeps, args: { now: Date; days: nu
 async function windowCounts(deps: DashboardDeps, since: Date, until: Date) {
   const result = await deps.db.execute(sql`
     select
-      count(*) filter (where type = 'application.received')::int as received,
-      count(distinct application_id) filter (
-        where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved')::int as approved,
-      count(distinct application_id) filter (
+      count(*) filter (where type in ('application.received', 'application.resubmitted'))::int as received,
+      count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
+        where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved'
+          and type not like 'role_review.%')::int as approved,
+      count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'rejected' and (payload->'before'->>'status') is distinct from 'rejected')::int as rejected,
-      count(distinct application_id) filter (
+      count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'rejected' and payload->'before'->>'stage' = 'business')::int as rejected_business,
-      count(distinct application_id) filter (
+      count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'rejected' and payload->'before'->>'stage' = 'security')::int as rejected_security,
-      count(distinct application_id) filter (
+      count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'rejected' and payload->'before'->>'stage' = 'architecture')::int as rejected_architecture
     from events
     where at >= ${since.toISOString()}::timestamptz and at <= ${until.toISOString()}::timestamptz`);

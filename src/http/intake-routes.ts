@@ -73,14 +73,15 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
           { applicationId: result.application.id, outcome: result.outcome, changedFields: result.changedFields },
           'application received',
         );
-        const { id, profileId, stage, status } = result.application;
+        const { id, profileId, stage, status, cycle } = result.application;
         sendJson(res, result.outcome === 'created' ? 201 : 200, {
           id,
           profileId,
           stage,
           status,
+          cycle,
           outcome: result.outcome,
-          ...(result.outcome === 'updated' ? { changedFields: result.changedFields } : {}),
+          ...(result.outcome === 'updated' || result.outcome === 'resubmitted' ? { changedFields: result.changedFields } : {}),
         });
       }),
     },

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { type ApplicationRow, applications, type OutboxRow } from '../../db/schema.ts';
+import { type ApplicationRow, applications, type OutboxRow, reviewCycles } from '../../db/schema.ts';
 import { reviewCard } from '../../views/card.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
@@ -92,14 +92,29 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
       }
       await postCard(item, app, undefined);
     },
-    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<void> {
+    /** Posts one line in the card's thread; answers where it landed. */
+    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<CardLocation> {
       const card = await cardOf(item, app);
-      const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text })
-        .then(() => true)
-        .catch((error: unknown) => cardGone(item, error));
-      if (posted) return;
+      const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text }).catch((error: unknown) =>
+        cardGone(item, error),
+      );
+      if (posted) return posted;
       const fresh = await postCard(item, app, 'card');
-      await postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
+      return postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
+    },
+    /** The link to a thread line that ended a review cycle, kept with the cycle (the card of a later cycle links it). */
+    async storeCycleOutcomeLink(applicationId: number, eventId: number, line: CardLocation): Promise<void> {
+      const [cycle] = await deps.db
+        .select({ number: reviewCycles.number })
+        .from(reviewCycles)
+        .where(and(eq(reviewCycles.applicationId, applicationId), eq(reviewCycles.outcomeEventId, eventId)));
+      if (!cycle) return;
+      const permalink = await fetchPermalink(deps, line);
+      if (permalink)
+        await deps.db
+          .update(reviewCycles)
+          .set({ outcomePermalink: permalink })
+          .where(and(eq(reviewCycles.applicationId, applicationId), eq(reviewCycles.number, cycle.number)));
     },
   };
 }

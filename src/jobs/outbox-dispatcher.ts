@@ -170,7 +170,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           historyLine({ ...event, payload: event.payload as Record<string, unknown> }),
           await denialSentWith(deps.db, event),
         );
-        await cards.postInThread(item, app, text);
+        const line = await cards.postInThread(item, app, text);
+        await cards.storeCycleOutcomeLink(app.id, event.id, line);
         return;
       }
       case 'thread.reminder': {

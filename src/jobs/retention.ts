@@ -1,6 +1,6 @@
-import { and, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, denialReasons, developerReplies, gaps, questionnaireAnswers } from '../../db/schema.ts';
+import { applications, denialReasons, developerReplies, gaps, questionnaireAnswers, reviewCycles } from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { subDaysUtc } from '../time.ts';
 
@@ -26,10 +26,19 @@ export async function purgeExpired(
     isNull(applications.purgedAt),
     lte(applications.statusSince, cutoff),
   );
+  // Earlier cycles of an application under review again: they ended long ago too, and their texts go.
+  const staleCycle = and(
+    lt(reviewCycles.number, sql`(select a.cycle from ${applications} a where a.id = ${reviewCycles.applicationId})`),
+    inArray(reviewCycles.outcome, ['rejected', 'withdrawn']),
+    isNull(reviewCycles.purgedAt),
+    lte(reviewCycles.endedAt, cutoff),
+  );
   if (options.dryRun) {
     const rows = await deps.db.select({ id: applications.id }).from(applications).where(due).orderBy(applications.id);
-    return rows.map((r) => r.id);
+    const cycles = await deps.db.selectDistinct({ id: reviewCycles.applicationId }).from(reviewCycles).where(staleCycle);
+    return [...new Set([...rows.map((r) => r.id), ...cycles.map((c) => c.id)])].sort((a, b) => a - b);
   }
+  const cyclesPurged = await purgeEarlierCycles(deps.db, now, staleCycle);
   const purged = await deps.db.transaction(async (tx) => {
     const rows = await tx
       .update(applications)
@@ -63,10 +72,47 @@ export async function purgeExpired(
     return ids;
   });
   // Ids and counts only: what was purged is exactly what must never reach a log.
+  if (cyclesPurged.length > 0)
+    deps.logger.info({ cycles: cyclesPurged.length, retentionDays }, 'retention: texts of earlier review cycles deleted');
   if (purged.length > 0)
     deps.logger.info(
       { purged: purged.length, applicationIds: purged, retentionDays },
       'retention: contact data and answers deleted',
     );
   return purged;
+}
+
+/** The private texts of ended earlier cycles (answers, replies, denial notes, gap texts), cycle by cycle. */
+async function purgeEarlierCycles(
+  db: Db,
+  now: Date,
+  stale: SQL | undefined,
+): Promise<{ applicationId: number; number: number }[]> {
+  return db.transaction(async (tx) => {
+    const cycles = await tx
+      .update(reviewCycles)
+      .set({ purgedAt: now })
+      .where(stale)
+      .returning({ applicationId: reviewCycles.applicationId, number: reviewCycles.number });
+    for (const { applicationId, number } of cycles) {
+      await tx
+        .delete(questionnaireAnswers)
+        .where(and(eq(questionnaireAnswers.applicationId, applicationId), eq(questionnaireAnswers.cycle, number)));
+      await tx
+        .delete(developerReplies)
+        .where(and(eq(developerReplies.applicationId, applicationId), eq(developerReplies.cycle, number)));
+      await tx
+        .update(denialReasons)
+        .set({ note: null })
+        .where(and(eq(denialReasons.applicationId, applicationId), eq(denialReasons.cycle, number)));
+      await tx
+        .update(gaps)
+        .set({
+          description: PURGED_TEXT,
+          resolution: sql`case when ${gaps.resolution} is null then null else ${PURGED_TEXT} end`,
+        })
+        .where(and(eq(gaps.applicationId, applicationId), eq(gaps.cycle, number)));
+    }
+    return cycles;
+  });
 }

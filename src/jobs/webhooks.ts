@@ -11,6 +11,7 @@ const MESSAGE_KINDS: Record<string, string> = {
   'business_review.rejected': 'denial',
   'security.rejected': 'denial',
   'review.rejected': 'denial',
+  'role_review.denied': 'denial',
   'information.requested': 'information_request',
   'questionnaire.sent': 'questionnaire',
   'review.clarification_required': 'clarification',

@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction, BlockOverflowAction } from '@slack/bolt';
 import { CARD_ACTIONS, cardActionId } from '../../views/card.ts';
+import { CYCLE_ACTIONS } from '../../views/cycles.ts';
 import { COMMAND } from '../../views/help.ts';
 import { HOME_OPEN_CARD_ACTION } from '../../views/home.ts';
 import { ACCEPT_ALL_ACTION } from '../../views/modals/stage2.ts';
@@ -9,6 +10,7 @@ import { HOME_RETRY_PARKED_ACTION } from '../../views/slack-alerts.ts';
 import type { CommandType } from '../workflow/rules.ts';
 import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
+import { earlierCyclesAction } from './actions/earlier-cycles.ts';
 import { retryParkedClicked } from './actions/retry-parked.ts';
 import { submissionPageAction, viewSubmissionAction } from './actions/submission.ts';
 import { piiCommand, queuePageAction } from './commands/pii.ts';
@@ -23,6 +25,7 @@ import { registerTemplateView } from './views/template.ts';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, piiCommand(deps));
   app.action<BlockButtonAction>(CARD_ACTIONS.showStatus, cardStatusAction(deps));
+  app.action<BlockButtonAction>(CYCLE_ACTIONS.earlier, earlierCyclesAction(deps));
   app.action<BlockButtonAction>(SUBMISSION_ACTIONS.open, viewSubmissionAction(deps));
   app.action<BlockButtonAction>(SUBMISSION_ACTIONS.previous, submissionPageAction(deps));
   app.action<BlockButtonAction>(SUBMISSION_ACTIONS.next, submissionPageAction(deps));

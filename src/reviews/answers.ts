@@ -8,7 +8,7 @@ import { questionnaireAnswers } from '../../db/schema.ts';
  */
 export async function storeAnswers(
   tx: Tx,
-  applicationId: number,
+  app: { id: number; cycle: number },
   answers: readonly { questionId: string; answer: string }[],
   source: 'developer' | 'reviewer',
   now: Date,
@@ -19,9 +19,9 @@ export async function storeAnswers(
     if (!text) continue;
     const [row] = await tx
       .insert(questionnaireAnswers)
-      .values({ applicationId, questionId, answer: text, source, receivedAt: now })
+      .values({ applicationId: app.id, cycle: app.cycle, questionId, answer: text, source, receivedAt: now })
       .onConflictDoUpdate({
-        target: [questionnaireAnswers.applicationId, questionnaireAnswers.questionId],
+        target: [questionnaireAnswers.applicationId, questionnaireAnswers.cycle, questionnaireAnswers.questionId],
         set: { answer: text, source, receivedAt: now, review: 'pending', reviewedBy: null, reviewedAt: null },
         setWhere: sql`${questionnaireAnswers.answer} is distinct from ${text}`,
       })

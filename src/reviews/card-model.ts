@@ -45,5 +45,14 @@ export async function loadCardModel(db: DbOrTx, app: ApplicationRow, policy: Pol
     auditDueOn: app.productionSince ? addDaysUtc(app.productionSince, policy.auditAfterDays) : null,
     audit: rows.audit ? { status: rows.audit.status, auditor: rows.audit.auditor, scheduledFor: rows.audit.scheduledFor } : null,
     openRemediation: rows.openRemediation.map((i) => ({ text: i.text, dueOn: i.dueOn })),
+    previousCycle: rows.previousCycle
+      ? {
+          number: rows.previousCycle.number,
+          outcome: rows.previousCycle.outcome,
+          endedAtStage: rows.previousCycle.endedAtStage,
+          permalink: rows.previousCycle.outcomePermalink,
+        }
+      : null,
+    roleStatuses: rows.roles.map((r) => ({ role: r.role, status: r.status })),
   };
 }

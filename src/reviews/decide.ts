@@ -8,9 +8,13 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { isLateCommand } from '../workflow/late.ts';
 import { rolesOf } from '../workflow/roles.ts';
 import { type Command, decide, type Refusal } from '../workflow/rules.ts';
+import { endCycle, markCycleOutcomeEvent, reopenCycle } from './cycles.ts';
+import { applyCycleEffects } from './effects/cycles.ts';
 import { applyEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
+import type { Details, Write } from './effects/types.ts';
 import { recordChange } from './record.ts';
+import { recordApprovedRoles, settleRoleReview } from './roles.ts';
 import { loadWorkflowState } from './workflow-state.ts';
 
 export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
@@ -100,9 +104,13 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
       if (!outcome.ok) throw new Abort({ kind: 'refused', refusal: outcome });
 
       const write = { tx, deps, app, actorId: input.actorId, now };
-      const details = isLateCommand(input.command)
-        ? await applyLateEffects(write, input.command)
-        : await applyEarlyEffects(write, input.command);
+      const command = input.command;
+      const effects = isLateCommand(command)
+        ? await applyLateEffects(write, command)
+        : command.type === 'fast_track' || command.type === 'ask_role_meeting'
+          ? await applyCycleEffects(write, command, state)
+          : await applyEarlyEffects(write, command);
+      const details = await courseChanges(write, state, effects, outcome.next);
       const moved = outcome.next.stage !== app.stage || outcome.next.status !== app.status;
       const [updated] = await tx
         .update(applications)
@@ -119,7 +127,7 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
         .returning();
       if (!updated) throw new Error(`application ${app.id} changed under its row lock`);
 
-      await recordChange(
+      const eventId = await recordChange(
         tx,
         {
           applicationId: app.id,
@@ -134,10 +142,56 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
         },
         { thread: true, effects: details.effects ?? [] },
       );
+      if (details.endsCycle) await markCycleOutcomeEvent(tx, app, eventId);
       return { kind: 'done', application: updated } as const;
     });
   } catch (error) {
     if (error instanceof Abort) return error.result;
     throw error;
   }
+}
+
+/**
+ * What a decision does to the application's long course, beyond the command's own rows: the end
+ * of a review cycle (rejected, withdrawn, approved) is recorded with its stage, a reopen takes it
+ * back; the first approval records the approved roles; a role review that reaches its end settles
+ * the roles under review (approved, denied, or withdrawn) and leaves the application approved, its
+ * production life untouched (approvedAt is set once).
+ */
+async function courseChanges(
+  write: Write,
+  state: Awaited<ReturnType<typeof loadWorkflowState>>,
+  details: Details,
+  next: { stage: string; status: string },
+): Promise<Details & { endsCycle?: boolean }> {
+  const { tx, app, actorId, now } = write;
+  const { approvedAt: _again, ...changes } = details.applicationChanges ?? {};
+  const kept = { ...details, applicationChanges: app.approvedAt ? changes : (details.applicationChanges ?? {}) };
+  if (state.roleReview) {
+    if (next.stage !== 'approved') return kept;
+    const approving = details.type !== 'application.withdrawn' && !details.type.endsWith('.rejected');
+    const to = approving ? 'approved' : details.type === 'application.withdrawn' ? 'removed' : 'denied';
+    const roles = await settleRoleReview(tx, app.id, to, actorId, now);
+    return {
+      ...kept,
+      type: approving ? 'role_review.approved' : to === 'denied' ? 'role_review.denied' : 'role_review.withdrawn',
+      payload: { ...details.payload, roles, via: details.type },
+      applicationChanges: { ...kept.applicationChanges, roleReviewSince: null, roleReviewStages: null },
+    };
+  }
+  if (details.type === 'application.reopened') {
+    await reopenCycle(tx, app);
+    return kept;
+  }
+  if (next.status === app.status) return kept;
+  if (next.status === 'rejected' || next.status === 'withdrawn') {
+    await endCycle(tx, app, { outcome: next.status, stage: app.stage, at: now });
+    return { ...kept, payload: { ...kept.payload, cycle: app.cycle }, endsCycle: true };
+  }
+  if (next.status === 'approved' && !app.approvedAt) {
+    await endCycle(tx, app, { outcome: 'approved', stage: app.stage, at: now });
+    await recordApprovedRoles(tx, app, actorId, now);
+    return { ...kept, payload: { ...kept.payload, cycle: app.cycle }, endsCycle: true };
+  }
+  return kept;
 }

@@ -27,6 +27,8 @@ export function toSummary(row: ApplicationRow): ApplicationSummary {
     infoRounds: row.infoRounds,
     architectId: row.architectId,
     productionSince: row.productionSince,
+    cycle: row.cycle,
+    roleReview: row.roleReviewSince !== null,
   };
 }
 

@@ -1,18 +1,27 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { rowDecoder, rowsOf } from '../../db/rows.ts';
 import { type ApplicationRow, applications, questionnaireAnswers } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
+import type { Policy } from '../config.ts';
 import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toSubmission } from '../intake/application.ts';
+import { DEFAULT_ROLE_REVIEW_STAGES, type RoleReviewStage } from '../workflow/cycles.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
+import { openNextCycle } from './cycles.ts';
 import { AlreadyHandled, claimRequest } from './processed.ts';
 import { recordChange } from './record.ts';
+import { applyIntakeRoleChanges } from './roles.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 
 export type ReceiveOutcome =
-  | { outcome: 'created' | 'unchanged' | 'updated'; application: ApplicationRow; changedFields: string[] }
+  | {
+      /** `resubmitted`: a rejected or withdrawn application's profile came again, and a new review cycle opened. */
+      outcome: 'created' | 'unchanged' | 'updated' | 'resubmitted';
+      application: ApplicationRow;
+      changedFields: string[];
+    }
   | { outcome: 'invalid'; status: 422; error: string; issues: FieldIssue[] };
 
 const decodeApplication = rowDecoder(applications);
@@ -30,7 +39,7 @@ class Invalid extends Error {
  * noted in the card's thread.
  */
 export async function receiveApplication(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; clock: Clock; policy?: Pick<Policy, 'roleReviewStages'> },
   input: ApplicationInput,
   /** Who entered it: the intake API, or a reviewer typing it in with /pii new. */
   actor = INTEGRATION_ACTOR,
@@ -40,7 +49,7 @@ export async function receiveApplication(
   try {
     return await deps.db.transaction(async (tx) => {
       if (requestKey && !(await claimRequest(tx, requestKey, deps.clock.now()))) throw new AlreadyHandled(requestKey);
-      return receive(tx, deps.clock.now(), input, actor);
+      return receive(tx, deps.clock.now(), input, actor, deps.policy?.roleReviewStages ?? DEFAULT_ROLE_REVIEW_STAGES);
     });
   } catch (error) {
     if (error instanceof Invalid) {
@@ -55,7 +64,13 @@ export async function receiveApplication(
   }
 }
 
-async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string): Promise<ReceiveOutcome> {
+async function receive(
+  tx: Tx,
+  now: Date,
+  input: ApplicationInput,
+  actor: string,
+  roleReviewStages: readonly RoleReviewStage[],
+): Promise<ReceiveOutcome> {
   const submission = toSubmission(input);
   const hash = contentHash(submission);
   // One statement that looks first, so an update never burns an application number (the insert
@@ -108,7 +123,27 @@ async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string
   if (changed.length === 0) return { outcome: 'unchanged', application: existing, changedFields: [] };
 
   const before = { stage: existing.stage as Stage, status: existing.status as Status };
-  const after = stateAfterResubmission(before);
+  const closed = existing.status === 'rejected' || existing.status === 'withdrawn';
+  if (closed && input.questionnaireAnswers?.some((a) => a.answer.trim()))
+    throw new Invalid([
+      { path: 'questionnaireAnswers', message: 'a resubmission opens a new review cycle: no questionnaire was sent in it yet' },
+    ]);
+  // A resubmission of a rejected or withdrawn application opens a new cycle at Stage 1.
+  const nextCycle = closed ? await openNextCycle(tx, existing, now) : undefined;
+  // Restricted roles added to an application approved in its life go through a role review.
+  const roles =
+    existing.approvedAt && existing.stage !== 'closed' && fields.length > 0
+      ? await applyIntakeRoleChanges(tx, existing, submission, now)
+      : undefined;
+  const startsRoleReview = Boolean(roles && roles.added.length > 0 && !existing.roleReviewSince);
+  const endsRoleReview = Boolean(roles && existing.roleReviewSince && roles.stillUnderReview === 0);
+  const after = nextCycle
+    ? { stage: INITIAL_STATE.stage, status: INITIAL_STATE.status }
+    : startsRoleReview
+      ? { stage: INITIAL_STATE.stage, status: INITIAL_STATE.status }
+      : endsRoleReview
+        ? { stage: 'approved' as const, status: 'approved' as const }
+        : stateAfterResubmission(before);
   const [updated] = await tx
     .update(applications)
     .set({
@@ -118,25 +153,37 @@ async function receive(tx: Tx, now: Date, input: ApplicationInput, actor: string
       ...after,
       version: existing.version + 1,
       updatedAt: now,
-      ...(after.status !== before.status ? { statusSince: now } : {}),
+      ...(after.status !== before.status || after.stage !== before.stage ? { statusSince: now } : {}),
       ...(goLive ? { productionSince: goLive } : {}),
       ...(existing.purgedAt ? newCycleAfterPurge(now) : {}),
+      ...(nextCycle ? { ...nextCycle, purgedAt: null } : {}),
+      ...(startsRoleReview ? { roleReviewSince: now, roleReviewStages: [...roleReviewStages] } : {}),
+      ...(endsRoleReview ? { roleReviewSince: null, roleReviewStages: null } : {}),
     })
     .where(eq(applications.id, existing.id))
     .returning();
   if (!updated) throw new Error(`application ${existing.id} could not be updated`);
 
-  await recordChange(
-    tx,
-    {
-      applicationId: existing.id,
-      type: 'application.updated',
-      actor: 'intake',
-      at: now,
-      payload: { changedFields: changed, before, after },
-    },
-    { thread: true },
-  );
+  const event = (type: string, payload: Record<string, unknown>) =>
+    recordChange(tx, { applicationId: existing.id, type, actor: 'intake', at: now, payload }, { thread: true });
+  if (nextCycle) {
+    // Field names only, as for any update: the submission's text stays on private surfaces.
+    await event('application.resubmitted', {
+      changedFields: changed,
+      before,
+      after,
+      cycle: updated.cycle,
+      previousCycle: existing.cycle,
+      previousOutcome: existing.status,
+    });
+    return { outcome: 'resubmitted', application: updated, changedFields: changed };
+  }
+  await event('application.updated', { changedFields: changed, before, after });
+  if (roles && roles.removed.length > 0) await event('roles.removed', { roles: roles.removed });
+  if (startsRoleReview && roles)
+    await event('role_review.started', { roles: roles.added, stages: [...roleReviewStages], before, after });
+  else if (roles && roles.added.length > 0) await event('role_review.roles_added', { roles: roles.added });
+  if (endsRoleReview) await event('role_review.withdrawn', { roles: [], before, after, via: 'intake' });
   return { outcome: 'updated', application: updated, changedFields: changed };
 }
 
@@ -148,11 +195,12 @@ function newCycleAfterPurge(now: Date): Partial<ApplicationRow> {
   return { purgedAt: null, statusSince: now };
 }
 
-/** A go-live reported through intake; only an approved application has one. */
+/** A go-live reported through intake; only an application with a production life has one (a role review keeps it). */
 function goLiveChange(app: ApplicationRow, input: ApplicationInput, now: Date): Date | undefined {
   if (!input.productionSince) return undefined;
   const at = new Date(input.productionSince);
-  if (app.status !== 'approved') throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
+  if (!app.approvedAt || app.stage === 'closed')
+    throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
   if (at.getTime() > now.getTime()) throw new Invalid([{ path: 'productionSince', message: 'cannot be in the future' }]);
   return app.productionSince?.getTime() === at.getTime() ? undefined : at;
 }
@@ -173,7 +221,7 @@ async function receiveAnswers(tx: Tx, app: ApplicationRow, input: ApplicationInp
   );
   if (issues.length > 0) throw new Invalid(issues);
   await refuseAnswersOutOfStage(tx, app, answers);
-  return storeAnswers(tx, app.id, answers, 'developer', now);
+  return storeAnswers(tx, app, answers, 'developer', now);
 }
 
 /**
@@ -190,7 +238,7 @@ async function refuseAnswersOutOfStage(
   const stored = await tx
     .select({ questionId: questionnaireAnswers.questionId, answer: questionnaireAnswers.answer })
     .from(questionnaireAnswers)
-    .where(eq(questionnaireAnswers.applicationId, app.id));
+    .where(and(eq(questionnaireAnswers.applicationId, app.id), eq(questionnaireAnswers.cycle, app.cycle)));
   const held = new Map(stored.map((a) => [a.questionId, a.answer]));
   const fresh = answers.filter((a) => a.answer.trim() && held.get(a.questionId) !== a.answer.trim());
   if (fresh.length === 0) return;

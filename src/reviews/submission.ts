@@ -34,9 +34,20 @@ export async function readSubmission(
   const sent = await deps.db
     .select({ kind: developerMessages.kind, body: developerMessages.body, sentAt: developerMessages.sentAt })
     .from(developerMessages)
-    .where(and(eq(developerMessages.applicationId, app.id), ne(developerMessages.kind, 'questionnaire')))
+    .where(
+      and(
+        eq(developerMessages.applicationId, app.id),
+        eq(developerMessages.cycle, app.cycle),
+        ne(developerMessages.kind, 'questionnaire'),
+      ),
+    )
     .orderBy(asc(developerMessages.id));
-  const raised = await deps.db.select().from(gaps).where(eq(gaps.applicationId, app.id)).orderBy(asc(gaps.id));
+  // This cycle's: earlier cycles' texts are history (Earlier cycles), not this review's.
+  const raised = await deps.db
+    .select()
+    .from(gaps)
+    .where(and(eq(gaps.applicationId, app.id), eq(gaps.cycle, app.cycle)))
+    .orderBy(asc(gaps.id));
   const submission = app.submission as Submission;
   const answers = new Map(rows.answers.map((a) => [a.questionId, a]));
   return {

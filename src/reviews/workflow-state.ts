@@ -3,8 +3,10 @@ import type { DbOrTx } from '../../db/client.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import {
   type AnswerRow,
+  type ApplicationRoleRow,
   type ApplicationRow,
   type AuditRow,
+  applicationRoles,
   applications,
   audits,
   type ClarificationRow,
@@ -17,8 +19,10 @@ import {
   questionnaireVersions,
   type RemediationRow,
   type RestrictedCallRow,
+  type ReviewCycleRow,
   remediationItems,
   restrictedCalls,
+  reviewCycles,
 } from '../../db/schema.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { Severity } from '../workflow/controls.ts';
@@ -43,6 +47,11 @@ export type ReviewRows = {
   lastRestrictedCall: RestrictedCallRow | null;
   audit: AuditRow | null;
   openRemediation: RemediationRow[];
+  /** The record of the cycle before this one (where it ended), and of this one (fast-tracked?). */
+  previousCycle: ReviewCycleRow | null;
+  currentCycle: ReviewCycleRow | null;
+  /** The restricted roles once approved, each with its status (empty before the first approval). */
+  roles: ApplicationRoleRow[];
 };
 
 const decode = {
@@ -54,6 +63,8 @@ const decode = {
   call: rowDecoder(restrictedCalls),
   audit: rowDecoder(audits),
   remediation: rowDecoder(remediationItems),
+  cycle: rowDecoder(reviewCycles),
+  role: rowDecoder(applicationRoles),
 };
 
 const list = <T>(value: unknown, one: (raw: unknown) => T): T[] => ((parsedJson(value) as unknown[] | null) ?? []).map(one);
@@ -67,16 +78,20 @@ const maybe = <T>(value: unknown, one: (raw: unknown) => T): T | null => {
  * a query per table cost a round trip and a query build each). Same filters and order as
  * one query per table; ties broken by id so the order is stable.
  */
-function reviewRowColumns(id: SQL, version: SQL): SQL {
+function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
   return sql`
     (select coalesce(json_agg(g order by g.id), '[]') from ${gaps} g
-      where g.application_id = ${id} and g.resolved_at is null) as open_gaps,
+      where g.application_id = ${id} and g.cycle = ${cycle} and g.resolved_at is null) as open_gaps,
     (select coalesce(json_agg(qa order by qa.question_id), '[]') from ${questionnaireAnswers} qa
-      where qa.application_id = ${id}) as answers,
+      where qa.application_id = ${id} and qa.cycle = ${cycle}) as answers,
     (select qv.content from ${questionnaireVersions} qv where qv.version = ${version}) as questionnaire,
-    (select row_to_json(m) from ${meetings} m where m.application_id = ${id} order by m.id desc limit 1) as meeting,
+    (select row_to_json(m) from ${meetings} m where m.application_id = ${id} and m.cycle = ${cycle}
+      order by m.id desc limit 1) as meeting,
     (select coalesce(json_agg(c order by c.id), '[]') from ${clarificationQuestions} c
-      where c.application_id = ${id} and c.answered_at is null) as open_questions,
+      where c.application_id = ${id} and c.cycle = ${cycle} and c.answered_at is null) as open_questions,
+    (select row_to_json(pc) from ${reviewCycles} pc where pc.application_id = ${id} and pc.number = ${cycle} - 1) as previous_cycle,
+    (select row_to_json(cc) from ${reviewCycles} cc where cc.application_id = ${id} and cc.number = ${cycle}) as current_cycle,
+    (select coalesce(json_agg(ar order by ar.role), '[]') from ${applicationRoles} ar where ar.application_id = ${id}) as roles,
     (select row_to_json(r) from ${restrictedCalls} r
       where r.application_id = ${id} order by r.at desc, r.id desc limit 1) as last_call,
     (select row_to_json(au) from ${audits} au where au.application_id = ${id} order by au.id limit 1) as audit,
@@ -96,13 +111,16 @@ function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
     lastRestrictedCall: maybe(row.last_call, decode.call),
     audit: maybe(row.audit, decode.audit),
     openRemediation: list(row.open_remediation, decode.remediation),
+    previousCycle: maybe(row.previous_cycle, decode.cycle),
+    currentCycle: maybe(row.current_cycle, decode.cycle),
+    roles: list(row.roles, decode.role),
   };
 }
 
 /** The review rows of an application already read (and, in a decision, locked): one query. */
 export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<ReviewRows> {
   const result = await db.execute(
-    sql`select ${reviewRowColumns(sql`${app.id}::integer`, sql`${app.questionnaireVersion}::text`)}`,
+    sql`select ${reviewRowColumns(sql`${app.id}::integer`, sql`${app.questionnaireVersion}::text`, sql`${app.cycle}::integer`)}`,
   );
   const [row] = rowsOf(result);
   if (!row) throw new Error(`review rows of application ${app.id} came back empty`);
@@ -115,7 +133,7 @@ export async function loadApplicationWithRows(
   id: number,
 ): Promise<{ app: ApplicationRow; rows: ReviewRows } | undefined> {
   const result = await db.execute(
-    sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`)}
+    sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}
       from ${applications} a where a.id = ${id}`,
   );
   const [row] = rowsOf(result);
@@ -124,6 +142,9 @@ export async function loadApplicationWithRows(
 }
 
 export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, privateTrack?: TrackSettings): WorkflowState {
+  // A role review's architecture review is its own: a meeting held before the role review started does not count.
+  const meeting =
+    rows.meeting && app.roleReviewSince && rows.meeting.createdAt.getTime() < app.roleReviewSince.getTime() ? null : rows.meeting;
   return {
     stage: app.stage as Stage,
     status: app.status as Status,
@@ -134,9 +155,7 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, private
       : null,
     answers: rows.answers.map((a) => ({ questionId: a.questionId, review: a.review as AnswerReview })),
     architectId: app.architectId,
-    meeting: rows.meeting
-      ? { status: rows.meeting.status as 'scheduled' | 'held' | 'cancelled', startsAt: rows.meeting.startsAt }
-      : null,
+    meeting: meeting ? { status: meeting.status as 'scheduled' | 'held' | 'cancelled', startsAt: meeting.startsAt } : null,
     openQuestions: rows.openQuestions.map((q) => q.id),
     productionSince: app.productionSince,
     audit: rows.audit
@@ -147,6 +166,14 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, private
     rejectedAtStage: app.rejectedAtStage as Stage | null,
     track: trackFor((app.submission as { developerType?: unknown } | null)?.developerType, privateTrack),
     questionnaireSkipped: app.questionnaireSkipReason !== null,
+    cycle: {
+      number: app.cycle,
+      lastEndedAtStage: (rows.previousCycle?.endedAtStage as Stage | null | undefined) ?? null,
+      fastTracked: Boolean(rows.currentCycle?.fastTrackedTo),
+    },
+    roleReview: app.roleReviewSince
+      ? { stages: (app.roleReviewStages ?? ['business']) as ('business' | 'security' | 'architecture')[] }
+      : null,
   };
 }
 

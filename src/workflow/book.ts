@@ -34,6 +34,8 @@ export const COMMAND_KINDS: Record<CommandType, 'progress' | 'exit' | 'bookkeepi
   record_audit_outcome: 'progress',
   close_remediation: 'progress',
   deny_architecture: 'exit',
+  fast_track: 'progress',
+  ask_role_meeting: 'bookkeeping',
 };
 
 /**
@@ -43,17 +45,18 @@ export const COMMAND_KINDS: Record<CommandType, 'progress' | 'exit' | 'bookkeepi
 export const FINAL_BY_DESIGN: readonly { name: string; why: string; holds: (s: WorkflowState) => boolean }[] = [
   {
     name: 'withdrawn',
-    why: 'The developer or the team ended it; a new submission starts a new review.',
+    why: "Final for this cycle: the way forward is the developer's resubmission through intake, which opens a new review cycle at Stage 1 (a reviewer may fast-track it to where this one ended).",
     holds: (s) => s.stage === 'closed' && s.status === 'withdrawn',
   },
   {
     name: 'rejected',
-    why: 'A denial is final for this cycle; the developer may resubmit, and an admin may reopen it.',
+    why: 'Final for this cycle: the developer may address the reason and resubmit through intake, which opens a new review cycle at Stage 1 (a reviewer may fast-track it to where this one ended); an admin may also reopen it.',
     holds: (s) => s.stage === 'closed' && s.status === 'rejected',
   },
   {
     name: 'approved, live, audit passed',
     why: 'Nothing is due: restricted calls are still recorded as they come, a new audit may be scheduled when Amazon asks.',
+    // A role review (restricted roles added through intake) leaves `approved`, and must come back to it.
     holds: (s) => s.stage === 'approved' && s.productionSince !== null && s.audit?.status === 'passed',
   },
 ];

@@ -1,3 +1,4 @@
+import { ROLE_REVIEW_END } from './cycles.ts';
 import { denialRefusal } from './denial.ts';
 import type { Role } from './roles.ts';
 import { meetingTimeProblem } from './scheduling.ts';
@@ -49,7 +50,11 @@ export const isLateCommand = (command: Command): command is Extract<Command, { t
 
 const inStage3 = (s: WorkflowState) => s.stage === 'architecture';
 const scheduled = (s: WorkflowState) => s.meeting?.status === 'scheduled';
-const approved = (s: WorkflowState) => s.stage === 'approved' && s.status === 'approved';
+/**
+ * Approved once in this application's life and not closed: its production life (go-live, restricted
+ * calls, audits) goes on while added roles are under review, whatever stage that review is in.
+ */
+export const hasProductionLife = (s: WorkflowState) => s.approvedAt != null && s.stage !== 'closed';
 
 export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusal | undefined {
   const where = whereItStands(s);
@@ -71,16 +76,16 @@ export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusa
       return inStage3(s) && s.openQuestions.length > 0 ? undefined : refuse('state', 'No clarification question is open.');
     case 'record_go_live':
     case 'record_restricted_call':
-      return approved(s) ? undefined : refuse('state', `Only an approved application has a production life: ${where}.`);
+      return hasProductionLife(s) ? undefined : refuse('state', `Only an approved application has a production life: ${where}.`);
     case 'schedule_audit':
-      if (!approved(s)) return refuse('state', `Only an approved application is audited: ${where}.`);
+      if (!hasProductionLife(s)) return refuse('state', `Only an approved application is audited: ${where}.`);
       if (!s.productionSince)
         return refuse('guard', 'Record the production go-live first: the audit comes 90+ days into production.');
       return s.audit && s.audit.status !== 'scheduled' ? refuse('state', `The audit is ${s.audit.status}.`) : undefined;
     case 'record_audit_outcome':
-      return approved(s) && s.audit?.status === 'scheduled' ? undefined : refuse('state', 'No audit is scheduled.');
+      return hasProductionLife(s) && s.audit?.status === 'scheduled' ? undefined : refuse('state', 'No audit is scheduled.');
     case 'close_remediation':
-      return approved(s) && s.audit?.status === 'remediation' && s.openRemediation.length > 0
+      return hasProductionLife(s) && s.audit?.status === 'remediation' && s.openRemediation.length > 0
         ? undefined
         : refuse('state', 'No remediation item is open.');
     case 'deny_architecture':
@@ -215,6 +220,9 @@ export function decideLate(
     case 'close_remediation':
       return s.openRemediation.includes(command.itemId) ? stay : refuse('guard', 'That item is not open.', 'item');
     case 'deny_architecture':
-      return denialRefusal(command) ?? { ...stay, next: { stage: 'closed', status: 'rejected' } };
+      // In a role review, a denial denies the added roles only: the application stays approved.
+      return (
+        denialRefusal(command) ?? { ...stay, next: s.roleReview ? ROLE_REVIEW_END : { stage: 'closed', status: 'rejected' } }
+      );
   }
 }

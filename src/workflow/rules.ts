@@ -1,4 +1,5 @@
 import { BUSINESS_CRITERIA } from './controls.ts';
+import { CYCLE_ROLES, cycleStateAllows, decideCycle, isCycleCommand, nextInRoleReview, ROLE_REVIEW_END } from './cycles.ts';
 import { denialRefusal } from './denial.ts';
 import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows, ownArchitectOnly } from './late.ts';
 import { ROLE_LABELS, type Role } from './roles.ts';
@@ -45,6 +46,7 @@ export const ALLOWED_ROLES: Record<CommandType, readonly Role[]> = {
   deny_security: ['reviewer', 'admin'],
   skip_questionnaire: ['reviewer', 'admin'],
   ...LATE_ROLES,
+  ...CYCLE_ROLES,
 };
 
 const isOpen = (s: WorkflowState) => s.status !== 'approved' && s.status !== 'rejected' && s.status !== 'withdrawn';
@@ -81,6 +83,7 @@ export function unacceptedQuestions(s: WorkflowState): string[] {
  */
 export function stateAllows(s: WorkflowState, type: CommandType): Refusal | undefined {
   if (isLate(type)) return lateStateAllows(s, type);
+  if (isCycleCommand(type)) return cycleStateAllows(s, type);
   const where = whereItStands(s);
   switch (type) {
     case 'claim':
@@ -204,6 +207,7 @@ export function decide(
     stateAllows(s, command.type);
   if (denied) return denied;
   if (isLateCommand(command)) return decideLate(s, command, actor, env);
+  if (command.type === 'fast_track' || command.type === 'ask_role_meeting') return decideCycle(s, command, actor);
   const stay: Outcome = { ok: true, next: { stage: s.stage, status: s.status } };
   switch (command.type) {
     case 'claim':
@@ -233,11 +237,15 @@ export function decide(
             `Advance needs every criterion to pass; failed: ${failed.map((c) => c.label).join(', ')}.`,
             'decision',
           );
-        return { ...stay, next: { stage: 'security', status: 'in_review' }, assigneeId: s.assigneeId ?? actor.id };
+        const next = s.roleReview
+          ? nextInRoleReview(s, 'business')
+          : { stage: 'security' as const, status: 'in_review' as const };
+        return { ...stay, next, assigneeId: s.assigneeId ?? actor.id };
       }
       if (failed.length === 0) return refuse('guard', 'A rejection needs at least one failed criterion.', 'decision');
       if (!command.denialText?.trim()) return refuse('guard', 'Write the denial text sent to the developer.', 'denial_text');
-      return { ...stay, next: { stage: 'closed', status: 'rejected' } };
+      // In a role review only the added roles are denied: the application stays approved with its earlier roles.
+      return { ...stay, next: s.roleReview ? ROLE_REVIEW_END : { stage: 'closed', status: 'rejected' } };
     }
     case 'reopen':
       if (!command.reason.trim()) return refuse('guard', 'Say why it is reopened.', 'reason');
@@ -248,7 +256,8 @@ export function decide(
       };
     case 'withdraw':
       if (!command.reason.trim()) return refuse('guard', 'Say why it is withdrawn.', 'reason');
-      return { ...stay, next: { stage: 'closed', status: 'withdrawn' } };
+      // Withdrawing a role review withdraws the added roles: the approved ones stay.
+      return { ...stay, next: s.roleReview ? ROLE_REVIEW_END : { stage: 'closed', status: 'withdrawn' } };
     case 'record_gap':
       if (!command.description.trim()) return refuse('guard', 'Describe the gap.', 'description');
       return stay;
@@ -289,7 +298,7 @@ export function decide(
       return stay;
     }
     case 'pass_security':
-      return { ...stay, next: { stage: 'architecture', status: 'new' } };
+      return { ...stay, next: s.roleReview ? nextInRoleReview(s, 'security') : { stage: 'architecture', status: 'new' } };
     case 'developer_replied': {
       if (!command.summary.trim()) return refuse('guard', 'Summarize the reply in a sentence or two.', 'summary');
       if (command.evidenceUrl && !isEvidenceUrl(command.evidenceUrl))
@@ -300,7 +309,9 @@ export function decide(
       return { ...stay, next: { stage: s.stage, status: 'in_review' } };
     }
     case 'deny_security':
-      return denialRefusal(command) ?? { ...stay, next: { stage: 'closed', status: 'rejected' } };
+      return (
+        denialRefusal(command) ?? { ...stay, next: s.roleReview ? ROLE_REVIEW_END : { stage: 'closed', status: 'rejected' } }
+      );
     case 'skip_questionnaire':
       if (!command.reason.trim()) return refuse('guard', 'Say why the questionnaire is not needed.', 'reason');
       return stay;

@@ -28,6 +28,10 @@ export type WorkflowState = {
   track?: Track;
   /** A reviewer skipped the questionnaire (private track only), with a recorded reason. */
   questionnaireSkipped?: boolean;
+  /** The review cycle (absent means cycle 1): where the previous cycle ended, and whether this one was fast-tracked. */
+  cycle?: { number: number; lastEndedAtStage: Stage | null; fastTracked: boolean };
+  /** Set while restricted roles added to an approved application are under review: the stages it goes through. */
+  roleReview?: { stages: readonly ('business' | 'security' | 'architecture')[] } | null;
 };
 
 export type AnswerReview = 'pending' | 'accepted' | 'gap';
@@ -101,7 +105,9 @@ export type Command =
   | { type: 'schedule_audit'; auditor: string; scheduledFor: Date }
   | { type: 'record_audit_outcome'; outcome: 'passed' }
   | { type: 'record_audit_outcome'; outcome: 'remediation'; items: readonly { text: string; dueOn: Date }[] }
-  | { type: 'close_remediation'; itemId: number };
+  | { type: 'close_remediation'; itemId: number }
+  | { type: 'fast_track'; reason: string }
+  | { type: 'ask_role_meeting'; reason: string };
 
 export type CommandType = Command['type'];
 

@@ -407,13 +407,13 @@ describe('/pii export', () => {
 
     const apps = content('applications').split('\r\n');
     expect(apps[0]).toBe(
-      '"id","profileId","organization","stage","status","received","status since","assignee","rejected at stage"',
+      '"id","profileId","organization","stage","status","received","status since","assignee","rejected at stage","cycle"',
     );
     expect(content('applications')).toContain(
       `${ids[0]},"${tricky?.profileId}","'=HYPERLINK(""http://evil.example"",""x""), Inc\nLtd","business","new",`,
     );
-    // The last column, "rejected at stage", is empty for an application not rejected.
-    expect(content('applications')).toContain(`,"${USERS.reviewer}",\r\n`);
+    // "rejected at stage" is empty for an application not rejected; it is in its first cycle.
+    expect(content('applications')).toContain(`,"${USERS.reviewer}",,1\r\n`);
     expect(content('applications')).toContain('Plain Co');
     expect(content('applications')).not.toContain('Long ago');
     const all = content('applications') + content('events');

@@ -257,16 +257,23 @@ describe('retention after a purge', () => {
     expect(first.status).toBe(200);
     expect([...first.json.purged].sort()).toEqual([id, asked].sort());
 
-    // The purged content sent again is not "unchanged": nothing confirms a guess.
+    // The purged content sent again is not "unchanged": nothing confirms a guess. It is a
+    // resubmission of a withdrawn application: a new review cycle holding only what it brings.
     const again = await h.intake(body);
-    expect(again.json.outcome).toBe('updated');
+    expect(again.json).toMatchObject({ outcome: 'resubmitted', cycle: 2, stage: 'business', status: 'new' });
     const [resubmitted] = await database.db.select().from(applications).where(eq(applications.id, id));
     expect(resubmitted?.purgedAt).toBeNull();
     expect(JSON.stringify(resubmitted?.submission)).toContain(body.contact.email);
 
     expect((await sweepAt('2026-09-01T10:00:00Z')).json.purged).toEqual([]);
+    // Under review again, it keeps its data however long the cycle takes…
     clock.set('2027-03-01T10:00:00Z');
-    expect((await sweepAt('2027-03-01T10:00:00Z')).json.purged).toEqual([id]);
+    expect((await sweepAt('2027-03-01T10:00:00Z')).json.purged).toEqual([]);
+    await h.settle();
+    await r.decide(USERS.admin, id, 'admin:withdraw', { reason: input.text('Withdrawn again.') });
+    // …and once this cycle has ended RETENTION_DAYS ago, it is purged again.
+    clock.set('2027-09-01T10:00:00Z');
+    expect((await sweepAt('2027-09-01T10:00:00Z')).json.purged).toEqual([id]);
     const [purgedAgain] = await database.db.select().from(applications).where(eq(applications.id, id));
     expect(JSON.stringify(purgedAgain?.submission)).not.toContain(body.contact.email);
   });

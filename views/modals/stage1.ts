@@ -19,6 +19,8 @@ export function businessReviewModal(
   profile: { useCase: string; businessDescription?: string | undefined },
   /** The criteria of the application's track (all when absent). */
   criteria?: readonly string[],
+  /** In a role review: what passing leads to (the added roles approved, or the next stage). */
+  roleReview?: { advance: string },
 ) {
   const blocks: Block[] = [
     about(app),
@@ -33,10 +35,23 @@ export function businessReviewModal(
       textInput(`note.${c.id}`, `Note on ${c.label.toLowerCase()}`, { optional: true, max: CRITERION_NOTE_MAX }),
     ]),
     { type: 'divider' },
-    radioInput('decision', 'Decision', [
-      { value: 'advance', text: 'Advance to Stage 2', description: 'Every criterion passes' },
-      { value: 'reject', text: 'Reject', description: 'At least one criterion fails; final' },
-    ]),
+    radioInput(
+      'decision',
+      roleReview ? 'Decision on the added roles' : 'Decision',
+      roleReview
+        ? [
+            { value: 'advance', text: roleReview.advance, description: 'Every criterion passes' },
+            {
+              value: 'reject',
+              text: 'Deny the added roles',
+              description: 'The application stays approved with its earlier roles',
+            },
+          ]
+        : [
+            { value: 'advance', text: 'Advance to Stage 2', description: 'Every criterion passes' },
+            { value: 'reject', text: 'Reject', description: 'At least one criterion fails; final' },
+          ],
+    ),
     textInput('denial_text', 'Denial text sent to the developer (on reject)', {
       multiline: true,
       optional: true,

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { gaps } from '../../../db/schema.ts';
+import { askRoleMeetingModal, fastTrackModal } from '../../../views/cycles.ts';
 import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
 import { denyModal, developerRepliedModal, skipQuestionnaireModal } from '../../../views/modals/exits.ts';
 import type { ModalView } from '../../../views/modals/kit.ts';
@@ -31,8 +32,10 @@ import { loadReviewContext, type ReviewContext } from '../../reviews/review-cont
 import { currentTemplate } from '../../reviews/templates.ts';
 import { addDaysUtc } from '../../time.ts';
 import { controlArea } from '../../workflow/controls.ts';
+import { fastTrackTarget, nextInRoleReview } from '../../workflow/cycles.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type Command, type CommandType, roleAllows, stageRoleAllows, stateAllows } from '../../workflow/rules.ts';
+import { STAGE_LABELS } from '../../workflow/states.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
 
@@ -52,7 +55,13 @@ type ModalBuilder = (ctx: ReviewContext, deps: ListenerDeps) => Promise<ModalVie
 
 export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   business_review: async (ctx, deps) =>
-    businessReviewModal(ctx.application, await currentTemplate(deps.db, 'denial'), ctx.profile, ctx.state.track?.criteria),
+    businessReviewModal(
+      ctx.application,
+      await currentTemplate(deps.db, 'denial'),
+      ctx.profile,
+      ctx.state.track?.criteria,
+      ctx.state.roleReview ? { advance: roleReviewAdvance(ctx) } : undefined,
+    ),
   record_gap: (ctx) => recordGapModal(ctx.application, ctx.profile.securityAnswers ?? []),
   resolve_gap: (ctx) => resolveGapModal(ctx.application, ctx.openGaps),
   request_information: (ctx) => requestInformationModal(ctx.application, ctx.openGaps, ctx.application.infoRounds + 1),
@@ -111,11 +120,23 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   assign: (ctx) => assignModal(ctx.application),
   withdraw: (ctx) => reasonModal(ctx.application, 'withdraw'),
   reopen: (ctx) => reasonModal(ctx.application, 'reopen'),
+  fast_track: (ctx) => fastTrackModal(ctx.application, fastTrackTarget(ctx.state)),
+  ask_role_meeting: (ctx) => askRoleMeetingModal(ctx.application),
 };
+
+/** What passing Stage 1 of a role review leads to, in the words of the decision. */
+function roleReviewAdvance(ctx: ReviewContext): string {
+  const next = nextInRoleReview(ctx.state, 'business');
+  return next.stage === 'approved' ? 'Approve the added roles' : `Advance to ${STAGE_LABELS[next.stage]}`;
+}
 
 /** Every gap ever raised (open or resolved) and the questionnaire's topics seed the meeting agenda. */
 async function agendaFor(deps: ListenerDeps, ctx: ReviewContext): Promise<string> {
-  const history = await deps.db.select().from(gaps).where(eq(gaps.applicationId, ctx.application.id)).orderBy(asc(gaps.id));
+  const history = await deps.db
+    .select()
+    .from(gaps)
+    .where(and(eq(gaps.applicationId, ctx.application.id), eq(gaps.cycle, ctx.state.cycle?.number ?? 1)))
+    .orderBy(asc(gaps.id));
   return defaultAgenda(history, ctx.questionnaire?.questions.map((q) => q.area) ?? []);
 }
 

@@ -1,3 +1,4 @@
+import { CYCLE_CALLBACKS, CYCLE_REASON_MAX } from '../../../views/cycles.ts';
 import { DENIAL_MAX, EVIDENCE_URL_MAX, EXIT_CALLBACKS, REASON_NOTE_MAX, SUMMARY_MAX } from '../../../views/modals/exits.ts';
 import type { ReviewContext } from '../../reviews/review-context.ts';
 import { CONTROL_AREA_IDS } from '../../workflow/controls.ts';
@@ -33,5 +34,13 @@ export const EXIT_PARSERS: Record<string, Parse> = {
   [EXIT_CALLBACKS.skipQuestionnaire]: (form) => ({
     type: 'skip_questionnaire',
     reason: form.text('reason', { required: true, max: 2000 }),
+  }),
+  [CYCLE_CALLBACKS.fastTrack]: (form) => ({
+    type: 'fast_track',
+    reason: form.text('reason', { required: true, max: CYCLE_REASON_MAX }),
+  }),
+  [CYCLE_CALLBACKS.askRoleMeeting]: (form) => ({
+    type: 'ask_role_meeting',
+    reason: form.text('reason', { required: true, max: CYCLE_REASON_MAX }),
   }),
 };

@@ -17,6 +17,7 @@ export async function applyDenial(
   const body = command.denialText.trim();
   await tx.insert(developerMessages).values({
     applicationId: app.id,
+    cycle: app.cycle,
     kind: 'denial',
     body,
     templateVersion: template.version,
@@ -26,6 +27,7 @@ export async function applyDenial(
   const note = command.reason.note?.trim() || null;
   await tx.insert(denialReasons).values({
     applicationId: app.id,
+    cycle: app.cycle,
     stage: app.stage,
     area: command.reason.area ?? null,
     note,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { developerMessages, developerReplies, gaps, questionnaireAnswers, questionnaireVersions } from '../../../db/schema.ts';
 import { questionnaireDocument } from '../../questionnaire/questionnaire.ts';
+import type { CycleCommandType } from '../../workflow/cycles.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
 import { storeAnswers } from '../answers.ts';
@@ -8,13 +9,14 @@ import { currentTemplate } from '../templates.ts';
 import { applyDenial } from './denial.ts';
 import type { Details, Write } from './types.ts';
 
-type EarlyCommand = Exclude<Command, { type: LateCommandType }>;
+type EarlyCommand = Exclude<Command, { type: LateCommandType | CycleCommandType }>;
 
 /** The rows a Stage 1–2 decision writes besides the application itself; runs only after the rules said yes. */
 export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, command: EarlyCommand): Promise<Details> {
   const message = async (kind: string, body: string, templateVersion?: number) => {
     await tx.insert(developerMessages).values({
       applicationId: app.id,
+      cycle: app.cycle,
       kind,
       body,
       templateVersion: templateVersion ?? null,
@@ -49,6 +51,7 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
         .insert(gaps)
         .values({
           applicationId: app.id,
+          cycle: app.cycle,
           area: command.area,
           severity: command.severity,
           description: command.description.trim(),
@@ -97,12 +100,13 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
       };
     }
     case 'record_answers': {
-      const changed = await storeAnswers(tx, app.id, command.answers, 'reviewer', now);
+      const changed = await storeAnswers(tx, app, command.answers, 'reviewer', now);
       return { type: 'questionnaire.answers_recorded', payload: { questionIds: changed } };
     }
     case 'developer_replied': {
       await tx.insert(developerReplies).values({
         applicationId: app.id,
+        cycle: app.cycle,
         stage: app.stage,
         summary: command.summary.trim(),
         evidenceUrl: command.evidenceUrl?.trim() || null,
@@ -136,7 +140,14 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
         const rows = await tx
           .update(gaps)
           .set({ resolvedAt: now, resolvedBy: actorId, resolution: 'The answer was accepted on review.' })
-          .where(and(eq(gaps.applicationId, app.id), inArray(gaps.questionId, toResolve), isNull(gaps.resolvedAt)))
+          .where(
+            and(
+              eq(gaps.applicationId, app.id),
+              eq(gaps.cycle, app.cycle),
+              inArray(gaps.questionId, toResolve),
+              isNull(gaps.resolvedAt),
+            ),
+          )
           .returning({ id: gaps.id });
         resolvedGaps.push(...rows.map((r) => r.id));
       }
@@ -146,7 +157,13 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
         await tx
           .update(questionnaireAnswers)
           .set({ review: review.verdict === 'accept' ? 'accepted' : 'gap', reviewedBy: actorId, reviewedAt: now })
-          .where(and(eq(questionnaireAnswers.applicationId, app.id), eq(questionnaireAnswers.questionId, review.questionId)));
+          .where(
+            and(
+              eq(questionnaireAnswers.applicationId, app.id),
+              eq(questionnaireAnswers.cycle, app.cycle),
+              eq(questionnaireAnswers.questionId, review.questionId),
+            ),
+          );
         if (review.verdict === 'accept') {
           accepted.push(review.questionId);
           continue;
@@ -155,6 +172,7 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
           .insert(gaps)
           .values({
             applicationId: app.id,
+            cycle: app.cycle,
             area: review.area,
             severity: review.severity,
             description: review.description.trim(),

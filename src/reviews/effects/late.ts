@@ -20,7 +20,14 @@ const iso = (d: Date) => d.toISOString();
 /** The rows a Stage 3 or post-approval decision writes; runs only after the rules said yes. */
 export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, command: LateCommand): Promise<Details> {
   const latestMeeting = async () =>
-    (await tx.select().from(meetings).where(eq(meetings.applicationId, app.id)).orderBy(desc(meetings.id)).limit(1))[0];
+    (
+      await tx
+        .select()
+        .from(meetings)
+        .where(and(eq(meetings.applicationId, app.id), eq(meetings.cycle, app.cycle)))
+        .orderBy(desc(meetings.id))
+        .limit(1)
+    )[0];
   const invite = (meetingId: number) => ({
     kind: 'thread.file' as const,
     applicationId: app.id,
@@ -45,6 +52,7 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
         .insert(meetings)
         .values({
           applicationId: app.id,
+          cycle: app.cycle,
           architectId: command.architectId,
           startsAt: command.startsAt,
           durationMinutes: command.durationMinutes,
@@ -123,10 +131,11 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
       const questions = command.questions.map((q) => q.trim()).filter(Boolean);
       const rows = await tx
         .insert(clarificationQuestions)
-        .values(questions.map((text) => ({ applicationId: app.id, text, raisedBy: actorId, raisedAt: now })))
+        .values(questions.map((text) => ({ applicationId: app.id, cycle: app.cycle, text, raisedBy: actorId, raisedAt: now })))
         .returning({ id: clarificationQuestions.id });
       await tx.insert(developerMessages).values({
         applicationId: app.id,
+        cycle: app.cycle,
         kind: 'clarification',
         body: questions.map((q, i) => `${i + 1}. ${q}`).join('\n'),
         sentBy: actorId,

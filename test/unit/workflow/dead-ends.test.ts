@@ -77,6 +77,10 @@ function label(s: WorkflowState): string {
   if (s.productionSince) parts.push('live');
   if (s.audit) parts.push(`audit ${s.audit.status}${s.openRemediation.length ? ` (${s.openRemediation.length} open)` : ''}`);
   if (!s.assigneeId) parts.push('unassigned');
+  if ((s.cycle?.number ?? 1) > 1)
+    parts.push(`later cycle (last ended at ${s.cycle?.lastEndedAtStage}${s.cycle?.fastTracked ? ', fast-tracked' : ''})`);
+  if (s.roleReview) parts.push(`role review [${s.roleReview.stages.join(', ')}]`);
+  if (s.approvedAt && s.stage !== 'approved') parts.push('approved before');
   return parts.join(' · ');
 }
 const open = [...nodes.values()].filter((n) => !isFinal(n.state));
@@ -138,6 +142,30 @@ describe('dead ends', () => {
       }
     });
   }
+
+  it('reaches later cycles (a resubmission after a rejection or withdrawal) and fast-tracks them to where the last ended', () => {
+    const later = [...nodes.values()].filter((n) => (n.state.cycle?.number ?? 1) > 1);
+    expect(later.some((n) => n.state.stage === 'business' && n.state.status === 'new')).toBe(true);
+    const ends = new Set(later.map((n) => n.state.cycle?.lastEndedAtStage));
+    expect([...ends].sort()).toEqual(['architecture', 'business', 'security']);
+    expect(later.some((n) => n.state.cycle?.fastTracked && n.state.stage === 'architecture')).toBe(true);
+    expect(later.some((n) => n.state.cycle?.fastTracked && n.state.stage === 'security')).toBe(true);
+    for (const n of later.filter((l) => !isFinal(l.state))) expect(finishing.has(key(n.state)), label(n.state)).toBe(true);
+  });
+
+  it('reaches role reviews (a restricted role added to an approved application), with and without a Stage 3 meeting', () => {
+    const reviews = [...nodes.values()].filter((n) => n.state.roleReview);
+    expect(reviews.some((n) => n.state.stage === 'business')).toBe(true);
+    expect(reviews.some((n) => n.state.stage === 'architecture' && n.state.roleReview?.stages.includes('architecture'))).toBe(
+      true,
+    );
+    // The production life is kept through the role review: no state of one is closed or loses its approval.
+    for (const n of reviews) {
+      expect(n.state.stage).not.toBe('closed');
+      expect(n.state.approvedAt).toBeTruthy();
+      expect(finishing.has(key(n.state)), label(n.state)).toBe(true);
+    }
+  });
 
   it('classifies every command of the rule book', () => {
     expect(Object.keys(COMMAND_KINDS).sort()).toEqual((Object.keys(ALLOWED_ROLES) as CommandType[]).sort());

@@ -28,6 +28,8 @@ const state = (overrides: Partial<WorkflowState> = {}): WorkflowState => ({
   productionSince: null,
   audit: null,
   openRemediation: [],
+  // An approved application always carries when it was approved (its production life starts then).
+  ...(overrides.stage === 'approved' ? { approvedAt: new Date('2025-09-01T00:00:00Z') } : {}),
   ...overrides,
 });
 

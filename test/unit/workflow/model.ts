@@ -33,6 +33,8 @@ export const initialStates = (): WorkflowState[] =>
     approvedAt: null,
     track: trackFor(type),
     questionnaireSkipped: false,
+    cycle: { number: 1, lastEndedAtStage: null, fastTracked: false },
+    roleReview: null,
   }));
 
 /** The commands worth trying in a state: one valid sample per kind of outcome. */
@@ -106,6 +108,8 @@ export function candidateCommands(s: WorkflowState): Command[] {
     { type: 'record_audit_outcome', outcome: 'remediation', items: [{ text: 't', dueOn: NOW }] },
     ...s.openRemediation.map((itemId) => ({ type: 'close_remediation', itemId }) as Command),
     { type: 'deny_architecture', ...denial },
+    { type: 'fast_track', reason: 'Stages passed in the last cycle.' },
+    { type: 'ask_role_meeting', reason: 'A new data flow.' },
   ];
   return all;
 }
@@ -168,6 +172,10 @@ function effects(s: WorkflowState, c: Command): WorkflowState {
       return c.outcome === 'passed'
         ? { ...s, audit: { status: 'passed' } }
         : { ...s, audit: { status: 'remediation' }, openRemediation: c.items.map(() => id()) };
+    case 'fast_track':
+      return s.cycle ? { ...s, cycle: { ...s.cycle, fastTracked: true } } : s;
+    case 'ask_role_meeting':
+      return s.roleReview ? { ...s, roleReview: { stages: [...s.roleReview.stages, 'architecture'] } } : s;
     case 'close_remediation': {
       const openRemediation = s.openRemediation.filter((i) => i !== c.itemId);
       return { ...s, openRemediation, audit: openRemediation.length === 0 ? { status: 'passed' } : s.audit };
@@ -198,17 +206,39 @@ export function teamStep(
 ): WorkflowState | undefined {
   const outcome = decide(s, c, actor, ENV);
   if (!outcome.ok) return undefined;
+  const ends = (outcome.next.status === 'rejected' || outcome.next.status === 'withdrawn') && outcome.next.status !== s.status;
   return {
     ...effects(s, c),
     stage: outcome.next.stage,
     status: outcome.next.status,
     ...(outcome.assigneeId !== undefined ? { assigneeId: outcome.assigneeId } : {}),
+    // Where the cycle ended (src/reviews/cycles.ts records it; a reopen goes on from there).
+    ...(ends ? { rejectedAtStage: s.stage } : {}),
+    // A role review that reaches `approved` (approved, denied or withdrawn) is over (src/reviews/decide.ts).
+    ...(s.roleReview && outcome.next.stage === 'approved' ? { roleReview: null } : {}),
   };
+}
+
+/** A resubmission of a rejected or withdrawn application: a new cycle at Stage 1, a clean slate (src/reviews/cycles.ts). */
+export function newCycle(s: WorkflowState): WorkflowState {
+  const [fresh] = initialStates().filter((i) => i.track?.name === (s.track?.name ?? 'public'));
+  if (!fresh) throw new Error('no initial state for the track');
+  return {
+    ...fresh,
+    cycle: { number: (s.cycle?.number ?? 1) + 1, lastEndedAtStage: s.rejectedAtStage ?? 'business', fastTracked: false },
+  };
+}
+
+/** Intake adds a restricted role to an approved application: a role review at Stage 1, production life untouched. */
+export function roleReviewStarted(s: WorkflowState): WorkflowState {
+  return { ...s, stage: 'business', status: 'new', roleReview: { stages: ['business'] }, meeting: null };
 }
 
 /** What the developer can do on their own: resubmit the profile, and answer the questionnaire through intake. */
 export function developerSteps(s: WorkflowState): { label: string; next: WorkflowState }[] {
   const steps: { label: string; next: WorkflowState }[] = [];
+  if (s.status === 'rejected' || s.status === 'withdrawn') steps.push({ label: 'intake: resubmitted', next: newCycle(s) });
+  if (s.stage === 'approved' && !s.roleReview) steps.push({ label: 'intake: role added', next: roleReviewStarted(s) });
   const back = stateAfterResubmission(s);
   if (back.status !== s.status) steps.push({ label: 'intake: profile updated', next: { ...s, ...back } });
   if (s.stage === 'security' && s.questionnaire && (s.status === 'in_review' || s.status === 'waiting_on_developer')) {
@@ -237,5 +267,10 @@ export function key(s: WorkflowState): string {
     remediation: s.openRemediation.length,
     approved: s.approvedAt !== null && s.approvedAt !== undefined,
     track: s.track?.name ?? 'public',
+    later: (s.cycle?.number ?? 1) > 1,
+    lastEnded: s.cycle?.lastEndedAtStage ?? null,
+    fastTracked: s.cycle?.fastTracked ?? false,
+    ended: s.stage === 'closed' ? (s.rejectedAtStage ?? null) : null,
+    roleReview: s.roleReview?.stages.join(',') ?? null,
   });
 }

@@ -37,6 +37,8 @@ const state = (overrides: Partial<WorkflowState> = {}): WorkflowState => ({
   productionSince: null,
   audit: null,
   openRemediation: [],
+  // An approved application always carries when it was approved (its production life starts then).
+  ...(overrides.stage === 'approved' ? { approvedAt: new Date('2025-09-01T00:00:00Z') } : {}),
   ...overrides,
 });
 
@@ -87,6 +89,16 @@ const failing = (...ids: CriterionId[]) => {
  */
 const SAMPLES: Record<CommandType, { command: Command; ready: WorkflowState; next: { stage: Stage; status: Status } }> = {
   claim: { command: { type: 'claim' }, ready: state(), next: { stage: 'business', status: 'in_review' } },
+  fast_track: {
+    command: { type: 'fast_track', reason: 'Stage 1 was passed in cycle 1; only the security answers changed.' },
+    ready: state({ cycle: { number: 2, lastEndedAtStage: 'security', fastTracked: false } }),
+    next: { stage: 'security', status: 'in_review' },
+  },
+  ask_role_meeting: {
+    command: { type: 'ask_role_meeting', reason: 'Tax Remittance adds a new data flow.' },
+    ready: state({ status: 'in_review', approvedAt: LIVE_SINCE, roleReview: { stages: ['business'] } }),
+    next: { stage: 'business', status: 'in_review' },
+  },
   assign: { command: { type: 'assign', assigneeId: 'U_OTHER' }, ready: state(), next: { stage: 'business', status: 'new' } },
   business_review: {
     command: { type: 'business_review', criteria: allPass(), decision: 'advance' },
@@ -281,6 +293,8 @@ const POLICY: Record<CommandType, Policy> = {
   deny_security: 'reviewer',
   deny_architecture: 'own_architect',
   skip_questionnaire: 'reviewer',
+  fast_track: 'reviewer',
+  ask_role_meeting: 'reviewer',
 };
 
 /** The role refusal each policy gives someone who lacks every allowed role. */
@@ -497,6 +511,8 @@ const WHERE_ALLOWED: Record<CommandType, { allowedIn: StateName[]; refusal: stri
     wording: 'late',
   },
   skip_questionnaire: { allowedIn: STAGE2_IN_REVIEW, refusal: 'The questionnaire is skipped in Stage 2 while in review' },
+  fast_track: { allowedIn: [], refusal: 'Only a new cycle (after a resubmission) can be fast-tracked.', wording: 'exact' },
+  ask_role_meeting: { allowedIn: [], refusal: 'A Stage 3 meeting is asked for only in a role review.', wording: 'exact' },
 };
 
 const expectedRefusal = (type: CommandType, name: StateName): string => {

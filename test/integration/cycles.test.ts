@@ -1,0 +1,354 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applicationRoles, applications, denialReasons, events, gaps, reviewCycles } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { purgeExpired } from '../../src/jobs/retention.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { applicationBody } from '../support/fixtures.ts';
+import { type Harness, startHarness, USERS } from '../support/harness.ts';
+import { toStage3 } from '../support/journeys.ts';
+import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
+
+let database: TestDatabase;
+let h: Harness;
+let r: ReturnType<typeof reviewer>;
+// Monday 2026-03-02 09:00 UTC; Ada (the architect) is in America/Los_Angeles.
+const clock = new FakeClock('2026-03-02T09:00:00Z');
+const MEETING = new Date('2026-03-03T18:00:00Z');
+const AFTER_MEETING = '2026-03-03T19:00:00Z';
+const DENIAL = 'Thank you for your application. We cannot grant the requested roles at this time.';
+const NOTE = 'Stored order addresses in a shared spreadsheet.';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = await startHarness(database, { clock });
+  r = reviewer(h);
+});
+afterAll(async () => {
+  await h?.stop();
+  await database?.close();
+});
+beforeEach(async () => {
+  clock.set('2026-03-02T09:00:00Z');
+  await database.reset();
+  h.emulator.state.reset();
+});
+
+const row = async (id: number) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0];
+const cardText = (id: number) => JSON.stringify(r.card(id).blocks);
+const everythingPosted = () =>
+  JSON.stringify([h.emulator.state.messages, h.emulator.state.ephemerals, h.emulator.state.callsTo('chat.update')]);
+
+async function rejectedAtStage1() {
+  const body = applicationBody();
+  const id = (await h.intake(body)).json.id as number;
+  await h.settle();
+  await r.decide(USERS.reviewer, id, 'card.business_review', {
+    ...ALL_PASS,
+    'criterion.launch_readiness': input.radio('fail'),
+    decision: input.radio('reject'),
+    denial_text: input.text(DENIAL),
+  });
+  return { id, body };
+}
+
+async function rejectedAtStage2() {
+  const body = applicationBody();
+  const id = (await h.intake(body)).json.id as number;
+  await h.settle();
+  await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+  await r.decide(USERS.reviewer, id, 'card.record_gap', {
+    area: input.select('incident_response'),
+    severity: input.select('high'),
+    description: input.text('No incident plan.'),
+  });
+  await r.decide(USERS.reviewer, id, 'card.deny_security', {
+    denial_text: input.text(DENIAL),
+    reason_area: input.select('incident_response'),
+    reason_note: input.text(NOTE),
+  });
+  return { id, body };
+}
+
+async function approved(roles = ['Direct-to-Consumer Shipping', 'Pricing']) {
+  const { id, body } = await toStage3(h, r, { roles });
+  await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+    architect: input.user(USERS.architect),
+    starts_at: inputMore.dateTime(MEETING),
+    duration: input.select('60'),
+    agenda: input.text('Walk through the PII data flows.'),
+  });
+  clock.set(AFTER_MEETING);
+  await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+  expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved' });
+  return { id, body };
+}
+
+describe('Review cycles', () => {
+  it('a Stage 1 rejection followed by a resubmission opens cycle 2 at Stage 1, the card linking cycle 1’s outcome', async () => {
+    const { id, body } = await rejectedAtStage1();
+    await h.settle();
+    const [cycle1] = await database.db.select().from(reviewCycles).where(eq(reviewCycles.applicationId, id));
+    expect(cycle1).toMatchObject({ number: 1, outcome: 'rejected', endedAtStage: 'business' });
+    expect(cycle1?.outcomePermalink).toMatch(/archives\/.+\/p\d+/);
+
+    const answer = await h.intake({ ...body, useCase: 'Prints shipping labels; now live with 40 merchants.' });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ id, outcome: 'resubmitted', cycle: 2, stage: 'business', status: 'new' });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ cycle: 2, stage: 'business', status: 'new', assigneeId: null });
+    expect(cardText(id)).toContain('Cycle 2');
+    expect(cardText(id)).toContain(`<${cycle1?.outcomePermalink}|cycle 1 rejected at Stage 1 · Business criteria>`);
+    expect(r.buttons(id)).toEqual(expect.arrayContaining(['card.claim', 'card.business_review', 'card.earlier_cycles']));
+    // Nothing to fast-track to: cycle 1 ended in Stage 1.
+    expect(r.buttons(id)).not.toContain('card.fast_track');
+    expect(r.threadOf(id).at(-1)).toContain('resubmitted the application after it was rejected (changed: `useCase`)');
+    expect(r.threadOf(id).at(-1)).toContain('*Cycle 2* starts at Stage 1');
+    expect(everythingPosted()).not.toContain('40 merchants');
+
+    // The same content again is a retry, not a third cycle.
+    const again = await h.intake({ ...body, useCase: 'Prints shipping labels; now live with 40 merchants.' });
+    expect(again.json).toMatchObject({ outcome: 'unchanged' });
+    expect((await row(id))?.cycle).toBe(2);
+
+    // Earlier cycles: the review team reads the outcome and the denial text; anyone else is refused.
+    await r.open(USERS.reviewer, id, 'card.earlier_cycles');
+    const modal = JSON.stringify(r.modal(USERS.reviewer).view);
+    expect(modal).toContain('Cycle 1');
+    expect(modal).toContain('rejected at Stage 1');
+    expect(modal).toContain('We cannot grant the requested roles');
+    await r.click(USERS.outsider, id, 'card.earlier_cycles');
+    await expect.poll(() => r.ephemeralsFor(USERS.outsider).join('\n')).toContain('read earlier cycles');
+
+    // /pii status and the queue say which cycle it is in; the history keeps both.
+    const status = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
+    expect(status).toContain('Cycle 2');
+    expect(status).toContain('in the business review (failed: Launch readiness)');
+    const queue = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'queue' })).json);
+    expect(queue).toContain('(cycle 2)');
+
+    // Cycle 2 runs its own course, and its rejection is counted beside cycle 1's.
+    await r.decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.use_case': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text(DENIAL),
+    });
+    expect(await row(id)).toMatchObject({ cycle: 2, status: 'rejected' });
+    const stats = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'stats 30' })).json);
+    expect(stats).toContain('*Rejected*\\n2 (Stage 1: 2');
+
+    // The export keeps every cycle: one row each, with its number.
+    await h.slack.command({ user: USERS.admin, text: 'export 30' });
+    await expect.poll(() => h.emulator.state.callsTo('files.completeUploadExternal').length).toBe(1);
+    const csv =
+      [...h.emulator.state.files.values()].find((f) => f.filename.includes('applications'))?.content?.toString('utf8') ?? '';
+    const lines = csv.split('\r\n').filter((l) => l.startsWith(`${id},`));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/,"closed","rejected",.*,"business",1$/);
+    expect(lines[1]).toMatch(/,"closed","rejected",.*,"business",2$/);
+  });
+
+  it('fast-tracks a cycle to the stage where the last one ended, with a recorded reason; earlier gaps do not leak in', async () => {
+    const { id, body } = await rejectedAtStage2();
+    const [oldGap] = await database.db.select().from(gaps).where(eq(gaps.applicationId, id));
+    expect(oldGap?.resolvedAt).toBeNull();
+    await h.intake({ ...body, useCase: 'Now with a written incident response plan.' });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ cycle: 2, stage: 'business', status: 'new' });
+    expect(r.buttons(id)).toContain('card.fast_track');
+
+    // Only reviewers and admins: an architect or someone without a role is refused before any form.
+    await r.click(USERS.architect, id, 'card.fast_track');
+    await expect.poll(() => r.ephemeralsFor(USERS.architect).join('\n')).toContain('Only a reviewer or an admin can do this.');
+    await r.click(USERS.outsider, id, 'card.fast_track');
+    await expect.poll(() => r.ephemeralsFor(USERS.outsider).join('\n')).toContain('Only a reviewer or an admin can do this.');
+
+    // A reason is required: a field error, and nothing changes.
+    const viewId = await r.open(USERS.reviewer, id, 'card.fast_track');
+    const before = await row(id);
+    const missing = await r.submit(USERS.reviewer, { reason: input.text('  ') }, viewId);
+    expect(missing.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+    expect(await row(id)).toMatchObject({ stage: 'business', status: 'new', version: before?.version });
+
+    const REASON = 'Stage 1 passed in cycle 1 and nothing it judged has changed.';
+    await r.submit(USERS.reviewer, { reason: input.text(REASON) }, viewId);
+    await h.settle();
+    expect(await row(id)).toMatchObject({ cycle: 2, stage: 'security', status: 'in_review', assigneeId: USERS.reviewer });
+    const [cycle2] = await database.db
+      .select()
+      .from(reviewCycles)
+      .where(and(eq(reviewCycles.applicationId, id), eq(reviewCycles.number, 2)));
+    expect(cycle2).toMatchObject({ fastTrackedTo: 'security', fastTrackReason: REASON, fastTrackedBy: USERS.reviewer });
+    expect(r.threadOf(id).at(-1)).toContain('fast-tracked cycle 2 to Stage 2 · Security questions, where cycle 1 ended');
+    expect(everythingPosted()).not.toContain(REASON);
+    const [fastTracked] = await database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.applicationId, id), eq(events.type, 'cycle.fast_tracked')));
+    expect(JSON.stringify(fastTracked?.payload)).not.toContain(REASON);
+    // Cycle 1's open gap is history, not this cycle's: the questionnaire can go out at once.
+    expect(r.buttons(id)).toContain('card.send_questionnaire');
+    expect(cardText(id)).toContain('None open');
+    // No second fast-track in the same cycle.
+    expect(r.buttons(id)).not.toContain('card.fast_track');
+    // Earlier cycles shows cycle 1's internal reason to the team, never to the channel.
+    await r.open(USERS.reviewer, id, 'card.earlier_cycles');
+    expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('shared spreadsheet');
+    expect(everythingPosted()).not.toContain('shared spreadsheet');
+  });
+
+  it('purges an earlier cycle’s private texts RETENTION_DAYS after it ended, while a later cycle is under review', async () => {
+    const { id, body } = await rejectedAtStage2();
+    await h.intake({ ...body, useCase: 'Now with a written incident response plan.' });
+    await h.settle();
+    expect(
+      await purgeExpired({ db: database.db, logger: createLogger('silent') }, new Date('2026-06-01T00:00:00Z'), 180),
+    ).toEqual([]);
+    const later = new Date('2026-09-15T00:00:00Z');
+    expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, later, 180)).toEqual([]);
+    const [gap] = await database.db.select().from(gaps).where(eq(gaps.applicationId, id));
+    expect(gap).toMatchObject({ cycle: 1, area: 'incident_response', description: '(deleted under the retention policy)' });
+    const [reason] = await database.db.select().from(denialReasons).where(eq(denialReasons.applicationId, id));
+    expect(reason).toMatchObject({ area: 'incident_response', note: null });
+    // The current cycle's submission is untouched: it is under review.
+    expect(JSON.stringify((await row(id))?.submission)).toContain('written incident response plan');
+    expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, later, 180, { dryRun: true })).toEqual([]);
+  });
+
+  it('a withdrawn application resubmitted opens a new cycle', async () => {
+    const body = applicationBody();
+    const id = (await h.intake(body)).json.id as number;
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    await r.decide(USERS.admin, id, 'admin:withdraw', { reason: input.text('The developer paused the integration.') });
+    expect(await row(id)).toMatchObject({ stage: 'closed', status: 'withdrawn' });
+    const resubmitted = await h.intake({ ...body, launchReadiness: 'beta' });
+    expect(resubmitted.json).toMatchObject({ outcome: 'resubmitted', cycle: 2 });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ cycle: 2, stage: 'business', status: 'new' });
+    expect(cardText(id)).toContain('cycle 1 withdrawn at Stage 2 · Security questions');
+    // It ended in Stage 2: the team may fast-track there.
+    expect(r.buttons(id)).toContain('card.fast_track');
+    const cycles = await database.db.select().from(reviewCycles).where(eq(reviewCycles.applicationId, id));
+    expect(cycles.map((c) => [c.number, c.outcome, c.endedAtStage])).toEqual([
+      [1, 'withdrawn', 'security'],
+      [2, null, null],
+    ]);
+  });
+});
+
+describe('Added roles', () => {
+  it('reviews an added Tax Remittance while Direct-to-Consumer Shipping stays approved; approving makes both approved', async () => {
+    const { id, body } = await approved();
+    const approvedAt = (await row(id))?.approvedAt;
+    clock.set('2026-03-05T09:00:00Z');
+    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-04') });
+    const answer = await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    expect(answer.json).toMatchObject({ outcome: 'updated', stage: 'business', status: 'new' });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'business', status: 'new', approvedAt });
+    expect((await row(id))?.productionSince?.toISOString()).toBe('2026-03-04T00:00:00.000Z');
+    const card = cardText(id);
+    expect(card).toContain('*Approved roles*\\nDirect-to-Consumer Shipping');
+    expect(card).toContain('*Roles under review*\\nTax Remittance');
+    expect(card).toContain('(role review)');
+    expect(card).toContain('Live since');
+    // The production life goes on: restricted calls and audits are still recorded.
+    expect(r.buttons(id)).toEqual(
+      expect.arrayContaining(['card.business_review', 'card.record_restricted_call', 'card.ask_role_meeting']),
+    );
+    expect(r.threadOf(id).join('\n')).toContain('added the restricted role Tax Remittance: a *role review* starts at Stage 1');
+    // The integration may still report the go-live through intake during the role review.
+    const live = await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'], productionSince: '2026-03-05T00:00:00Z' });
+    expect(live.json).toMatchObject({ outcome: 'updated', changedFields: ['productionSince'], stage: 'business' });
+    expect((await row(id))?.productionSince?.toISOString()).toBe('2026-03-05T00:00:00.000Z');
+    const status = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
+    expect(status).toContain('(role review)');
+    expect(status).toContain('*Roles under review*\\nTax Remittance');
+    const queue = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'queue' })).json);
+    expect(queue).toContain('(role review)');
+    await r.decide(USERS.reviewer, id, 'card.record_restricted_call', {
+      at: inputMore.dateTime(new Date('2026-03-05T08:00:00Z')),
+      operation: input.text('getOrderAddress'),
+    });
+    expect((await row(id))?.lastRestrictedCallAt).toBeInstanceOf(Date);
+
+    await r.open(USERS.reviewer, id, 'card.business_review');
+    expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('Approve the added roles');
+    await r.submit(USERS.reviewer, { ...ALL_PASS, decision: input.radio('advance') });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', approvedAt, roleReviewSince: null });
+    const roles = await database.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
+    expect(Object.fromEntries(roles.map((x) => [x.role, x.status]))).toEqual({
+      'Direct-to-Consumer Shipping': 'approved',
+      'Tax Remittance': 'approved',
+    });
+    expect(roles.find((x) => x.role === 'Tax Remittance')).toMatchObject({ decidedBy: USERS.reviewer });
+    expect(cardText(id)).toContain('*Approved roles*\\nDirect-to-Consumer Shipping, Tax Remittance');
+    expect(cardText(id)).not.toContain('Roles under review');
+    expect(r.threadOf(id).at(-1)).toContain('*approved* the role review: Tax Remittance now approved');
+    // A role approval is not a second approval of the application.
+    const stats = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'stats 30' })).json);
+    expect(stats).toContain('*Approved*\\n1');
+  });
+
+  it('a denied role review denies only the added role: the application stays approved with its earlier roles', async () => {
+    const { id, body } = await approved();
+    await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.use_case': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text(DENIAL),
+    });
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+    const roles = await database.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
+    expect(Object.fromEntries(roles.map((x) => [x.role, x.status]))).toEqual({
+      'Direct-to-Consumer Shipping': 'approved',
+      'Tax Remittance': 'denied',
+    });
+    expect(cardText(id)).toContain('*Approved roles*\\nDirect-to-Consumer Shipping');
+    expect(cardText(id)).toContain('Tax Remittance (denied)');
+    const line = r.threadOf(id).at(-1) ?? '';
+    expect(line).toContain('*denied* the role review: Tax Remittance denied');
+    expect(line).toContain(DENIAL);
+    const stats = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'stats 30' })).json);
+    expect(stats).toContain('*Rejected*\\n0');
+  });
+
+  it('records a removed role without review, and asks for a Stage 3 meeting only when a reviewer wants one', async () => {
+    const { id, body } = await approved(['Direct-to-Consumer Shipping', 'Tax Invoicing']);
+    await h.intake({ ...body, roles: ['Direct-to-Consumer Shipping'] });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved' });
+    const removed = await database.db
+      .select()
+      .from(applicationRoles)
+      .where(and(eq(applicationRoles.applicationId, id), eq(applicationRoles.role, 'Tax Invoicing')));
+    expect(removed[0]).toMatchObject({ status: 'removed', decidedBy: 'intake' });
+    expect(r.threadOf(id).at(-1)).toContain('removed Tax Invoicing from the application: recorded, no review needed');
+    const [event] = await database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.applicationId, id), eq(events.type, 'roles.removed')));
+    expect(event?.payload).toMatchObject({ roles: ['Tax Invoicing'] });
+
+    await h.intake({ ...body, roles: ['Direct-to-Consumer Shipping', 'Tax Remittance'] });
+    await h.settle();
+    // Asking for a meeting is a reviewer's, with a reason.
+    await r.click(USERS.outsider, id, 'card.ask_role_meeting');
+    await expect.poll(() => r.ephemeralsFor(USERS.outsider).join('\n')).toContain('Only a reviewer or an admin can do this.');
+    const empty = await r.decide(USERS.reviewer, id, 'card.ask_role_meeting', { reason: input.text(' ') });
+    expect(empty.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
+    await r.decide(USERS.reviewer, id, 'card.ask_role_meeting', { reason: input.text('Tax data flows to a new processor.') });
+    expect((await row(id))?.roleReviewStages).toEqual(['business', 'architecture']);
+    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    expect(await row(id)).toMatchObject({ stage: 'architecture', status: 'new' });
+    // The meeting of the first review does not count: this one is scheduled anew.
+    expect(r.buttons(id)).toContain('card.schedule_review');
+    expect(r.buttons(id)).not.toContain('card.record_outcome');
+  });
+});
