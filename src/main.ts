@@ -75,6 +75,8 @@ async function main(): Promise<void> {
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
       sweepRoute: { token: intakeToken, loopbackOnly: false },
+      // The sandbox serves /metrics with its intake token unless METRICS_TOKEN says otherwise.
+      metrics: { token: config.metrics.token ?? intakeToken, ...config.metrics },
       extraRoutes: sandbox.routes,
     }).start({ port, host });
     // Open browser tabs hold change streams; end them first or the server never finishes closing.
@@ -103,8 +105,12 @@ async function main(): Promise<void> {
       homeRefresh: { debounceMs: HOME_DEBOUNCE_MS },
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
+      metrics: config.metrics,
     }).start({ port: config.port });
-    logger.info({ port: running.port, mode: config.slack.mode }, 'pii-review is running');
+    logger.info(
+      { port: running.port, mode: config.slack.mode, ...(running.metricsPort ? { metricsPort: running.metricsPort } : {}) },
+      'pii-review is running',
+    );
   }
   handleSignals(running, database, logger);
 }
