@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import type { Policy, Roles } from './config.ts';
@@ -20,7 +20,7 @@ import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
 import {
-  countSlackCalls,
+  CountedWebClient,
   createMetrics,
   metricsHandler,
   slackRequestMetrics,
@@ -118,7 +118,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     logger: slackLoggerFrom(logger, 'slack-web-api'),
     logLevel: LogLevel.WARN,
   };
-  const slackClient = countSlackCalls(new WebClient(deps.slack.botToken, clientOptions));
+  const slackClient: WebClient = new CountedWebClient(deps.slack.botToken, clientOptions);
   const metrics = createMetrics({ database: deps.database, clock: deps.clock, webhook: deps.webhook !== undefined });
   const serveMetrics = metricsHandler(metrics, deps.metrics?.token, hasBearer);
   // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.

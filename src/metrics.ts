@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyMiddlewareArgs, CustomRoute, Middleware } from '@slack/bolt';
+import { type WebAPICallResult, WebClient } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import client from 'prom-client';
 import type { Database } from '../db/client.ts';
@@ -321,22 +322,21 @@ function slackErrorOf(error: unknown): string {
   }
 }
 
-/** Counts every Web API call of this client by method and error; every method goes through `apiCall`. */
-export function countSlackCalls<T extends { apiCall(method: string, options?: Record<string, unknown>): Promise<unknown> }>(
-  slack: T,
-): T {
-  const apiCall = slack.apiCall.bind(slack);
-  slack.apiCall = async (method, options) => {
+/**
+ * A WebClient that counts every Web API call by method and error. Every method goes through
+ * `apiCall`, which the base class binds in its constructor, so the override must be a subclass's.
+ */
+export class CountedWebClient extends WebClient {
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
     try {
-      const result = await apiCall(method, options);
+      const result = await super.apiCall(method, options);
       recordSlackCall(method);
       return result;
     } catch (error) {
       recordSlackCall(method, slackErrorOf(error));
       throw error;
     }
-  };
-  return slack;
+  }
 }
 
 /**
