@@ -9,6 +9,7 @@ import type { Policy, Roles } from './config.ts';
 import { createHomeRefresher } from './dashboard/home-refresher.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { hasBearer } from './http/json.ts';
+import { openApiRoute } from './http/openapi.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
 import { PortSocketModeReceiver } from './http/socket-mode.ts';
@@ -188,6 +189,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
           }),
         ]
       : []),
+    openApiRoute(),
     ...(deps.metrics?.token ? [{ path: '/metrics', method: 'GET', handler: serveMetrics }] : []),
     ...(deps.extraRoutes ?? []),
   ]);
