@@ -75,8 +75,8 @@ async function main(): Promise<void> {
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
       sweepRoute: { token: intakeToken, loopbackOnly: false },
-      // The sandbox serves /metrics with its intake token unless METRICS_TOKEN says otherwise.
-      metrics: { token: config.metrics.token ?? intakeToken, ...config.metrics },
+      // With neither METRICS_TOKEN nor METRICS_PORT, the sandbox serves /metrics on its port with its intake token.
+      metrics: config.metrics.token || config.metrics.port !== undefined ? config.metrics : { token: intakeToken },
       extraRoutes: sandbox.routes,
     }).start({ port, host });
     // Open browser tabs hold change streams; end them first or the server never finishes closing.
