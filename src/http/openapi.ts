@@ -293,9 +293,9 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
                 value: {
                   error: 'The application is not valid.',
                   issues: [
-                    { path: 'colour', message: 'unknown field' },
                     { path: 'organization.website', message: 'must be an https:// URL' },
                     { path: 'contact', message: 'is required' },
+                    { path: 'colour', message: 'unknown field' },
                   ],
                 },
               },
@@ -310,7 +310,12 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
                   summary: 'No restricted role',
                   value: {
                     error: 'None of the requested roles is restricted, so this application needs no PII review.',
-                    issues: [{ path: 'roles', message: 'Pricing needs no PII review; request a restricted role …' }],
+                    issues: [
+                      {
+                        path: 'roles',
+                        message: `Pricing needs no PII review; request a restricted role (${RESTRICTED_ROLES.join(', ')}) for this process`,
+                      },
+                    ],
                   },
                 },
               },
@@ -373,8 +378,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
                 notApproved: {
                   summary: 'Not approved',
                   value: {
-                    error: 'Only an approved application can record a restricted call.',
-                    issues: [{ path: 'at', message: 'Only an approved application can record a restricted call.' }],
+                    error: 'Only an approved application has a production life: the application is in business stage, new.',
                   },
                 },
               },
