@@ -5,7 +5,7 @@ import { FakeClock } from '../../src/clock.ts';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
-import { CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
+import { ADMIN_API_TOKEN, CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
 import { reviewer } from '../support/reviewer.ts';
 
 const METRICS_TOKEN = 'test-metrics-token-0123456789';
@@ -170,5 +170,26 @@ describe('GET /metrics', () => {
     expect(value(samples, 'pii_review_webhook_backlog_events')).toBe(0);
     expect(value(samples, 'pii_review_webhook_lag_seconds')).toBe(0);
     expect(value(samples, 'pii_review_webhook_deliveries_total')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('counts the reminders a sweep claimed and posted, by kind', async () => {
+    // Two weeks on, the applications are stale and the day's digest is due.
+    clock.advanceBy(14 * 24 * 3600_000);
+    const sweep = await fetch(`${h.baseUrl}/api/reminders/sweep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_API_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const answer = (await sweep.json()) as { delivered: boolean; reminders: { kind: string }[] };
+    expect(answer.delivered).toBe(true);
+    const kinds = [...new Set(answer.reminders.map((r) => r.kind))];
+    expect(kinds).toContain('digest');
+    const samples = parse((await scrape()).text);
+    for (const kind of kinds) {
+      const claimed = answer.reminders.filter((r) => r.kind === kind).length;
+      expect(value(samples, 'pii_review_reminders_claimed_total', { kind }), kind).toBe(claimed);
+      expect(value(samples, 'pii_review_reminders_posted_total', { kind }), kind).toBe(claimed);
+    }
+    expect(value(samples, 'pii_review_requests_total', { kind: 'reminder_sweep', outcome: '200' })).toBe(1);
   });
 });
