@@ -72,7 +72,10 @@ export async function startRealBot(args: {
     policy: benchPolicy(),
     postIntervalMs: args.postIntervalMs,
     outboxPollMs: args.outboxPollMs,
+    // `BENCH_METRICS_PORT=9464 npm run bench`, then `curl localhost:9464/metrics -H 'Authorization: Bearer <INTAKE_TOKEN>'`.
+    metrics: { token: INTAKE_TOKEN, ...(process.env.BENCH_METRICS_PORT ? { port: Number(process.env.BENCH_METRICS_PORT) } : {}) },
   }).start({ port: 0, host: '127.0.0.1' });
+  if (running.metricsPort) console.error(`metrics of the bench's bot: http://127.0.0.1:${running.metricsPort}/metrics`);
   return { ...running, url: `http://127.0.0.1:${running.port}` };
 }
 

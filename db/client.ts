@@ -22,6 +22,8 @@ export type Database = {
   /** Answers whether the database takes queries now (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** Connections of the pool now (metrics): PGlite is one connection that queues its queries itself. */
+  poolStats?(): PoolStats;
   /**
    * Postgres only: a connection of its own, outside the pool, held as long as the caller likes.
    * A session-level advisory lock lives on one connection; a pooled one would be handed to
@@ -29,6 +31,8 @@ export type Database = {
    */
   openSession?(): Promise<Session>;
 };
+
+export type PoolStats = { max: number; total: number; idle: number; waiting: number };
 
 /** A dedicated database connection (see Database.openSession). */
 export type Session = {
@@ -112,6 +116,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     ping: () => ping(db),
     close: () => pool.end(),
+    poolStats: () => ({ max: pool.options.max ?? 10, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     openSession: () => openSession(url),
   };
 }
@@ -164,6 +169,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     migrate: () => migratePglite(pgliteDb, { migrationsFolder }),
     ping: () => ping(db),
     close: () => client.close(),
+    poolStats: () => ({ max: 1, total: client.closed ? 0 : 1, idle: 0, waiting: 0 }),
   };
 }
 

@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import type { Policy, Roles } from './config.ts';
 import { createHomeRefresher } from './dashboard/home-refresher.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
+import { hasBearer } from './http/json.ts';
+import { openApiRoute } from './http/openapi.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
 import { PortSocketModeReceiver } from './http/socket-mode.ts';
@@ -18,6 +20,15 @@ import { slackDeliveryDetail } from './jobs/parked.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
+import {
+  CountedWebClient,
+  createMetrics,
+  metricsHandler,
+  slackRequestMetrics,
+  startMetricsServer,
+  timedRoutes,
+  timeSlackHttp,
+} from './metrics.ts';
 import type { Questionnaire } from './questionnaire/questionnaire.ts';
 
 /**
@@ -64,6 +75,8 @@ export type AppDeps = {
   httpTimeouts?: Partial<typeof HTTP_TIMEOUTS>;
   /** More routes on the same server (the sandbox's emulator and UI). */
   extraRoutes?: CustomRoute[];
+  /** GET /metrics: on the app's port behind `token`, and/or on `port` of its own (0: any free port). Unset: not served. */
+  metrics?: { token?: string; port?: number };
 };
 
 export type RunningApp = {
@@ -72,6 +85,8 @@ export type RunningApp = {
   jobs: Jobs;
   /** The port the HTTP server listens on. */
   port: number;
+  /** The port of the metrics server, when it has one of its own. */
+  metricsPort?: number;
   stop(): Promise<void>;
 };
 
@@ -104,7 +119,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
     logger: slackLoggerFrom(logger, 'slack-web-api'),
     logLevel: LogLevel.WARN,
   };
-  const slackClient = new WebClient(deps.slack.botToken, clientOptions);
+  const slackClient: WebClient = new CountedWebClient(deps.slack.botToken, clientOptions);
+  const metrics = createMetrics({ database: deps.database, clock: deps.clock, webhook: deps.webhook !== undefined });
+  const serveMetrics = metricsHandler(metrics, deps.metrics?.token, hasBearer);
   // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.
   let onParked = () => {};
   const liveness = createLiveness({ database: deps.database, logger: logger.child({ component: 'liveness' }) });
@@ -142,7 +159,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
     home?.touchTeam();
   };
 
-  const customRoutes: CustomRoute[] = [
+  // Our own routes are timed by kind (src/metrics.ts); the sandbox's are left as they are.
+  const customRoutes: CustomRoute[] = timedRoutes([
     ...healthRoutes({
       ping: () => deps.database.ping(),
       isShuttingDown: () => shuttingDown,
@@ -171,8 +189,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
           }),
         ]
       : []),
+    openApiRoute(),
+    ...(deps.metrics?.token ? [{ path: '/metrics', method: 'GET', handler: serveMetrics }] : []),
     ...(deps.extraRoutes ?? []),
-  ];
+  ]);
 
   const common = {
     token: deps.slack.botToken,
@@ -194,16 +214,20 @@ export function buildApp(deps: AppDeps): BuiltApp {
         })
       : undefined;
   if (receiver) {
-    receiver.requestListener = guardSlackRequests(receiver.requestListener, {
-      path: '/slack/events',
-      signingSecret: requireSigningSecret(deps.slack.signingSecret),
-    });
+    receiver.requestListener = timeSlackHttp(
+      guardSlackRequests(receiver.requestListener, {
+        path: '/slack/events',
+        signingSecret: requireSigningSecret(deps.slack.signingSecret),
+      }),
+      '/slack/events',
+    );
   }
   const socketReceiver =
     receiver === undefined
       ? new PortSocketModeReceiver({ appToken: deps.slack.appToken ?? '', customRoutes, logger: slackLogger, clientOptions })
       : undefined;
   const app = new App({ ...common, receiver: receiver ?? socketReceiver });
+  app.use(slackRequestMetrics);
 
   registerListeners(app, {
     db: deps.database.db,
@@ -234,6 +258,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
         // Intake and health listen on this port at once; start() resolves when the socket is connected.
         await app.start(listen.port);
       }
+      const metricsServer =
+        deps.metrics?.port !== undefined
+          ? await startMetricsServer(serveMetrics, { port: deps.metrics.port, ...(listen.host ? { host: listen.host } : {}) })
+          : undefined;
       // Before the first claim, so no lease of ours is taken with nothing to show we are alive.
       await liveness.start();
       jobs.start();
@@ -242,8 +270,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
         dispatcher,
         jobs,
         port,
+        ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
         async stop() {
           shuttingDown = true;
+          await metricsServer?.close();
           await app.stop().catch((error: unknown) => logger.warn({ err: error }, 'receiver stop failed'));
           await Promise.all([jobs.stop(), home?.stop()]);
           await liveness.stop();

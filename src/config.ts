@@ -65,6 +65,18 @@ const envSchema = z.object({
   ),
   INTAKE_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Bearer token of GET /metrics on PORT (and on METRICS_PORT when both are set). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** A port of its own for GET /metrics (a private network's scraper); unset: /metrics only on PORT with METRICS_TOKEN. */
+  METRICS_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number({ message: 'must be a whole number from 1 to 65535' })
+      .int('must be a whole number from 1 to 65535')
+      .min(1, 'must be a whole number from 1 to 65535')
+      .max(65535, 'must be a whole number from 1 to 65535')
+      .optional(),
+  ),
   REVIEWER_IDS: slackIdList,
   REVIEWER_GROUP_ID: optionalString.pipe(
     z
@@ -144,6 +156,9 @@ const envSchema = z.object({
     ),
 });
 
+/** Every variable this module reads: compose.yaml and the README table are checked against it. */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
 
 /** Rules between variables, checked on the raw values so they are reported together with field errors. */
@@ -172,6 +187,9 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
     problems.push(
       `${isSet(env.WEBHOOK_URL) ? 'WEBHOOK_SECRET' : 'WEBHOOK_URL'} is required when the other webhook setting is set`,
     );
+  }
+  if (isSet(env.METRICS_PORT) && Number(env.METRICS_PORT) === Number(isSet(env.PORT) ? env.PORT : 3000)) {
+    problems.push('METRICS_PORT must differ from PORT (set METRICS_TOKEN to serve /metrics on PORT)');
   }
   if (socketMode && !hasToken) {
     problems.push('SLACK_APP_TOKEN needs SLACK_BOT_TOKEN as well');
@@ -216,7 +234,11 @@ export type Config = {
   /** Pacing of chat.postMessage per channel (Slack: about one message per second per channel). */
   slackPostIntervalMs: number;
   webhook?: { url: string; secret: string };
+  /** Where GET /metrics is served: on PORT behind `token`, and/or on a port of its own. */
+  metrics: MetricsConfig;
 };
+
+export type MetricsConfig = { token?: string; port?: number };
 
 /** Process figures from public reports, kept configurable (DOMAIN.md: [T]/[3P] numbers are defaults, not truth). */
 export type Policy = {
@@ -304,5 +326,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     slackPostIntervalMs: e.SLACK_POST_INTERVAL_MS,
     ...(e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } } : {}),
+    metrics: {
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+      ...(e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT } : {}),
+    },
   };
 }

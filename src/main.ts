@@ -82,6 +82,8 @@ async function main(): Promise<void> {
       webhook: config.webhook ?? sandbox.webhook,
       outboxPollMs: config.outboxPollMs,
       sweepRoute: { token: intakeToken, loopbackOnly: false },
+      // With neither METRICS_TOKEN nor METRICS_PORT, the sandbox serves /metrics on its port with its intake token.
+      metrics: config.metrics.token || config.metrics.port !== undefined ? config.metrics : { token: intakeToken },
       extraRoutes: sandbox.routes,
     }).start({ port, host });
     // Open browser tabs hold change streams; end them first or the server never finishes closing.
@@ -110,8 +112,12 @@ async function main(): Promise<void> {
       homeRefresh: { debounceMs: HOME_DEBOUNCE_MS },
       ...(config.webhook ? { webhook: config.webhook } : {}),
       outboxPollMs: config.outboxPollMs,
+      metrics: config.metrics,
     }).start({ port: config.port });
-    logger.info({ port: running.port, mode: config.slack.mode }, 'pii-review is running');
+    logger.info(
+      { port: running.port, mode: config.slack.mode, ...(running.metricsPort ? { metricsPort: running.metricsPort } : {}) },
+      'pii-review is running',
+    );
   }
   handleSignals(running, database, logger);
 }

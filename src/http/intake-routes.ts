@@ -105,7 +105,7 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
   ];
 }
 
-const restrictedCallBody = z.strictObject({
+export const restrictedCallBody = z.strictObject({
   at: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp' }),
   operation: z
     .string()

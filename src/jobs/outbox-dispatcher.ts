@@ -8,6 +8,7 @@ import { digestView, reminderText } from '../../views/reminders.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { recordReminderPosted } from '../metrics.ts';
 import { denialSentWith } from '../reviews/denial.ts';
 import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
@@ -151,6 +152,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
       const view = digestView(reminder.key.slice('digest:'.length), reminder.data as Parameters<typeof digestView>[1]);
       await postOnce(item, { channel: deps.reviewChannelId, ...view });
+      recordReminderPosted('digest');
       return;
     }
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
@@ -182,6 +184,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
         const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
         await cards.postInThread(item, app, text);
+        recordReminderPosted(reminder.kind);
         return;
       }
       case 'thread.file': {

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { applications, developerMessages, events, webhookState } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import { recordWebhookDelivery } from '../metrics.ts';
 import { leaseEnded } from './liveness.ts';
 
 /** The developer-facing text an event carries, by the message kind recorded with it. */
@@ -142,9 +143,11 @@ export function createWebhookRelay(deps: {
       try {
         await post(JSON.stringify(await payloadOf(event)));
         cursor = event.id;
+        recordWebhookDelivery(true);
         // Each acknowledged event moves the cursor at once: a crash now never resends it.
         await deps.db.update(webhookState).set({ lastEventId: cursor, attempts: 0 }).where(eq(webhookState.id, STATE_ROW));
       } catch (error) {
+        recordWebhookDelivery(false);
         const attempts = state.attempts + 1;
         failure = {
           attempts,

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
+import { recordRemindersClaimed } from '../metrics.ts';
 import {
   auditDueReminder,
   auditTomorrowReminder,
@@ -181,7 +182,9 @@ export async function sweepReminders(
     return { at: now, dryRun: true, due, claimed: due.filter((d) => !claimed.has(d.key)) };
   }
   // A sweep "as if" another instant (npm run remind --at) still posts now.
-  return { at: now, dryRun: false, due, claimed: await claim(db, due, deps.clock.now()) };
+  const claimed = await claim(db, due, deps.clock.now());
+  recordRemindersClaimed(claimed);
+  return { at: now, dryRun: false, due, claimed };
 }
 
 async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<DueReminder[]> {

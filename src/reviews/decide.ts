@@ -4,6 +4,7 @@ import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import { type ApplicationRow, applications, events, processedRequests } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
+import { recordDecision } from '../metrics.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { isLateCommand } from '../workflow/late.ts';
 import { rolesOf } from '../workflow/roles.ts';
@@ -80,6 +81,12 @@ async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise
  * must show. A refusal or a conflict rolls everything back.
  */
 export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult> {
+  const result = await decideOnce(deps, input);
+  recordDecision(input.command.type, result.kind);
+  return result;
+}
+
+async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult> {
   const now = deps.clock.now();
   try {
     return await deps.db.transaction(async (tx) => {

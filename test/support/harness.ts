@@ -47,7 +47,13 @@ export type Harness = {
  */
 export async function startHarness(
   database: TestDatabase,
-  options: { clock?: Clock; emulator?: Partial<EmulatorOptions>; questionnaire?: Questionnaire } = {},
+  options: {
+    clock?: Clock;
+    emulator?: Partial<EmulatorOptions>;
+    questionnaire?: Questionnaire;
+    metrics?: AppDeps['metrics'];
+    webhook?: AppDeps['webhook'];
+  } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? systemClock;
   const logs = new LogCapture();
@@ -63,6 +69,8 @@ export async function startHarness(
     clock,
     logger,
     ...(options.questionnaire ? { questionnaire: options.questionnaire } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.webhook ? { webhook: options.webhook } : {}),
   });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
@@ -124,6 +132,8 @@ export async function startTestApp(options: {
   logger: Logger;
   httpTimeouts?: AppDeps['httpTimeouts'];
   questionnaire?: Questionnaire;
+  metrics?: AppDeps['metrics'];
+  webhook?: AppDeps['webhook'];
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -147,6 +157,8 @@ export async function startTestApp(options: {
     // Tests drive delivery with settle(); the poll only matters for retries.
     outboxPollMs: 60_000,
     ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.webhook ? { webhook: options.webhook } : {}),
   }).start({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const slack = createSlackRequester({

@@ -100,6 +100,21 @@ describe('loadConfig', () => {
     ).toEqual({ criteria: ['use_case', 'geographies'], questionnaire: 'required' });
   });
 
+  it('reads where /metrics is served: a token on PORT, a port of its own, or neither', () => {
+    expect(loadConfig({}).metrics).toEqual({});
+    expect(loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' }).metrics).toEqual({});
+    expect(loadConfig({ METRICS_TOKEN: 'a-metrics-token-0123', METRICS_PORT: '9100' }).metrics).toEqual({
+      token: 'a-metrics-token-0123',
+      port: 9100,
+    });
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 16 characters']);
+    expect(problemsOf({ METRICS_PORT: '70000' })).toEqual(['METRICS_PORT must be a whole number from 1 to 65535']);
+    expect(problemsOf({ METRICS_PORT: '3000' })).toEqual([
+      'METRICS_PORT must differ from PORT (set METRICS_TOKEN to serve /metrics on PORT)',
+    ]);
+    expect(problemsOf({ METRICS_PORT: '8080', PORT: '8080' })).toHaveLength(1);
+  });
+
   it('names a bad private-track setting', () => {
     expect(problemsOf({ PRIVATE_TRACK_CRITERIA: 'use_case,astrology' }).join('\n')).toContain('PRIVATE_TRACK_CRITERIA');
     expect(problemsOf({ PRIVATE_TRACK_QUESTIONNAIRE: 'sometimes' })).toEqual([
