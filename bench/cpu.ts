@@ -101,6 +101,8 @@ export function summarizeProfile(profile: Profile, top = 25): ProfileSummary {
     if (ms === 0) continue;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)') continue;
+    // The in-thread inspector's own `dispatch` (Profiler.stop serialising the profile): not the app's.
+    if (functionName === 'dispatch' && !url) continue;
     total += ms;
     const area = areaOf(url, functionName);
     areas.set(area, (areas.get(area) ?? 0) + ms);
