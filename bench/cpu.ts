@@ -7,7 +7,14 @@ import { performance } from 'node:perf_hooks';
  * drivers and, on PGlite, the database), the whole process (which includes the Slack side's
  * thread), and every `postgres` process on the machine (the server; other users of it count too).
  */
-export type CpuSample = { mainMs: number; processMs: number; postgresMs: number | undefined };
+export type CpuSample = {
+  /** CPU time of the bot's thread (/proc/self/task/<pid>/stat), or its busy wall time where /proc cannot tell. */
+  mainMs: number;
+  /** Busy wall time of the bot's thread (event-loop utilisation): on a loaded machine it also counts waiting for a core. */
+  busyMs: number;
+  processMs: number;
+  postgresMs: number | undefined;
+};
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -35,15 +42,30 @@ function postgresCpuMs(): number | undefined {
   }
 }
 
+/** utime + stime of this process's main thread (the bot's), in ms. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function measureCpu(fn: () => Promise<void>): Promise<CpuSample> {
   const elu = performance.eventLoopUtilization();
   const usage = process.cpuUsage();
   const pgBefore = postgresCpuMs();
+  const mainBefore = mainThreadCpuMs();
   await fn();
+  const mainAfter = mainThreadCpuMs();
   const pgAfter = postgresCpuMs();
   const spent = process.cpuUsage(usage);
+  const busyMs = performance.eventLoopUtilization(elu).active;
   return {
-    mainMs: performance.eventLoopUtilization(elu).active,
+    mainMs: mainBefore !== undefined && mainAfter !== undefined ? mainAfter - mainBefore : busyMs,
+    busyMs,
     processMs: (spent.user + spent.system) / 1000,
     postgresMs: pgBefore !== undefined && pgAfter !== undefined ? pgAfter - pgBefore : undefined,
   };

@@ -102,6 +102,7 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     c.app,
     c.requests,
     perReq(c.sample.mainMs, c.requests),
+    perReq(c.sample.busyMs, c.requests),
     perReq(c.sample.processMs, c.requests),
     ...(postgres ? [perReq(c.sample.postgresMs, c.requests)] : []),
   ]);
@@ -171,13 +172,23 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     ),
     '',
     `CPU per request by kind: ${n(ack.cpu[0]?.requests ?? 0)} requests of one kind at concurrency ${ack.cpuConcurrency} through each app, until their work was done (pii-review: outbox drained, modals open). ` +
-      "**bot thread** = busy time of the thread the app runs on (its event-loop utilisation: Bolt, drizzle, pg, rendering, and on PGlite the database itself); **process** = CPU of the whole bench process, which includes the Slack side's thread (load generator and emulator)" +
+      '**bot thread CPU** = CPU time of the thread the app runs on (Bolt, drizzle, pg, rendering, and on PGlite the database itself); ' +
+      '**bot thread busy** = its busy wall time (event-loop utilisation), which on a loaded machine also counts waiting for a core; ' +
+      "**process** = CPU of the whole bench process, which includes the Slack side's thread (load generator and emulator)" +
       (postgres
         ? '; **postgres** = CPU of every `postgres` process on the machine (the server; anything else using it counts too).'
         : '.'),
     '',
     table(
-      ['kind', 'app', 'requests', 'bot thread ms/req', 'process CPU ms/req', ...(postgres ? ['postgres CPU ms/req'] : [])],
+      [
+        'kind',
+        'app',
+        'requests',
+        'bot thread CPU ms/req',
+        'bot thread busy ms/req',
+        'process CPU ms/req',
+        ...(postgres ? ['postgres CPU ms/req'] : []),
+      ],
       cpuRows,
     ),
     ...profileLines,
