@@ -96,7 +96,8 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     r.concurrency,
     ...KINDS.map((k) => `${ms(r.byKind[k].p50)} / ${ms(r.byKind[k].p95)} / ${ms(r.byKind[k].p99)}`),
   ]);
-  const perReq = (v: number | undefined, n: number) => (v === undefined ? 'n/a' : ms(v / n, 2));
+  // Negative when a postgres process (another user's session) ended between the two readings.
+  const perReq = (v: number | undefined, n: number) => (v === undefined || v < 0 ? 'n/a' : ms(v / n, 2));
   const cpuRows = ack.cpu.map((c) => [
     c.kind,
     c.app,
