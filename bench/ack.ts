@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import { events } from '../db/schema.ts';
 import { PERSONAS } from '../src/sandbox/personas.ts';
-import { INTAKE_TOKEN, type LogSink, SIGNING_SECRET, startBareBolt, startRealBot } from './bot.ts';
+import { INTAKE_TOKEN, type LogSink, SIGNING_SECRET, startBareBolt, startDurableBolt, startRealBot } from './bot.ts';
+import { type CpuSample, measureCpu, type ProfileSummary, profileCpu } from './cpu.ts';
 import type { BenchDatabase } from './database.ts';
 import { ackMarker, countingDatabase, outboxIdle, poolWatcher, roundTripMs } from './diagnose.ts';
 import { ADVANCE, intakeBody, RECORD_GAP } from './fixtures.ts';
@@ -23,10 +24,19 @@ export type AckRun = {
 };
 /** Queries one request sends before its ack and after it (outbox delivery, modal), median of PROFILE_RUNS. */
 export type QueryProfile = { request: string; beforeAck: number; afterAck: number; ackMs: number };
+/** CPU per request of one kind, by app: ms per request (see bench/cpu.ts for what each column counts). */
+export type CpuRow = { kind: Kind; app: 'bare Bolt' | 'durable floor' | 'pii-review'; requests: number; sample: CpuSample };
 export type AckResult = {
   count: number;
   bare: AckRun[];
+  /** Bare Bolt committing one row per request before its ack. */
+  floor: AckRun[];
   real: AckRun[];
+  cpu: CpuRow[];
+  cpuConcurrency: number;
+  /** The bot's thread under the sampling profiler through one more mixed level. */
+  cpuProfile?: ProfileSummary;
+  profileConcurrency: number;
   checks: string[];
   roundTripMs: number;
   profile: QueryProfile[];
@@ -35,6 +45,8 @@ export type AckResult = {
 const REVIEWER = PERSONAS[0]?.id ?? '';
 const DECISION_EVENTS = ['business_review.passed', 'gap.recorded'];
 const PROFILE_RUNS = 4;
+/** Concurrency of the CPU-per-kind pass and of the profiled pass. */
+const CPU_CONCURRENCY = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function settle(dispatcher: { drain(): Promise<number>; pending(): Promise<number> }): Promise<void> {
@@ -183,6 +195,7 @@ export async function ackPhase(args: {
   });
   const pool = poolWatcher(database);
   const bare = await startBareBolt();
+  const floor = await startDurableBolt(database);
   const realTarget = {
     botUrl: `${bot.url}/slack/events`,
     intakeUrl: `${bot.url}/api/applications`,
@@ -190,26 +203,37 @@ export async function ackPhase(args: {
     signingSecret: SIGNING_SECRET,
   };
   const bareTarget = { ...realTarget, botUrl: `${bare.url}/slack/events`, intakeUrl: `${bare.url}/api/applications` };
+  const floorTarget = { ...realTarget, botUrl: `${floor.url}/slack/events`, intakeUrl: `${floor.url}/api/applications` };
   const result: AckResult = {
     count: perKind * KINDS.length,
     bare: [],
+    floor: [],
     real: [],
+    cpu: [],
+    cpuConcurrency: CPU_CONCURRENCY,
+    profileConcurrency: CPU_CONCURRENCY,
     checks: [],
     roundTripMs: await roundTripMs(database),
     profile: [],
   };
   try {
     await slack.target(realTarget);
-    const prep = await prepare(slack, bot, args.concurrencies.length, perKind);
+    // Two levels more than measured: one for CPU per kind, one for the profiled run.
+    const prep = await prepare(slack, bot, args.concurrencies.length + 2, perKind);
     result.profile = await profileQueries(slack, database, counting.count, prep);
     const warmup = range(40).map((i): RequestSpec => ({ kind: 'command', user: REVIEWER, text: `status ${prep.all[i]}` }));
     await slack.target(bareTarget);
+    await slack.load({ specs: warmup, concurrency: 10 });
+    await slack.target(floorTarget);
     await slack.load({ specs: warmup, concurrency: 10 });
     for (const [level, concurrency] of args.concurrencies.entries()) {
       const specs = levelSpecs(level, perKind, prep);
       await slack.target(bareTarget);
       const bareLoad = await slack.load({ specs, concurrency });
       result.bare.push(runOf(concurrency, specs, bareLoad, bareLoad.wallMs));
+      await slack.target(floorTarget);
+      const floorLoad = await slack.load({ specs, concurrency });
+      result.floor.push(runOf(concurrency, specs, floorLoad, floorLoad.wallMs));
 
       await slack.target(realTarget);
       const decisionsBefore = await countEvents(database);
@@ -234,7 +258,45 @@ export async function ackPhase(args: {
           `, ${(args.logs.counts.error ?? 0) - errorsBefore} errors logged by the app`,
       );
     }
+
+    // CPU per request kind: the same requests of one kind through each app, until their work is done.
+    const cpuSpecs = levelSpecs(args.concurrencies.length, perKind, prep);
+    const kindOf = (s: RequestSpec): Kind => (s.kind === 'submit' ? 'decision' : s.kind === 'command' ? 'status' : s.kind);
+    for (const kind of KINDS) {
+      const specs = cpuSpecs.filter((s) => kindOf(s) === kind);
+      for (const [app, target] of [
+        ['bare Bolt', bareTarget],
+        ['durable floor', floorTarget],
+      ] as const) {
+        await slack.target(target);
+        const sample = await measureCpu(async () => {
+          await slack.load({ specs, concurrency: CPU_CONCURRENCY });
+        });
+        result.cpu.push({ kind, app, requests: specs.length, sample });
+      }
+      await slack.target(realTarget);
+      await settle(bot.dispatcher);
+      const since = await slack.mark();
+      const sample = await measureCpu(async () => {
+        await slack.load({ specs, concurrency: CPU_CONCURRENCY });
+        if (kind === 'click') await slack.waitCalls({ method: 'views.open', since, count: specs.length, timeoutMs: 30_000 });
+        await settle(bot.dispatcher);
+      });
+      result.cpu.push({ kind, app: 'pii-review', requests: specs.length, sample });
+    }
+
+    // Where the bot's thread spends it: one more mixed level under the sampling profiler.
+    const profiled = levelSpecs(args.concurrencies.length + 1, perKind, prep);
+    await slack.target(realTarget);
+    const since = await slack.mark();
+    result.cpuProfile = await profileCpu(async () => {
+      await slack.load({ specs: profiled, concurrency: CPU_CONCURRENCY });
+      const clicks = profiled.filter((s) => s.kind === 'click').length;
+      await slack.waitCalls({ method: 'views.open', since, count: clicks, timeoutMs: 30_000 });
+      await settle(bot.dispatcher);
+    });
   } finally {
+    await floor.stop();
     await bare.stop();
     await bot.stop();
   }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { PGlite } from '@electric-sql/pglite';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type pg from 'pg';
 import type { Database } from '../db/client.ts';
 import { buildApp, type RunningApp } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
@@ -9,6 +11,7 @@ import { loadConfig, type Policy } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadQuestionnaire } from '../src/questionnaire/questionnaire.ts';
 import { personaRoles, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
+import type { BenchDatabase } from './database.ts';
 
 export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 export const INTAKE_TOKEN = 'bench-intake-token-0123456789';
@@ -80,10 +83,43 @@ export async function startRealBot(args: {
 }
 
 /**
+ * The durable floor: bare Bolt whose every request commits one row before it is answered
+ * (`begin; insert; commit` on a pooled pg connection, or the same through PGlite). A click is
+ * never acknowledged and then lost at this cost; anything above it is the app's own work.
+ */
+export async function startDurableBolt(database: BenchDatabase): Promise<{ url: string; stop(): Promise<void> }> {
+  await database.raw('create table if not exists bench_floor (id bigserial primary key, at timestamptz not null, body text)');
+  const client = (database.db as unknown as { $client: unknown }).$client;
+  let commit: () => Promise<void>;
+  if (database.kind === 'postgres') {
+    const pool = client as pg.Pool;
+    commit = async () => {
+      const c = await pool.connect();
+      try {
+        await c.query('begin');
+        await c.query('insert into bench_floor (at, body) values (now(), $1)', ['request']);
+        await c.query('commit');
+      } finally {
+        c.release();
+      }
+    };
+  } else {
+    const lite = client as PGlite;
+    commit = async () => {
+      await lite.transaction(async (tx) => {
+        await tx.query('insert into bench_floor (at, body) values (now(), $1)', ['request']);
+      });
+    };
+  }
+  return startBareBolt(commit);
+}
+
+/**
  * Bolt with nothing behind it: the same receiver, signing secret and signature checks,
  * listeners that only ack, and an intake route that answers 201 once it has read the body.
  */
-export async function startBareBolt(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startBareBolt(commit?: () => Promise<void>): Promise<{ url: string; stop(): Promise<void> }> {
+  const done = commit ?? (() => Promise.resolve());
   const receiver = new HTTPReceiver({
     signingSecret: SIGNING_SECRET,
     endpoints: ['/slack/events'],
@@ -96,17 +132,34 @@ export async function startBareBolt(): Promise<{ url: string; stop(): Promise<vo
         handler: (req: IncomingMessage, res: ServerResponse) => {
           req.resume();
           req.on('end', () => {
-            res.writeHead(201, { 'content-type': 'application/json' });
-            res.end('{}');
+            done().then(
+              () => {
+                res.writeHead(201, { 'content-type': 'application/json' });
+                res.end('{}');
+              },
+              () => {
+                res.writeHead(500);
+                res.end();
+              },
+            );
           });
         },
       },
     ],
   });
   const app = new App({ token: BOT_TOKEN, botId: 'BBARE', botUserId: 'UBARE', receiver, logLevel: LogLevel.ERROR });
-  app.command('/pii', async ({ ack }) => ack());
-  app.action(/.*/, async ({ ack }) => ack());
-  app.view(/.*/, async ({ ack }) => ack());
+  app.command('/pii', async ({ ack }) => {
+    await done();
+    await ack();
+  });
+  app.action(/.*/, async ({ ack }) => {
+    await done();
+    await ack();
+  });
+  app.view(/.*/, async ({ ack }) => {
+    await done();
+    await ack();
+  });
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => app.stop() as Promise<void> };
 }

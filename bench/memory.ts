@@ -4,7 +4,7 @@ export function createRssSampler(everyMs = 50) {
   let phase: string | undefined;
   const sample = () => {
     if (phase === undefined) return;
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     peaks.set(phase, Math.max(peaks.get(phase) ?? 0, rss));
   };
   const timer = setInterval(sample, everyMs);

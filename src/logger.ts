@@ -136,6 +136,9 @@ export function slackLoggerFrom(logger: Logger, name = 'slack'): SlackLogger {
   const write =
     (level: pino.Level) =>
     (...msg: unknown[]) => {
+      // Bolt and the Web API log a debug line or two per request and call: below the level,
+      // none of them is parsed for its ids.
+      if (!child.isLevelEnabled(level)) return;
       const parts = msg.map(safeSlackPart);
       const ids = Object.assign({}, ...parts.map((p) => p.ids ?? {}));
       const text = parts.flatMap((p) => (p.text ? [p.text] : [])).join(' ');

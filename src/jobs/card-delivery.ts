@@ -6,7 +6,8 @@ import { reviewCard } from '../../views/card.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { loadCardModel } from '../reviews/card-model.ts';
+import { cardModelFrom, loadCardModel } from '../reviews/card-model.ts';
+import type { ReviewRows } from '../reviews/workflow-state.ts';
 import { fetchPermalink } from './permalink.ts';
 import { classifySlackError } from './slack-errors.ts';
 
@@ -56,8 +57,9 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
   }
 
   /** Posts the application's card (the first time, or again after it was deleted) and stores where it now is. */
-  async function postCard(item: OutboxRow, app: ApplicationRow, part: Part): Promise<CardLocation> {
-    const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
+  async function postCard(item: OutboxRow, app: ApplicationRow, part: Part, rows?: ReviewRows): Promise<CardLocation> {
+    const model = rows ? cardModelFrom(app, rows, deps.policy) : await loadCardModel(deps.db, app, deps.policy);
+    const view = reviewCard(model, deps.clock.now());
     const posted = await postOnce(item, { channel: deps.reviewChannelId, ...view }, part);
     // An earlier attempt's card may show an older state: bring it up to date.
     if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
@@ -77,11 +79,15 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
 
   return {
     cardOf,
-    /** `card.sync`: update the card to the application's state, or post it when there is none (or it is gone). */
-    async sync(item: OutboxRow, app: ApplicationRow): Promise<void> {
+    /**
+     * `card.sync`: update the card to the application's state, or post it when there is none (or
+     * it is gone). `rows`: the review rows read with the application (one query), if the caller has them.
+     */
+    async sync(item: OutboxRow, app: ApplicationRow, rows?: ReviewRows): Promise<void> {
       if (app.cardTs && app.cardChannel) {
         const card = { channel: app.cardChannel, ts: app.cardTs };
-        const view = reviewCard(await loadCardModel(deps.db, app, deps.policy), deps.clock.now());
+        const model = rows ? cardModelFrom(app, rows, deps.policy) : await loadCardModel(deps.db, app, deps.policy);
+        const view = reviewCard(model, deps.clock.now());
         const updated = await deps.slack.chat
           .update({ ...card, ...view })
           .then(() => true)
@@ -90,7 +96,7 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
         if (updated && !app.cardPermalink) await storePermalink(app, card);
         if (updated) return;
       }
-      await postCard(item, app, undefined);
+      await postCard(item, app, undefined, rows);
     },
     /** Posts one line in the card's thread; answers where it landed. */
     async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<CardLocation> {

@@ -1,15 +1,23 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { rowsOf } from '../../db/rows.ts';
-import { applications, events, type OutboxRow, outbox, reminders } from '../../db/schema.ts';
+import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
+import {
+  type ApplicationRow,
+  applications,
+  developerMessages,
+  events,
+  type OutboxRow,
+  outbox,
+  reminders,
+} from '../../db/schema.ts';
 import { historyLine, withDenialText } from '../../views/events.ts';
 import { digestView, reminderText } from '../../views/reminders.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { recordReminderPosted } from '../metrics.ts';
-import { denialSentWith } from '../reviews/denial.ts';
+import { loadApplicationWithRows } from '../reviews/workflow-state.ts';
 import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
 import { leaseEnded } from './liveness.ts';
@@ -49,6 +57,9 @@ export type DispatcherOptions = {
 const MAX_BACKOFF_MS = 15 * 60_000;
 /** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
+const decodeOutbox = rowDecoder(outbox);
+const decodeApplication = rowDecoder(applications);
+const decodeEvent = rowDecoder(events);
 
 /**
  * Delivers queued Slack effects after their transaction committed. Effects of one application
@@ -90,11 +101,38 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         limit ${batchSize}
         for update skip locked
       )
-      returning id`);
-    const ids = rowsOf<{ id: number | string }>(result).map((r) => Number(r.id));
-    if (ids.length === 0) return [];
-    const rows = await deps.db.select().from(outbox).where(inArray(outbox.id, ids));
-    return rows.sort((a, b) => a.id - b.id);
+      returning *`);
+    // The claimed rows themselves, in one round trip with the claim.
+    return rowsOf(result)
+      .map(decodeOutbox)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async function applicationOf(id: number): Promise<ApplicationRow> {
+    const [app] = await deps.db.select().from(applications).where(eq(applications.id, id));
+    if (!app) throw new Error(`application ${id} not found`);
+    return app;
+  }
+
+  /**
+   * A thread line's application, event and the denial text sent with it (as denialSentWith
+   * finds it: the application's denial message sent at the event's instant), in one query.
+   */
+  async function threadEventOf(applicationId: number, eventId: number) {
+    const result = await deps.db.execute(sql`
+      select row_to_json(a) as app, row_to_json(e) as event,
+        (select m.body from ${developerMessages} m
+          where m.application_id = e.application_id and m.kind = 'denial' and m.sent_at = e.at limit 1) as denial
+      from ${applications} a left join ${events} e on e.id = ${eventId}::bigint
+      where a.id = ${applicationId}::integer`);
+    const [row] = rowsOf(result);
+    if (!row) throw new Error(`application ${applicationId} not found`);
+    if (row.event === null || row.event === undefined) throw new Error(`event ${eventId} not found`);
+    return {
+      app: decodeApplication(parsedJson(row.app)),
+      event: decodeEvent(parsedJson(row.event)),
+      denial: typeof row.denial === 'string' ? row.denial : undefined,
+    };
   }
 
   /**
@@ -156,27 +194,23 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       return;
     }
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
-    const [app] = await deps.db.select().from(applications).where(eq(applications.id, item.applicationId));
-    if (!app) throw new Error(`application ${item.applicationId} not found`);
     switch (item.kind) {
-      case 'card.sync':
-        await cards.sync(item, app);
+      case 'card.sync': {
+        // The application and everything its card shows: one query.
+        const loaded = await loadApplicationWithRows(deps.db, item.applicationId);
+        if (!loaded) throw new Error(`application ${item.applicationId} not found`);
+        await cards.sync(item, loaded.app, loaded.rows);
         return;
+      }
       case 'thread.event': {
-        const [event] = await deps.db
-          .select()
-          .from(events)
-          .where(eq(events.id, Number(payload.eventId)));
-        if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
-        const text = withDenialText(
-          historyLine({ ...event, payload: event.payload as Record<string, unknown> }),
-          await denialSentWith(deps.db, event),
-        );
+        const { app, event, denial } = await threadEventOf(item.applicationId, Number(payload.eventId));
+        const text = withDenialText(historyLine({ ...event, payload: event.payload as Record<string, unknown> }), denial);
         const line = await cards.postInThread(item, app, text);
         await cards.storeCycleOutcomeLink(app.id, event.id, line);
         return;
       }
       case 'thread.reminder': {
+        const app = await applicationOf(item.applicationId);
         const [reminder] = await deps.db
           .select()
           .from(reminders)
@@ -188,6 +222,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         return;
       }
       case 'thread.file': {
+        const app = await applicationOf(item.applicationId);
         const card = await cards.cardOf(item, app);
         const file =
           payload.file === 'invite'
@@ -215,13 +250,23 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
   }
 
-  async function settle(item: OutboxRow, error: unknown): Promise<void> {
+  /** Marks delivered effects done, all in one statement. */
+  async function settleDelivered(items: OutboxRow[]): Promise<void> {
+    if (items.length === 0) return;
+    for (const item of items) refusedLastTime.delete(item.id);
+    await deps.db
+      .update(outbox)
+      .set({ doneAt: deps.clock.now(), lockedUntil: null, lastError: null })
+      .where(
+        inArray(
+          outbox.id,
+          items.map((item) => item.id),
+        ),
+      );
+  }
+
+  async function settleFailed(item: OutboxRow, error: unknown): Promise<void> {
     const now = deps.clock.now();
-    if (error === undefined) {
-      refusedLastTime.delete(item.id);
-      await deps.db.update(outbox).set({ doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
-      return;
-    }
     const refused = await refusals.settle(item, error);
     if (refused === 'parked') refusedLastTime.delete(item.id);
     if (refused) return;
@@ -253,10 +298,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       if (batch.length === 0) return delivered;
       // One application's effects are claimed at most one at a time, so they can run in parallel safely.
       const results = await Promise.allSettled(batch.map((item) => deliver(item)));
+      const done = batch.filter((_, i) => results[i]?.status === 'fulfilled');
+      await settleDelivered(done);
+      delivered += done.length;
       for (const [i, result] of results.entries()) {
-        const item = batch[i] as OutboxRow;
-        await settle(item, result.status === 'fulfilled' ? undefined : result.reason);
-        if (result.status === 'fulfilled') delivered += 1;
+        if (result.status === 'rejected') await settleFailed(batch[i] as OutboxRow, result.reason);
       }
     }
   }

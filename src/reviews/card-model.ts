@@ -6,11 +6,15 @@ import { addDaysUtc } from '../time.ts';
 import type { Severity } from '../workflow/controls.ts';
 import { availableCommands, pendingAnswers } from '../workflow/rules.ts';
 import { toSummary } from './queries.ts';
-import { loadReviewRows, workflowStateFrom } from './workflow-state.ts';
+import { loadReviewRows, type ReviewRows, workflowStateFrom } from './workflow-state.ts';
 
 /** Everything the card shows, read from the database when the card is (re)drawn. */
 export async function loadCardModel(db: DbOrTx, app: ApplicationRow, policy: Policy): Promise<CardModel> {
-  const rows = await loadReviewRows(db, app);
+  return cardModelFrom(app, await loadReviewRows(db, app), policy);
+}
+
+/** The card's model from an application and its review rows read already (with it, in one query). */
+export function cardModelFrom(app: ApplicationRow, rows: ReviewRows, policy: Policy): CardModel {
   const state = workflowStateFrom(app, rows, policy.privateTrack);
   const gapsBySeverity: Partial<Record<Severity, number>> = {};
   for (const gap of state.openGaps) gapsBySeverity[gap.severity] = (gapsBySeverity[gap.severity] ?? 0) + 1;

@@ -9,14 +9,15 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { isLateCommand } from '../workflow/late.ts';
 import { rolesOf } from '../workflow/roles.ts';
 import { type Command, decide, type Refusal } from '../workflow/rules.ts';
+import type { WorkflowState } from '../workflow/types.ts';
 import { endCycle, markCycleOutcomeEvent, reopenCycle } from './cycles.ts';
 import { applyCycleEffects } from './effects/cycles.ts';
 import { applyEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
 import type { Details, Write } from './effects/types.ts';
-import { recordChange } from './record.ts';
+import { recordUpdateAndChange } from './record.ts';
 import { recordApprovedRoles, settleRoleReview } from './roles.ts';
-import { loadWorkflowState } from './workflow-state.ts';
+import { loadReviewRows, type ReviewRows, reviewRowColumns, reviewRowsFrom, workflowStateFrom } from './workflow-state.ts';
 
 export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
 
@@ -49,30 +50,42 @@ class Abort extends Error {
 const decodeApplication = rowDecoder(applications);
 
 /**
- * Takes the request key (a repeat is a duplicate), then locks the application row; with a key,
- * in one statement whose lock waits for the key's insert (the same order as two statements, so
- * a repeat racing its first attempt waits for it rather than deadlocking with it).
+ * Takes the request key (a repeat is a duplicate), locks the application row and reads its
+ * review rows, in one statement; with a key, the lock waits for the key's insert (the same
+ * order as two statements, so a repeat racing its first attempt waits for it rather than
+ * deadlocking with it).
+ *
+ * The review rows are read in the statement's snapshot, taken before the lock was granted.
+ * They are current unless a transaction committed a change to this application in between:
+ * every writer of review rows also updates the application row in its transaction (decisions,
+ * intake, retention), so that shows as a newer row version (`xmin`) under the lock than in the
+ * snapshot, and only then are the rows read again, in a snapshot taken under the lock.
  */
-async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise<ApplicationRow> {
-  if (!input.requestKey) {
-    const [app] = await tx.select().from(applications).where(eq(applications.id, input.applicationId)).for('update');
-    if (!app) throw new Abort({ kind: 'not_found' });
-    return app;
-  }
+async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise<{ app: ApplicationRow; rows: ReviewRows }> {
+  const id = sql`${input.applicationId}::integer`;
+  const keyed = input.requestKey !== undefined;
   const result = await tx.execute(sql`
-    with fresh as (
+    with ${
+      keyed
+        ? sql`fresh as (
       insert into ${processedRequests} (key, application_id, at)
-      values (${input.requestKey}::text, ${input.applicationId}::integer, ${now.toISOString()}::timestamptz)
+      values (${input.requestKey}::text, ${id}, ${now.toISOString()}::timestamptz)
       on conflict do nothing
       returning application_id
     ), locked as (
-      select * from ${applications} where id = (select application_id from fresh) for update
-    )
-    select (select count(*) from fresh)::int as fresh, (select row_to_json(locked) from locked) as app`);
+      select a.*, a.xmin::text as row_xmin from ${applications} a where a.id = (select application_id from fresh) for update
+    )`
+        : sql`locked as (select a.*, a.xmin::text as row_xmin from ${applications} a where a.id = ${id} for update)`
+    }
+    select ${keyed ? sql`(select count(*) from fresh)::int` : sql`1`} as fresh,
+      (select row_to_json(locked) from locked) as app,
+      (select row_xmin from locked) = (select s.xmin::text from ${applications} s where s.id = ${id}) as current,
+      ${reviewRowColumns(id, sql`(select questionnaire_version from locked)`, sql`(select cycle from locked)`)}`);
   const [row] = rowsOf(result);
   if (!row?.fresh) throw new Abort({ kind: 'duplicate' });
   if (row.app === null || row.app === undefined) throw new Abort({ kind: 'not_found' });
-  return decodeApplication(parsedJson(row.app));
+  const app = decodeApplication(parsedJson(row.app));
+  return { app, rows: row.current === true ? reviewRowsFrom(row) : await loadReviewRows(tx, app) };
 }
 
 /**
@@ -90,13 +103,13 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
   const now = deps.clock.now();
   try {
     return await deps.db.transaction(async (tx) => {
-      const app = await lockApplication(tx, input, now);
+      const { app, rows } = await lockApplication(tx, input, now);
       const seen = input.seenVersion ?? app.version;
       if (app.version !== seen) {
         const [last] = await tx.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
         throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt });
       }
-      const state = await loadWorkflowState(tx, app, deps.policy.privateTrack);
+      const state = workflowStateFrom(app, rows, deps.policy.privateTrack);
       const actorRoles = rolesOf(deps.roles, input.actorId);
       const outcome = decide(
         state,
@@ -119,7 +132,7 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
           : await applyEarlyEffects(write, command);
       const details = await courseChanges(write, state, effects, outcome.next);
       const moved = outcome.next.stage !== app.stage || outcome.next.status !== app.status;
-      const [updated] = await tx
+      const update = tx
         .update(applications)
         .set({
           ...outcome.next,
@@ -132,10 +145,10 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
         })
         .where(and(eq(applications.id, app.id), eq(applications.version, seen)))
         .returning();
-      if (!updated) throw new Error(`application ${app.id} changed under its row lock`);
-
-      const eventId = await recordChange(
+      // The update, the event (its `after` is the updated row's) and the effects: one statement.
+      const written = await recordUpdateAndChange(
         tx,
+        update,
         {
           applicationId: app.id,
           type: details.type,
@@ -143,13 +156,14 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
           at: now,
           payload: {
             before: { stage: app.stage, status: app.status, assigneeId: app.assigneeId },
-            after: { stage: updated.stage, status: updated.status, assigneeId: updated.assigneeId },
             ...details.payload,
           },
         },
         { thread: true, effects: details.effects ?? [] },
       );
-      if (details.endsCycle) await markCycleOutcomeEvent(tx, app, eventId);
+      if (!written) throw new Error(`application ${app.id} changed under its row lock`);
+      if (details.endsCycle) await markCycleOutcomeEvent(tx, app, written.eventId);
+      const updated = decodeApplication(parsedJson(written.application));
       return { kind: 'done', application: updated } as const;
     });
   } catch (error) {
@@ -167,7 +181,7 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
  */
 async function courseChanges(
   write: Write,
-  state: Awaited<ReturnType<typeof loadWorkflowState>>,
+  state: WorkflowState,
   details: Details,
   next: { stage: string; status: string },
 ): Promise<Details & { endsCycle?: boolean }> {

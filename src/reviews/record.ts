@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { rowsOf } from '../../db/rows.ts';
 import { applications, events, outbox } from '../../db/schema.ts';
@@ -30,6 +30,28 @@ export type NewEvent = {
  */
 const EVENT_ORDER_LOCK = 7_305_114;
 
+/** The effects a change queues, numbered in the order the dispatcher must deliver them. */
+function queuedEffects(applicationId: number, options: { thread: boolean; effects?: readonly Effect[] }): SQL {
+  const queued: SQL[] = [
+    sql`(0, ${'card.sync'}::text, ${applicationId}::integer, ${'{}'}::jsonb)`,
+    ...(options.thread ? [sql`(1, ${'thread.event'}::text, ${applicationId}::integer, null::jsonb)`] : []),
+    ...(options.effects ?? []).map(
+      ({ kind, applicationId, ...payload }, i) =>
+        sql`(${i + 2}::integer, ${kind}::text, ${applicationId}::integer, ${JSON.stringify(payload)}::jsonb)`,
+    ),
+  ];
+  return sql.join(queued, sql`, `);
+}
+
+/**
+ * The event order lock as a CTE that reads `source` (so it runs after it), which the event's
+ * insert reads in turn: a CTE calling a volatile function is materialised and scanned before the
+ * insert produces its row, so the lock is held before the event's id is drawn, in the same
+ * statement (one round trip instead of two).
+ */
+const orderLock = (source: SQL) =>
+  sql`ordered as (select pg_advisory_xact_lock(${sql.raw(String(EVENT_ORDER_LOCK))}) as locked from ${source})`;
+
 /**
  * Appends the event of a change and queues what Slack must show of it, in one statement: the
  * card, always refreshed; when `thread` is set, the event's line in the card's thread; then
@@ -42,37 +64,69 @@ export async function recordChange(
   options: { thread: boolean; effects?: readonly Effect[] },
 ): Promise<number> {
   const at = event.at.toISOString();
-  const queued: SQL[] = [
-    sql`(0, ${'card.sync'}::text, ${event.applicationId}::integer, ${'{}'}::jsonb)`,
-    ...(options.thread ? [sql`(1, ${'thread.event'}::text, ${event.applicationId}::integer, null::jsonb)`] : []),
-    ...(options.effects ?? []).map(
-      ({ kind, applicationId, ...payload }, i) =>
-        sql`(${i + 2}::integer, ${kind}::text, ${applicationId}::integer, ${JSON.stringify(payload)}::jsonb)`,
-    ),
-  ];
   // Held until commit. Deadlock-free only because this is the last work of every use case:
   // after taking it, the transaction inserts new rows and commits, waiting on nothing else.
-  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(EVENT_ORDER_LOCK))})`);
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
   // The application's stage and status as the change left them go into the event (`state`), so
   // anything sent later (a retried webhook) tells what was true then, not what is true now.
   const result = await tx.execute(sql`
-    with e as (
+    with a as (select id, stage, status from ${applications} where id = ${event.applicationId}::integer),
+    ${orderLock(sql`a`)},
+    e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select ${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
         ${JSON.stringify(event.payload)}::jsonb
           || jsonb_build_object('state', jsonb_build_object('stage', a.stage, 'status', a.status))
-      from ${applications} a where a.id = ${event.applicationId}::integer
+      from a cross join ordered
       returning id
     ), queued as (
       insert into ${outbox} (kind, application_id, payload, created_at, available_at)
       select v.kind, v.application_id, coalesce(v.payload, jsonb_build_object('eventId', e.id)),
         ${at}::timestamptz, ${at}::timestamptz
-      from e cross join (values ${sql.join(queued, sql`, `)}) as v(n, kind, application_id, payload)
+      from e cross join (values ${queuedEffects(event.applicationId, options)}) as v(n, kind, application_id, payload)
       order by v.n
     )
     select id from e`);
   const [row] = rowsOf<{ id: number | string }>(result);
   if (!row) throw new Error('event insert returned no row');
   return Number(row.id);
+}
+
+/**
+ * A decision's last statement: the application's update (an `update … returning *`), its
+ * event and its effects, as recordChange would write them, in one round trip. The event's
+ * payload gets `after` (stage, status, assignee as the update left them) under the given
+ * payload's own keys, and `state` over them. Answers the updated row as the driver returns
+ * `row_to_json` (decode it with rowDecoder), or undefined when the update matched nothing
+ * (then nothing else was written either).
+ */
+export async function recordUpdateAndChange(
+  tx: Tx,
+  update: SQLWrapper,
+  event: Omit<NewEvent, 'applicationId'> & { applicationId: number },
+  options: { thread: boolean; effects?: readonly Effect[] },
+): Promise<{ application: unknown; eventId: number } | undefined> {
+  const at = event.at.toISOString();
+  const result = await tx.execute(sql`
+    with u as (${update.getSQL()}),
+    ${orderLock(sql`u`)},
+    e as (
+      insert into ${events} (application_id, type, actor, at, payload)
+      select u.id, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
+        jsonb_build_object('after', jsonb_build_object('stage', u.stage, 'status', u.status, 'assigneeId', u.assignee_id))
+          || ${JSON.stringify(event.payload)}::jsonb
+          || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status))
+      from u cross join ordered
+      returning id
+    ), queued as (
+      insert into ${outbox} (kind, application_id, payload, created_at, available_at)
+      select v.kind, v.application_id, coalesce(v.payload, jsonb_build_object('eventId', e.id)),
+        ${at}::timestamptz, ${at}::timestamptz
+      from e cross join (values ${queuedEffects(event.applicationId, options)}) as v(n, kind, application_id, payload)
+      order by v.n
+    )
+    select (select id from e) as event_id, (select row_to_json(u) from u) as application`);
+  const [row] = rowsOf<{ event_id: number | string | null; application: unknown }>(result);
+  if (!row || row.event_id === null || row.application === null) return undefined;
+  return { application: row.application, eventId: Number(row.event_id) };
 }

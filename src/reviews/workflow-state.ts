@@ -78,7 +78,7 @@ const maybe = <T>(value: unknown, one: (raw: unknown) => T): T | null => {
  * a query per table cost a round trip and a query build each). Same filters and order as
  * one query per table; ties broken by id so the order is stable.
  */
-function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
+export function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
   return sql`
     (select coalesce(json_agg(g order by g.id), '[]') from ${gaps} g
       where g.application_id = ${id} and g.cycle = ${cycle} and g.resolved_at is null) as open_gaps,
@@ -100,7 +100,7 @@ function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
       where ra.application_id = ${id} and ri.closed_at is null) as open_remediation`;
 }
 
-function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
+export function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
   const questionnaire = parsedJson(row.questionnaire);
   return {
     openGaps: list(row.open_gaps, decode.gap),
