@@ -76,6 +76,9 @@ const received = {
   profileId: z.string(),
   stage,
   status,
+  cycle: z.number().int().meta({
+    description: 'The review cycle: 1, then one more each time a rejected or withdrawn application is submitted again.',
+  }),
 };
 
 export const createdAnswer = z.strictObject({ ...received, outcome: z.literal('created') }).meta({ id: 'Created' });
@@ -87,6 +90,16 @@ export const updatedAnswer = z
     changedFields: z.array(z.string()).meta({ description: 'Dotted paths of what changed; never their values.' }),
   })
   .meta({ id: 'Updated' });
+export const resubmittedAnswer = z
+  .strictObject({
+    ...received,
+    outcome: z.literal('resubmitted'),
+    changedFields: z.array(z.string()).meta({ description: 'Dotted paths of what changed; never their values.' }),
+  })
+  .meta({
+    id: 'Resubmitted',
+    description: 'A rejected or withdrawn application came again with changed content: a new review cycle opened at Stage 1.',
+  });
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -111,6 +124,8 @@ export const applicationState = z
     infoRounds: z.number().int(),
     architectId: z.string().nullable(),
     productionSince: instant.nullable(),
+    cycle: z.number().int().meta({ description: 'The review cycle the application is in (1 for the first review).' }),
+    roleReview: z.boolean().meta({ description: 'An approved application is in a review of restricted roles it added.' }),
     card: z
       .strictObject({ channel: z.string(), ts: z.string() })
       .nullable()
@@ -262,17 +277,17 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
               content: json(createdAnswer, {
                 created: {
                   summary: 'Created',
-                  value: { id: 42, profileId: EXAMPLE_PROFILE, stage: 'business', status: 'new', outcome: 'created' },
+                  value: { id: 42, profileId: EXAMPLE_PROFILE, stage: 'business', status: 'new', cycle: 1, outcome: 'created' },
                 },
               }),
             },
             '200': {
               description:
-                'The profile was known: `unchanged` (the same content; no second card) or `updated` (changed content: an event, the card updated).',
-              content: json(z.union([unchangedAnswer, updatedAnswer]), {
+                'The profile was known: `unchanged` (the same content; no second card), `updated` (changed content: an event, the card updated; restricted roles added to an approved application open a role review) or `resubmitted` (a rejected or withdrawn application came again: a new review cycle at Stage 1).',
+              content: json(z.union([unchangedAnswer, updatedAnswer, resubmittedAnswer]), {
                 unchanged: {
                   summary: 'Unchanged',
-                  value: { id: 42, profileId: EXAMPLE_PROFILE, stage: 'business', status: 'new', outcome: 'unchanged' },
+                  value: { id: 42, profileId: EXAMPLE_PROFILE, stage: 'business', status: 'new', cycle: 1, outcome: 'unchanged' },
                 },
                 updated: {
                   summary: 'Updated',
@@ -281,7 +296,20 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
                     profileId: EXAMPLE_PROFILE,
                     stage: 'business',
                     status: 'new',
+                    cycle: 1,
                     outcome: 'updated',
+                    changedFields: ['useCase'],
+                  },
+                },
+                resubmitted: {
+                  summary: 'Resubmitted after a denial: cycle 2 opened',
+                  value: {
+                    id: 42,
+                    profileId: EXAMPLE_PROFILE,
+                    stage: 'business',
+                    status: 'new',
+                    cycle: 2,
+                    outcome: 'resubmitted',
                     changedFields: ['useCase'],
                   },
                 },
