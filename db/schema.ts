@@ -473,6 +473,13 @@ export const webhookState = pgTable('webhook_state', {
   lockedUntil: instant('locked_until'),
   /** The instance holding the cursor (its liveness lock key): the lease ends when that instance dies. */
   lockedBy: integer('locked_by'),
+  /**
+   * A hole in the event ids after the cursor (an id drawn by a transaction not yet committed, or
+   * rolled back): the highest id visible when it was seen, and the snapshot's xmax then. Once every
+   * transaction below that xmax has ended, the missing ids up to the frontier never will appear.
+   */
+  gapFrontier: bigint('gap_frontier', { mode: 'number' }),
+  gapXmax: bigint('gap_xmax', { mode: 'number' }),
 });
 
 export type ApplicationRow = typeof applications.$inferSelect;

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { applications, developerMessages, events, webhookState } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -127,16 +128,60 @@ export function createWebhookRelay(deps: {
     return state;
   }
 
-  /** Sends what is due; resolves with how many events were delivered. */
-  async function drain(): Promise<number> {
-    const state = await lease();
-    if (!state) return 0;
+  /** Where the database's transactions stand: below `xmin` all have ended; from `xmax` on none had begun. */
+  async function snapshot(): Promise<{ xmin: number; xmax: number }> {
+    const [row] = rowsOf<{ xmin: string; xmax: string }>(
+      await deps.db.execute(
+        sql`select pg_snapshot_xmin(s)::text as xmin, pg_snapshot_xmax(s)::text as xmax from pg_current_snapshot() s`,
+      ),
+    );
+    if (!row) throw new Error('pg_current_snapshot() answered nothing');
+    return { xmin: Number(row.xmin), xmax: Number(row.xmax) };
+  }
+
+  /**
+   * The events after the cursor that may go now, in id order. Ids are drawn at insert, and
+   * transactions commit in any order, so a missing id may belong to a transaction still open
+   * (wait for it) or to one that rolled back (skip it). Every writer holds an xid before it draws
+   * an id (src/reviews/record.ts), so an id missing below the highest visible one was drawn by a
+   * transaction below the xmax of a snapshot taken after that read: once the xmin of a later
+   * snapshot passes it, every such transaction has ended, and the ids still missing up to that
+   * frontier never will appear.
+   */
+  async function deliverable(state: typeof webhookState.$inferSelect) {
     const pending = await deps.db
       .select()
       .from(events)
       .where(gt(events.id, state.lastEventId))
       .orderBy(asc(events.id))
       .limit(BATCH);
+    const now = await snapshot();
+    const settledUpTo = state.gapXmax !== null && now.xmin >= state.gapXmax ? (state.gapFrontier ?? 0) : 0;
+    let expected = state.lastEventId + 1;
+    const ready: typeof pending = [];
+    for (const event of pending) {
+      if (event.id !== expected && event.id > settledUpTo) break;
+      ready.push(event);
+      expected = event.id + 1;
+    }
+    const hole = ready.length < pending.length;
+    // A hole seen for the first time, or one past a settled frontier, is watched from this
+    // snapshot; a watch with no hole left is dropped; one not yet settled is waited for.
+    const watch =
+      hole && (state.gapXmax === null || settledUpTo > 0)
+        ? { gapFrontier: pending.at(-1)?.id ?? null, gapXmax: now.xmax }
+        : !hole && state.gapXmax !== null
+          ? { gapFrontier: null, gapXmax: null }
+          : undefined;
+    return { ready, watch };
+  }
+
+  /** Sends what is due; resolves with how many events were delivered. */
+  async function drain(): Promise<number> {
+    const state = await lease();
+    if (!state) return 0;
+    const { ready: pending, watch } = await deliverable(state);
+    if (watch) await deps.db.update(webhookState).set(watch).where(eq(webhookState.id, STATE_ROW));
     let cursor = state.lastEventId;
     let failure: { attempts: number; delay: number; message: string } | undefined;
     for (const event of pending) {

@@ -22,14 +22,6 @@ export type NewEvent = {
   payload: Record<string, unknown>;
 };
 
-/**
- * Any stable number: the transaction-level advisory lock that makes event ids follow commit
- * order. Ids are drawn at insert; without it, two use cases on two connections could commit
- * out of id order, and the webhook relay, which reads after its cursor in id order, would move
- * past an event not yet committed and never send it.
- */
-const EVENT_ORDER_LOCK = 7_305_114;
-
 /** The effects a change queues, numbered in the order the dispatcher must deliver them. */
 function queuedEffects(applicationId: number, options: { thread: boolean; effects?: readonly Effect[] }): SQL {
   const queued: SQL[] = [
@@ -44,19 +36,21 @@ function queuedEffects(applicationId: number, options: { thread: boolean; effect
 }
 
 /**
- * The event order lock as a CTE that reads `source` (so it runs after it), which the event's
- * insert reads in turn: a CTE calling a volatile function is materialised and scanned before the
- * insert produces its row, so the lock is held before the event's id is drawn, in the same
- * statement (one round trip instead of two).
+ * The transaction's id, taken (and assigned, should the transaction have written nothing yet)
+ * in a CTE that reads `source` and that the event's insert reads in turn, so the transaction
+ * holds an xid before the event's id is drawn. Ids are drawn at insert and transactions commit
+ * in any order; the webhook relay waits at a hole in the ids until every transaction that could
+ * still fill it has ended, which it can tell only of transactions that had an xid when it looked
+ * (src/jobs/webhooks.ts). A lock held to commit would keep ids in commit order instead, but it
+ * serialised every commit of every instance.
  */
-const orderLock = (source: SQL) =>
-  sql`ordered as (select pg_advisory_xact_lock(${sql.raw(String(EVENT_ORDER_LOCK))}) as locked from ${source})`;
+const xidFirst = (source: SQL) => sql`ordered as (select pg_current_xact_id() as xid from ${source})`;
 
 /**
  * Appends the event of a change and queues what Slack must show of it, in one statement: the
  * card, always refreshed; when `thread` is set, the event's line in the card's thread; then
  * any further `effects`, queued in that order (the dispatcher delivers an application's
- * effects by id). Call it last in the use case's transaction (see EVENT_ORDER_LOCK).
+ * effects by id).
  */
 export async function recordChange(
   tx: Tx,
@@ -64,14 +58,12 @@ export async function recordChange(
   options: { thread: boolean; effects?: readonly Effect[] },
 ): Promise<number> {
   const at = event.at.toISOString();
-  // Held until commit. Deadlock-free only because this is the last work of every use case:
-  // after taking it, the transaction inserts new rows and commits, waiting on nothing else.
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
   // The application's stage and status as the change left them go into the event (`state`), so
   // anything sent later (a retried webhook) tells what was true then, not what is true now.
   const result = await tx.execute(sql`
     with a as (select id, stage, status from ${applications} where id = ${event.applicationId}::integer),
-    ${orderLock(sql`a`)},
+    ${xidFirst(sql`a`)},
     e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select ${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
@@ -109,7 +101,7 @@ export async function recordUpdateAndChange(
   const at = event.at.toISOString();
   const result = await tx.execute(sql`
     with u as (${update.getSQL()}),
-    ${orderLock(sql`u`)},
+    ${xidFirst(sql`u`)},
     e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select u.id, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,

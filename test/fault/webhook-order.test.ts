@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 /**
- * The webhook relay sends events after its cursor, in id order. Ids are drawn when an event is
+ * The webhook relay sends events after its cursor, in id order, and waits at a hole in the ids
+ * until every transaction that could fill it has ended (src/jobs/webhooks.ts). Ids are drawn when an event is
  * inserted, not when it commits: two use cases on two connections can commit out of id order,
  * and a relay that read in between moved its cursor past an event it had not seen yet. This
  * is what made the two-instances fault test miss a webhook now and then under load.
@@ -79,7 +80,8 @@ describe('webhook relay and use cases committing out of id order', () => {
       if (settled || Number(waiting?.n) > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await relay.drain();
+    expect(await relay.drain(), 'nothing goes past a hole a transaction still holds open').toBe(0);
+    expect(receiver.bodies).toEqual([]);
     commitFirst();
     await Promise.all([first, secondDone]);
     await relay.drain();
@@ -88,6 +90,36 @@ describe('webhook relay and use cases committing out of id order', () => {
     const sent = receiver.bodies.map((body) => Number(JSON.parse(body).id));
     const stored = await database.db.query.events.findMany({ orderBy: (e, { asc }) => [asc(e.id)] });
     expect(sent, 'every event relayed once, in id order').toEqual(stored.map((e) => e.id));
+    await receiver.close();
+  });
+
+  it('skips the id of a use case that rolled back, once nothing can fill it any more', async () => {
+    const [app] = await seedApplications(database.db, clock.now(), [{}]);
+    const receiver = await startWebhookReceiver();
+    const relay = createWebhookRelay({
+      db: database.db,
+      clock,
+      logger: createLogger('silent'),
+      url: receiver.url,
+      secret: 'webhook-secret-0123456789',
+    });
+    const event = (type: string) => ({ applicationId: app?.id ?? 0, type, actor: 'U1', at: clock.now(), payload: {} });
+    while ((await relay.drain()) > 0);
+    const before = receiver.bodies.length;
+
+    // The first use case draws an id, then fails and rolls back: that id never appears.
+    await database.db
+      .transaction(async (tx) => {
+        await recordChange(tx, event('application.claimed'), { thread: false });
+        throw new Error('the use case failed after its event');
+      })
+      .catch(() => undefined);
+    const kept = await database.db.transaction((tx) => recordChange(tx, event('application.assigned'), { thread: false }));
+
+    await relay.drain();
+    await relay.drain();
+    const sent = receiver.bodies.slice(before).map((body) => JSON.parse(body) as { id: number; type: string });
+    expect(sent, 'the event after the hole, once').toEqual([expect.objectContaining({ id: kept, type: 'application.assigned' })]);
     await receiver.close();
   });
 });
