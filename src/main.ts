@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { HOME_DEBOUNCE_MS } from './dashboard/home-refresher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
+import { loadDemoData } from './sandbox/demo.ts';
 import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
 import { personaRoles } from './sandbox/personas.ts';
 
@@ -53,13 +54,15 @@ async function main(): Promise<void> {
     const host = config.sandboxHost;
     const port = config.port === 0 ? await freePort(host) : config.port;
     const intakeToken = config.intakeToken ?? SANDBOX_INTAKE_TOKEN;
+    const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
+    const roles = configuredRoles ? config.roles : personaRoles();
     const sandbox = createSandbox({
       baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`,
       logger,
       intakeToken,
       resetDatabase: () => resetDatabase(database.db),
+      loadDemo: () => loadDemoData({ db: database.db, clock: systemClock, roles, questionnaire, policy: config.policy }),
     });
-    const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
     const started = await buildApp({
       slack: sandbox.slack,
       database,
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
       logger,
       reviewChannelId: sandbox.channelId,
       intakeToken,
-      roles: configuredRoles ? config.roles : personaRoles(),
+      roles,
       questionnaire,
       policy: config.policy,
       postIntervalMs: config.slackPostIntervalMs,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CustomRoute } from '@slack/bolt';
 import { COMMAND } from '../../views/help.ts';
 import type { Logger } from '../logger.ts';
+import type { DemoResult } from './demo.ts';
 import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
 import { BOT_ID, BOT_USER_ID } from './emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from './personas.ts';
@@ -33,6 +34,8 @@ export type SandboxOptions = {
   rateLimits?: boolean;
   /** Empties the sandbox database (the UI's reset button). */
   resetDatabase?: () => Promise<void>;
+  /** Fills the workspace with demo applications (the UI's "Load demo data"). */
+  loadDemo?: () => Promise<DemoResult>;
 };
 
 /**
@@ -81,6 +84,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     intakeToken: options.intakeToken ?? SANDBOX_INTAKE_TOKEN,
     commands: [COMMAND],
     ...(options.resetDatabase ? { resetDatabase: options.resetDatabase } : {}),
+    ...(options.loadDemo ? { loadDemo: options.loadDemo } : {}),
   });
   return {
     emulator,

@@ -2,6 +2,7 @@
 // script only places it, and turns clicks into POSTs that the server signs as Slack would.
 // Anything built here from data uses textContent, never innerHTML.
 import { confirmDialog, controls, restore, SELECTOR, TEXTLIKE, values } from './controls.js';
+import { FIRST_RUN_HTML, loadDemo } from './demo.js';
 import { highlightMessage, messageFromQuery, permalinkTarget } from './permalink.js';
 
 const $ = (id) => document.getElementById(id);
@@ -175,10 +176,7 @@ function render() {
     `${s.user.tz} · ${now} local`,
   );
   $('persona').value = s.user.id;
-  scrollKeep(
-    $('messages'),
-    s.channelHtml || '<div class="empty">No messages yet. Create a sample application to see its review card.</div>',
-  );
+  scrollKeep($('messages'), s.channelHtml || FIRST_RUN_HTML);
   scrollKeep($('dm'), s.dmHtml || '<div class="empty">No direct messages from pii-review yet.</div>');
   const home = $('home');
   if (home.dataset.html !== s.home.html + s.home.viewId) {
@@ -238,6 +236,11 @@ document.addEventListener('click', (e) => {
     ui.thread = null;
     return render();
   }
+  if (el.dataset.sandbox === 'sample') return $('sample').click();
+  if (el.dataset.sandbox === 'demo')
+    return loadDemo(api, document.querySelectorAll('[data-sandbox="demo"]'), () => {
+      if (ui.nav === 'app' && ui.tab === 'home') openHome();
+    });
   if (el.dataset.dismiss) return api('/sandbox/ui/dismiss', { id: el.dataset.dismiss });
   if (el.dataset.deleteMsg)
     return api('/sandbox/ui/delete-message', { channel: el.dataset.deleteChannel, ts: el.dataset.deleteMsg });

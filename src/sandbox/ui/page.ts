@@ -52,10 +52,11 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
     </div>
     <div class="sidebar-section sandbox-tools">
       <div class="nav-heading">Sandbox</div>
+      <button type="button" id="demo" class="tool-button" data-sandbox="demo">${ICONS.plus} Load demo data</button>
       <button type="button" id="sample" class="tool-button">${ICONS.plus} New sample application</button>
       <button type="button" id="archive" class="tool-button">Archive channel</button>
       <button type="button" id="reset" class="tool-button tool-button--danger">Reset sandbox</button>
-      <p class="tool-hint">Samples go through the real intake API. Reset empties the database and the emulator. Archive the channel, or delete a card (Delete on a message), to watch the bot recover.</p>
+      <p class="tool-hint">Demo data builds a dozen applications through the bot's own use cases. Samples go through the real intake API. Reset empties the database and the emulator. Archive the channel, or delete a card (Delete on a message), to watch the bot recover.</p>
     </div>
   </aside>
   <main class="main">

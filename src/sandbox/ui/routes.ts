@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
+import type { DemoResult } from '../demo.ts';
 import type { SlackEmulator } from '../emulator/server.ts';
 import type { EmulatorChange } from '../emulator/state.ts';
 import { PERSONAS } from '../personas.ts';
 import { SAMPLE_APPLICATIONS, sampleApplication } from '../samples.ts';
 import type { SlackRequester } from '../slack-requests.ts';
+import { demoRoute } from './demo-route.ts';
 import { createInteractions, type Outcome, UiError } from './interactions.ts';
 import { renderPage } from './page.ts';
 import { createPageTokens } from './same-origin.ts';
@@ -24,13 +26,17 @@ export type UiDeps = {
   intakeToken: string;
   commands: readonly string[];
   resetDatabase?: () => Promise<void>;
+  loadDemo?: () => Promise<DemoResult>;
 };
 
 const MAX_BODY = 256 * 1024;
 const HEARTBEAT_MS = 20_000;
 /** The page's scripts: plain ES modules, read once, served as they are (no bundler). */
 const SCRIPTS = Object.fromEntries(
-  ['client.js', 'controls.js', 'permalink.js'].map((name) => [name, readFileSync(new URL(`./${name}`, import.meta.url), 'utf8')]),
+  ['client.js', 'controls.js', 'permalink.js', 'demo.js'].map((name) => [
+    name,
+    readFileSync(new URL(`./${name}`, import.meta.url), 'utf8'),
+  ]),
 );
 
 type Req = IncomingMessage & { params?: Record<string, string | string[]> };
@@ -284,6 +290,7 @@ export function sandboxUiRoutes(deps: UiDeps) {
         body: text.slice(0, 2000),
       } satisfies Outcome;
     }),
+    post('/sandbox/ui/demo', () => demoRoute(deps)),
     post('/sandbox/ui/reset', async () => {
       await deps.resetDatabase?.();
       viewErrors.clear();

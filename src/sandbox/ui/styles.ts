@@ -108,4 +108,10 @@ code{font-family:Monaco,Menlo,Consolas,monospace;font-size:12px;background:#f6f6
 .msg:hover .msg-delete{opacity:1}
 .pane.is-archived .pane-header{background:#fff4e5}
 .pane.is-archived .pane-sub::after{content:' · archived: posts answer is_archived'}
+.first-run{max-width:640px;margin:32px auto;text-align:left;background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:16px 24px;color:#1d1c1d;line-height:1.5}
+.first-run h2{margin:0 0 8px;font-size:18px}
+.first-run ol{padding-left:20px}
+.first-run li{margin:10px 0}
+.first-run li .bk-button{margin-right:6px}
+.first-run-hint{color:#616061;font-size:13px}
 `;
