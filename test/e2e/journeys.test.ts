@@ -416,20 +416,28 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
 
       // Nothing is left to do but look: one button, and the admin's overflow (Reopen only).
       const actions = card(app).locator('.bk-block[data-block-id="card.actions"]');
-      expect(await actions.locator('button').allInnerTexts()).toEqual(['Status & history', 'View submission']);
-      const overflow = actions.locator('select[data-type="overflow"]');
-      expect(await overflow.locator('option:not([disabled])').allInnerTexts()).toEqual(['Reopen…']);
+      expect(await actions.locator('button.bk-button').allInnerTexts()).toEqual(['Status & history', 'View submission']);
+      // Slack's overflow: a ⋯ button whose menu opens on click (the same options for every viewer of the message).
+      const menu = actions.locator('.bk-overflow-menu');
+      expect(await menu.isVisible()).toBe(false);
+      await actions.locator('.bk-overflow-button').click();
+      await menu.waitFor();
+      expect(await menu.locator('[role="menuitem"]').allInnerTexts()).toEqual(['Reopen…']);
+      await page.keyboard.press('Escape');
+      await poll(() => menu.isVisible()).toBe(false);
       await expectClean('reject');
       await card(app).scrollIntoViewIfNeeded();
       await screenshot('journey-rejected.png');
 
       // A reviewer who tries the overflow is told it is for admins.
-      await overflow.selectOption({ label: 'Reopen…' });
-      await poll(() => ephemerals().last().innerText()).toContain('Only an admin can do this.');
+      await actions.locator('.bk-overflow-button').click();
+      await menu.locator('[role="menuitem"]', { hasText: 'Reopen…' }).click();
+      await poll(() => ephemerals().last().innerText()).toContain('Only an admin can do this. Ask an admin to give you the admin role.');
 
       // Morgan (admin) gets the reopen form; closing it changes nothing.
       await actAs(MORGAN);
-      await card(app).locator('select[data-type="overflow"]').selectOption({ label: 'Reopen…' });
+      await card(app).locator('.bk-overflow-button').click();
+      await card(app).locator('.bk-overflow-item', { hasText: 'Reopen…' }).click();
       await modal().locator('.bk-view-title', { hasText: 'Reopen application' }).waitFor();
       expect(await modal().innerText()).toContain('Now: Closed, Rejected. It goes back to the business review.');
       await modal().locator('[data-view-action="close"]').click();

@@ -20,7 +20,11 @@ function scriptJson(value: unknown): string {
 export function renderPage(input: { personas: typeof PERSONAS; channelName: string; token: string }): string {
   const channel = escapeHtml(input.channelName);
   const options = input.personas
-    .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.realName} · ${ROLE_LABELS[p.role] ?? p.role}`)}</option>`)
+    // The full name alone fits the sidebar; the role is in the title and the line under the picker.
+    .map(
+      (p) =>
+        `<option value="${escapeHtml(p.id)}" title="${escapeHtml(ROLE_LABELS[p.role] ?? p.role)}">${escapeHtml(p.realName)}</option>`,
+    )
     .join('');
   const config = {
     personas: input.personas.map((p) => ({ ...p, roleLabel: ROLE_LABELS[p.role] ?? p.role })),

@@ -33,7 +33,7 @@ const MAX_BODY = 256 * 1024;
 const HEARTBEAT_MS = 20_000;
 /** The page's scripts: plain ES modules, read once, served as they are (no bundler). */
 const SCRIPTS = Object.fromEntries(
-  ['client.js', 'controls.js', 'permalink.js', 'demo.js'].map((name) => [
+  ['client.js', 'controls.js', 'permalink.js', 'demo.js', 'overflow.js'].map((name) => [
     name,
     readFileSync(new URL(`./${name}`, import.meta.url), 'utf8'),
   ]),

@@ -63,10 +63,24 @@ describe('page and scripts', () => {
     const html = await (await fetch(bot.baseUrl)).text();
     for (const p of PERSONAS) expect(html).toContain(p.realName);
     expect(html).toContain('<script type="module" src="/sandbox/ui/client.js">');
-    for (const name of ['client.js', 'controls.js', 'permalink.js']) {
+    for (const name of ['client.js', 'controls.js', 'permalink.js', 'demo.js', 'overflow.js']) {
       const res = await fetch(`${bot.baseUrl}sandbox/ui/${name}`);
       expect(res.headers.get('content-type')).toContain('text/javascript');
     }
+  });
+
+  it('serves every module the page script imports', async () => {
+    const client = await (await fetch(`${bot.baseUrl}sandbox/ui/client.js`)).text();
+    const imported = [...client.matchAll(/from '\.\/([\w-]+\.js)'/g)].map((m) => m[1]);
+    expect(imported.length).toBeGreaterThan(3);
+    for (const name of imported) expect((await fetch(`${bot.baseUrl}sandbox/ui/${name}`)).status, name).toBe(200);
+  });
+
+  it('shows full names in the persona picker, and the demo and sample buttons', async () => {
+    const html = await (await fetch(bot.baseUrl)).text();
+    for (const p of PERSONAS) expect(html).toMatch(new RegExp(`<option value="${p.id}"[^>]*>${p.realName}</option>`));
+    expect(html).toContain('data-sandbox="demo"');
+    expect(html).toContain('id="sample"');
   });
 });
 

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1440, height: 900 } });
+await p.goto(process.argv[2] ?? 'http://127.0.0.1:3914/?user=U0ARCHIT01');
+await p.waitForTimeout(1500);
+await p.screenshot({ path: '/tmp/demo14b/channel.png' });
+await p.click('#nav-home');
+await p.waitForTimeout(2000);
+await p.screenshot({ path: '/tmp/demo14b/home.png' });
+await b.close();
