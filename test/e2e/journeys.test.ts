@@ -432,7 +432,9 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       // A reviewer who tries the overflow is told it is for admins.
       await actions.locator('.bk-overflow-button').click();
       await menu.locator('[role="menuitem"]', { hasText: 'Reopen…' }).click();
-      await poll(() => ephemerals().last().innerText()).toContain('Only an admin can do this. Ask an admin to give you the admin role.');
+      await poll(() => ephemerals().last().innerText()).toContain(
+        'Only an admin can do this. Ask an admin to give you the admin role.',
+      );
 
       // Morgan (admin) gets the reopen form; closing it changes nothing.
       await actAs(MORGAN);
