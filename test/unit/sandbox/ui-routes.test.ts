@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseApplication } from '../../../src/intake/application.ts';
+import { DemoError, type DemoResult } from '../../../src/sandbox/demo.ts';
 import { BOT_USER_ID } from '../../../src/sandbox/emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../../src/sandbox/personas.ts';
 import { OPTIONS, pageToken, startTestBot, type TestBot } from './ui-test-bot.ts';
@@ -126,7 +127,7 @@ describe('requests from another site', () => {
     await bot.post('/sandbox/ui/command', { user: RILEY, text: '/pii hello' });
     const before = bot.actions.length + (await bot.state(RILEY)).channelHtml.length;
     const token = await pageToken(bot.baseUrl);
-    for (const path of ['command', 'action', 'submit', 'close', 'home-opened', 'dismiss', 'sample', 'reset']) {
+    for (const path of ['command', 'action', 'submit', 'close', 'home-opened', 'dismiss', 'sample', 'demo', 'reset']) {
       for (const [name, headers] of attempts(token)) {
         const res = await fetch(`${bot.baseUrl}sandbox/ui/${path}`, {
           method: 'POST',
@@ -353,6 +354,44 @@ describe('messages, home, files, limits', () => {
     await bot.post('/sandbox/ui/reset', {});
     expect(bot.resets).toBe(resets + 1);
     expect(bot.sandbox.emulator.state.messages).toHaveLength(0);
+  });
+});
+
+describe('Load demo data', () => {
+  const loaded: DemoResult = {
+    outcome: 'loaded',
+    applications: [{ id: 1, organization: 'Fjord Freight AS', shows: 'approved' }],
+  };
+
+  it('loads once however often it is clicked at once, and says when it is already loaded', async () => {
+    const calls = bot.demo.calls;
+    let finish: (r: DemoResult) => void = () => {};
+    bot.demo.next = () => new Promise((resolve) => (finish = resolve));
+    const both = Promise.all([bot.post('/sandbox/ui/demo', {}), bot.post('/sandbox/ui/demo', {})]);
+    await expect.poll(() => bot.demo.calls).toBe(calls + 1);
+    finish(loaded);
+    for (const { status, json } of await both) {
+      expect(status).toBe(200);
+      expect(json).toMatchObject({ what: 'load demo data', level: 'ok', body: '#1 Fjord Freight AS: approved' });
+      expect(json.note).toMatch(/^1 applications loaded; their cards and threads are being posted/);
+    }
+    expect(bot.demo.calls).toBe(calls + 1);
+
+    bot.demo.next = async () => ({ outcome: 'already_loaded', count: 13 });
+    const again = await bot.post('/sandbox/ui/demo', {});
+    expect(again.json).toMatchObject({
+      level: 'warn',
+      note: expect.stringContaining('already loaded (13 applications). Reset sandbox'),
+    });
+  });
+
+  it('answers a step the product refused with 409 and its reason', async () => {
+    bot.demo.next = async () => {
+      throw new DemoError('The product refused claim on the demo’s alNoor: Only a reviewer or an admin can do this.');
+    };
+    const { status, json } = await bot.post('/sandbox/ui/demo', {});
+    expect(status).toBe(409);
+    expect(json.error).toContain('Only a reviewer or an admin can do this.');
   });
 });
 
