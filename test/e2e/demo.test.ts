@@ -98,6 +98,13 @@ describe.skipIf(!hasChromium)('demo data in the sandbox (real bot, browser UI)',
     await poll(() => home.innerText()).toContain('Southern Cross Parcel Pty Ltd');
     expect(await home.innerText()).toMatch(/Audits due within 30 days or overdue \([1-9]/);
     expect(await home.locator('[data-block-id^="home.claim."] button[data-action-id="card.claim"]').count()).toBeGreaterThan(0);
+
+    // A link to a card (its permalink) opens the card in the page, as a Slack client does.
+    await home.locator('[data-block-id^="home.waiting."] a', { hasText: 'Lumen Retail Analytics GmbH' }).click();
+    const linked = page.locator('#messages .msg--linked');
+    await linked.waitFor();
+    await poll(() => linked.locator('.bk-header').innerText()).toBe('Lumen Retail Analytics GmbH');
+    expect(page.url()).not.toContain('/sandbox/slack/archives/');
   });
 
   it('opens the ⋯ menu as Slack does and scrolls a refused form to its first error', async () => {
