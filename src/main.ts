@@ -8,6 +8,7 @@ import { HOME_DEBOUNCE_MS } from './dashboard/home-refresher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
 import { duePendingNow } from './sandbox/clock-db.ts';
+import { loadDemoData } from './sandbox/demo.ts';
 import { developerData, replayWebhooks } from './sandbox/developer-data.ts';
 import { createSandbox, SANDBOX_INTAKE_TOKEN } from './sandbox/index.ts';
 import { personaRoles } from './sandbox/personas.ts';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     const host = config.sandboxHost;
     const port = config.port === 0 ? await freePort(host) : config.port;
     const intakeToken = config.intakeToken ?? SANDBOX_INTAKE_TOKEN;
+    const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
+    const roles = configuredRoles ? config.roles : personaRoles();
     const sandbox = createSandbox({
       baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`,
       logger,
@@ -62,9 +65,10 @@ async function main(): Promise<void> {
       resetDatabase: () => resetDatabase(database.db),
       developerData: developerData(database.db),
       onBackToNow: (now) => duePendingNow(database.db, now),
+      // The demo's history ends at the sandbox's now, however far the clock was moved.
+      loadDemo: () => loadDemoData({ db: database.db, clock: sandbox.clock, roles, questionnaire, policy: config.policy }),
     });
     if (!config.webhook) await replayWebhooks(database.db);
-    const configuredRoles = [...config.roles.reviewers, ...config.roles.architects, ...config.roles.admins].length > 0;
     const started = await buildApp({
       slack: sandbox.slack,
       database,
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
       logger,
       reviewChannelId: sandbox.channelId,
       intakeToken,
-      roles: configuredRoles ? config.roles : personaRoles(),
+      roles,
       questionnaire,
       policy: config.policy,
       postIntervalMs: config.slackPostIntervalMs,

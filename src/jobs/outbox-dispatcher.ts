@@ -55,6 +55,13 @@ export type DispatcherOptions = {
 };
 
 const MAX_BACKOFF_MS = 15 * 60_000;
+
+/** A post that had not started when the dispatcher stopped. */
+class Halted extends Error {
+  constructor() {
+    super('the dispatcher stopped before this post');
+  }
+}
 /** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
 const decodeOutbox = rowDecoder(outbox);
@@ -73,6 +80,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  /** Set by stop(): no new batch is claimed, and posts still waiting for their paced slot are given back. */
+  let halting = false;
+  let halt = new AbortController();
   const pacer = createPacer(deps.postIntervalMs);
   /**
    * Effects whose last post Slack refused outright (429, `ok: false`), so their retry need not
@@ -162,7 +172,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       deps.logger.info({ outboxId: item.id, kind: item.kind }, 'slack effect was already posted by an earlier attempt');
       return { channel: message.channel, ts: earlier, earlier: true };
     }
-    await pacer.wait(message.channel);
+    await pacer.wait(message.channel, halt.signal);
+    // A backlog paced at one post a second would hold a shutdown for a whole batch (20 s and more).
+    if (halting) throw new Halted();
     refusedLastTime.delete(item.id);
     const posted = await deps.slack.chat
       .postMessage({
@@ -267,6 +279,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
 
   async function settleFailed(item: OutboxRow, error: unknown): Promise<void> {
     const now = deps.clock.now();
+    if (error instanceof Halted) {
+      // Never tried: given back as it was, for whichever instance polls next.
+      await deps.db
+        .update(outbox)
+        .set({ lockedUntil: null, attempts: sql`greatest(${outbox.attempts} - 1, 0)` })
+        .where(eq(outbox.id, item.id));
+      return;
+    }
     const refused = await refusals.settle(item, error);
     if (refused === 'parked') refusedLastTime.delete(item.id);
     if (refused) return;
@@ -293,7 +313,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   async function drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      if (await refusals.stopped()) return delivered;
+      if (halting || (await refusals.stopped())) return delivered;
       const batch = await claim();
       if (batch.length === 0) return delivered;
       // One application's effects are claimed at most one at a time, so they can run in parallel safely.
@@ -331,6 +351,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     /** A full pass that starts after this call (a pass already running may have looked before it). */
     async drain(): Promise<number> {
       await running;
+      // Asked for explicitly (tests, a one-off command): delivers even after stop(), which only halts polling and the pass in flight.
+      if (halting) {
+        halting = false;
+        halt = new AbortController();
+      }
       return runOnce();
     },
     /** How many effects this instance could deliver now: due, not leased by another, not behind an earlier one of their application. */
@@ -356,6 +381,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     },
     start(): void {
       stopped = false;
+      halting = false;
+      halt = new AbortController();
       timer = setInterval(() => void runOnce(), options.pollMs);
       timer.unref();
       void runOnce();
@@ -363,6 +390,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     /** Stops polling and waits for the effects in flight. */
     async stop(): Promise<void> {
       stopped = true;
+      halting = true;
+      halt.abort();
       if (timer) clearInterval(timer);
       await running;
     },

@@ -5,14 +5,26 @@
 export function createPacer(intervalMs: number, burst = 3) {
   const nextFree = new Map<string, number>();
   return {
-    async wait(channel: string): Promise<void> {
+    /** Resolves at the channel's next free slot, or at once when `signal` aborts (a stopping dispatcher). */
+    async wait(channel: string, signal?: AbortSignal): Promise<void> {
       if (intervalMs <= 0) return;
       const now = Date.now();
       // The bucket: a channel may run `burst` intervals ahead of now, no more.
       const slot = Math.max(now - intervalMs * (burst - 1), nextFree.get(channel) ?? 0);
       nextFree.set(channel, slot + intervalMs);
       const delay = slot - now;
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (delay <= 0 || signal?.aborted) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
+      });
     },
   };
 }

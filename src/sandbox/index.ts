@@ -3,6 +3,7 @@ import type { CustomRoute } from '@slack/bolt';
 import { COMMAND } from '../../views/help.ts';
 import type { Logger } from '../logger.ts';
 import { SandboxClock } from './clock.ts';
+import type { DemoResult } from './demo.ts';
 import { createDeveloper, createInbox } from './developer.ts';
 import type { DeveloperData } from './developer-data.ts';
 import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
@@ -47,6 +48,8 @@ export type SandboxOptions = {
   developerData?: DeveloperData;
   /** After the clock goes back to now (pending Slack effects put off to the sandbox's future become due). */
   onBackToNow?: (now: Date) => Promise<void>;
+  /** Fills the workspace with demo applications (the UI's "Load demo data"). */
+  loadDemo?: () => Promise<DemoResult>;
 };
 
 /**
@@ -101,6 +104,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     intakeToken,
     commands: [COMMAND],
     ...(options.resetDatabase ? { resetDatabase: options.resetDatabase } : {}),
+    ...(options.loadDemo ? { loadDemo: options.loadDemo } : {}),
     now: () => clock.now().getTime(),
     extraState: () => ({ clock: clock.describe() }),
     onReset: () => inbox.clear(),

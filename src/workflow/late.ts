@@ -103,7 +103,7 @@ function timeRefusal(
   env: RuleEnv,
 ): Refusal | undefined {
   if (!env.rolesOf(command.architectId).has('architect')) {
-    return refuse('guard', 'Choose a solution architect (someone in ARCHITECT_IDS).', 'architect');
+    return refuse('guard', 'Choose a solution architect: this person does not hold that role.', 'architect');
   }
   if (!Number.isInteger(command.durationMinutes) || command.durationMinutes < 15 || command.durationMinutes > 240) {
     return refuse('guard', 'A meeting lasts 15 to 240 minutes.', 'duration');

@@ -157,12 +157,10 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
   }
 }
 
-const ROLE_SETTINGS: Record<Role, string> = {
-  reviewer: 'REVIEWER_IDS',
-  architect: 'ARCHITECT_IDS',
-  admin: 'ADMIN_IDS',
-  integration: 'INTAKE_TOKEN',
-};
+/** Whom to ask for what, in product words (a refused person may not know the settings): the role the command needs. */
+export function askForRole(role: Role): string {
+  return `Ask an admin to give you the ${ROLE_LABELS[role]} role.`;
+}
 
 export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal | undefined {
   const allowed = ALLOWED_ROLES[type];
@@ -171,7 +169,7 @@ export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal
   const names = allowed.filter((r) => r !== 'integration').map((r) => article(ROLE_LABELS[r]));
   return refuse(
     'role',
-    `Only ${names.join(' or ')} can do this. Ask an admin to add you to ${ROLE_SETTINGS[allowed.find((r) => r !== 'admin' && r !== 'integration') ?? 'admin']}.`,
+    `Only ${names.join(' or ')} can do this. ${askForRole(allowed.find((r) => r !== 'admin' && r !== 'integration') ?? 'admin')}`,
   );
 }
 
@@ -181,7 +179,7 @@ export function roleAllows(roles: ReadonlySet<Role>, type: CommandType): Refusal
  */
 export function stageRoleAllows(s: WorkflowState, type: CommandType, roles: ReadonlySet<Role>): Refusal | undefined {
   if (type === 'developer_replied' && s.stage === 'security' && !roles.has('reviewer') && !roles.has('admin'))
-    return refuse('role', 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to add you to REVIEWER_IDS.');
+    return refuse('role', `Only a reviewer or an admin records a reply in Stage 2. ${askForRole('reviewer')}`);
   return undefined;
 }
 
@@ -222,7 +220,7 @@ export function decide(
     case 'assign': {
       const roles = env.rolesOf(command.assigneeId);
       if (!roles.has('reviewer') && !roles.has('admin'))
-        return refuse('guard', 'Choose a reviewer (someone in REVIEWER_IDS or ADMIN_IDS).', 'assignee');
+        return refuse('guard', 'Choose a reviewer or an admin: this person holds neither role.', 'assignee');
       return { ...stay, assigneeId: command.assigneeId };
     }
     case 'business_review': {

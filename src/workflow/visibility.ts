@@ -7,7 +7,7 @@ import type { Role } from './roles.ts';
  */
 export function submissionRefusal(roles: ReadonlySet<Role>): string | undefined {
   if (roles.has('reviewer') || roles.has('architect') || roles.has('admin')) return undefined;
-  return 'Only reviewers, solution architects and admins can read a submission. Ask an admin to add you to REVIEWER_IDS.';
+  return 'Only reviewers, solution architects and admins can read a submission. Ask an admin to give you the reviewer role.';
 }
 
 export function mayReadContact(

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's locator.innerText() reads what the reviewer sees, line breaks included; it is no DOM property.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,6 @@ const ADA = 'U0ARCHIT01';
 const MORGAN = 'U0ADMIN001';
 const INTAKE_TOKEN = 'sandbox-intake-token';
 const RESULTS = join(ROOT, 'test-results');
-const README_SCREENSHOT = join(ROOT, 'docs/sandbox.png');
 const JOURNEY_TIMEOUT_MS = 120_000;
 const QUESTIONNAIRE = loadQuestionnaire();
 const tzOf = (id: string) => PERSONAS.find((p) => p.id === id)?.tz ?? 'UTC';
@@ -416,20 +415,30 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
 
       // Nothing is left to do but look: one button, and the admin's overflow (Reopen only).
       const actions = card(app).locator('.bk-block[data-block-id="card.actions"]');
-      expect(await actions.locator('button').allInnerTexts()).toEqual(['Status & history', 'View submission']);
-      const overflow = actions.locator('select[data-type="overflow"]');
-      expect(await overflow.locator('option:not([disabled])').allInnerTexts()).toEqual(['Reopen…']);
+      expect(await actions.locator('button.bk-button').allInnerTexts()).toEqual(['Status & history', 'View submission']);
+      // Slack's overflow: a ⋯ button whose menu opens on click (the same options for every viewer of the message).
+      const menu = actions.locator('.bk-overflow-menu');
+      expect(await menu.isVisible()).toBe(false);
+      await actions.locator('.bk-overflow-button').click();
+      await menu.waitFor();
+      expect(await menu.locator('[role="menuitem"]').allInnerTexts()).toEqual(['Reopen…']);
+      await page.keyboard.press('Escape');
+      await poll(() => menu.isVisible()).toBe(false);
       await expectClean('reject');
       await card(app).scrollIntoViewIfNeeded();
       await screenshot('journey-rejected.png');
 
       // A reviewer who tries the overflow is told it is for admins.
-      await overflow.selectOption({ label: 'Reopen…' });
-      await poll(() => ephemerals().last().innerText()).toContain('Only an admin can do this.');
+      await actions.locator('.bk-overflow-button').click();
+      await menu.locator('[role="menuitem"]', { hasText: 'Reopen…' }).click();
+      await poll(() => ephemerals().last().innerText()).toContain(
+        'Only an admin can do this. Ask an admin to give you the admin role.',
+      );
 
       // Morgan (admin) gets the reopen form; closing it changes nothing.
       await actAs(MORGAN);
-      await card(app).locator('select[data-type="overflow"]').selectOption({ label: 'Reopen…' });
+      await card(app).locator('.bk-overflow-button').click();
+      await card(app).locator('.bk-overflow-item', { hasText: 'Reopen…' }).click();
       await modal().locator('.bk-view-title', { hasText: 'Reopen application' }).waitFor();
       expect(await modal().innerText()).toContain('Now: Closed, Rejected. It goes back to the business review.');
       await modal().locator('[data-view-action="close"]').click();
@@ -491,17 +500,13 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       expect(ics.text).toContain(`DTSTART:${startsAt.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`);
       await expectClean('schedule the architecture review');
 
-      // The picture for the README: a card with its buttons and the thread with the invite.
+      // A card with its buttons and the thread with the invite.
       await card(app).scrollIntoViewIfNeeded();
       await thread().evaluate((el) => {
         el.scrollTop = el.scrollHeight;
       });
-      const readme = await screenshot('journey-scheduled.png');
-      // The README's picture changes only when asked (npm run docs:screenshot), so a test run leaves the checkout clean.
-      if (process.env.UPDATE_DOCS_SCREENSHOT) {
-        mkdirSync(join(ROOT, 'docs'), { recursive: true });
-        copyFileSync(readme, README_SCREENSHOT);
-      }
+      // The README's picture is taken with demo data loaded (test/e2e/demo.test.ts, npm run docs:screenshot).
+      await screenshot('journey-scheduled.png');
 
       // Only the application's architect (or an admin) records the outcome.
       await button(app, 'record_outcome').click();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -81,7 +81,9 @@ export async function startSandbox(): Promise<RunningSandbox> {
         if (child.pid === undefined || child.exitCode !== null) return child.exitCode;
         const group = -child.pid;
         const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-        child.kill('SIGTERM');
+        // The bot itself, not tsx: tsx relays a signal and SIGKILLs its child unless the child says within
+        // ~60 ms that it got it, which a bot busy posting (PGlite blocks the event loop) may not.
+        process.kill(botPid(child.pid) ?? child.pid, 'SIGTERM');
         const timer = setTimeout(() => process.kill(group, 'SIGKILL'), STOP_TIMEOUT_MS);
         const code = await exited;
         clearTimeout(timer);
@@ -91,6 +93,16 @@ export async function startSandbox(): Promise<RunningSandbox> {
       }
     },
   };
+}
+
+/** The node process tsx runs the bot in (tsx's only child), read from /proc; undefined elsewhere. */
+function botPid(tsxPid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.length === 1 ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export type Browser = {

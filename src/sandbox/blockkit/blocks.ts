@@ -1,6 +1,6 @@
 import { renderElement, renderImageElement } from './elements.ts';
 import { attrs, escapeHtml, getArr, getRec, getStr, isRecord, type Json, unsupported } from './html.ts';
-import { renderPlainText, renderTextObject, textOf } from './mrkdwn.ts';
+import { renderTextObject, textOf } from './mrkdwn.ts';
 import { renderRichText } from './richtext.ts';
 import type { ElementScope, RenderContext, Surface } from './types.ts';
 
@@ -49,7 +49,7 @@ function renderActions(b: Json, blockId: string, surface: Surface, ctx: RenderCo
 function renderInput(b: Json, blockId: string, surface: Surface, ctx: RenderContext): string {
   const error = ctx.errors?.[blockId];
   const optional = b.optional === true ? '<span class="bk-input-optional"> (optional)</span>' : '';
-  const label = `<div class="bk-input-label">${renderPlainText(textOf(b.label), ctx)}${optional}</div>`;
+  const label = `<div class="bk-input-label">${renderTextObject(b.label, ctx)}${optional}</div>`;
   const scope: ElementScope = {
     blockId,
     fallbackActionId: 'bk-action-0',
@@ -57,7 +57,7 @@ function renderInput(b: Json, blockId: string, surface: Surface, ctx: RenderCont
     dispatch: b.dispatch_action === true,
   };
   const element = b.element === undefined ? unsupported('element', undefined, ctx) : renderElement(b.element, scope, ctx);
-  const hint = b.hint ? `<div class="bk-input-hint">${renderPlainText(textOf(b.hint), ctx)}</div>` : '';
+  const hint = b.hint ? `<div class="bk-input-hint">${renderTextObject(b.hint, ctx)}</div>` : '';
   const err = error ? `<div class="bk-input-error" role="alert">${escapeHtml(error)}</div>` : '';
   return `${open('input', blockId, error ? ' bk-input--error' : '')}${label}<div class="bk-input-element">${element}</div>${hint}${err}</div>`;
 }
@@ -78,7 +78,7 @@ export function renderBlock(block: unknown, index: number, ctx: RenderContext, s
   const blockId = blockIdOf(block, index);
   switch (block.type) {
     case 'header':
-      return `${open('header', blockId)}${renderPlainText(textOf(block.text), ctx)}</div>`;
+      return `${open('header', blockId)}${renderTextObject(block.text, ctx)}</div>`;
     case 'section':
       return renderSection(block, blockId, surface, ctx);
     case 'divider':

@@ -17,10 +17,18 @@ export const BLOCKKIT_CSS = `
 .bk-button--primary:hover{background:#148567}
 .bk-button--danger{background:#e01e5a;border-color:#e01e5a;color:#fff}
 .bk-button--danger:hover{background:#e23067}
-.bk-select,.bk-overflow,.bk-text-input,.bk-textarea,.bk-datepicker,.bk-timepicker,.bk-datetimepicker{font:inherit;font-size:14px;padding:4px 8px;min-height:32px;border:1px solid #bbb;border-radius:4px;background:#fff;box-sizing:border-box}
+.bk-select,.bk-overflow-button,.bk-text-input,.bk-textarea,.bk-datepicker,.bk-timepicker,.bk-datetimepicker{font:inherit;font-size:14px;padding:4px 8px;min-height:32px;border:1px solid #bbb;border-radius:4px;background:#fff;box-sizing:border-box}
 .bk-input .bk-text-input,.bk-input .bk-textarea,.bk-input .bk-select{width:100%}
 .bk-select--multi{min-height:72px}
-.bk-overflow{width:36px;padding:4px}
+.bk-emoji--drawn{display:inline-block;vertical-align:-.25em;line-height:1}
+.bk-emoji-img{display:inline-block}
+.bk-emoji-text{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.bk-overflow{position:relative;display:inline-block}
+.bk-overflow-button{width:36px;padding:4px;font-weight:900;cursor:pointer}
+.bk-overflow-button[aria-expanded="true"]{background:#f0f0f0}
+.bk-overflow-menu{position:absolute;right:0;top:calc(100% + 4px);z-index:30;min-width:200px;padding:8px 0;background:#fff;border:1px solid #ddd;border-radius:8px;box-shadow:0 4px 12px rgba(0,0,0,.12)}
+.bk-overflow-item{display:block;width:100%;text-align:left;padding:4px 24px;border:0;background:none;font:inherit;font-size:15px;color:#1d1c1d;cursor:pointer;white-space:nowrap}
+.bk-overflow-item:hover,.bk-overflow-item:focus{background:#1264a3;color:#fff;outline:none}
 .bk-input{margin:12px 0}
 .bk-input-label{font-weight:700;margin-bottom:4px}
 .bk-input-optional{font-weight:400;color:#616061}

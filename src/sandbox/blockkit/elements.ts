@@ -8,7 +8,7 @@ import {
   renderTimePicker,
   renderTypedInput,
 } from './inputs.ts';
-import { renderPlainText, textOf } from './mrkdwn.ts';
+import { renderTextObject } from './mrkdwn.ts';
 import { renderChoices, renderDirectorySelect, renderOverflow, renderStaticSelect } from './selects.ts';
 import type { ElementScope, RenderContext } from './types.ts';
 
@@ -25,7 +25,7 @@ function renderButton(el: Json, scope: ElementScope, ctx: RenderContext): string
     'data-url': url ? safeHref(url) : undefined,
     'aria-label': getStr(el, 'accessibility_label'),
     ...controlAttrs(el, 'button', scope),
-  })}>${renderPlainText(textOf(el.text), ctx)}</button>`;
+  })}>${renderTextObject(el.text, ctx)}</button>`;
 }
 
 /** Image element (also used by context blocks); an unsafe or missing URL shows the alt text instead. */

@@ -1,3 +1,4 @@
+import { emojiImage } from './emoji-images.ts';
 import { attrs, escapeHtml, safeHref } from './html.ts';
 import type { RenderContext } from './types.ts';
 
@@ -42,5 +43,9 @@ export function emoji(name: string, unicode: string | undefined): string {
       // Out-of-range code point: keep the shortcode.
     }
   }
+  // Drawn when we have a drawing (a browser without an emoji font shows boxes); the glyph stays for copy and readers.
+  const image = unicode ? emojiImage(unicode) : undefined;
+  if (image)
+    return `<span class="bk-emoji bk-emoji--drawn"${attrs({ title: `:${name}:`, role: 'img', 'aria-label': glyph })}>${image}<span class="bk-emoji-text">${escapeHtml(glyph)}</span></span>`;
   return `<span class="bk-emoji"${attrs({ title: `:${name}:` })}>${escapeHtml(glyph)}</span>`;
 }

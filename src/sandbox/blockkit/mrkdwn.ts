@@ -13,8 +13,14 @@ export function decodeEntities(s: string): string {
   return s.replace(/&(lt|gt|amp);/g, (_m, n: string) => (n === 'lt' ? '<' : n === 'gt' ? '>' : '&'));
 }
 
-export function renderPlainText(text: string, _ctx?: RenderContext): string {
-  return escapeHtml(text).replace(/\r?\n/g, '<br>');
+export function renderPlainText(text: string, _ctx?: RenderContext, emojiOn = false): string {
+  const html = escapeHtml(text).replace(/\r?\n/g, '<br>');
+  // Slack turns shortcodes of plain_text with `emoji` (its default) into emoji as well.
+  if (!emojiOn) return html;
+  return html.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => {
+    const unicode = SHORTCODES[name];
+    return unicode ? emoji(name, unicode) : whole;
+  });
 }
 
 /** Renders a Block Kit text object ({type: 'plain_text'|'mrkdwn', text}); bare strings are plain. */
@@ -22,7 +28,7 @@ export function renderTextObject(obj: unknown, ctx: RenderContext): string {
   if (typeof obj === 'string') return renderPlainText(obj, ctx);
   if (!isRecord(obj)) return '';
   const text = getStr(obj, 'text') ?? '';
-  return getStr(obj, 'type') === 'mrkdwn' ? renderMrkdwn(text, ctx) : renderPlainText(text, ctx);
+  return getStr(obj, 'type') === 'mrkdwn' ? renderMrkdwn(text, ctx) : renderPlainText(text, ctx, obj.emoji !== false);
 }
 
 /** The raw text of a text object, for places that cannot hold markup (option labels, JSON). */
@@ -80,6 +86,9 @@ const SHORTCODES: Record<string, string> = {
   wrench: '1f527',
   bell: '1f514',
   sparkles: '2728',
+  hourglass_flowing_sand: '23f3',
+  x: '274c',
+  arrows_counterclockwise: '1f504',
 };
 
 function renderInline(line: string, ctx: RenderContext, formatting: boolean): string {

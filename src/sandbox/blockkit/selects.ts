@@ -66,14 +66,25 @@ export function renderDirectorySelect(
   return selectTag(el, type, scope, multi, body);
 }
 
+/**
+ * Slack's overflow menu: a ⋯ button that opens a small menu. Each item is a button carrying the
+ * element's action id and its option's value; choosing one sends the action, as Slack does.
+ */
 export function renderOverflow(el: Json, scope: ElementScope): string {
-  const none = new Set<string>();
-  const body =
-    '<option value="" selected disabled>⋯</option>' +
-    optionsOf(getArr(el, 'options'))
-      .map((o) => optionTag(o, none))
-      .join('');
-  return `<select${attrs({ class: 'bk-overflow', 'aria-label': 'More actions', ...controlAttrs(el, 'overflow', scope) })}>${body}</select>`;
+  const items = optionsOf(getArr(el, 'options'))
+    .map(
+      (o) =>
+        `<button${attrs({
+          type: 'button',
+          role: 'menuitem',
+          class: 'bk-overflow-item',
+          'data-value': o.value,
+          'data-url': getStr(o.raw, 'url'),
+          ...controlAttrs(el, 'overflow', scope),
+        })}>${escapeHtml(textOf(o.raw.text))}</button>`,
+    )
+    .join('');
+  return `<div class="bk-overflow"><button type="button" class="bk-overflow-button" aria-haspopup="menu" aria-expanded="false" aria-label="More actions">⋯</button><div class="bk-overflow-menu" role="menu" hidden>${items}</div></div>`;
 }
 
 export function renderChoices(el: Json, type: 'checkboxes' | 'radio_buttons', scope: ElementScope, ctx: RenderContext): string {

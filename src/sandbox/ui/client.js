@@ -1,7 +1,9 @@
 // The sandbox page's behaviour. HTML comes pre-rendered (and escaped) from the server; this
 // script only places it, and turns clicks into POSTs that the server signs as Slack would.
 // Anything built here from data uses textContent, never innerHTML.
-import { confirmDialog, controls, restore, SELECTOR, TEXTLIKE, values } from './controls.js';
+import { confirmDialog, controls, restore, SELECTOR, showFirstError, TEXTLIKE, values } from './controls.js';
+import { FIRST_RUN_HTML, loadDemo } from './demo.js';
+import { closeMenus, overflowClick } from './overflow.js';
 import { highlightMessage, messageFromQuery, permalinkTarget } from './permalink.js';
 
 const $ = (id) => document.getElementById(id);
@@ -91,16 +93,12 @@ const confirmFirst = (el) =>
 async function dispatch(el) {
   const target = targetOf(el);
   if (!target) return;
-  if (!(await confirmFirst(el))) {
-    if (el.tagName === 'SELECT' && el.dataset.type === 'overflow') el.selectedIndex = 0;
-    return;
-  }
+  if (!(await confirmFirst(el))) return;
   const linked = el.dataset.url ? permalinkTarget(el.dataset.url) : null;
   if (linked) openPermalink(linked);
   else if (el.dataset.url) window.open(el.dataset.url, '_blank', 'noopener');
   const { scope, ...where } = target;
-  const vals = el.tagName === 'BUTTON' ? [] : values(el, scope);
-  if (el.dataset.type === 'overflow') el.selectedIndex = 0;
+  const vals = el.dataset.type === 'overflow' ? [el.dataset.value] : el.tagName === 'BUTTON' ? [] : values(el, scope);
   await api('/sandbox/ui/action', {
     ...where,
     blockId: el.dataset.blockId,
@@ -156,6 +154,7 @@ function renderModal(modal) {
   overlay.append(card);
   root.replaceChildren(overlay);
   restore(card, saved);
+  showFirstError(card);
   ui.modalKey = modal.key;
 }
 
@@ -180,10 +179,7 @@ function render() {
     `${s.user.tz} · ${now} local`,
   );
   $('persona').value = s.user.id;
-  scrollKeep(
-    $('messages'),
-    s.channelHtml || '<div class="empty">No messages yet. Create a sample application to see its review card.</div>',
-  );
+  scrollKeep($('messages'), s.channelHtml || FIRST_RUN_HTML);
   scrollKeep($('dm'), s.dmHtml || '<div class="empty">No direct messages from pii-review yet.</div>');
   const home = $('home');
   if (home.dataset.html !== s.home.html + s.home.viewId) {
@@ -235,7 +231,8 @@ document.addEventListener('click', (e) => {
     return openPermalink(linked);
   }
   const el = e.target.closest('button, [data-nav], [data-tab]');
-  if (!el) return;
+  if (!el) return closeMenus();
+  if (overflowClick(el, dispatch)) return;
   if (el.dataset.openThread) {
     ui.thread = el.dataset.openThread;
     return render();
@@ -244,6 +241,11 @@ document.addEventListener('click', (e) => {
     ui.thread = null;
     return render();
   }
+  if (el.dataset.sandbox === 'sample') return $('sample').click();
+  if (el.dataset.sandbox === 'demo')
+    return loadDemo(api, document.querySelectorAll('[data-sandbox="demo"]'), () => {
+      if (ui.nav === 'app' && ui.tab === 'home') openHome();
+    });
   if (el.dataset.dismiss) return api('/sandbox/ui/dismiss', { id: el.dataset.dismiss });
   if (el.dataset.deleteMsg)
     return api('/sandbox/ui/delete-message', { channel: el.dataset.deleteChannel, ts: el.dataset.deleteMsg });

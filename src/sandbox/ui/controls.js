@@ -36,6 +36,14 @@ export function restore(scope, saved) {
   }
 }
 
+/** Slack scrolls a modal to its first field error after a submission the app refused: so does the page. */
+export function showFirstError(scope) {
+  const first = scope.querySelector('.bk-input--error');
+  if (!first) return;
+  first.scrollIntoView({ block: 'center' });
+  first.querySelector(SELECTOR)?.focus({ preventScroll: true });
+}
+
 function node(tag, className, text) {
   const el = document.createElement(tag);
   if (className) el.className = className;

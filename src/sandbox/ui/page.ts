@@ -21,7 +21,11 @@ function scriptJson(value: unknown): string {
 export function renderPage(input: { personas: typeof PERSONAS; channelName: string; token: string }): string {
   const channel = escapeHtml(input.channelName);
   const options = input.personas
-    .map((p) => `<option value="${escapeHtml(p.id)}">${escapeHtml(`${p.realName} · ${ROLE_LABELS[p.role] ?? p.role}`)}</option>`)
+    // The full name alone fits the sidebar; the role is in the title and the line under the picker.
+    .map(
+      (p) =>
+        `<option value="${escapeHtml(p.id)}" title="${escapeHtml(ROLE_LABELS[p.role] ?? p.role)}">${escapeHtml(p.realName)}</option>`,
+    )
     .join('');
   const config = {
     personas: input.personas.map((p) => ({ ...p, roleLabel: ROLE_LABELS[p.role] ?? p.role })),
@@ -54,10 +58,11 @@ export function renderPage(input: { personas: typeof PERSONAS; channelName: stri
     ${sandboxClockHtml()}
     <div class="sidebar-section sandbox-tools">
       <div class="nav-heading">Sandbox</div>
+      <button type="button" id="demo" class="tool-button" data-sandbox="demo">${ICONS.plus} Load demo data</button>
       <button type="button" id="sample" class="tool-button">${ICONS.plus} New sample application</button>
       <button type="button" id="archive" class="tool-button">Archive channel</button>
       <button type="button" id="reset" class="tool-button tool-button--danger">Reset sandbox</button>
-      <p class="tool-hint">Samples go through the real intake API. Reset empties the database and the emulator. Archive the channel, or delete a card (Delete on a message), to watch the bot recover.</p>
+      <p class="tool-hint">Demo data builds a dozen applications through the bot's own use cases. Samples go through the real intake API. Reset empties the database and the emulator. Archive the channel, or delete a card (Delete on a message), to watch the bot recover.</p>
     </div>
   </aside>
   <main class="main">

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
+import type { DemoResult } from '../demo.ts';
 import type { SlackEmulator } from '../emulator/server.ts';
 import type { EmulatorChange } from '../emulator/state.ts';
 import { PERSONAS } from '../personas.ts';
 import { SAMPLE_APPLICATIONS, sampleApplication } from '../samples.ts';
 import type { SlackRequester } from '../slack-requests.ts';
+import { demoRoute } from './demo-route.ts';
 import { createInteractions, type Outcome, UiError } from './interactions.ts';
 import { renderPage } from './page.ts';
 import { createPageTokens } from './same-origin.ts';
@@ -24,6 +26,8 @@ export type UiDeps = {
   intakeToken: string;
   commands: readonly string[];
   resetDatabase?: () => Promise<void>;
+  /** Fills the workspace with demo applications (the page's "Load demo data"). */
+  loadDemo?: () => Promise<DemoResult>;
   /** The sandbox clock (default: real time): post times, date tokens and samples follow it. */
   now?: () => number;
   /** More page routes (the developer panel, the clock), built with the page's own helpers. */
@@ -45,7 +49,7 @@ const MAX_BODY = 256 * 1024;
 const HEARTBEAT_MS = 20_000;
 /** The page's scripts: plain ES modules, read once, served as they are (no bundler). */
 const SCRIPTS = Object.fromEntries(
-  ['client.js', 'controls.js', 'permalink.js', 'developer.js', 'clock.js'].map((name) => [
+  ['client.js', 'controls.js', 'permalink.js', 'developer.js', 'clock.js', 'demo.js', 'overflow.js'].map((name) => [
     name,
     readFileSync(new URL(`./${name}`, import.meta.url), 'utf8'),
   ]),
@@ -306,6 +310,7 @@ export function sandboxUiRoutes(deps: UiDeps) {
         body: text.slice(0, 2000),
       } satisfies Outcome;
     }),
+    post('/sandbox/ui/demo', () => demoRoute(deps)),
     post('/sandbox/ui/reset', async () => {
       await deps.resetDatabase?.();
       viewErrors.clear();

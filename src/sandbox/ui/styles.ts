@@ -5,8 +5,6 @@ html,body{margin:0;height:100%}
 body{font:15px/1.46668 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1c1d;background:#fff}
 button{font:inherit}
 .icon{flex:none;vertical-align:-2px}
-/* A native <select> is the overflow menu; drawn as Slack's ⋯ button rather than a dropdown. */
-.bk-overflow{appearance:none;-webkit-appearance:none;text-align:center;font-weight:900;cursor:pointer;background:#fff}
 code{font-family:Monaco,Menlo,Consolas,monospace;font-size:12px;background:#f6f6f6;border:1px solid #e2e2e2;border-radius:3px;padding:0 3px;color:#e01e5a}
 .app{display:grid;grid-template-columns:260px minmax(0,1fr) auto;height:100vh}
 .sidebar{background:#3f0e40;color:#cfc3cf;display:flex;flex-direction:column;overflow:auto}
@@ -108,4 +106,10 @@ code{font-family:Monaco,Menlo,Consolas,monospace;font-size:12px;background:#f6f6
 .msg:hover .msg-delete{opacity:1}
 .pane.is-archived .pane-header{background:#fff4e5}
 .pane.is-archived .pane-sub::after{content:' · archived: posts answer is_archived'}
+.first-run{max-width:640px;margin:32px auto;text-align:left;background:#fff;border:1px solid #e0e0e0;border-radius:8px;padding:16px 24px;color:#1d1c1d;line-height:1.5}
+.first-run h2{margin:0 0 8px;font-size:18px}
+.first-run ol{padding-left:20px}
+.first-run li{margin:10px 0}
+.first-run li .bk-button{margin-right:6px}
+.first-run-hint{color:#616061;font-size:13px}
 `;

@@ -300,12 +300,14 @@ describe('elements', () => {
     expectControl(many, 'multi_channels_select', 'b1', 'cs');
   });
 
-  it('overflow as a select of option values', () => {
+  it('overflow as Slack draws it: a ⋯ button opening a menu of its options', () => {
     const html = el({ type: 'overflow', action_id: 'more', options: [opt('Edit', 'edit'), opt('Delete', 'del')] });
-    expect(html).toMatch(/<select class="bk-overflow"/);
+    expect(html).not.toContain('<select');
+    expect(html).toMatch(/<button type="button" class="bk-overflow-button" aria-haspopup="menu"[^>]*>⋯<\/button>/);
+    expect(html).toMatch(/<div class="bk-overflow-menu" role="menu" hidden>/);
     expectControl(html, 'overflow', 'b1', 'more');
-    expect(html).toMatch(/<option value="edit"[^>]*>Edit<\/option>/);
-    expect(html).toMatch(/<option value="del"[^>]*>Delete<\/option>/);
+    expect(html).toMatch(/<button[^>]*role="menuitem"[^>]*data-value="edit"[^>]*>Edit<\/button>/);
+    expect(html).toMatch(/<button[^>]*role="menuitem"[^>]*data-value="del"[^>]*>Delete<\/button>/);
   });
 
   it('datepicker', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseApplication } from '../../../src/intake/application.ts';
+import { DemoError, type DemoResult } from '../../../src/sandbox/demo.ts';
 import { BOT_USER_ID } from '../../../src/sandbox/emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../../src/sandbox/personas.ts';
 import { OPTIONS, pageToken, startTestBot, type TestBot } from './ui-test-bot.ts';
@@ -63,10 +64,24 @@ describe('page and scripts', () => {
     const html = await (await fetch(bot.baseUrl)).text();
     for (const p of PERSONAS) expect(html).toContain(p.realName);
     expect(html).toContain('<script type="module" src="/sandbox/ui/client.js">');
-    for (const name of ['client.js', 'controls.js', 'permalink.js']) {
+    for (const name of ['client.js', 'controls.js', 'permalink.js', 'demo.js', 'overflow.js']) {
       const res = await fetch(`${bot.baseUrl}sandbox/ui/${name}`);
       expect(res.headers.get('content-type')).toContain('text/javascript');
     }
+  });
+
+  it('serves every module the page script imports', async () => {
+    const client = await (await fetch(`${bot.baseUrl}sandbox/ui/client.js`)).text();
+    const imported = [...client.matchAll(/from '\.\/([\w-]+\.js)'/g)].map((m) => m[1]);
+    expect(imported.length).toBeGreaterThan(3);
+    for (const name of imported) expect((await fetch(`${bot.baseUrl}sandbox/ui/${name}`)).status, name).toBe(200);
+  });
+
+  it('shows full names in the persona picker, and the demo and sample buttons', async () => {
+    const html = await (await fetch(bot.baseUrl)).text();
+    for (const p of PERSONAS) expect(html).toMatch(new RegExp(`<option value="${p.id}"[^>]*>${p.realName}</option>`));
+    expect(html).toContain('data-sandbox="demo"');
+    expect(html).toContain('id="sample"');
   });
 });
 
@@ -112,7 +127,7 @@ describe('requests from another site', () => {
     await bot.post('/sandbox/ui/command', { user: RILEY, text: '/pii hello' });
     const before = bot.actions.length + (await bot.state(RILEY)).channelHtml.length;
     const token = await pageToken(bot.baseUrl);
-    for (const path of ['command', 'action', 'submit', 'close', 'home-opened', 'dismiss', 'sample', 'reset']) {
+    for (const path of ['command', 'action', 'submit', 'close', 'home-opened', 'dismiss', 'sample', 'demo', 'reset']) {
       for (const [name, headers] of attempts(token)) {
         const res = await fetch(`${bot.baseUrl}sandbox/ui/${path}`, {
           method: 'POST',
@@ -339,6 +354,44 @@ describe('messages, home, files, limits', () => {
     await bot.post('/sandbox/ui/reset', {});
     expect(bot.resets).toBe(resets + 1);
     expect(bot.sandbox.emulator.state.messages).toHaveLength(0);
+  });
+});
+
+describe('Load demo data', () => {
+  const loaded: DemoResult = {
+    outcome: 'loaded',
+    applications: [{ id: 1, organization: 'Fjord Freight AS', shows: 'approved' }],
+  };
+
+  it('loads once however often it is clicked at once, and says when it is already loaded', async () => {
+    const calls = bot.demo.calls;
+    let finish: (r: DemoResult) => void = () => {};
+    bot.demo.next = () => new Promise((resolve) => (finish = resolve));
+    const both = Promise.all([bot.post('/sandbox/ui/demo', {}), bot.post('/sandbox/ui/demo', {})]);
+    await expect.poll(() => bot.demo.calls).toBe(calls + 1);
+    finish(loaded);
+    for (const { status, json } of await both) {
+      expect(status).toBe(200);
+      expect(json).toMatchObject({ what: 'load demo data', level: 'ok', body: '#1 Fjord Freight AS: approved' });
+      expect(json.note).toMatch(/^1 applications loaded; their cards and threads are being posted/);
+    }
+    expect(bot.demo.calls).toBe(calls + 1);
+
+    bot.demo.next = async () => ({ outcome: 'already_loaded', count: 13 });
+    const again = await bot.post('/sandbox/ui/demo', {});
+    expect(again.json).toMatchObject({
+      level: 'warn',
+      note: expect.stringContaining('already loaded (13 applications). Reset sandbox'),
+    });
+  });
+
+  it('answers a step the product refused with 409 and its reason', async () => {
+    bot.demo.next = async () => {
+      throw new DemoError('The product refused claim on the demo’s alNoor: Only a reviewer or an admin can do this.');
+    };
+    const { status, json } = await bot.post('/sandbox/ui/demo', {});
+    expect(status).toBe(409);
+    expect(json.error).toContain('Only a reviewer or an admin can do this.');
   });
 });
 

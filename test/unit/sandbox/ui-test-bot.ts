@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { createLogger } from '../../../src/logger.ts';
+import type { DemoResult } from '../../../src/sandbox/demo.ts';
 import { createSandbox, type Sandbox } from '../../../src/sandbox/index.ts';
 import { freePort } from '../../support/ports.ts';
 
@@ -80,6 +81,8 @@ export type TestBot = {
   homeOpened: Record<string, unknown>[];
   intake: { auth: string | undefined; body: unknown }[];
   resets: number;
+  /** What "Load demo data" answers next; each call is counted. */
+  demo: { calls: number; next: () => Promise<DemoResult> };
   mode: SubmitMode;
   post(path: string, body: Record<string, unknown>): Promise<{ status: number; json: any }>;
   state(user: string): Promise<any>;
@@ -113,6 +116,7 @@ export async function startTestBot(): Promise<TestBot> {
     homeOpened: [],
     intake: [],
     resets: 0,
+    demo: { calls: 0, next: async () => ({ outcome: 'loaded', applications: [] }) },
     mode: { kind: 'ack' } as SubmitMode,
   } as unknown as TestBot;
   const sandbox = createSandbox({
@@ -122,6 +126,10 @@ export async function startTestBot(): Promise<TestBot> {
     rateLimits: false,
     resetDatabase: async () => {
       bot.resets += 1;
+    },
+    loadDemo: () => {
+      bot.demo.calls += 1;
+      return bot.demo.next();
     },
   });
   const intakeRoute = {

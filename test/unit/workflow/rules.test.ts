@@ -299,12 +299,12 @@ const POLICY: Record<CommandType, Policy> = {
 
 /** The role refusal each policy gives someone who lacks every allowed role. */
 const ROLE_REFUSAL: Record<Policy, string> = {
-  reviewer: 'Only a reviewer or an admin can do this. Ask an admin to add you to REVIEWER_IDS.',
-  admin: 'Only an admin can do this. Ask an admin to add you to ADMIN_IDS.',
+  reviewer: 'Only a reviewer or an admin can do this. Ask an admin to give you the reviewer role.',
+  admin: 'Only an admin can do this. Ask an admin to give you the admin role.',
   reviewer_or_architect:
-    'Only a reviewer or a solution architect or an admin can do this. Ask an admin to add you to REVIEWER_IDS.',
-  reviewer_or_integration: 'Only a reviewer or an admin can do this. Ask an admin to add you to REVIEWER_IDS.',
-  // Which setting to name is pinned separately below ("names ARCHITECT_IDS ...").
+    'Only a reviewer or a solution architect or an admin can do this. Ask an admin to give you the reviewer role.',
+  reviewer_or_integration: 'Only a reviewer or an admin can do this. Ask an admin to give you the reviewer role.',
+  // Which role to name is pinned separately below ("names the solution architect role ...").
   own_architect: 'Only a solution architect or an admin can do this.',
 };
 
@@ -366,7 +366,7 @@ describe('role matrix', () => {
     expect(roleAllows(reviewer.roles, 'assign')).toStrictEqual({
       ok: false,
       kind: 'role',
-      message: 'Only an admin can do this. Ask an admin to add you to ADMIN_IDS.',
+      message: 'Only an admin can do this. Ask an admin to give you the admin role.',
     });
   });
 
@@ -383,16 +383,17 @@ describe('role matrix', () => {
     expect(roleAllows(architect.roles, 'record_go_live')).toStrictEqual({
       ok: false,
       kind: 'role',
-      message: 'Only a reviewer or an admin can do this. Ask an admin to add you to REVIEWER_IDS.',
+      message: 'Only a reviewer or an admin can do this. Ask an admin to give you the reviewer role.',
     });
   });
 
-  // The hint names the setting of the role the command needs, never ADMIN_IDS by default.
-  it('names ARCHITECT_IDS, not ADMIN_IDS, to someone refused record_outcome', () => {
+  // The hint names the role the command needs, in product words (never a setting), not admin by default.
+  it('names the solution architect role, not admin, to someone refused record_outcome', () => {
+    expect(JSON.stringify(roleAllows(reviewer.roles, 'record_outcome'))).not.toMatch(/_IDS/);
     expect(roleAllows(reviewer.roles, 'record_outcome')).toStrictEqual({
       ok: false,
       kind: 'role',
-      message: 'Only a solution architect or an admin can do this. Ask an admin to add you to ARCHITECT_IDS.',
+      message: 'Only a solution architect or an admin can do this. Ask an admin to give you the solution architect role.',
     });
   });
 });
@@ -635,7 +636,7 @@ describe('assign', () => {
     expect(decide(state(), { type: 'assign', assigneeId }, admin, ENV)).toStrictEqual({
       ok: false,
       kind: 'guard',
-      message: 'Choose a reviewer (someone in REVIEWER_IDS or ADMIN_IDS).',
+      message: 'Choose a reviewer or an admin: this person holds neither role.',
       field: 'assignee',
     });
   });
@@ -1251,7 +1252,7 @@ describe('developer_replied', () => {
     expect(decide(stage2Waiting(), reply(), architect)).toStrictEqual({
       ok: false,
       kind: 'role',
-      message: 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to add you to REVIEWER_IDS.',
+      message: 'Only a reviewer or an admin records a reply in Stage 2. Ask an admin to give you the reviewer role.',
     });
     expect(stageRoleAllows(stage2Waiting(), 'developer_replied', architect.roles)).toMatchObject({ kind: 'role' });
     expect(stageRoleAllows(stage2Waiting(), 'developer_replied', reviewerArchitect.roles)).toBeUndefined();
