@@ -83,6 +83,7 @@ const envSchema = z.object({
   QUESTIONNAIRE_FILE: optionalString,
   AUDIT_AFTER_DAYS: positiveInt(90),
   RESTRICTED_CALL_GRACE_DAYS: positiveInt(30),
+  RESTRICTED_CALL_INACTIVITY_DAYS: positiveInt(90),
   REMINDER_STALE_BUSINESS_DAYS: positiveInt(5),
   REMINDER_WAITING_DAYS: positiveInt(14),
   REMINDER_MEETING_HOURS: optionalString
@@ -206,6 +207,8 @@ export type Policy = {
   auditAfterDays: number;
   /** An approved application without a successful restricted call is "access at risk" after this many days. */
   restrictedCallGraceDays: number;
+  /** Access is at risk again when the last successful restricted call is this many days old. */
+  restrictedCallInactivityDays: number;
   reminders: ReminderSettings;
   /** Contact data and answers of applications rejected or withdrawn this long ago are deleted. */
   retentionDays: number;
@@ -267,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     policy: {
       auditAfterDays: e.AUDIT_AFTER_DAYS,
       restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS,
+      restrictedCallInactivityDays: e.RESTRICTED_CALL_INACTIVITY_DAYS,
       retentionDays: e.RETENTION_DAYS,
       privateTrack: {
         criteria: e.PRIVATE_TRACK_CRITERIA,

@@ -1,3 +1,4 @@
+import { hasProductionLife } from './late.ts';
 import type { CommandType, WorkflowState } from './types.ts';
 
 /**
@@ -34,6 +35,10 @@ export const COMMAND_KINDS: Record<CommandType, 'progress' | 'exit' | 'bookkeepi
   record_audit_outcome: 'progress',
   close_remediation: 'progress',
   deny_architecture: 'exit',
+  // Access taken away ends the production life short (for now, or for good); given back, it goes on.
+  suspend_access: 'exit',
+  reinstate_access: 'progress',
+  revoke_access: 'exit',
 };
 
 /**
@@ -54,6 +59,12 @@ export const FINAL_BY_DESIGN: readonly { name: string; why: string; holds: (s: W
   {
     name: 'approved, live, audit passed',
     why: 'Nothing is due: restricted calls are still recorded as they come, a new audit may be scheduled when Amazon asks.',
-    holds: (s) => s.stage === 'approved' && s.productionSince !== null && s.audit?.status === 'passed',
+    holds: (s) =>
+      s.stage === 'approved' && s.productionSince !== null && s.audit?.status === 'passed' && (s.access ?? 'active') === 'active',
+  },
+  {
+    name: 'access revoked',
+    why: 'An admin ended restricted access for good in this cycle; a new cycle can follow a resubmission of the profile.',
+    holds: (s) => hasProductionLife(s) && s.access === 'revoked',
   },
 ];
