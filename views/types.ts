@@ -1,3 +1,4 @@
+import type { AccessStatus } from '../src/workflow/access.ts';
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
@@ -56,7 +57,14 @@ export type CardModel = ApplicationSummary & {
   restrictedCallDueBy: Date | null;
   lastRestrictedCallAt: Date | null;
   productionSince: Date | null;
+  /** Eligible for an audit from this day (AUDIT_AFTER_DAYS after go-live): nothing is overdue then. */
   auditDueOn: Date | null;
+  /** The latest audit, and how many the application has had. */
   audit: { status: string; auditor: string; scheduledFor: Date } | null;
+  auditCount?: number;
+  /** Approved in this life and not closed (a role review may be in flight). */
+  productionLife?: boolean;
+  /** Restricted access after approval, and since when; the reason of a suspension or of the risk. */
+  access?: { status: AccessStatus; since: Date | null; reason: string | null; atRiskNotice?: boolean } | null;
   openRemediation: { text: string; dueOn: Date }[];
 };

@@ -214,6 +214,7 @@ export function auditOutcomeModal(app: ApplicationSummary) {
       radioInput('outcome', 'Outcome', [
         { value: 'passed', text: 'Passed' },
         { value: 'remediation', text: 'Remediation required', description: 'List the items of the plan of action' },
+        { value: 'failed', text: 'Failed', description: 'Admins are asked whether to suspend access' },
       ]),
       ...rows,
     ],
