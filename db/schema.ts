@@ -83,9 +83,7 @@ export const applications = pgTable(
       .on(t.lastRestrictedCallAt)
       .where(sql`${t.accessStatus} = 'active' and ${t.lastRestrictedCallAt} is not null`),
     // At-risk access (reminded each period) and the listings of at-risk and suspended applications.
-    index('applications_access_idx')
-      .on(t.accessStatus, t.accessSince)
-      .where(sql`${t.accessStatus} in ('at_risk', 'suspended')`),
+    index('applications_access_idx').on(t.accessStatus, t.accessSince).where(sql`${t.accessStatus} in ('at_risk', 'suspended')`),
     // Audits that may come: live applications never audited, eligible AUDIT_AFTER_DAYS after go-live.
     index('applications_unaudited_idx')
       .on(t.productionSince)

@@ -129,7 +129,13 @@ function actionElements(card: CardModel): ActionsBlockElement[] {
   }
   // A failed audit asks an admin to decide on a suspension: the action is at hand, not only in the menu.
   if (card.audit?.status === 'failed' && card.commands.includes('suspend_access')) {
-    elements.push({ type: 'button', action_id: cardActionId('suspend_access'), text: plain('Suspend access…'), value, style: 'danger' });
+    elements.push({
+      type: 'button',
+      action_id: cardActionId('suspend_access'),
+      text: plain('Suspend access…'),
+      value,
+      style: 'danger',
+    });
   }
   elements.push({ type: 'button', action_id: CARD_ACTIONS.showStatus, text: plain('Status & history'), value: String(card.id) });
   elements.push(viewSubmissionButton(card.id));

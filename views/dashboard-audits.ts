@@ -24,7 +24,11 @@ export function remediationLine(r: RemediationDue, now: Date): string {
   return `• ${label(r)} · _${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 150))}_ · ${late ? '*overdue, was due ' : 'due '}${date(r.dueOn)}${late ? '*' : ''}`;
 }
 
-const REASONS: Record<string, string> = { ...SUSPENSION_REASON_LABELS, no_call_since_approval: 'no call since approval', inactive: 'no recent call' };
+const REASONS: Record<string, string> = {
+  ...SUSPENSION_REASON_LABELS,
+  no_call_since_approval: 'no call since approval',
+  inactive: 'no recent call',
+};
 
 export function accessLine(a: AccessItem): string {
   const since = a.since ? ` since ${date(a.since)}` : '';

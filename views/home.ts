@@ -121,7 +121,9 @@ function accessSection(model: HomeModel): Block[] {
   const more = moreText(items.length, total, 'use `/pii audits`');
   return [
     title(`*Access at risk or suspended* (${total})`, 'home.access.title'),
-    ...(total === 0 ? [contextBlock('Every approved application has active access.', 'home.access.none')] : linesToSections(lines, 'home.access')),
+    ...(total === 0
+      ? [contextBlock('Every approved application has active access.', 'home.access.none')]
+      : linesToSections(lines, 'home.access')),
     contextBlock(
       `${a.eligible} eligible for an audit, none scheduled · ${a.remediationOverdue} remediation item(s) overdue${more ? ` · ${more}` : ''}`,
       'home.access.counts',

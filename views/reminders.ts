@@ -75,7 +75,8 @@ export type DigestData = {
 export function digestView(date: string, data: DigestData): MessageView {
   const section = (title: string, list: Listed | undefined, line: (i: Listed['items'][number]) => string): Block[] => {
     if (!list || list.count === 0) return [];
-    const more = list.count > list.items.length ? `\n…and ${list.count - list.items.length} more (\`/pii audits\`, \`/pii queue\`).` : '';
+    const more =
+      list.count > list.items.length ? `\n…and ${list.count - list.items.length} more (\`/pii audits\`, \`/pii queue\`).` : '';
     return [
       {
         type: 'section',

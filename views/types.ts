@@ -1,5 +1,5 @@
-import type { AccessStatus } from '../src/workflow/access.ts';
 import type { KnownBlock } from '@slack/types';
+import type { AccessStatus } from '../src/workflow/access.ts';
 import type { Severity } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import type { Stage, Status } from '../src/workflow/states.ts';

@@ -1,8 +1,8 @@
 import { and, asc, eq, gte, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { applications, audits, remediationItems } from '../../db/schema.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
-import type { AccessStatus } from '../workflow/access.ts';
 import { addDaysUtc, subDaysUtc } from '../time.ts';
+import type { AccessStatus } from '../workflow/access.ts';
 import { cardRef, type DashboardDeps, sliceOf, totalCount } from './items.ts';
 
 const card = { cardChannel: applications.cardChannel, cardTs: applications.cardTs, cardPermalink: applications.cardPermalink };

@@ -29,7 +29,12 @@ function rejectionOf(event: typeof events.$inferSelect): { rejectedAtStage?: str
  * needs it: from, to and the reason code. Never the team's note.
  */
 function accessChangeOf(event: typeof events.$inferSelect): { access?: { from?: string; to: string; reason?: string } } {
-  const p = (event.payload ?? {}) as { from?: unknown; to?: unknown; reason?: unknown; access?: { from?: unknown; to?: unknown } };
+  const p = (event.payload ?? {}) as {
+    from?: unknown;
+    to?: unknown;
+    reason?: unknown;
+    access?: { from?: unknown; to?: unknown };
+  };
   const change = event.type.startsWith('access.') ? p : p.access;
   if (!change || typeof change.to !== 'string') return {};
   const reason = event.type.startsWith('access.') && typeof p.reason === 'string' ? { reason: p.reason } : {};

@@ -182,13 +182,19 @@ export async function sweepReminders(
   if (digest) {
     // Each newly eligible application once: those a digest already listed hold their key.
     const markers = eligible
-      .map((a) => (a.productionSince ? auditEligibleMarker({ id: a.id, productionSince: a.productionSince }, now, policy) : undefined))
+      .map((a) =>
+        a.productionSince ? auditEligibleMarker({ id: a.id, productionSince: a.productionSince }, now, policy) : undefined,
+      )
       .filter(defined);
     const listed = await alreadyClaimed(db, markers);
     const fresh = markers.filter((m) => !listed.has(m.key));
     due.push(
       digestReminder(digest, now, {
-        stale: stale.map((r) => ({ id: r.applicationId, org: name(lingering, r.applicationId), businessDays: r.data.businessDays })),
+        stale: stale.map((r) => ({
+          id: r.applicationId,
+          org: name(lingering, r.applicationId),
+          businessDays: r.data.businessDays,
+        })),
         atRisk: risky.map((a) => ({ id: a.id, org: a.org })),
         eligible: fresh.map((m) => ({ id: m.applicationId, org: name(eligible, m.applicationId) })),
         awaitingOutcome: auditsPast.map((a) => ({ id: a.applicationId, org: a.org, scheduledFor: a.scheduledFor.toISOString() })),

@@ -21,12 +21,12 @@ import {
   restrictedCalls,
 } from '../../db/schema.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
-import type { Severity } from '../workflow/controls.ts';
 import { accessOf } from '../workflow/access.ts';
+import type { Severity } from '../workflow/controls.ts';
 import type { AnswerReview, WorkflowState } from '../workflow/rules.ts';
-import type { AuditStatus } from '../workflow/types.ts';
 import type { Stage, Status } from '../workflow/states.ts';
 import { type TrackSettings, trackFor } from '../workflow/tracks.ts';
+import type { AuditStatus } from '../workflow/types.ts';
 
 export async function sentQuestionnaire(db: DbOrTx, version: string | null): Promise<Questionnaire | null> {
   if (version === null) return null;
@@ -145,9 +145,7 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, private
       : null,
     openQuestions: rows.openQuestions.map((q) => q.id),
     productionSince: app.productionSince,
-    audit: rows.audit
-      ? { status: rows.audit.status as AuditStatus, scheduledFor: rows.audit.scheduledFor }
-      : null,
+    audit: rows.audit ? { status: rows.audit.status as AuditStatus, scheduledFor: rows.audit.scheduledFor } : null,
     openRemediation: rows.openRemediation.map((i) => i.id),
     approvedAt: app.approvedAt,
     access: accessOf(app),

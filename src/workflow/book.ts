@@ -68,3 +68,16 @@ export const FINAL_BY_DESIGN: readonly { name: string; why: string; holds: (s: W
     holds: (s) => hasProductionLife(s) && s.access === 'revoked',
   },
 ];
+
+/**
+ * States an admin's decision put the application in, whose way forward is an admin's decision
+ * too: the dead-end test counts an admin's step out of them as a way forward (the team alone
+ * must carry every other state on).
+ */
+export const ADMIN_HELD: readonly { name: string; why: string; holds: (s: WorkflowState) => boolean }[] = [
+  {
+    name: 'access suspended',
+    why: 'An admin suspended access; an admin reinstates it (or revokes it for good).',
+    holds: (s) => hasProductionLife(s) && s.access === 'suspended',
+  },
+];

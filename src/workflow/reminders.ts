@@ -1,7 +1,7 @@
 import { addHours, differenceInMinutes } from 'date-fns';
 import type { Policy } from '../config.ts';
-import { accessDeadline, riskPeriod } from './access.ts';
 import { addDaysUtc, businessDaysBetweenUtc, calendarDaysBetweenUtc, subBusinessDaysUtc, subDaysUtc } from '../time.ts';
+import { accessDeadline, riskPeriod } from './access.ts';
 
 /** A reminder the sweep found due; its key makes it unique across instances and sweeps. */
 export type DueReminder = {
@@ -207,7 +207,12 @@ export function unassignedAudience(policy: Policy, reviewers: readonly string[])
  * application nobody owns is the one nobody would otherwise be told about.
  */
 export function withAudience(reminder: DueReminder, audience: Audience): DueReminder {
-  if (reminder.applicationId === null || reminder.kind === 'meeting' || reminder.kind === 'audit_eligible' || reminder.data.assigneeId)
+  if (
+    reminder.applicationId === null ||
+    reminder.kind === 'meeting' ||
+    reminder.kind === 'audit_eligible' ||
+    reminder.data.assigneeId
+  )
     return reminder;
   return { ...reminder, data: { ...reminder.data, audience } };
 }

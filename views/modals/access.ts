@@ -21,7 +21,9 @@ export function suspendAccessModal(app: ApplicationSummary, access: AccessStatus
     meta: { id: app.id, v: app.version },
     blocks: [
       about(app),
-      context(`${now(access)} A suspension can be reinstated or revoked by an admin; the developer side is told through the webhook.`),
+      context(
+        `${now(access)} A suspension can be reinstated or revoked by an admin; the developer side is told through the webhook.`,
+      ),
       radioInput(
         'reason',
         'Reason',

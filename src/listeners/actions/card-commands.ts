@@ -180,7 +180,8 @@ export function modalButton(deps: ListenerDeps, command: CommandType) {
 
 /** The commands of the card's ⋯ menu, admins' all. */
 export const OVERFLOW_COMMANDS = ['assign', 'withdraw', 'reopen', 'suspend_access', 'reinstate_access', 'revoke_access'] as const;
-const isOverflowCommand = (c: string): c is (typeof OVERFLOW_COMMANDS)[number] => (OVERFLOW_COMMANDS as readonly string[]).includes(c);
+const isOverflowCommand = (c: string): c is (typeof OVERFLOW_COMMANDS)[number] =>
+  (OVERFLOW_COMMANDS as readonly string[]).includes(c);
 
 /** The admin overflow: its option value is `<command>:<id>:<version>`. */
 export function adminOverflow(deps: ListenerDeps) {

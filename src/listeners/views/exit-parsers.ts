@@ -1,5 +1,5 @@
-import { DENIAL_MAX, EVIDENCE_URL_MAX, EXIT_CALLBACKS, REASON_NOTE_MAX, SUMMARY_MAX } from '../../../views/modals/exits.ts';
 import { ACCESS_CALLBACKS, ACCESS_NOTE_MAX } from '../../../views/modals/access.ts';
+import { DENIAL_MAX, EVIDENCE_URL_MAX, EXIT_CALLBACKS, REASON_NOTE_MAX, SUMMARY_MAX } from '../../../views/modals/exits.ts';
 import type { ReviewContext } from '../../reviews/review-context.ts';
 import { SUSPENSION_REASONS } from '../../workflow/access.ts';
 import { CONTROL_AREA_IDS } from '../../workflow/controls.ts';

@@ -91,7 +91,9 @@ export const LATE_PARSERS: Record<string, Parse> = {
     if (outcome !== 'remediation' && items.length > 0 && form.ok)
       form.fail('item.1', 'Only a remediation outcome has items: clear them, or choose remediation.');
     if (!outcome) return undefined;
-    return outcome === 'remediation' ? { type: 'record_audit_outcome', outcome, items } : { type: 'record_audit_outcome', outcome };
+    return outcome === 'remediation'
+      ? { type: 'record_audit_outcome', outcome, items }
+      : { type: 'record_audit_outcome', outcome };
   },
   [STAGE3_CALLBACKS.closeRemediation]: (form, ctx) => {
     const item = form.choice(

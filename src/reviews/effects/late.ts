@@ -8,9 +8,9 @@ import {
   restrictedCalls,
 } from '../../../db/schema.ts';
 import { addDaysUtc } from '../../time.ts';
+import { accessAtRisk, accessOf } from '../../workflow/access.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
-import { accessAtRisk, accessOf } from '../../workflow/access.ts';
 import { applyAccessEffects, isAccessCommand } from './access.ts';
 import { applyDenial } from './denial.ts';
 import type { Details, Write } from './types.ts';
@@ -180,7 +180,11 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
         !accessAtRisk({ approvedAt: app.approvedAt, lastRestrictedCallAt: latest }, now, deps.policy);
       return {
         type: 'restricted_call.recorded',
-        payload: { at: iso(command.at), operation: command.operation.trim(), ...(back ? { access: { from: 'at_risk', to: 'active' } } : {}) },
+        payload: {
+          at: iso(command.at),
+          operation: command.operation.trim(),
+          ...(back ? { access: { from: 'at_risk', to: 'active' } } : {}),
+        },
         applicationChanges: {
           lastRestrictedCallAt: latest,
           ...(back ? { accessStatus: 'active', accessSince: now, accessReason: null } : {}),
@@ -188,12 +192,7 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
       };
     }
     case 'schedule_audit': {
-      const [before] = await tx
-        .select()
-        .from(audits)
-        .where(eq(audits.applicationId, app.id))
-        .orderBy(desc(audits.id))
-        .limit(1);
+      const [before] = await tx.select().from(audits).where(eq(audits.applicationId, app.id)).orderBy(desc(audits.id)).limit(1);
       const auditor = command.auditor.trim();
       // A scheduled audit moves; after an outcome, a new audit is kept beside the earlier ones.
       if (before?.status === 'scheduled') {
@@ -202,7 +201,9 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
           .set({ auditor, scheduledFor: command.scheduledFor, scheduledBy: actorId })
           .where(eq(audits.id, before.id));
       } else {
-        await tx.insert(audits).values({ applicationId: app.id, auditor, scheduledFor: command.scheduledFor, scheduledBy: actorId });
+        await tx
+          .insert(audits)
+          .values({ applicationId: app.id, auditor, scheduledFor: command.scheduledFor, scheduledBy: actorId });
       }
       const moved = before?.status === 'scheduled';
       return {
@@ -211,7 +212,9 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
           auditor,
           scheduledFor: iso(command.scheduledFor),
           ...(moved ? { from: iso(before.scheduledFor) } : {}),
-          ...(before && !moved ? { earlier: { status: before.status, auditor: before.auditor, scheduledFor: iso(before.scheduledFor) } } : {}),
+          ...(before && !moved
+            ? { earlier: { status: before.status, auditor: before.auditor, scheduledFor: iso(before.scheduledFor) } }
+            : {}),
         },
         applicationChanges: { auditStatus: 'scheduled' },
       };
