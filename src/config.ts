@@ -203,7 +203,7 @@ export type Config = {
 
 /** Process figures from public reports, kept configurable (DOMAIN.md: [T]/[3P] numbers are defaults, not truth). */
 export type Policy = {
-  /** The implementation audit is due this many days after production go-live. */
+  /** An application becomes eligible for an implementation audit this many days after production go-live. */
   auditAfterDays: number;
   /** An approved application without a successful restricted call is "access at risk" after this many days. */
   restrictedCallGraceDays: number;

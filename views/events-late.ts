@@ -35,8 +35,8 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
     }
     case 'production.live':
       return p.from
-        ? `${who} changed the production go-live: ${day(p.from)} → ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`
-        : `${who} recorded the production go-live: ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`;
+        ? `${who} changed the production go-live: ${day(p.from)} → ${day(p.productionSince)}. An implementation audit may come from ${day(p.auditDueOn)}.`
+        : `${who} recorded the production go-live: ${day(p.productionSince)}. An implementation audit may come from ${day(p.auditDueOn)}.`;
     case 'restricted_call.recorded':
       return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.${
         (p.access as { to?: unknown } | undefined)?.to === 'active' ? ' Access is *active* again.' : ''

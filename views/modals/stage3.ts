@@ -157,7 +157,7 @@ export function goLiveModal(app: ApplicationSummary, auditAfterDays: number, cur
       about(app),
       dateInput('production_since', 'In production since', {
         ...(current ? { initial: current } : {}),
-        hint: `The implementation audit becomes due ${auditAfterDays} days later.`,
+        hint: `The application becomes eligible for an implementation audit ${auditAfterDays} days later.`,
       }),
     ],
   });
