@@ -216,6 +216,8 @@ export async function sweepReminders(
   return { at: now, dryRun: false, due, claimed: await claim(db, due, deps.clock.now()) };
 }
 
+const REDRAWN = new Set<DueReminder['kind']>(['audit_eligible', 'audit_outcome', 'remediation_due']);
+
 async function alreadyClaimed(db: Db, due: readonly DueReminder[]): Promise<Set<string>> {
   if (due.length === 0) return new Set();
   const taken = await db
@@ -263,17 +265,19 @@ async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<Du
     const claimed = due.filter((d) => won.has(d.key));
     // Eligibility markers are listed by the digest claimed with them; they post nothing of their own.
     const posted = claimed.filter((d) => d.kind !== 'audit_eligible');
-    if (posted.length > 0) {
-      await tx.insert(outbox).values(
-        posted.map((d) => ({
-          kind: d.kind === 'digest' ? 'channel.digest' : 'thread.reminder',
-          applicationId: d.applicationId,
-          payload: { key: d.key },
-          createdAt: now,
-          availableAt: now,
-        })),
-      );
-    }
+    // What the card says turns with time here (eligible since, awaiting the outcome, overdue): it is redrawn.
+    const redrawn = [...new Set(claimed.filter((d) => REDRAWN.has(d.kind)).map((d) => d.applicationId))];
+    const effects: (typeof outbox.$inferInsert)[] = [
+      ...posted.map((d) => ({
+        kind: d.kind === 'digest' ? 'channel.digest' : 'thread.reminder',
+        applicationId: d.applicationId,
+        payload: { key: d.key },
+        createdAt: now,
+        availableAt: now,
+      })),
+      ...redrawn.map((applicationId) => ({ kind: 'card.sync', applicationId, payload: {}, createdAt: now, availableAt: now })),
+    ];
+    if (effects.length > 0) await tx.insert(outbox).values(effects);
     return claimed;
   });
 }

@@ -251,6 +251,7 @@ describe('audits that may come', () => {
     expect(await sweep()).toEqual(['audit_outcome']);
     expect(r.threadOf(id).at(-1)).toContain('the audit with KPMG was');
     expect(r.threadOf(id).at(-1)).toContain('has no outcome yet');
+    expect(cardText(id)).toContain('*awaiting the outcome*');
     clock.set('2026-06-22T10:00:00Z');
     expect(await sweep()).toEqual([]);
     clock.set('2026-06-27T10:00:00Z');
