@@ -329,6 +329,14 @@ describe('audits that may come', () => {
     const history = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
     expect(history).toContain('scheduled the audit with Deloitte');
     expect(history).toContain('scheduled a new audit with Amazon');
+    // View submission keeps every audit with its auditor and items.
+    const before = h.emulator.state.views.size;
+    await r.click(USERS.reviewer, id, 'card.submission');
+    await expect.poll(() => h.emulator.state.views.size).toBeGreaterThan(before);
+    const pages = JSON.stringify([...h.emulator.state.views.values()].filter((v) => v.user === USERS.reviewer).at(-1)?.view);
+    expect(pages).toContain('Audit 1: Deloitte');
+    expect(pages).toContain('Rotate LWA secrets.');
+    expect(pages).toContain('Audit 2: Amazon');
   });
 });
 
