@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
@@ -96,6 +96,7 @@ export async function sweepReminders(
       .where(
         and(
           eq(applications.accessStatus, 'active'),
+          ne(applications.stage, 'closed'),
           isNull(applications.lastRestrictedCallAt),
           lte(applications.approvedAt, b.approvedBefore),
         ),
@@ -106,11 +107,15 @@ export async function sweepReminders(
       .where(
         and(
           eq(applications.accessStatus, 'active'),
+          ne(applications.stage, 'closed'),
           isNotNull(applications.lastRestrictedCallAt),
           lte(applications.lastRestrictedCallAt, b.calledBefore),
         ),
       ),
-    db.select(watched).from(applications).where(eq(applications.accessStatus, 'at_risk')),
+    db
+      .select(watched)
+      .from(applications)
+      .where(and(eq(applications.accessStatus, 'at_risk'), ne(applications.stage, 'closed'))),
     // Eligible for an audit within the last week and never audited (applications_unaudited_idx).
     db
       .select({ id: applications.id, productionSince: applications.productionSince, org: applications.organizationName })
@@ -119,6 +124,7 @@ export async function sweepReminders(
         and(
           isNotNull(applications.productionSince),
           isNull(applications.auditStatus),
+          ne(applications.stage, 'closed'),
           lte(applications.productionSince, b.liveBefore),
           gt(applications.productionSince, b.liveAfter),
         ),
