@@ -139,6 +139,23 @@ describe('access as a state', () => {
     expect(JSON.stringify(received)).not.toContain('Prints shipping labels');
   });
 
+  it('records the fall into risk once when two sweeps run at the same instant', async () => {
+    const id = await approved();
+    clock.set('2026-04-03T10:00:00Z');
+    const [a, b] = await Promise.all([
+      sweepReminders({ db: database.db, policy, clock }, clock.now()),
+      sweepReminders({ db: database.db, policy, clock }, clock.now()),
+    ]);
+    await h.settle();
+    const kinds = [...(a?.claimed ?? []), ...(b?.claimed ?? [])].map((c) => c.kind).filter((k) => k !== 'digest');
+    expect(kinds).toEqual(['access_at_risk']);
+    const changes = (await database.db.select().from(events).where(eq(events.applicationId, id))).filter(
+      (e) => e.type === 'access.at_risk',
+    );
+    expect(changes).toHaveLength(1);
+    expect(r.threadOf(id).filter((l) => l.includes('Access is *at risk*'))).toHaveLength(1);
+  });
+
   it('lets an admin suspend and reinstate, refuses a reviewer with nothing changed, and keeps revoked final', async () => {
     const id = await approved();
     expect(r.buttons(id)).toEqual(expect.arrayContaining(['admin:suspend_access', 'admin:revoke_access']));
