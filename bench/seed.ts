@@ -57,8 +57,9 @@ const ROW = `
   )
   select *,
     -- Denormalised facts, as the app keeps them: the last restricted call and the audit's status.
+    -- Recent enough that access stays active (RESTRICTED_CALL_INACTIVITY_DAYS), as calls keep coming.
     case when fate = 'approved' and due is distinct from 2
-      then least(approved + interval '3 days', $3::timestamptz - interval '1 hour') end as call_at,
+      then least(greatest(approved + interval '3 days', $3::timestamptz - interval '30 days'), $3::timestamptz - interval '1 hour') end as call_at,
     case when live < $3::timestamptz - interval '60 days' and due is distinct from 3
       then case when live < $3::timestamptz - interval '100 days' then 'passed' else 'scheduled' end end as audit
   from (
@@ -79,7 +80,7 @@ const ROW = `
 const INSERT_APPLICATIONS = `
   insert into applications (id, profile_id, organization_name, submission, content_hash, stage, status, assignee_id, version,
     submitted_at, received_at, updated_at, status_since, card_channel, card_ts, architect_id, approved_at, production_since, purged_at,
-    last_restricted_call_at, audit_status)
+    last_restricted_call_at, audit_status, access_status, access_since)
   overriding system value
   select i, 'amzn1.sellerapps.profile.seed' || i, org,
     jsonb_build_object(
@@ -103,7 +104,8 @@ const INSERT_APPLICATIONS = `
     case when stage in ('architecture', 'approved') then 'U0ARCHIT01' end,
     approved, live,
     case when status in ('rejected', 'withdrawn') and since < $3::timestamptz - interval '180 days' then since + interval '180 days' end,
-    call_at, audit
+    call_at, audit,
+    case when approved is not null then 'active' end, approved
   from (${ROW}) as r`;
 
 const INSERT_EVENTS = `

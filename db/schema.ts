@@ -40,8 +40,16 @@ export const applications = pgTable(
     productionSince: instant('production_since'),
     /** The latest successful restricted call, kept here so "no call yet" is an indexed question. */
     lastRestrictedCallAt: instant('last_restricted_call_at'),
-    /** The audit's status (scheduled, remediation, passed), kept here so "audit not scheduled" is indexed. */
+    /** The latest audit's status (scheduled, remediation, passed, failed), kept here so listings of audits are indexed. */
     auditStatus: text('audit_status'),
+    /**
+     * Restricted access after approval: active, at_risk, suspended or revoked (null before approval). Its own
+     * columns, not stage and status: a role review moves those back into review and access stays as it is.
+     */
+    accessStatus: text('access_status'),
+    accessSince: instant('access_since'),
+    /** Why access was suspended (src/workflow/access.ts SUSPENSION_REASONS), or why it is at risk. */
+    accessReason: text('access_reason'),
     /** When the retention job removed contact data and answers (rejected/withdrawn long ago). */
     purgedAt: instant('purged_at'),
     /**
@@ -77,19 +85,19 @@ export const applications = pgTable(
     index('applications_live_idx')
       .on(t.productionSince)
       .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null`),
-    index('applications_no_call_idx').on(t.approvedAt).where(sql`${t.status} = 'approved' and ${t.lastRestrictedCallAt} is null`),
-    index('applications_audit_pending_idx')
-      .on(t.productionSince)
-      .where(
-        sql`${t.status} = 'approved' and ${t.productionSince} is not null and (${t.auditStatus} is null or ${t.auditStatus} = 'scheduled')`,
-      ),
+    // The sweep's access watch: active access whose grace (no call yet) or inactivity period may have run out.
+    index('applications_no_call_idx')
+      .on(t.approvedAt)
+      .where(sql`${t.accessStatus} = 'active' and ${t.lastRestrictedCallAt} is null`),
+    index('applications_last_call_idx')
+      .on(t.lastRestrictedCallAt)
+      .where(sql`${t.accessStatus} = 'active' and ${t.lastRestrictedCallAt} is not null`),
+    // At-risk access (reminded each period) and the listings of at-risk and suspended applications.
+    index('applications_access_idx').on(t.accessStatus, t.accessSince).where(sql`${t.accessStatus} in ('at_risk', 'suspended')`),
+    // Audits that may come: live applications never audited, eligible AUDIT_AFTER_DAYS after go-live.
     index('applications_unaudited_idx')
       .on(t.productionSince)
-      .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null and ${t.auditStatus} is null`),
-    // The Home's audits due: scheduled audits in flight, next to the unaudited ones above.
-    index('applications_audit_scheduled_idx')
-      .on(t.productionSince)
-      .where(sql`${t.status} = 'approved' and ${t.productionSince} is not null and ${t.auditStatus} = 'scheduled'`),
+      .where(sql`${t.productionSince} is not null and ${t.auditStatus} is null`),
     index('applications_closed_idx')
       .on(t.statusSince)
       .where(sql`${t.status} in ('rejected', 'withdrawn') and ${t.purgedAt} is null`),
@@ -410,7 +418,7 @@ export const restrictedCalls = pgTable(
   (t) => [index('restricted_calls_application_idx').on(t.applicationId)],
 );
 
-/** The implementation-phase audit, 90+ days into production. */
+/** Implementation audits that may come 90+ days into production; several over time, each kept. */
 export const audits = pgTable(
   'audits',
   {
@@ -418,6 +426,7 @@ export const audits = pgTable(
     applicationId: integer('application_id')
       .notNull()
       .references(() => applications.id),
+    /** Amazon, Deloitte, PwC, or the name of another auditor. */
     auditor: text('auditor').notNull(),
     scheduledFor: instant('scheduled_for').notNull(),
     status: text('status').notNull().default('scheduled'),
@@ -425,7 +434,7 @@ export const audits = pgTable(
     outcomeAt: instant('outcome_at'),
   },
   (t) => [
-    uniqueIndex('audits_application_idx').on(t.applicationId),
+    index('audits_application_idx').on(t.applicationId, t.id),
     index('audits_scheduled_idx').on(t.scheduledFor).where(sql`${t.status} = 'scheduled'`),
   ],
 );

@@ -96,6 +96,7 @@ const envSchema = z.object({
   QUESTIONNAIRE_FILE: optionalString,
   AUDIT_AFTER_DAYS: positiveInt(90),
   RESTRICTED_CALL_GRACE_DAYS: positiveInt(30),
+  RESTRICTED_CALL_INACTIVITY_DAYS: positiveInt(90),
   REMINDER_STALE_BUSINESS_DAYS: positiveInt(5),
   REMINDER_WAITING_DAYS: positiveInt(14),
   REMINDER_MEETING_HOURS: optionalString
@@ -242,10 +243,12 @@ export type MetricsConfig = { token?: string; port?: number };
 
 /** Process figures from public reports, kept configurable (DOMAIN.md: [T]/[3P] numbers are defaults, not truth). */
 export type Policy = {
-  /** The implementation audit is due this many days after production go-live. */
+  /** An application becomes eligible for an implementation audit this many days after production go-live. */
   auditAfterDays: number;
   /** An approved application without a successful restricted call is "access at risk" after this many days. */
   restrictedCallGraceDays: number;
+  /** Access is at risk again when the last successful restricted call is this many days old. */
+  restrictedCallInactivityDays: number;
   reminders: ReminderSettings;
   /** Contact data and answers of applications rejected or withdrawn this long ago are deleted. */
   retentionDays: number;
@@ -309,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     policy: {
       auditAfterDays: e.AUDIT_AFTER_DAYS,
       restrictedCallGraceDays: e.RESTRICTED_CALL_GRACE_DAYS,
+      restrictedCallInactivityDays: e.RESTRICTED_CALL_INACTIVITY_DAYS,
       retentionDays: e.RETENTION_DAYS,
       roleReviewStages: e.ROLE_REVIEW_STAGES,
       privateTrack: {

@@ -1,3 +1,4 @@
+import { ACCESS_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
 import { escapeMrkdwn, slackDate, userMention } from './format.ts';
 import type { CardModel } from './types.ts';
 
@@ -18,32 +19,51 @@ export function lateFields(card: CardModel, now: Date): string[] {
   }
   if (card.openQuestions > 0) fields.push(`*Open questions*\n*${card.openQuestions}* waiting on the developer`);
   // Once approved, the production life shows whatever stage a role review is in.
-  if (card.stage === 'closed' || !(card.stage === 'approved' || card.approvedAt)) return fields;
+  if (!(card.productionLife ?? card.stage === 'approved')) return fields;
   fields.push(`*Production*\n${card.productionSince ? `Live since ${day(card.productionSince)}` : '_Go-live not recorded_'}`);
-  const atRisk = !card.lastRestrictedCallAt && card.restrictedCallDueBy && now.getTime() > card.restrictedCallDueBy.getTime();
-  fields.push(
-    `*Restricted API call*\n${
-      card.lastRestrictedCallAt
-        ? `Last success ${slackDate(card.lastRestrictedCallAt)}`
-        : atRisk
-          ? `:warning: *Access at risk*: no successful call since approval (due by ${day(card.restrictedCallDueBy as Date)})`
-          : `None yet; due by ${card.restrictedCallDueBy ? day(card.restrictedCallDueBy) : '—'}`
-    }`,
-  );
+  fields.push(`*Restricted access*\n${accessLine(card)}`);
   fields.push(`*Audit*\n${auditLine(card, now)}`);
   return fields;
 }
 
+const REASONS: Record<string, string> = { ...SUSPENSION_REASON_LABELS };
+
+/** Access as a state: active (with the last call or when the first is due), at risk, suspended, revoked. */
+function accessLine(card: CardModel): string {
+  const status = card.access?.status ?? 'active';
+  const since = card.access?.since ? ` since ${day(card.access.since)}` : '';
+  const lastCall = card.lastRestrictedCallAt
+    ? `last successful call ${slackDate(card.lastRestrictedCallAt)}`
+    : `no successful call yet${card.restrictedCallDueBy ? `; due by ${day(card.restrictedCallDueBy)}` : ''}`;
+  switch (status) {
+    case 'active':
+      return `${ACCESS_LABELS.active} · ${lastCall}`;
+    case 'at_risk':
+      return `:warning: *${ACCESS_LABELS.at_risk}*${since} · ${lastCall} · the assignee is reminded`;
+    case 'suspended':
+      return `:no_entry: *${ACCESS_LABELS.suspended}*${since}${card.access?.reason ? ` (${escapeMrkdwn(REASONS[card.access.reason] ?? card.access.reason)})` : ''} · an admin may reinstate or revoke it`;
+    case 'revoked':
+      return `*${ACCESS_LABELS.revoked}*${since}: final for this cycle`;
+  }
+}
+
 function auditLine(card: CardModel, now: Date): string {
   const a = card.audit;
-  if (a?.status === 'passed') return `:white_check_mark: Passed (${escapeMrkdwn(a.auditor)})`;
+  const earlier = card.auditCount && card.auditCount > 1 ? ` · audit ${card.auditCount}` : '';
+  if (a?.status === 'passed') return `:white_check_mark: Passed (${escapeMrkdwn(a.auditor)})${earlier}`;
+  if (a?.status === 'failed') return `:x: *Failed* (${escapeMrkdwn(a.auditor)})${earlier}`;
   if (a?.status === 'remediation') {
     const next = [...card.openRemediation].sort((x, y) => x.dueOn.getTime() - y.dueOn.getTime())[0];
-    return `Remediation: *${card.openRemediation.length} open*${next ? `, next due ${day(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})`;
+    const late = next && next.dueOn.getTime() < now.getTime();
+    return `Remediation: *${card.openRemediation.length} open*${next ? `, ${late ? '*overdue* since' : 'next due'} ${day(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})${earlier}`;
   }
-  if (a) return `Scheduled ${day(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}`;
-  if (!card.auditDueOn) return '_Due 90+ days after go-live_';
+  if (a) {
+    const passed = a.scheduledFor.getTime() < now.getTime();
+    return `Scheduled ${day(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}${passed ? ' · *awaiting the outcome*' : ''}${earlier}`;
+  }
+  if (!card.auditDueOn) return '_May come 90+ days after go-live_';
+  // An audit may come; none is overdue: eligible is said without a warning sign.
   return now.getTime() >= card.auditDueOn.getTime()
-    ? `:warning: *Due since ${day(card.auditDueOn)}*, not scheduled`
-    : `Due ${day(card.auditDueOn)}`;
+    ? `Eligible for audit since ${day(card.auditDueOn)}`
+    : `Eligible for audit from ${day(card.auditDueOn)}`;
 }

@@ -78,6 +78,9 @@ const ADMIN_COMMANDS: { command: CommandType; text: string }[] = [
   { command: 'assign', text: 'Assign or reassign…' },
   { command: 'reopen', text: 'Reopen…' },
   { command: 'withdraw', text: 'Withdraw…' },
+  { command: 'suspend_access', text: 'Suspend access…' },
+  { command: 'reinstate_access', text: 'Reinstate access…' },
+  { command: 'revoke_access', text: 'Revoke access…' },
 ];
 
 function plain(text: string): PlainTextElement {
@@ -125,6 +128,16 @@ function actionElements(card: CardModel): ActionsBlockElement[] {
             },
           }
         : {}),
+    });
+  }
+  // A failed audit asks an admin to decide on a suspension: the action is at hand, not only in the menu.
+  if (card.audit?.status === 'failed' && card.commands.includes('suspend_access')) {
+    elements.push({
+      type: 'button',
+      action_id: cardActionId('suspend_access'),
+      text: plain('Suspend access…'),
+      value,
+      style: 'danger',
     });
   }
   elements.push({ type: 'button', action_id: CARD_ACTIONS.showStatus, text: plain('Status & history'), value: String(card.id) });

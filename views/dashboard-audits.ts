@@ -1,5 +1,6 @@
+import { ACCESS_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
 import { appLabel, linesToSections, moreText } from './dashboard-format.ts';
-import type { AuditItem, AuditsModel, RemediationDue, Slice } from './dashboard-types.ts';
+import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from './dashboard-types.ts';
 import { escapeMrkdwn, slackDate, truncate } from './format.ts';
 import type { Block, MessageView } from './types.ts';
 
@@ -7,20 +8,32 @@ const date = (at: Date) => slackDate(at, '{date_short_pretty}');
 const label = (a: { applicationId: number; organizationName: string; card: AuditItem['card'] }) =>
   appLabel({ id: a.applicationId, organizationName: a.organizationName, card: a.card });
 
+/** An audit line: scheduled (ahead, or awaiting its outcome), or eligible (no warning: an audit may come). */
 export function auditLine(a: AuditItem, now: Date): string {
   const live = `live since ${date(a.productionSince)}`;
   if (a.audit) {
     const by = escapeMrkdwn(truncate(a.audit.auditor, 60));
     const past = a.audit.scheduledFor.getTime() < now.getTime();
-    return `• ${label(a)} · ${past ? '*scheduled for ' : 'scheduled for '}${date(a.audit.scheduledFor)}${past ? ', no outcome yet*' : ''} with ${by} · ${live}`;
+    return `• ${label(a)} · ${past ? '*was ' : 'scheduled for '}${date(a.audit.scheduledFor)}${past ? ', awaiting the outcome*' : ''} with ${by} · ${live}`;
   }
-  const overdue = a.dueOn.getTime() <= now.getTime();
-  return `• ${label(a)} · ${overdue ? '*due ' : 'due '}${date(a.dueOn)}${overdue ? ', not scheduled*' : ''} · ${live}`;
+  return `• ${label(a)} · eligible since ${date(a.dueOn)} · ${live}`;
 }
 
 export function remediationLine(r: RemediationDue, now: Date): string {
   const late = r.dueOn.getTime() < now.getTime();
   return `• ${label(r)} · _${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 150))}_ · ${late ? '*overdue, was due ' : 'due '}${date(r.dueOn)}${late ? '*' : ''}`;
+}
+
+const REASONS: Record<string, string> = {
+  ...SUSPENSION_REASON_LABELS,
+  no_call_since_approval: 'no call since approval',
+  inactive: 'no recent call',
+};
+
+export function accessLine(a: AccessItem): string {
+  const since = a.since ? ` since ${date(a.since)}` : '';
+  const why = a.reason ? ` (${escapeMrkdwn(REASONS[a.reason] ?? a.reason)})` : '';
+  return `• ${label(a)} · ${ACCESS_LABELS[a.status].toLowerCase()}${since}${why}`;
 }
 
 function group<T>(title: string, slice: Slice<T>, line: (t: T) => string, empty: string): string[] {
@@ -33,13 +46,15 @@ function group<T>(title: string, slice: Slice<T>, line: (t: T) => string, empty:
   ];
 }
 
-/** `/pii audits`: implementation audits overdue, scheduled and coming, and remediation items due. */
+/** `/pii audits`: access at risk and suspended, audits awaiting an outcome, scheduled, eligible, remediation. */
 export function auditsView(model: AuditsModel, now: Date, auditAfterDays: number): MessageView {
   const lines = [
-    ...group('Overdue', model.overdue, (a) => auditLine(a, now), 'No audit is overdue.'),
+    ...group('Access at risk', model.atRisk, accessLine, 'No access is at risk.'),
+    ...group('Access suspended', model.suspended, accessLine, 'No access is suspended.'),
+    ...group('Awaiting an outcome', model.awaitingOutcome, (a) => auditLine(a, now), 'No audit awaits its outcome.'),
     ...group('Scheduled', model.scheduled, (a) => auditLine(a, now), 'No audit is scheduled.'),
-    ...group('Coming due (not scheduled yet)', model.upcoming, (a) => auditLine(a, now), 'None.'),
     ...group('Remediation items open', model.remediation, (r) => remediationLine(r, now), 'No remediation item is open.'),
+    ...group('Eligible for an audit (none scheduled)', model.eligible, (a) => auditLine(a, now), 'None.'),
   ];
   lines.pop();
   const blocks: Block[] = [
@@ -48,13 +63,13 @@ export function auditsView(model: AuditsModel, now: Date, auditAfterDays: number
       block_id: 'audits.summary',
       text: {
         type: 'mrkdwn',
-        text: `*Implementation audits* · due ${auditAfterDays} days after go-live · ${model.overdue.total} overdue, ${model.remediation.total} remediation item(s) open`,
+        text: `*After approval* · an audit may come ${auditAfterDays} days after go-live · ${model.atRisk.total} at risk, ${model.suspended.total} suspended, ${model.awaitingOutcome.total} awaiting an outcome, ${model.remediationOverdue} remediation item(s) overdue`,
       },
     },
     ...linesToSections(lines, 'audits.list'),
   ];
   return {
-    text: `Audits: ${model.overdue.total} overdue, ${model.scheduled.total} scheduled, ${model.upcoming.total} coming due, ${model.remediation.total} remediation item(s) open`,
+    text: `Audits: ${model.awaitingOutcome.total} awaiting an outcome, ${model.scheduled.total} scheduled, ${model.eligible.total} eligible, ${model.remediationOverdue} remediation overdue; access: ${model.atRisk.total} at risk, ${model.suspended.total} suspended`,
     blocks,
   };
 }

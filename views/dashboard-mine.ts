@@ -1,4 +1,5 @@
 import { ROLE_LABELS } from '../src/workflow/roles.ts';
+import { accessLine } from './dashboard-audits.ts';
 import { appLabel, assigneeText, linesToSections, moreText, stateText } from './dashboard-format.ts';
 import type { ListItem, MeetingItem, MineModel, Slice } from './dashboard-types.ts';
 import { slackDate, userMention } from './format.ts';
@@ -50,6 +51,7 @@ export function mineView(model: MineModel, now: Date): MessageView {
       (s) => itemLines(s, now),
       'Every open application has an assignee.',
     ),
+    ...listSection('Access at risk or suspended', model.access, (s) => s.items.map(accessLine), 'No access of yours is at risk.'),
   ];
   const roles = model.roles.map((r) => ROLE_LABELS[r]).join(', ');
   const blocks: Block[] = [
@@ -59,6 +61,8 @@ export function mineView(model: MineModel, now: Date): MessageView {
       'mine.list',
     ),
   ];
-  const counts = [model.assigned, model.architect, model.meetings, model.unassigned].filter(Boolean).map((s) => s?.total ?? 0);
+  const counts = [model.assigned, model.architect, model.meetings, model.unassigned, model.access]
+    .filter(Boolean)
+    .map((s) => s?.total ?? 0);
   return { text: `What waits on you: ${counts.reduce((a, b) => a + b, 0)} item(s)`, blocks };
 }

@@ -41,6 +41,24 @@ export function statsView(model: StatsModel): MessageView {
       text: { type: 'mrkdwn', text: '*Time in each stage* (stays that ended in the window)' },
       fields: stageFields.map((text) => ({ type: 'mrkdwn', text })),
     },
+    ...(model.production
+      ? [
+          {
+            type: 'section' as const,
+            block_id: 'stats.production',
+            text: { type: 'mrkdwn' as const, text: '*After approval, now*' },
+            fields: [
+              { type: 'mrkdwn' as const, text: `*Access at risk*\n${model.production.atRisk}` },
+              { type: 'mrkdwn' as const, text: `*Access suspended*\n${model.production.suspended}` },
+              {
+                type: 'mrkdwn' as const,
+                text: `*Audits*\n${model.production.auditsEligible} eligible · ${model.production.auditsScheduled} scheduled · ${model.production.auditsAwaitingOutcome} awaiting an outcome`,
+              },
+              { type: 'mrkdwn' as const, text: `*Remediation overdue*\n${model.production.remediationOverdue}` },
+            ],
+          },
+        ]
+      : []),
     contextBlock(
       `Window: ${slackDate(model.since)} to ${slackDate(model.until)}. A stay runs from the event that entered a stage to the one that left it.`,
       'stats.window',

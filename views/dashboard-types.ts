@@ -1,3 +1,4 @@
+import type { AccessStatus } from '../src/workflow/access.ts';
 import type { Role } from '../src/workflow/roles.ts';
 import type { Stage, Status } from '../src/workflow/states.ts';
 
@@ -56,6 +57,8 @@ export type MineModel = {
   architect?: Slice<ListItem>;
   meetings?: Slice<MeetingItem>;
   unassigned?: Slice<ListItem>;
+  /** Access at risk on the user's applications; for admins also every suspension. */
+  access?: Slice<AccessItem>;
 };
 
 export type AuditItem = {
@@ -76,15 +79,29 @@ export type RemediationDue = {
   card: CardRef | null;
 };
 
+/** An application whose access is at risk or suspended. */
+export type AccessItem = {
+  applicationId: number;
+  organizationName: string;
+  status: AccessStatus;
+  since: Date | null;
+  reason: string | null;
+  assigneeId: string | null;
+  card: CardRef | null;
+};
+
 export type AuditsModel = {
-  /** Due and not scheduled, or scheduled for a date that passed without an outcome. */
-  overdue: Slice<AuditItem>;
+  /** Never audited and AUDIT_AFTER_DAYS into production: an audit may come; nothing is overdue. */
+  eligible: Slice<AuditItem>;
   /** Scheduled for a date still ahead. */
   scheduled: Slice<AuditItem>;
-  /** Not scheduled and not yet due. */
-  upcoming: Slice<AuditItem>;
-  /** Open remediation items, soonest due first. */
+  /** Scheduled for a date that passed, no outcome recorded yet. */
+  awaitingOutcome: Slice<AuditItem>;
+  /** Open remediation items, soonest due first; how many are overdue. */
   remediation: Slice<RemediationDue>;
+  remediationOverdue: number;
+  atRisk: Slice<AccessItem>;
+  suspended: Slice<AccessItem>;
 };
 
 export type StageDuration = { stage: OpenStage; count: number; medianMs: number | null; p90Ms: number | null };
@@ -100,6 +117,15 @@ export type StatsModel = {
   rejectedByStage?: Partial<Record<OpenStage, number>>;
   stages: StageDuration[];
   waitingOnDeveloper: { count: number; medianAgeMs: number | null; oldestAgeMs: number | null };
+  /** After approval, now: access at risk and suspended; audits eligible, scheduled, awaiting an outcome; remediation overdue. */
+  production?: {
+    atRisk: number;
+    suspended: number;
+    auditsEligible: number;
+    auditsScheduled: number;
+    auditsAwaitingOutcome: number;
+    remediationOverdue: number;
+  };
 };
 
 export type TeamFigures = {
@@ -122,7 +148,10 @@ export type HomeModel = {
   /** Present for those who may claim (reviewers, admins). */
   unassigned: Slice<ListItem> | null;
   meetings: Slice<MeetingItem> | null;
+  /** Audits awaiting an outcome or scheduled within the horizon. */
   audits: Slice<AuditItem> | null;
+  /** Access at risk and suspended, and audits eligible: counts and the first of each. */
+  access?: { atRisk: Slice<AccessItem>; suspended: Slice<AccessItem>; eligible: number; remediationOverdue: number } | null;
   waitingOnDevelopers: Slice<ListItem> | null;
   figures: TeamFigures;
   /** Admins only: Slack effects parked by cause (src/jobs/parked.ts). */

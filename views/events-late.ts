@@ -1,3 +1,4 @@
+import { SUSPENSION_REASON_LABELS, type SuspensionReason } from '../src/workflow/access.ts';
 import { escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import type { HistoryEntry } from './types.ts';
 
@@ -34,14 +35,34 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
     }
     case 'production.live':
       return p.from
-        ? `${who} changed the production go-live: ${day(p.from)} → ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`
-        : `${who} recorded the production go-live: ${day(p.productionSince)}. The implementation audit is due ${day(p.auditDueOn)}.`;
+        ? `${who} changed the production go-live: ${day(p.from)} → ${day(p.productionSince)}. An implementation audit may come from ${day(p.auditDueOn)}.`
+        : `${who} recorded the production go-live: ${day(p.productionSince)}. An implementation audit may come from ${day(p.auditDueOn)}.`;
     case 'restricted_call.recorded':
-      return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.`;
+      return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.${
+        (p.access as { to?: unknown } | undefined)?.to === 'active' ? ' Access is *active* again.' : ''
+      }`;
     case 'audit.scheduled':
       return p.from
         ? `${who} moved the audit with ${escapeMrkdwn(str(p.auditor))}: ${day(p.from)} → ${day(p.scheduledFor)}.`
-        : `${who} scheduled the audit with ${escapeMrkdwn(str(p.auditor))} on ${day(p.scheduledFor)}.`;
+        : `${who} scheduled ${p.earlier ? 'a new audit' : 'the audit'} with ${escapeMrkdwn(str(p.auditor))} on ${day(p.scheduledFor)}.`;
+    case 'audit.failed': {
+      const admins = Array.isArray(p.admins) ? (p.admins as unknown[]).filter((a): a is string => typeof a === 'string') : [];
+      const ask = admins.length > 0 ? admins.map(userMention).join(' ') : 'Admins';
+      const suspendable = p.access === 'active' || p.access === 'at_risk' || p.access === undefined;
+      return `${who} recorded the audit outcome: *failed* (${escapeMrkdwn(str(p.auditor))}).${
+        suspendable ? ` ${ask}: decide whether to suspend access (*Suspend access…* in the card's ⋯ menu).` : ''
+      }`;
+    }
+    case 'access.at_risk':
+      return p.reason === 'inactive'
+        ? `:warning: Access is *at risk* since ${day(p.since)}: no successful restricted API call since ${day(p.lastCallAt)}.`
+        : `:warning: Access is *at risk* since ${day(p.since)}: no successful restricted API call since approval.`;
+    case 'access.suspended':
+      return `${who} *suspended* access (${escapeMrkdwn(SUSPENSION_REASON_LABELS[p.reason as SuspensionReason] ?? str(p.reason))})${p.note ? `: ${quote(str(p.note))}` : '.'}`;
+    case 'access.reinstated':
+      return `${who} *reinstated* access: it is active again.${p.note ? ` ${quote(str(p.note))}` : ''}`;
+    case 'access.revoked':
+      return `${who} *revoked* access, for good in this cycle: ${quote(str(p.note))}`;
     case 'audit.passed':
       return `${who} recorded the audit outcome: *passed* (${escapeMrkdwn(str(p.auditor))}).`;
     case 'audit.remediation_required': {

@@ -1,7 +1,7 @@
 import type { Button, HomeView as SlackHomeView } from '@slack/types';
 import { ROLE_LABELS } from '../src/workflow/roles.ts';
 import { cardActionId, cardValue } from './card.ts';
-import { auditLine } from './dashboard-audits.ts';
+import { accessLine, auditLine } from './dashboard-audits.ts';
 import { appLabel, cardUrl, contextBlock, headerBlock, linesToSections, moreText, plain, stateText } from './dashboard-format.ts';
 import { meetingLines } from './dashboard-mine.ts';
 import type { HomeModel, ListItem, Slice } from './dashboard-types.ts';
@@ -111,6 +111,27 @@ function figures(model: HomeModel): Block {
   };
 }
 
+/** Access at risk or suspended, with the audits eligible and remediation overdue counted. */
+function accessSection(model: HomeModel): Block[] {
+  const a = model.access;
+  if (!a) return [];
+  const items = [...a.atRisk.items, ...a.suspended.items];
+  const total = a.atRisk.total + a.suspended.total;
+  const lines = items.map(accessLine);
+  const more = moreText(items.length, total, 'use `/pii audits`');
+  return [
+    title(`*Access at risk or suspended* (${total})`, 'home.access.title'),
+    ...(total === 0
+      ? [contextBlock('Every approved application has active access.', 'home.access.none')]
+      : linesToSections(lines, 'home.access')),
+    contextBlock(
+      `${a.eligible} eligible for an audit, none scheduled · ${a.remediationOverdue} remediation item(s) overdue${more ? ` · ${more}` : ''}`,
+      'home.access.counts',
+    ),
+    { type: 'divider' },
+  ];
+}
+
 /**
  * One person's App Home: what waits on them, what nobody has claimed (with a Claim button
  * that is the card's own), meetings, audits, applications waiting on developers, team figures.
@@ -142,11 +163,12 @@ export function homeView(model: HomeModel): HomeView {
       'meetings',
       'use `/pii mine`',
     ),
+    ...accessSection(model),
     ...lineList(
-      'Audits due within 30 days or overdue',
+      'Audits awaiting an outcome or within 30 days',
       model.audits,
       (a) => auditLine(a, model.now),
-      'No audit is due soon.',
+      'No audit is scheduled soon.',
       'audits',
       'use `/pii audits`',
     ),

@@ -36,26 +36,47 @@ export function reminderText(kind: string, data: Record<string, unknown>): strin
         /\s+/g,
         ' ',
       );
-    case 'no_call':
-      return `:warning: ${owner(data)}: no successful restricted API call recorded since approval (due by ${day(data.dueBy)}). Access is at risk.`;
-    case 'audit_due':
-      return `:clipboard: ${owner(data)}: the implementation audit is due since ${day(data.dueOn)} and not scheduled yet.`;
+    case 'access_at_risk':
+      return data.cause === 'inactive'
+        ? `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since ${day(data.lastCallAt)}. Record the next call, or an admin may suspend access.`
+        : `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since approval. Record the first call, or an admin may suspend access.`;
+    case 'audit_outcome':
+      return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} was ${day(data.scheduledFor)} and has no outcome yet. Record it.`;
     case 'audit_tomorrow':
       return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} is ${slackDate(new Date(str(data.scheduledFor)), '{date_short_pretty}')}.`;
     case 'remediation_due':
-      return `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ was due ${day(data.dueOn)}.`;
+      return Number(data.week) > 0
+        ? `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ is *overdue* (due ${day(data.dueOn)}).`
+        : `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ is due ${day(data.dueOn)}.`;
     default:
       return `:bell: Reminder: ${escapeMrkdwn(kind)}`;
   }
 }
 
-type Listed = { count: number; items: { id?: number | null; org?: string; businessDays?: number; startsAt?: string }[] };
+type Listed = {
+  count: number;
+  items: { id?: number | null; org?: string; businessDays?: number; startsAt?: string; scheduledFor?: string; dueOn?: string }[];
+};
 
-/** The daily digest in the review channel: overdue audits, stale applications, today's meetings. */
-export function digestView(date: string, data: { stale?: Listed; overdueAudits?: Listed; meetingsToday?: Listed }): MessageView {
+export type DigestData = {
+  stale?: Listed;
+  atRisk?: Listed;
+  eligible?: Listed;
+  awaitingOutcome?: Listed;
+  remediationOverdue?: Listed;
+  meetingsToday?: Listed;
+};
+
+/**
+ * The daily digest in the review channel: access at risk, audits awaiting an outcome, remediation
+ * overdue, stale applications, today's meetings, and (once, in the week it happens) applications
+ * newly eligible for an audit: eligible is not overdue.
+ */
+export function digestView(date: string, data: DigestData): MessageView {
   const section = (title: string, list: Listed | undefined, line: (i: Listed['items'][number]) => string): Block[] => {
     if (!list || list.count === 0) return [];
-    const more = list.count > list.items.length ? `\n…and ${list.count - list.items.length} more (\`/pii queue\`).` : '';
+    const more =
+      list.count > list.items.length ? `\n…and ${list.count - list.items.length} more (\`/pii audits\`, \`/pii queue\`).` : '';
     return [
       {
         type: 'section',
@@ -66,22 +87,25 @@ export function digestView(date: string, data: { stale?: Listed; overdueAudits?:
   const ref = (i: { id?: number | null; org?: string }) => `${applicationRef(Number(i.id))} ${escapeMrkdwn(i.org ?? '')}`;
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: `Daily review digest · ${date}` } },
-    ...section('Overdue audits', data.overdueAudits, (i) => `• ${ref(i)}`),
+    ...section('Access at risk', data.atRisk, (i) => `• ${ref(i)}`),
+    ...section('Audits awaiting an outcome', data.awaitingOutcome, (i) => `• ${ref(i)}: the audit was ${day(i.scheduledFor)}`),
+    ...section('Remediation overdue', data.remediationOverdue, (i) => `• ${ref(i)}: an item was due ${day(i.dueOn)}`),
     ...section('Stale applications', data.stale, (i) => `• ${ref(i)}: ${Number(i.businessDays)} business days without a move`),
     ...section(
       'Architecture reviews today',
       data.meetingsToday,
       (i) => `• ${ref(i)} at ${slackDate(new Date(i.startsAt ?? ''), '{time}')}`,
     ),
+    ...section('Newly eligible for an audit', data.eligible, (i) => `• ${ref(i)}`),
   ];
   if (blocks.length === 1)
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: 'Nothing overdue, nothing stale, no meeting today. :sparkles:' },
+      text: { type: 'mrkdwn', text: 'Nothing at risk, nothing overdue, nothing stale, no meeting today. :sparkles:' },
     });
-  const counts = [data.overdueAudits?.count ?? 0, data.stale?.count ?? 0, data.meetingsToday?.count ?? 0];
+  const n = (l: Listed | undefined) => l?.count ?? 0;
   return {
-    text: `Daily digest: ${counts[0]} overdue audits, ${counts[1]} stale applications, ${counts[2]} meetings today`,
+    text: `Daily digest: ${n(data.atRisk)} at risk, ${n(data.awaitingOutcome)} audits awaiting an outcome, ${n(data.remediationOverdue)} remediation overdue, ${n(data.stale)} stale applications, ${n(data.meetingsToday)} meetings today`,
     blocks,
   };
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { AccessStatus } from '../src/workflow/access.ts';
 import type { Severity } from '../src/workflow/controls.ts';
 import type { CommandType } from '../src/workflow/rules.ts';
 import type { Stage, Status } from '../src/workflow/states.ts';
@@ -60,8 +61,15 @@ export type CardModel = ApplicationSummary & {
   restrictedCallDueBy: Date | null;
   lastRestrictedCallAt: Date | null;
   productionSince: Date | null;
+  /** Eligible for an audit from this day (AUDIT_AFTER_DAYS after go-live): nothing is overdue then. */
   auditDueOn: Date | null;
+  /** The latest audit, and how many the application has had. */
   audit: { status: string; auditor: string; scheduledFor: Date } | null;
+  auditCount?: number;
+  /** Approved in this life and not closed (a role review may be in flight). */
+  productionLife?: boolean;
+  /** Restricted access after approval, and since when; the reason of a suspension or of the risk. */
+  access?: { status: AccessStatus; since: Date | null; reason: string | null; atRiskNotice?: boolean } | null;
   openRemediation: { text: string; dueOn: Date }[];
   /** How the previous cycle ended, with the link to its outcome line in the thread (cycle 2 and later). */
   previousCycle?: { number: number; outcome: string | null; endedAtStage: string | null; permalink: string | null } | null;

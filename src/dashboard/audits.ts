@@ -1,156 +1,109 @@
-import { and, asc, eq, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { applications, audits, remediationItems } from '../../db/schema.ts';
-import type { AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
+import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
 import { addDaysUtc, subDaysUtc } from '../time.ts';
+import type { AccessStatus } from '../workflow/access.ts';
 import { cardRef, type DashboardDeps, sliceOf, totalCount } from './items.ts';
 
-const slice = <T>(all: T[], limit: number): Slice<T> => ({ items: all.slice(0, limit), total: all.length });
+const card = { cardChannel: applications.cardChannel, cardTs: applications.cardTs, cardPermalink: applications.cardPermalink };
 
 /**
- * Approved applications in production whose implementation audit is not done yet: due
- * `auditAfterDays` after go-live. Each lands in exactly one list: overdue (due and not
- * scheduled, or its date passed without an outcome), scheduled, or upcoming.
+ * Audits that may come and access after approval, each list on its own index: eligible
+ * (never audited, AUDIT_AFTER_DAYS into production), scheduled (date ahead), awaiting an
+ * outcome (date passed), remediation items open (overdue counted), access at risk and suspended.
  */
 export async function auditOverview(
   deps: DashboardDeps,
   args: { now: Date; auditAfterDays: number; limit: number },
 ): Promise<AuditsModel> {
-  const [pending, remediation] = await Promise.all([pendingAudits(deps, args.auditAfterDays), openRemediation(deps, args.limit)]);
-  const now = args.now.getTime();
-  const overdue: AuditItem[] = [];
-  const scheduled: AuditItem[] = [];
-  const upcoming: AuditItem[] = [];
-  for (const item of pending) {
-    if (item.audit) (item.audit.scheduledFor.getTime() < now ? overdue : scheduled).push(item);
-    else (item.dueOn.getTime() <= now ? overdue : upcoming).push(item);
-  }
-  const when = (i: AuditItem) => (i.audit ? i.audit.scheduledFor.getTime() : i.dueOn.getTime());
-  overdue.sort((a, b) => when(a) - when(b));
-  scheduled.sort((a, b) => when(a) - when(b));
-  return {
-    overdue: slice(overdue, args.limit),
-    scheduled: slice(scheduled, args.limit),
-    upcoming: slice(upcoming, args.limit),
-    remediation,
-  };
+  const [eligible, scheduled, awaitingOutcome, remediation, remediationOverdue, atRisk, suspended] = await Promise.all([
+    eligibleAudits(deps, args),
+    scheduledAudits(deps, { ...args, until: null, passed: false }),
+    scheduledAudits(deps, { ...args, until: null, passed: true }),
+    openRemediation(deps, args.limit),
+    overdueRemediationCount(deps, args.now),
+    accessList(deps, 'at_risk', args.limit),
+    accessList(deps, 'suspended', args.limit),
+  ]);
+  return { eligible, scheduled, awaitingOutcome, remediation, remediationOverdue, atRisk, suspended };
 }
 
-const pendingColumns = {
-  applicationId: applications.id,
-  organizationName: applications.organizationName,
-  productionSince: applications.productionSince,
-  cardChannel: applications.cardChannel,
-  cardTs: applications.cardTs,
-  cardPermalink: applications.cardPermalink,
-  auditStatus: audits.status,
-  auditor: audits.auditor,
-  scheduledFor: audits.scheduledFor,
-};
-
-type PendingRow = {
-  applicationId: number;
-  organizationName: string;
-  productionSince: Date | null;
-  cardChannel: string | null;
-  cardTs: string | null;
-  auditStatus: string | null;
-  auditor: string | null;
-  scheduledFor: Date | null;
-};
-
-/** Matches the predicate of `applications_audit_pending_idx`: live, approved, audit not done yet. */
-const auditPending = and(
-  eq(applications.status, 'approved'),
-  isNotNull(applications.productionSince),
-  // The application's own audit status keeps this on an index (no scan of every audit).
-  or(isNull(applications.auditStatus), eq(applications.auditStatus, 'scheduled')),
-);
-
-function toAuditItems(rows: PendingRow[], auditAfterDays: number): AuditItem[] {
-  return rows.flatMap((r) => {
-    if (!r.productionSince) return [];
-    return [
-      {
-        applicationId: r.applicationId,
-        organizationName: r.organizationName,
-        productionSince: r.productionSince,
-        dueOn: addDaysUtc(r.productionSince, auditAfterDays),
-        audit:
-          r.auditStatus && r.auditor && r.scheduledFor
-            ? { status: r.auditStatus, auditor: r.auditor, scheduledFor: r.scheduledFor }
-            : null,
-        card: cardRef(r),
-      },
-    ];
+/** Never audited, live at least `auditAfterDays` (`applications_unaudited_idx`), oldest eligibility first. */
+export async function eligibleAudits(
+  deps: DashboardDeps,
+  args: { now: Date; auditAfterDays: number; limit: number },
+): Promise<Slice<AuditItem>> {
+  const rows = await deps.db
+    .select({
+      applicationId: applications.id,
+      organizationName: applications.organizationName,
+      productionSince: applications.productionSince,
+      ...card,
+      total: totalCount,
+    })
+    .from(applications)
+    .where(
+      and(
+        isNotNull(applications.productionSince),
+        isNull(applications.auditStatus),
+        lte(applications.productionSince, subDaysUtc(args.now, args.auditAfterDays)),
+        ne(applications.stage, 'closed'),
+        or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked')),
+      ),
+    )
+    .orderBy(asc(applications.productionSince), asc(applications.id))
+    .limit(args.limit);
+  return sliceOf(rows, (r) => {
+    const since = r.productionSince ?? args.now;
+    return {
+      applicationId: r.applicationId,
+      organizationName: r.organizationName,
+      productionSince: since,
+      dueOn: addDaysUtc(since, args.auditAfterDays),
+      audit: null,
+      card: cardRef(r),
+    };
   });
 }
 
-/** One query: every approved application in production without a finished audit, soonest due first. */
-export async function pendingAudits(deps: DashboardDeps, auditAfterDays: number): Promise<AuditItem[]> {
-  const rows = await deps.db
-    .select(pendingColumns)
-    .from(applications)
-    .leftJoin(audits, eq(audits.applicationId, applications.id))
-    .where(auditPending)
-    .orderBy(asc(applications.productionSince), asc(applications.id));
-  return toAuditItems(rows, auditAfterDays);
-}
-
 /**
- * The pending audits due by `horizon` (scheduled for then or earlier, or, not scheduled,
- * `auditAfterDays` after go-live by then), in go-live order: the first `limit` and how many
- * there are. Two queries, each on its own partial index, so the cost follows the audits due,
- * not the applications in production nor the audits ever made:
- * - not scheduled (`applications_unaudited_idx`): only those live long enough to be due;
- * - scheduled (`applications_audit_scheduled_idx`): the audits in flight.
- * An application without an audit status has no audit row (scheduling writes both in one
- * transaction); the audit is still joined to both, LATERAL on `audits_application_idx`.
+ * Scheduled audits (`audits_scheduled_idx`), soonest first: those whose date passed (awaiting an
+ * outcome), or those ahead, up to `until` when given (the Home's horizon).
  */
-export async function auditsDueBy(
+export async function scheduledAudits(
   deps: DashboardDeps,
-  args: { horizon: Date; auditAfterDays: number; limit: number },
+  args: { now: Date; auditAfterDays: number; limit: number; until: Date | null; passed: boolean },
 ): Promise<Slice<AuditItem>> {
-  const unscheduledDueBy = subDaysUtc(args.horizon, args.auditAfterDays);
-  const audit = deps.db
-    .select({ id: audits.id, status: audits.status, auditor: audits.auditor, scheduledFor: audits.scheduledFor })
+  const when = args.passed
+    ? lt(audits.scheduledFor, args.now)
+    : and(gte(audits.scheduledFor, args.now), args.until ? lte(audits.scheduledFor, args.until) : undefined);
+  const rows = await deps.db
+    .select({
+      applicationId: applications.id,
+      organizationName: applications.organizationName,
+      productionSince: applications.productionSince,
+      status: audits.status,
+      auditor: audits.auditor,
+      scheduledFor: audits.scheduledFor,
+      ...card,
+      total: totalCount,
+    })
     .from(audits)
-    .where(eq(audits.applicationId, applications.id))
-    .limit(1)
-    .as('audit');
-  const among = (which: SQL | undefined) =>
-    deps.db
-      .select({
-        ...pendingColumns,
-        auditStatus: audit.status,
-        auditor: audit.auditor,
-        scheduledFor: audit.scheduledFor,
-        total: totalCount,
-      })
-      .from(applications)
-      .leftJoinLateral(audit, sql`true`)
-      .where(
-        and(
-          eq(applications.status, 'approved'),
-          isNotNull(applications.productionSince),
-          which,
-          or(lte(audit.scheduledFor, args.horizon), and(isNull(audit.id), lte(applications.productionSince, unscheduledDueBy))),
-        ),
-      )
-      .orderBy(asc(applications.productionSince), asc(applications.id))
-      .limit(args.limit);
-  const [unscheduled, scheduled] = await Promise.all([
-    among(and(isNull(applications.auditStatus), lte(applications.productionSince, unscheduledDueBy))),
-    among(eq(applications.auditStatus, 'scheduled')),
-  ]);
-  const rows = [...unscheduled, ...scheduled]
-    .sort(
-      (a, b) => (a.productionSince?.getTime() ?? 0) - (b.productionSince?.getTime() ?? 0) || a.applicationId - b.applicationId,
-    )
-    .slice(0, args.limit);
-  return {
-    items: toAuditItems(rows, args.auditAfterDays),
-    total: (unscheduled[0]?.total ?? 0) + (scheduled[0]?.total ?? 0),
-  };
+    .innerJoin(applications, eq(applications.id, audits.applicationId))
+    .where(and(eq(audits.status, 'scheduled'), when))
+    .orderBy(asc(audits.scheduledFor), asc(audits.id))
+    .limit(args.limit);
+  return sliceOf(rows, (r) => {
+    const live = r.productionSince ?? r.scheduledFor;
+    return {
+      applicationId: r.applicationId,
+      organizationName: r.organizationName,
+      productionSince: live,
+      dueOn: addDaysUtc(live, args.auditAfterDays),
+      audit: { status: r.status, auditor: r.auditor, scheduledFor: r.scheduledFor },
+      card: cardRef(r),
+    };
+  });
 }
 
 /** Open remediation items soonest due first (`remediation_open_idx`). */
@@ -162,9 +115,7 @@ export async function openRemediation(deps: DashboardDeps, limit: number): Promi
       organizationName: applications.organizationName,
       text: remediationItems.text,
       dueOn: remediationItems.dueOn,
-      cardChannel: applications.cardChannel,
-      cardTs: applications.cardTs,
-      cardPermalink: applications.cardPermalink,
+      ...card,
       total: totalCount,
     })
     .from(remediationItems)
@@ -176,5 +127,41 @@ export async function openRemediation(deps: DashboardDeps, limit: number): Promi
   return sliceOf(rows, ({ cardChannel, cardTs, cardPermalink, total: _total, ...item }) => ({
     ...item,
     card: cardRef({ cardChannel, cardTs, cardPermalink }),
+  }));
+}
+
+export async function overdueRemediationCount(deps: DashboardDeps, now: Date): Promise<number> {
+  const [row] = await deps.db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(remediationItems)
+    .where(and(isNull(remediationItems.closedAt), lt(remediationItems.dueOn, now)));
+  return row?.n ?? 0;
+}
+
+/** Applications whose access is at risk or suspended (`applications_access_idx`), longest first. */
+export async function accessList(deps: DashboardDeps, status: AccessStatus, limit: number): Promise<Slice<AccessItem>> {
+  const rows = await deps.db
+    .select({
+      applicationId: applications.id,
+      organizationName: applications.organizationName,
+      status: applications.accessStatus,
+      since: applications.accessSince,
+      reason: applications.accessReason,
+      assigneeId: applications.assigneeId,
+      ...card,
+      total: totalCount,
+    })
+    .from(applications)
+    .where(eq(applications.accessStatus, status))
+    .orderBy(asc(applications.accessSince), asc(applications.id))
+    .limit(limit);
+  return sliceOf(rows, (r) => ({
+    applicationId: r.applicationId,
+    organizationName: r.organizationName,
+    status,
+    since: r.since,
+    reason: r.reason,
+    assigneeId: r.assigneeId,
+    card: cardRef(r),
   }));
 }

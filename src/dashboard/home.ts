@@ -1,11 +1,11 @@
 import { and, asc, eq, ne, or, type SQL } from 'drizzle-orm';
 import { applications } from '../../db/schema.ts';
-import type { HomeModel, ListItem, Slice, WaitingReason } from '../../views/dashboard-types.ts';
+import type { AuditItem, HomeModel, ListItem, Slice, WaitingReason } from '../../views/dashboard-types.ts';
 import type { Policy, Roles } from '../config.ts';
 import { parkedByCause } from '../jobs/parked.ts';
 import { addDaysUtc } from '../time.ts';
 import { rolesOf } from '../workflow/roles.ts';
-import { auditsDueBy } from './audits.ts';
+import { accessList, eligibleAudits, overdueRemediationCount, scheduledAudits } from './audits.ts';
 import { teamFigures } from './figures.ts';
 import { type DashboardDeps, isOpen, listColumns, sliceOf, toListItem, totalCount } from './items.ts';
 import { unassignedOpen, upcomingMeetings, waitingOnDevelopers } from './mine.ts';
@@ -43,6 +43,29 @@ async function waitingOnUser(
   }));
 }
 
+/** Audits awaiting an outcome (their date passed), then those scheduled within the horizon. */
+async function auditsInFlight(deps: HomeDeps, now: Date): Promise<Slice<AuditItem>> {
+  const args = { now, auditAfterDays: deps.policy.auditAfterDays, limit: HOME_LIST_LIMIT };
+  const [passed, ahead] = await Promise.all([
+    scheduledAudits(deps, { ...args, until: null, passed: true }),
+    scheduledAudits(deps, { ...args, until: addDaysUtc(now, HOME_AUDIT_HORIZON_DAYS), passed: false }),
+  ]);
+  return { items: [...passed.items, ...ahead.items].slice(0, HOME_LIST_LIMIT), total: passed.total + ahead.total };
+}
+
+/** Access at risk and suspended, audits eligible and remediation overdue: what the team should know of production. */
+async function accessOverview(deps: HomeDeps, now: Date): Promise<NonNullable<HomeModel['access']>> {
+  const [atRisk, suspended, eligible, remediationOverdue] = await Promise.all([
+    accessList(deps, 'at_risk', HOME_ACCESS_LIMIT),
+    accessList(deps, 'suspended', HOME_ACCESS_LIMIT),
+    eligibleAudits(deps, { now, auditAfterDays: deps.policy.auditAfterDays, limit: 1 }),
+    overdueRemediationCount(deps, now),
+  ]);
+  return { atRisk, suspended, eligible: eligible.total, remediationOverdue };
+}
+
+const HOME_ACCESS_LIMIT = 5;
+
 /** Everything one user's App Home shows; people without a role see the team figures only. */
 export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): Promise<HomeModel> {
   const held = rolesOf(deps.roles, userId);
@@ -55,17 +78,12 @@ export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): 
     member
       ? upcomingMeetings(deps, { now, limit: HOME_LIST_LIMIT, userId, scope: held.has('admin') ? 'all' : 'involving' })
       : null,
-    member
-      ? auditsDueBy(deps, {
-          horizon: addDaysUtc(now, HOME_AUDIT_HORIZON_DAYS),
-          auditAfterDays: deps.policy.auditAfterDays,
-          limit: HOME_LIST_LIMIT,
-        })
-      : null,
+    member ? auditsInFlight(deps, now) : null,
     member ? waitingOnDevelopers(deps, HOME_LIST_LIMIT) : null,
     teamFigures(deps, now),
   ]);
   const parked = held.has('admin') ? await parkedByCause(deps.db) : null;
+  const access = member ? await accessOverview(deps, now) : null;
   return {
     userId,
     roles,
@@ -74,6 +92,7 @@ export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): 
     unassigned,
     meetings,
     audits,
+    access,
     waitingOnDevelopers: waitingDevs,
     figures,
     parked,

@@ -1,6 +1,7 @@
-import { and, asc, eq, gte, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, ne, or } from 'drizzle-orm';
 import { applications, meetings } from '../../db/schema.ts';
-import type { ListItem, MeetingItem, MineModel, Slice } from '../../views/dashboard-types.ts';
+import type { AccessItem, ListItem, MeetingItem, MineModel, Slice } from '../../views/dashboard-types.ts';
+import type { AccessStatus } from '../workflow/access.ts';
 import type { Role } from '../workflow/roles.ts';
 import { cardRef, type DashboardDeps, isOpen, listColumns, sliceOf, stageOrder, toListItem, totalCount } from './items.ts';
 
@@ -86,17 +87,59 @@ export async function upcomingMeetings(
   }));
 }
 
+/**
+ * Access that waits on the user (`applications_access_idx`): at risk on the applications assigned
+ * to them (the assignee records the next call), and, for admins, every suspension to decide on.
+ */
+export async function accessWaitingOn(
+  deps: DashboardDeps,
+  userId: string,
+  admin: boolean,
+  limit: number,
+): Promise<Slice<AccessItem>> {
+  const rows = await deps.db
+    .select({
+      applicationId: applications.id,
+      organizationName: applications.organizationName,
+      status: applications.accessStatus,
+      since: applications.accessSince,
+      reason: applications.accessReason,
+      assigneeId: applications.assigneeId,
+      cardChannel: applications.cardChannel,
+      cardTs: applications.cardTs,
+      cardPermalink: applications.cardPermalink,
+      total: totalCount,
+    })
+    .from(applications)
+    .where(
+      and(
+        inArray(applications.accessStatus, ['at_risk', 'suspended']),
+        admin
+          ? or(eq(applications.assigneeId, userId), eq(applications.accessStatus, 'suspended'))
+          : eq(applications.assigneeId, userId),
+      ),
+    )
+    .orderBy(asc(applications.accessSince), asc(applications.id))
+    .limit(limit);
+  return sliceOf(rows, ({ cardChannel, cardTs, cardPermalink, total: _total, status, ...item }) => ({
+    ...item,
+    status: status as AccessStatus,
+    card: cardRef({ cardChannel, cardTs, cardPermalink }),
+  }));
+}
+
 /** `/pii mine`: what waits on the user, one list per role held, each one query. */
 export async function whatWaitsOn(
   deps: DashboardDeps,
   args: { userId: string; roles: ReadonlySet<Role>; now: Date; limit: number },
 ): Promise<MineModel> {
   const { userId, roles, now, limit } = args;
-  const [assigned, architect, meetingsAhead, unassigned] = await Promise.all([
+  const [assigned, architect, meetingsAhead, unassigned, access] = await Promise.all([
     roles.has('reviewer') ? assignedTo(deps, userId, limit) : undefined,
     roles.has('architect') ? architectOf(deps, userId, limit) : undefined,
     roles.has('architect') ? upcomingMeetings(deps, { now, limit, userId, scope: 'architect' }) : undefined,
     roles.has('admin') ? unassignedOpen(deps, limit) : undefined,
+    roles.has('reviewer') || roles.has('admin') ? accessWaitingOn(deps, userId, roles.has('admin'), limit) : undefined,
   ]);
   return {
     userId,
@@ -105,5 +148,6 @@ export async function whatWaitsOn(
     ...(architect ? { architect } : {}),
     ...(meetingsAhead ? { meetings: meetingsAhead } : {}),
     ...(unassigned ? { unassigned } : {}),
+    ...(access ? { access } : {}),
   };
 }

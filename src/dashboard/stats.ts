@@ -15,15 +15,44 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  * Stage stays are derived from the events: `application.received` enters Stage 1; an event whose
  * payload's before/after stage differ leaves one stage and enters the next.
  */
-export async function teamStats(deps: DashboardDeps, args: { now: Date; days: number }): Promise<StatsModel> {
+export async function teamStats(
+  deps: DashboardDeps,
+  args: { now: Date; days: number; auditAfterDays?: number },
+): Promise<StatsModel> {
   const until = args.now;
   const since = subDaysUtc(until, args.days);
-  const [counts, stays, waiting] = await Promise.all([
+  const [counts, stays, waiting, production] = await Promise.all([
     windowCounts(deps, since, until),
     stageStays(deps, since, until),
     waitingNow(deps, until),
+    productionNow(deps, until, args.auditAfterDays ?? 90),
   ]);
-  return { days: args.days, since, until, ...counts, stages: stays, waitingOnDeveloper: waiting };
+  return { days: args.days, since, until, ...counts, stages: stays, waitingOnDeveloper: waiting, production };
+}
+
+/** Access and audits now, each count on its partial index. */
+async function productionNow(deps: DashboardDeps, now: Date, auditAfterDays: number) {
+  const at = now.toISOString();
+  const liveBefore = subDaysUtc(now, auditAfterDays).toISOString();
+  const result = await deps.db.execute(sql`
+    select
+      (select count(*) from applications where access_status in ('at_risk', 'suspended') and access_status = 'at_risk')::int as at_risk,
+      (select count(*) from applications where access_status in ('at_risk', 'suspended') and access_status = 'suspended')::int as suspended,
+      (select count(*) from applications where production_since is not null and audit_status is null
+        and production_since <= ${liveBefore}::timestamptz and stage <> 'closed'
+        and (access_status is null or access_status <> 'revoked'))::int as eligible,
+      (select count(*) from audits where status = 'scheduled' and scheduled_for >= ${at}::timestamptz)::int as scheduled,
+      (select count(*) from audits where status = 'scheduled' and scheduled_for < ${at}::timestamptz)::int as awaiting,
+      (select count(*) from remediation_items where closed_at is null and due_on < ${at}::timestamptz)::int as remediation_overdue`);
+  const [row] = rowsOf<Record<string, unknown>>(result);
+  return {
+    atRisk: num(row?.at_risk) ?? 0,
+    suspended: num(row?.suspended) ?? 0,
+    auditsEligible: num(row?.eligible) ?? 0,
+    auditsScheduled: num(row?.scheduled) ?? 0,
+    auditsAwaitingOutcome: num(row?.awaiting) ?? 0,
+    remediationOverdue: num(row?.remediation_overdue) ?? 0,
+  };
 }
 
 async function windowCounts(deps: DashboardDeps, since: Date, until: Date) {

@@ -27,6 +27,23 @@ function rejectionOf(event: typeof events.$inferSelect): { rejectedAtStage?: str
   return { rejectedAtStage: p.before.stage };
 }
 
+/**
+ * An access change (suspended, reinstated, revoked, at risk, active again) as the developer side
+ * needs it: from, to and the reason code. Never the team's note.
+ */
+function accessChangeOf(event: typeof events.$inferSelect): { access?: { from?: string; to: string; reason?: string } } {
+  const p = (event.payload ?? {}) as {
+    from?: unknown;
+    to?: unknown;
+    reason?: unknown;
+    access?: { from?: unknown; to?: unknown };
+  };
+  const change = event.type.startsWith('access.') ? p : p.access;
+  if (!change || typeof change.to !== 'string') return {};
+  const reason = event.type.startsWith('access.') && typeof p.reason === 'string' ? { reason: p.reason } : {};
+  return { access: { ...(typeof change.from === 'string' ? { from: change.from } : {}), to: change.to, ...reason } };
+}
+
 const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
 const STATE_ROW = 1;
@@ -86,6 +103,7 @@ export function createWebhookRelay(deps: {
       actor: event.actor,
       at: event.at.toISOString(),
       ...rejectionOf(event),
+      ...accessChangeOf(event),
       ...(message ? { text: message.body } : {}),
     };
   }

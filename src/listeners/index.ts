@@ -8,7 +8,7 @@ import { SUBMISSION_ACTIONS } from '../../views/modals/submission.ts';
 import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
 import { HOME_RETRY_PARKED_ACTION } from '../../views/slack-alerts.ts';
 import type { CommandType } from '../workflow/rules.ts';
-import { adminOverflow, directButton, MODALS, modalButton } from './actions/card-commands.ts';
+import { adminOverflow, directButton, MODALS, modalButton, OVERFLOW_COMMANDS } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
 import { earlierCyclesAction } from './actions/earlier-cycles.ts';
 import { retryParkedClicked } from './actions/retry-parked.ts';
@@ -33,7 +33,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   for (const command of ['claim', 'send_questionnaire', 'pass_security'] as const) {
     app.action<BlockButtonAction>(cardActionId(command), directButton(deps, command));
   }
-  const overflowOnly: CommandType[] = ['assign', 'withdraw', 'reopen'];
+  // The ⋯ menu's commands have no buttons of their own, except Suspend access, which a failed audit puts at hand.
+  const overflowOnly: readonly CommandType[] = OVERFLOW_COMMANDS.filter((c) => c !== 'suspend_access');
   for (const command of (Object.keys(MODALS) as CommandType[]).filter((c) => !overflowOnly.includes(c))) {
     app.action<BlockButtonAction>(cardActionId(command), modalButton(deps, command));
   }

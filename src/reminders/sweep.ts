@@ -1,16 +1,19 @@
-import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
 import { recordRemindersClaimed } from '../metrics.ts';
+import { markAtRisk } from '../reviews/access-watch.ts';
+import { accessAtRisk, accessDeadline } from '../workflow/access.ts';
 import {
-  auditDueReminder,
+  atRiskReminder,
+  auditEligibleMarker,
+  auditOutcomeReminder,
   auditTomorrowReminder,
   type DueReminder,
   digestKey,
   meetingReminder,
-  noCallReminder,
   remediationReminder,
   staleReminder,
   sweepBounds,
@@ -40,7 +43,22 @@ export async function sweepReminders(
   const { db, policy } = deps;
   const b = sweepBounds(now, policy);
   const openStatuses = ['new', 'in_review', 'waiting_on_developer'];
-  const [lingering, upcoming, unapproved, live, auditsSoon, remediation] = await Promise.all([
+  const watched = {
+    id: applications.id,
+    approvedAt: applications.approvedAt,
+    lastRestrictedCallAt: applications.lastRestrictedCallAt,
+    assigneeId: applications.assigneeId,
+    org: applications.organizationName,
+  };
+  const scheduledAudits = {
+    id: audits.id,
+    applicationId: audits.applicationId,
+    scheduledFor: audits.scheduledFor,
+    auditor: audits.auditor,
+    assigneeId: applications.assigneeId,
+    org: applications.organizationName,
+  };
+  const [lingering, upcoming, neverCalled, inactive, atRisk, eligible, auditsSoon, auditsPast, remediation] = await Promise.all([
     db
       .select({
         id: applications.id,
@@ -72,43 +90,57 @@ export async function sweepReminders(
       .from(meetings)
       .innerJoin(applications, eq(applications.id, meetings.applicationId))
       .where(and(eq(meetings.status, 'scheduled'), gte(meetings.startsAt, now), lte(meetings.startsAt, b.meetingsUntil))),
+    // Active access whose period ran out (applications_no_call_idx, applications_last_call_idx).
     db
-      .select({ id: applications.id, approvedAt: applications.approvedAt, assigneeId: applications.assigneeId })
+      .select(watched)
       .from(applications)
       .where(
         and(
-          eq(applications.status, 'approved'),
+          eq(applications.accessStatus, 'active'),
+          ne(applications.stage, 'closed'),
           isNull(applications.lastRestrictedCallAt),
           lte(applications.approvedAt, b.approvedBefore),
         ),
       ),
     db
-      .select({
-        id: applications.id,
-        productionSince: applications.productionSince,
-        assigneeId: applications.assigneeId,
-        org: applications.organizationName,
-      })
+      .select(watched)
       .from(applications)
       .where(
         and(
-          eq(applications.status, 'approved'),
-          sql`${applications.productionSince} is not null`,
-          isNull(applications.auditStatus),
-          lte(applications.productionSince, b.liveBefore),
+          eq(applications.accessStatus, 'active'),
+          ne(applications.stage, 'closed'),
+          isNotNull(applications.lastRestrictedCallAt),
+          lte(applications.lastRestrictedCallAt, b.calledBefore),
         ),
       ),
     db
-      .select({
-        id: audits.id,
-        applicationId: audits.applicationId,
-        scheduledFor: audits.scheduledFor,
-        auditor: audits.auditor,
-        assigneeId: applications.assigneeId,
-      })
+      .select(watched)
+      .from(applications)
+      .where(and(eq(applications.accessStatus, 'at_risk'), ne(applications.stage, 'closed'))),
+    // Eligible for an audit within the last week and never audited (applications_unaudited_idx).
+    db
+      .select({ id: applications.id, productionSince: applications.productionSince, org: applications.organizationName })
+      .from(applications)
+      .where(
+        and(
+          isNotNull(applications.productionSince),
+          isNull(applications.auditStatus),
+          ne(applications.stage, 'closed'),
+          lte(applications.productionSince, b.liveBefore),
+          gt(applications.productionSince, b.liveAfter),
+        ),
+      ),
+    db
+      .select(scheduledAudits)
       .from(audits)
       .innerJoin(applications, eq(applications.id, audits.applicationId))
       .where(and(eq(audits.status, 'scheduled'), gte(audits.scheduledFor, now), lte(audits.scheduledFor, b.auditsUntil))),
+    db
+      .select(scheduledAudits)
+      .from(audits)
+      .innerJoin(applications, eq(applications.id, audits.applicationId))
+      .where(and(eq(audits.status, 'scheduled'), lt(audits.scheduledFor, now)))
+      .orderBy(asc(audits.scheduledFor)),
     db
       .select({
         id: remediationItems.id,
@@ -116,75 +148,109 @@ export async function sweepReminders(
         text: remediationItems.text,
         dueOn: remediationItems.dueOn,
         assigneeId: applications.assigneeId,
+        org: applications.organizationName,
       })
       .from(remediationItems)
       .innerJoin(audits, eq(audits.id, remediationItems.auditId))
       .innerJoin(applications, eq(applications.id, audits.applicationId))
-      .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now))),
+      .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now)))
+      .orderBy(asc(remediationItems.dueOn)),
   ]);
+
+  // Access whose period ran out falls at risk now (recorded unless this is a dry run), and joins those already at risk.
+  const fallen = [...neverCalled, ...inactive].flatMap((a) => {
+    if (!a.approvedAt) return [];
+    const app = { approvedAt: a.approvedAt, lastRestrictedCallAt: a.lastRestrictedCallAt };
+    return accessAtRisk(app, now, policy) ? [{ ...a, approvedAt: a.approvedAt, deadline: accessDeadline(app, policy) }] : [];
+  });
+  if (!options.dryRun) {
+    for (const a of fallen)
+      await markAtRisk(
+        db,
+        { id: a.id, since: a.deadline.at, cause: a.deadline.cause, lastCallAt: a.lastRestrictedCallAt },
+        deps.clock.now(),
+      );
+  }
+  const risky = [...fallen, ...atRisk.flatMap((a) => (a.approvedAt ? [{ ...a, approvedAt: a.approvedAt }] : []))];
 
   const stale = lingering.map((a) => staleReminder({ ...a, meetingAhead: Boolean(a.meetingAhead) }, now, policy)).filter(defined);
   const owned: DueReminder[] = [
     ...stale,
     ...lingering.map((a) => waitingReminder(a, now, policy)).filter(defined),
     ...upcoming.map((m) => meetingReminder(m, now, policy)).filter(defined),
-    ...unapproved
-      .map((a) => (a.approvedAt ? noCallReminder({ ...a, approvedAt: a.approvedAt }, now, policy) : undefined))
-      .filter(defined),
-    ...live
-      .map((a) => (a.productionSince ? auditDueReminder({ ...a, productionSince: a.productionSince }, now, policy) : undefined))
-      .filter(defined),
+    ...risky.map((a) => atRiskReminder(a, now, policy)).filter(defined),
     ...auditsSoon.map((a) => auditTomorrowReminder(a, now)).filter(defined),
+    ...auditsPast.map((a) => auditOutcomeReminder(a, now)).filter(defined),
     ...remediation.map((i) => remediationReminder(i, now)).filter(defined),
   ];
   const audience = unassignedAudience(policy, deps.roles?.reviewers ?? []);
   const due = owned.map((d) => withAudience(d, audience));
   const digest = digestKey(now, policy);
   if (digest) {
-    const name = new Map([...lingering, ...live].map((a) => [a.id, a.org]));
-    const meetingsToday = upcoming.filter((m) => m.startsAt.toISOString().slice(0, 10) === now.toISOString().slice(0, 10));
-    due.push({
-      key: digest,
-      kind: 'digest',
-      applicationId: null,
-      dueAt: now,
-      data: {
-        stale: {
-          count: stale.length,
-          items: stale
-            .slice(0, DIGEST_LIST)
-            .map((r) => ({ id: r.applicationId, org: name.get(r.applicationId ?? 0), businessDays: r.data.businessDays })),
-        },
-        overdueAudits: { count: live.length, items: live.slice(0, DIGEST_LIST).map((a) => ({ id: a.id, org: a.org })) },
-        meetingsToday: {
-          count: meetingsToday.length,
-          items: meetingsToday
-            .slice(0, DIGEST_LIST)
-            .map((m) => ({ id: m.applicationId, org: m.org, startsAt: m.startsAt.toISOString() })),
-        },
-      },
-    });
+    // Each newly eligible application once: those a digest already listed hold their key.
+    const markers = eligible
+      .map((a) =>
+        a.productionSince ? auditEligibleMarker({ id: a.id, productionSince: a.productionSince }, now, policy) : undefined,
+      )
+      .filter(defined);
+    const listed = await alreadyClaimed(db, markers);
+    const fresh = markers.filter((m) => !listed.has(m.key));
+    due.push(
+      digestReminder(digest, now, {
+        stale: stale.map((r) => ({
+          id: r.applicationId,
+          org: name(lingering, r.applicationId),
+          businessDays: r.data.businessDays,
+        })),
+        atRisk: risky.map((a) => ({ id: a.id, org: a.org })),
+        eligible: fresh.map((m) => ({ id: m.applicationId, org: name(eligible, m.applicationId) })),
+        awaitingOutcome: auditsPast.map((a) => ({ id: a.applicationId, org: a.org, scheduledFor: a.scheduledFor.toISOString() })),
+        remediationOverdue: remediation
+          .filter((i) => i.dueOn < now)
+          .map((i) => ({ id: i.applicationId, org: i.org, dueOn: i.dueOn.toISOString() })),
+        meetingsToday: upcoming
+          .filter((m) => m.startsAt.toISOString().slice(0, 10) === now.toISOString().slice(0, 10))
+          .map((m) => ({ id: m.applicationId, org: m.org, startsAt: m.startsAt.toISOString() })),
+      }),
+      ...fresh,
+    );
   }
   if (options.dryRun) {
-    const taken =
-      due.length === 0
-        ? []
-        : await db
-            .select({ key: reminders.key })
-            .from(reminders)
-            .where(
-              inArray(
-                reminders.key,
-                due.map((d) => d.key),
-              ),
-            );
-    const claimed = new Set(taken.map((t) => t.key));
+    const claimed = await alreadyClaimed(db, due);
     return { at: now, dryRun: true, due, claimed: due.filter((d) => !claimed.has(d.key)) };
   }
   // A sweep "as if" another instant (npm run remind --at) still posts now.
   const claimed = await claim(db, due, deps.clock.now());
   recordRemindersClaimed(claimed);
   return { at: now, dryRun: false, due, claimed };
+}
+
+const REDRAWN = new Set<DueReminder['kind']>(['audit_eligible', 'audit_outcome', 'remediation_due']);
+
+async function alreadyClaimed(db: Db, due: readonly DueReminder[]): Promise<Set<string>> {
+  if (due.length === 0) return new Set();
+  const taken = await db
+    .select({ key: reminders.key })
+    .from(reminders)
+    .where(
+      inArray(
+        reminders.key,
+        due.map((d) => d.key),
+      ),
+    );
+  return new Set(taken.map((t) => t.key));
+}
+
+const name = (rows: readonly { id: number; org: string }[], id: number | null) => rows.find((r) => r.id === id)?.org;
+
+type DigestItem = { id: number | null; org?: string | undefined; [k: string]: unknown };
+
+/** The day's digest: each list counted, its first items named. */
+function digestReminder(key: string, now: Date, lists: Record<string, DigestItem[]>): DueReminder {
+  const data = Object.fromEntries(
+    Object.entries(lists).map(([k, items]) => [k, { count: items.length, items: items.slice(0, DIGEST_LIST) }]),
+  );
+  return { key, kind: 'digest', applicationId: null, dueAt: now, data };
 }
 
 async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<DueReminder[]> {
@@ -206,17 +272,21 @@ async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<Du
       .returning({ key: reminders.key });
     const won = new Set(rows.map((r) => r.key));
     const claimed = due.filter((d) => won.has(d.key));
-    if (claimed.length > 0) {
-      await tx.insert(outbox).values(
-        claimed.map((d) => ({
-          kind: d.kind === 'digest' ? 'channel.digest' : 'thread.reminder',
-          applicationId: d.applicationId,
-          payload: { key: d.key },
-          createdAt: now,
-          availableAt: now,
-        })),
-      );
-    }
+    // Eligibility markers are listed by the digest claimed with them; they post nothing of their own.
+    const posted = claimed.filter((d) => d.kind !== 'audit_eligible');
+    // What the card says turns with time here (eligible since, awaiting the outcome, overdue): it is redrawn.
+    const redrawn = [...new Set(claimed.filter((d) => REDRAWN.has(d.kind)).map((d) => d.applicationId))];
+    const effects: (typeof outbox.$inferInsert)[] = [
+      ...posted.map((d) => ({
+        kind: d.kind === 'digest' ? 'channel.digest' : 'thread.reminder',
+        applicationId: d.applicationId,
+        payload: { key: d.key },
+        createdAt: now,
+        availableAt: now,
+      })),
+      ...redrawn.map((applicationId) => ({ kind: 'card.sync', applicationId, payload: {}, createdAt: now, availableAt: now })),
+    ];
+    if (effects.length > 0) await tx.insert(outbox).values(effects);
     return claimed;
   });
 }

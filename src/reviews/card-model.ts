@@ -4,6 +4,7 @@ import type { CardModel } from '../../views/types.ts';
 import type { Policy } from '../config.ts';
 import { addDaysUtc } from '../time.ts';
 import type { Severity } from '../workflow/controls.ts';
+import { hasProductionLife } from '../workflow/late.ts';
 import { availableCommands, pendingAnswers } from '../workflow/rules.ts';
 import { toSummary } from './queries.ts';
 import { loadReviewRows, type ReviewRows, workflowStateFrom } from './workflow-state.ts';
@@ -48,6 +49,9 @@ export function cardModelFrom(app: ApplicationRow, rows: ReviewRows, policy: Pol
     productionSince: app.productionSince,
     auditDueOn: app.productionSince ? addDaysUtc(app.productionSince, policy.auditAfterDays) : null,
     audit: rows.audit ? { status: rows.audit.status, auditor: rows.audit.auditor, scheduledFor: rows.audit.scheduledFor } : null,
+    auditCount: rows.auditCount,
+    productionLife: hasProductionLife(state),
+    access: state.access ? { status: state.access, since: app.accessSince ?? app.approvedAt, reason: app.accessReason } : null,
     openRemediation: rows.openRemediation.map((i) => ({ text: i.text, dueOn: i.dueOn })),
     previousCycle: rows.previousCycle
       ? {

@@ -1,6 +1,6 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { developerMessages, gaps } from '../../db/schema.ts';
+import { audits, developerMessages, gaps, remediationItems } from '../../db/schema.ts';
 import type { SubmissionModel } from '../../views/modals/submission.ts';
 import type { Roles } from '../config.ts';
 import type { Submission } from '../intake/application.ts';
@@ -48,6 +48,20 @@ export async function readSubmission(
     .from(gaps)
     .where(and(eq(gaps.applicationId, app.id), eq(gaps.cycle, app.cycle)))
     .orderBy(asc(gaps.id));
+  const auditRows = await deps.db.select().from(audits).where(eq(audits.applicationId, app.id)).orderBy(asc(audits.id));
+  const itemRows =
+    auditRows.length === 0
+      ? []
+      : await deps.db
+          .select()
+          .from(remediationItems)
+          .where(
+            inArray(
+              remediationItems.auditId,
+              auditRows.map((a) => a.id),
+            ),
+          )
+          .orderBy(asc(remediationItems.dueOn), asc(remediationItems.id));
   const submission = app.submission as Submission;
   const answers = new Map(rows.answers.map((a) => [a.questionId, a]));
   return {
@@ -91,6 +105,13 @@ export async function readSubmission(
         resolution: g.resolution,
       })),
       sentToDeveloper: sent,
+      audits: auditRows.map((a) => ({
+        auditor: a.auditor,
+        scheduledFor: a.scheduledFor,
+        status: a.status,
+        outcomeAt: a.outcomeAt,
+        items: itemRows.filter((i) => i.auditId === a.id).map((i) => ({ text: i.text, dueOn: i.dueOn, closedAt: i.closedAt })),
+      })),
       earlierCycles: [],
     },
   };

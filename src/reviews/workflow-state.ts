@@ -25,10 +25,12 @@ import {
   reviewCycles,
 } from '../../db/schema.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
+import { accessOf } from '../workflow/access.ts';
 import type { Severity } from '../workflow/controls.ts';
 import type { AnswerReview, WorkflowState } from '../workflow/rules.ts';
 import type { Stage, Status } from '../workflow/states.ts';
 import { type TrackSettings, trackFor } from '../workflow/tracks.ts';
+import type { AuditStatus } from '../workflow/types.ts';
 
 export async function sentQuestionnaire(db: DbOrTx, version: string | null): Promise<Questionnaire | null> {
   if (version === null) return null;
@@ -45,7 +47,9 @@ export type ReviewRows = {
   meeting: MeetingRow | null;
   openQuestions: ClarificationRow[];
   lastRestrictedCall: RestrictedCallRow | null;
+  /** The latest audit; `auditCount` counts every one the application has had. */
   audit: AuditRow | null;
+  auditCount: number;
   openRemediation: RemediationRow[];
   /** The record of the cycle before this one (where it ended), and of this one (fast-tracked?). */
   previousCycle: ReviewCycleRow | null;
@@ -94,7 +98,8 @@ export function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
     (select coalesce(json_agg(ar order by ar.role), '[]') from ${applicationRoles} ar where ar.application_id = ${id}) as roles,
     (select row_to_json(r) from ${restrictedCalls} r
       where r.application_id = ${id} order by r.at desc, r.id desc limit 1) as last_call,
-    (select row_to_json(au) from ${audits} au where au.application_id = ${id} order by au.id limit 1) as audit,
+    (select row_to_json(au) from ${audits} au where au.application_id = ${id} order by au.id desc limit 1) as audit,
+    (select count(*)::int from ${audits} au where au.application_id = ${id}) as audit_count,
     (select coalesce(json_agg(ri order by ri.due_on, ri.id), '[]') from ${remediationItems} ri
       join ${audits} ra on ra.id = ri.audit_id
       where ra.application_id = ${id} and ri.closed_at is null) as open_remediation`;
@@ -110,6 +115,7 @@ export function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
     openQuestions: list(row.open_questions, decode.question),
     lastRestrictedCall: maybe(row.last_call, decode.call),
     audit: maybe(row.audit, decode.audit),
+    auditCount: Number(row.audit_count ?? 0),
     openRemediation: list(row.open_remediation, decode.remediation),
     previousCycle: maybe(row.previous_cycle, decode.cycle),
     currentCycle: maybe(row.current_cycle, decode.cycle),
@@ -158,11 +164,10 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, private
     meeting: meeting ? { status: meeting.status as 'scheduled' | 'held' | 'cancelled', startsAt: meeting.startsAt } : null,
     openQuestions: rows.openQuestions.map((q) => q.id),
     productionSince: app.productionSince,
-    audit: rows.audit
-      ? { status: rows.audit.status as 'scheduled' | 'remediation' | 'passed', scheduledFor: rows.audit.scheduledFor }
-      : null,
+    audit: rows.audit ? { status: rows.audit.status as AuditStatus, scheduledFor: rows.audit.scheduledFor } : null,
     openRemediation: rows.openRemediation.map((i) => i.id),
     approvedAt: app.approvedAt,
+    access: accessOf(app),
     rejectedAtStage: app.rejectedAtStage as Stage | null,
     track: trackFor((app.submission as { developerType?: unknown } | null)?.developerType, privateTrack),
     questionnaireSkipped: app.questionnaireSkipReason !== null,

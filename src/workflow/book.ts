@@ -1,3 +1,4 @@
+import { hasProductionLife } from './late.ts';
 import type { CommandType, WorkflowState } from './types.ts';
 
 /**
@@ -36,6 +37,10 @@ export const COMMAND_KINDS: Record<CommandType, 'progress' | 'exit' | 'bookkeepi
   deny_architecture: 'exit',
   fast_track: 'progress',
   ask_role_meeting: 'bookkeeping',
+  // Access taken away ends the production life short (for now, or for good); given back, it goes on.
+  suspend_access: 'exit',
+  reinstate_access: 'progress',
+  revoke_access: 'exit',
 };
 
 /**
@@ -57,6 +62,25 @@ export const FINAL_BY_DESIGN: readonly { name: string; why: string; holds: (s: W
     name: 'approved, live, audit passed',
     why: 'Nothing is due: restricted calls are still recorded as they come, a new audit may be scheduled when Amazon asks.',
     // A role review (restricted roles added through intake) leaves `approved`, and must come back to it.
-    holds: (s) => s.stage === 'approved' && s.productionSince !== null && s.audit?.status === 'passed',
+    holds: (s) =>
+      s.stage === 'approved' && s.productionSince !== null && s.audit?.status === 'passed' && (s.access ?? 'active') === 'active',
+  },
+  {
+    name: 'access revoked',
+    why: 'An admin ended restricted access for good in this cycle; a new cycle can follow a resubmission of the profile.',
+    holds: (s) => hasProductionLife(s) && s.access === 'revoked',
+  },
+];
+
+/**
+ * States an admin's decision put the application in, whose way forward is an admin's decision
+ * too: the dead-end test counts an admin's step out of them as a way forward (the team alone
+ * must carry every other state on).
+ */
+export const ADMIN_HELD: readonly { name: string; why: string; holds: (s: WorkflowState) => boolean }[] = [
+  {
+    name: 'access suspended',
+    why: 'An admin suspended access; an admin reinstates it (or revokes it for good).',
+    holds: (s) => hasProductionLife(s) && s.access === 'suspended',
   },
 ];

@@ -27,6 +27,9 @@ export type LateCommandType = Extract<
   | 'record_audit_outcome'
   | 'close_remediation'
   | 'deny_architecture'
+  | 'suspend_access'
+  | 'reinstate_access'
+  | 'revoke_access'
 >;
 
 export const LATE_ROLES: Record<LateCommandType, readonly Role[]> = {
@@ -43,6 +46,10 @@ export const LATE_ROLES: Record<LateCommandType, readonly Role[]> = {
   close_remediation: ['reviewer', 'admin'],
   // Like the outcome: only the application's own architect among architects.
   deny_architecture: ['architect', 'admin'],
+  // Access is the admins' to take away and give back.
+  suspend_access: ['admin'],
+  reinstate_access: ['admin'],
+  revoke_access: ['admin'],
 };
 
 export const isLate = (type: CommandType): type is LateCommandType => type in LATE_ROLES;
@@ -51,10 +58,16 @@ export const isLateCommand = (command: Command): command is Extract<Command, { t
 const inStage3 = (s: WorkflowState) => s.stage === 'architecture';
 const scheduled = (s: WorkflowState) => s.meeting?.status === 'scheduled';
 /**
- * Approved once in this application's life and not closed: its production life (go-live, restricted
- * calls, audits) goes on while added roles are under review, whatever stage that review is in.
+ * Approved in this application's life and not closed: its production life goes on while a role
+ * review moves stage and status back into review.
  */
-export const hasProductionLife = (s: WorkflowState) => s.approvedAt != null && s.stage !== 'closed';
+export const hasProductionLife = (s: Pick<WorkflowState, 'approvedAt' | 'stage'>) => s.approvedAt != null && s.stage !== 'closed';
+const accessOf = (s: WorkflowState) => s.access ?? 'active';
+const revoked = (s: WorkflowState) => hasProductionLife(s) && accessOf(s) === 'revoked';
+const noLife = (s: WorkflowState, what: string) =>
+  revoked(s)
+    ? refuse('state', `Access is revoked: ${what} is over for this cycle.`)
+    : refuse('state', `Only an approved application has a production life: ${whereItStands(s)}.`);
 
 export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusal | undefined {
   const where = whereItStands(s);
@@ -75,19 +88,38 @@ export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusa
     case 'mark_answered':
       return inStage3(s) && s.openQuestions.length > 0 ? undefined : refuse('state', 'No clarification question is open.');
     case 'record_go_live':
+      return hasProductionLife(s) && !revoked(s) ? undefined : noLife(s, 'its production life');
     case 'record_restricted_call':
-      return hasProductionLife(s) ? undefined : refuse('state', `Only an approved application has a production life: ${where}.`);
+      if (!hasProductionLife(s) || revoked(s)) return noLife(s, 'its production life');
+      return accessOf(s) === 'suspended'
+        ? refuse('state', 'Access is suspended: no restricted call can succeed until an admin reinstates it.')
+        : undefined;
     case 'schedule_audit':
-      if (!hasProductionLife(s)) return refuse('state', `Only an approved application is audited: ${where}.`);
+      if (!hasProductionLife(s) || revoked(s)) return noLife(s, 'auditing');
       if (!s.productionSince)
-        return refuse('guard', 'Record the production go-live first: the audit comes 90+ days into production.');
-      return s.audit && s.audit.status !== 'scheduled' ? refuse('state', `The audit is ${s.audit.status}.`) : undefined;
+        return refuse('guard', 'Record the production go-live first: an audit may come 90+ days into production.');
+      // A scheduled audit may move; one with an outcome may be followed by a new one, once its remediation is done.
+      return s.audit?.status === 'remediation'
+        ? refuse('state', 'The last audit asked for remediation: close its items before another audit.')
+        : undefined;
     case 'record_audit_outcome':
       return hasProductionLife(s) && s.audit?.status === 'scheduled' ? undefined : refuse('state', 'No audit is scheduled.');
     case 'close_remediation':
       return hasProductionLife(s) && s.audit?.status === 'remediation' && s.openRemediation.length > 0
         ? undefined
         : refuse('state', 'No remediation item is open.');
+    case 'suspend_access':
+      if (!hasProductionLife(s)) return noLife(s, 'access');
+      return accessOf(s) === 'active' || accessOf(s) === 'at_risk'
+        ? undefined
+        : refuse('state', `Access is ${accessOf(s).replace('_', ' ')}: only active or at-risk access can be suspended.`);
+    case 'reinstate_access':
+      return hasProductionLife(s) && accessOf(s) === 'suspended'
+        ? undefined
+        : refuse('state', 'Only suspended access can be reinstated.');
+    case 'revoke_access':
+      if (!hasProductionLife(s)) return noLife(s, 'access');
+      return revoked(s) ? refuse('state', 'Access is already revoked.') : undefined;
     case 'deny_architecture':
       return inStage3(s) ? undefined : refuse('state', `This denial is for Stage 3: ${where}.`);
   }
@@ -206,6 +238,14 @@ export function decideLate(
         return refuse('guard', 'The audit reviews the implementation in production: date it after the go-live.', 'scheduled_for');
       }
       return stay;
+    case 'suspend_access':
+      if (command.reason === 'other' && !command.note.trim())
+        return refuse('guard', 'Say why access is suspended (the reason is Other).', 'note');
+      return stay;
+    case 'reinstate_access':
+      return stay;
+    case 'revoke_access':
+      return command.note.trim() ? stay : refuse('guard', 'Say why access is revoked: it is final for this cycle.', 'note');
     case 'record_audit_outcome':
       if (s.audit?.scheduledFor && env.now.getTime() < s.audit.scheduledFor.getTime())
         return refuse(

@@ -1,11 +1,22 @@
 import { addHours, differenceInMinutes } from 'date-fns';
 import type { Policy } from '../config.ts';
 import { addDaysUtc, businessDaysBetweenUtc, calendarDaysBetweenUtc, subBusinessDaysUtc, subDaysUtc } from '../time.ts';
+import { accessDeadline, riskPeriod } from './access.ts';
 
 /** A reminder the sweep found due; its key makes it unique across instances and sweeps. */
 export type DueReminder = {
   key: string;
-  kind: 'stale' | 'waiting' | 'meeting' | 'no_call' | 'audit_due' | 'audit_tomorrow' | 'remediation_due' | 'digest';
+  kind:
+    | 'stale'
+    | 'waiting'
+    | 'meeting'
+    | 'access_at_risk'
+    | 'audit_tomorrow'
+    | 'audit_outcome'
+    | 'remediation_due'
+    | 'digest'
+    /** Claimed with the digest that lists it, never posted on its own: one digest line per eligibility. */
+    | 'audit_eligible';
   applicationId: number | null;
   dueAt: Date;
   data: Record<string, unknown>;
@@ -21,7 +32,10 @@ export function sweepBounds(now: Date, policy: Policy) {
     waitingBefore: subDaysUtc(now, r.waitingDays),
     meetingsUntil: addHours(now, Math.max(...r.meetingHours)),
     approvedBefore: subDaysUtc(now, policy.restrictedCallGraceDays),
+    calledBefore: subDaysUtc(now, policy.restrictedCallInactivityDays),
     liveBefore: subDaysUtc(now, policy.auditAfterDays),
+    /** Eligible for an audit within the last week: the digest's one line about it. */
+    liveAfter: subDaysUtc(now, policy.auditAfterDays + ELIGIBLE_WEEK),
     auditsUntil: addDaysUtc(now, 1),
   };
 }
@@ -86,39 +100,67 @@ export function meetingReminder(
   };
 }
 
-/** No successful restricted call since approval: due after the grace period, then weekly. */
-export function noCallReminder(
-  app: { id: number; approvedAt: Date; assigneeId: string | null },
+/**
+ * Access at risk (no successful call within the grace period of approval, or none for the
+ * inactivity period since the last one): the assignee is reminded once per period while it lasts.
+ */
+export function atRiskReminder(
+  app: { id: number; approvedAt: Date; lastRestrictedCallAt: Date | null; assigneeId: string | null },
   now: Date,
   policy: Policy,
 ): DueReminder | undefined {
-  const due = addDaysUtc(app.approvedAt, policy.restrictedCallGraceDays);
-  if (now < due) return undefined;
-  const week = Math.floor(calendarDaysBetweenUtc(now, due) / 7);
+  const deadline = accessDeadline(app, policy);
+  if (now < deadline.at) return undefined;
+  const period = riskPeriod(deadline, now);
   return {
-    key: `no_call:${app.id}:${week}`,
-    kind: 'no_call',
+    key: `access_at_risk:${app.id}:${iso(deadline.at)}:${period}`,
+    kind: 'access_at_risk',
     applicationId: app.id,
-    dueAt: due,
-    data: { dueBy: iso(due), assigneeId: app.assigneeId },
+    dueAt: deadline.at,
+    data: {
+      cause: deadline.cause,
+      since: iso(deadline.at),
+      ...(app.lastRestrictedCallAt ? { lastCallAt: iso(app.lastRestrictedCallAt) } : {}),
+      assigneeId: app.assigneeId,
+    },
   };
 }
 
-/** The implementation audit falls due AUDIT_AFTER_DAYS after go-live and is reminded weekly until scheduled. */
-export function auditDueReminder(
-  app: { id: number; productionSince: Date; assigneeId: string | null },
+const ELIGIBLE_WEEK = 7;
+
+/**
+ * An application becomes eligible for an audit AUDIT_AFTER_DAYS after go-live. Nothing is
+ * overdue then: one line in a digest of the week it became eligible, claimed by this key.
+ */
+export function auditEligibleMarker(
+  app: { id: number; productionSince: Date },
   now: Date,
   policy: Policy,
 ): DueReminder | undefined {
-  const due = addDaysUtc(app.productionSince, policy.auditAfterDays);
-  if (now < due) return undefined;
-  const week = Math.floor(calendarDaysBetweenUtc(now, due) / 7);
+  const since = addDaysUtc(app.productionSince, policy.auditAfterDays);
+  if (now < since || calendarDaysBetweenUtc(now, since) >= ELIGIBLE_WEEK) return undefined;
   return {
-    key: `audit_due:${app.id}:${week}`,
-    kind: 'audit_due',
+    key: `audit_eligible:${app.id}:${iso(app.productionSince)}`,
+    kind: 'audit_eligible',
     applicationId: app.id,
-    dueAt: due,
-    data: { dueOn: iso(due), assigneeId: app.assigneeId },
+    dueAt: since,
+    data: { eligibleSince: iso(since) },
+  };
+}
+
+/** A scheduled audit whose date passed without an outcome: reminded from that day, then weekly. */
+export function auditOutcomeReminder(
+  a: { id: number; applicationId: number; scheduledFor: Date; auditor: string; assigneeId: string | null },
+  now: Date,
+): DueReminder | undefined {
+  if (now < a.scheduledFor) return undefined;
+  const week = Math.floor(calendarDaysBetweenUtc(now, a.scheduledFor) / 7);
+  return {
+    key: `audit_outcome:${a.id}:${iso(a.scheduledFor)}:${week}`,
+    kind: 'audit_outcome',
+    applicationId: a.applicationId,
+    dueAt: a.scheduledFor,
+    data: { scheduledFor: iso(a.scheduledFor), auditor: a.auditor, assigneeId: a.assigneeId },
   };
 }
 
@@ -137,17 +179,19 @@ export function auditTomorrowReminder(
   };
 }
 
+/** A remediation item reminded on its due date, then weekly while it stays open. */
 export function remediationReminder(
   item: { id: number; applicationId: number; text: string; dueOn: Date; assigneeId: string | null },
   now: Date,
 ): DueReminder | undefined {
   if (now < item.dueOn) return undefined;
+  const week = Math.floor(calendarDaysBetweenUtc(now, item.dueOn) / 7);
   return {
-    key: `remediation_due:${item.id}:${iso(item.dueOn)}`,
+    key: `remediation_due:${item.id}:${iso(item.dueOn)}:${week}`,
     kind: 'remediation_due',
     applicationId: item.applicationId,
     dueAt: item.dueOn,
-    data: { itemId: item.id, text: item.text, dueOn: iso(item.dueOn), assigneeId: item.assigneeId },
+    data: { itemId: item.id, text: item.text, dueOn: iso(item.dueOn), week, assigneeId: item.assigneeId },
   };
 }
 
@@ -163,7 +207,13 @@ export function unassignedAudience(policy: Policy, reviewers: readonly string[])
  * application nobody owns is the one nobody would otherwise be told about.
  */
 export function withAudience(reminder: DueReminder, audience: Audience): DueReminder {
-  if (reminder.applicationId === null || reminder.kind === 'meeting' || reminder.data.assigneeId) return reminder;
+  if (
+    reminder.applicationId === null ||
+    reminder.kind === 'meeting' ||
+    reminder.kind === 'audit_eligible' ||
+    reminder.data.assigneeId
+  )
+    return reminder;
   return { ...reminder, data: { ...reminder.data, audience } };
 }
 

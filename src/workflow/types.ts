@@ -1,3 +1,4 @@
+import type { AccessStatus, SuspensionReason } from './access.ts';
 import type { ControlArea, CriterionId, Severity } from './controls.ts';
 import type { Role } from './roles.ts';
 import type { Stage, Status } from './states.ts';
@@ -18,10 +19,13 @@ export type WorkflowState = {
   openQuestions: readonly number[];
   /** After approval. */
   productionSince: Date | null;
-  audit: { status: 'scheduled' | 'remediation' | 'passed'; scheduledFor?: Date } | null;
+  /** The latest audit (several may follow one another); `failed` prompts an admin to suspend access. */
+  audit: { status: AuditStatus; scheduledFor?: Date } | null;
   openRemediation: readonly number[];
   /** When it was approved: nothing of its production life can be dated before. */
   approvedAt?: Date | null;
+  /** Restricted access after approval (null before), apart from stage and status so a role review keeps it. */
+  access?: AccessStatus | null;
   /** Where the last rejection ended the review (reopen returns there); absent means Stage 1. */
   rejectedAtStage?: Stage | null;
   /** Which criteria and steps apply (public when absent). */
@@ -33,6 +37,8 @@ export type WorkflowState = {
   /** Set while restricted roles added to an approved application are under review: the stages it goes through. */
   roleReview?: { stages: readonly ('business' | 'security' | 'architecture')[] } | null;
 };
+
+export type AuditStatus = 'scheduled' | 'remediation' | 'passed' | 'failed';
 
 export type AnswerReview = 'pending' | 'accepted' | 'gap';
 
@@ -103,11 +109,14 @@ export type Command =
   | { type: 'record_go_live'; productionSince: Date }
   | { type: 'record_restricted_call'; at: Date; operation: string }
   | { type: 'schedule_audit'; auditor: string; scheduledFor: Date }
-  | { type: 'record_audit_outcome'; outcome: 'passed' }
+  | { type: 'record_audit_outcome'; outcome: 'passed' | 'failed' }
   | { type: 'record_audit_outcome'; outcome: 'remediation'; items: readonly { text: string; dueOn: Date }[] }
   | { type: 'close_remediation'; itemId: number }
   | { type: 'fast_track'; reason: string }
-  | { type: 'ask_role_meeting'; reason: string };
+  | { type: 'ask_role_meeting'; reason: string }
+  | { type: 'suspend_access'; reason: SuspensionReason; note: string }
+  | { type: 'reinstate_access'; note: string }
+  | { type: 'revoke_access'; note: string };
 
 export type CommandType = Command['type'];
 

@@ -518,7 +518,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await field('outcome').locator('input[value="approved"]').check();
       await heldEarly();
       await submitForm();
-      await cardShows(app, 'Approved', 'Go-live not recorded', 'None yet; due by');
+      await cardShows(app, 'Approved', 'Go-live not recorded', 'no successful call yet; due by');
       await threadShows('recorded the architecture review outcome: approved for restricted access.');
       await card(app).scrollIntoViewIfNeeded();
       await screenshot('journey-approved.png');
@@ -539,7 +539,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
         .fill(wallClock(new Date(), tzOf(RILEY)));
       await field('operation').locator('input').fill('getOrderAddress');
       await submitForm();
-      await cardShows(app, 'Last success');
+      await cardShows(app, 'last successful call');
       await threadShows('recorded a successful restricted API call (getOrderAddress)');
 
       await openForm(app, 'schedule_audit', 'Schedule audit');

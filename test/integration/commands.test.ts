@@ -199,7 +199,7 @@ describe('/pii mine', () => {
 });
 
 describe('/pii audits', () => {
-  it('lists overdue, scheduled and coming audits, and remediation items due', async () => {
+  it('lists access at risk and suspended, audits awaiting an outcome, scheduled and eligible, and remediation items due', async () => {
     const approved = { stage: 'approved', status: 'approved', approvedAt: ago(200) } as const;
     const [notScheduled, pastNoOutcome, scheduled, coming, passed, remediating] = await seed([
       { ...approved, organizationName: 'Due unscheduled', productionSince: ago(100) },
@@ -210,7 +210,17 @@ describe('/pii audits', () => {
       { ...approved, organizationName: 'Passed already', productionSince: ago(150), auditStatus: 'passed' },
       { ...approved, organizationName: 'Remediating', productionSince: ago(130), auditStatus: 'remediation' },
     ]);
-    await seed([{ ...approved, organizationName: 'Not live' }]);
+    await seed([
+      { ...approved, organizationName: 'Not live' },
+      { ...approved, organizationName: 'Risky access', accessStatus: 'at_risk', accessSince: ago(3), accessReason: 'inactive' },
+      {
+        ...approved,
+        organizationName: 'Held access',
+        accessStatus: 'suspended',
+        accessSince: ago(2),
+        accessReason: 'audit_failed',
+      },
+    ]);
     const auditRow = (applicationId: number, scheduledFor: Date, status = 'scheduled') => ({
       applicationId,
       auditor: 'Deloitte',
@@ -237,10 +247,15 @@ describe('/pii audits', () => {
     expect(blockKitProblems('message', res.json as never)).toEqual([]);
     const answer = text(res);
     const section = (title: string, next: string) => answer.slice(answer.indexOf(title), answer.indexOf(next));
-    expect(section('*Overdue*', '*Scheduled*')).toContain(`#${notScheduled?.id} Due unscheduled`);
-    expect(section('*Overdue*', '*Scheduled*')).toContain(`#${pastNoOutcome?.id} Past no outcome`);
-    expect(section('*Scheduled*', '*Coming due')).toContain('Booked');
-    expect(section('*Coming due', '*Remediation')).toContain(`#${coming?.id} Not yet due`);
+    expect(section('*Access at risk*', '*Access suspended*')).toContain('Risky access');
+    expect(section('*Access suspended*', '*Awaiting')).toContain('Held access');
+    expect(section('*Access suspended*', '*Awaiting')).toContain('(Audit failed)');
+    expect(section('*Awaiting an outcome*', '*Scheduled*')).toContain(`#${pastNoOutcome?.id} Past no outcome`);
+    expect(section('*Scheduled*', '*Remediation')).toContain('Booked');
+    // Eligible is not overdue: no warning, and not yet eligible is not listed.
+    expect(section('*Eligible', 'zzz')).toContain(`#${notScheduled?.id} Due unscheduled`);
+    expect(answer).not.toContain(`#${coming?.id} Not yet due`);
+    expect(answer).not.toContain(':warning:');
     expect(answer).toContain('Rotate the KMS keys');
     expect(answer).not.toContain('Closed item');
     expect(answer).not.toContain('Passed already');

@@ -121,13 +121,19 @@ describe('App Home', () => {
     expect(home.text).not.toContain('*Unassigned* (');
   });
 
-  it('an admin with many unassigned applications sees a capped list that says how many more, and audits due', async () => {
+  it('an admin with many unassigned applications sees a capped list that says how many more, and audits in flight', async () => {
     await seed(Array.from({ length: 30 }, (_, i) => ({ organizationName: `Pending ${i}`, statusSince: ago(30 - i) })));
     const [live] = await seed([
       { organizationName: 'Live app', stage: 'approved', status: 'approved', productionSince: ago(100) },
     ]);
     const [scheduledLate] = await seed([
-      { organizationName: 'Booked late', stage: 'approved', status: 'approved', productionSince: ago(95) },
+      {
+        organizationName: 'Booked late',
+        stage: 'approved',
+        status: 'approved',
+        productionSince: ago(95),
+        auditStatus: 'scheduled',
+      },
     ]);
     await database.db.insert(audits).values({
       applicationId: scheduledLate?.id ?? 0,
@@ -141,24 +147,33 @@ describe('App Home', () => {
     expect(home.text).toContain('*Unassigned* (30)');
     expect(home.text).toContain('…and 20 more — use `/pii queue`');
     expect(home.text.indexOf('Pending 0')).toBeLessThan(home.text.indexOf('Pending 1 '));
-    expect(home.text).toContain(`#${live?.id} Live app · *due`);
+    // Eligible is counted, not listed as due; an audit whose date passed awaits its outcome.
+    expect(home.text).not.toContain(`#${live?.id} Live app`);
+    expect(home.text).toContain('1 eligible for an audit, none scheduled');
     expect(home.text).toContain('Booked late');
-    expect(home.text).toContain('no outcome yet');
+    expect(home.text).toContain('awaiting the outcome');
   });
 
-  it('counts only the audits due within 30 days, and the last 30 days’ arrivals and approvals', async () => {
+  it('lists audits awaiting an outcome or within 30 days, access at risk and suspended, and the last 30 days’ arrivals and approvals', async () => {
     const later = (days: number) => new Date(clock.now().getTime() + days * DAY);
     const old = { receivedAt: ago(200), submittedAt: ago(200), updatedAt: ago(200), statusSince: ago(200) };
-    const approved = { ...old, stage: 'approved', status: 'approved', approvedAt: ago(150) } as const;
-    await seed(
-      Array.from({ length: 11 }, (_, i) => ({ ...approved, organizationName: `Overdue ${i}`, productionSince: ago(120 - i) })),
+    const approved = { ...old, stage: 'approved', status: 'approved', approvedAt: ago(150), accessStatus: 'active' } as const;
+    const past = await seed(
+      Array.from({ length: 11 }, (_, i) => ({
+        ...approved,
+        organizationName: `Awaiting ${i}`,
+        productionSince: ago(120 - i),
+        auditStatus: 'scheduled',
+      })),
     );
-    const [, farAhead, early] = await seed([
-      { ...approved, organizationName: 'Due in 20 days', productionSince: ago(70) },
+    const [farAhead, early] = await seed([
       { ...approved, organizationName: 'Booked far ahead', productionSince: ago(95), auditStatus: 'scheduled' },
       { ...approved, organizationName: 'Booked early', productionSince: ago(30), auditStatus: 'scheduled' },
+      { ...approved, organizationName: 'Eligible one', productionSince: ago(100) },
       { ...approved, organizationName: 'Just live', productionSince: ago(10) },
       { ...approved, organizationName: 'Audited', productionSince: ago(130), auditStatus: 'passed' },
+      { ...approved, organizationName: 'Risky', accessStatus: 'at_risk', accessSince: ago(2), accessReason: 'inactive' },
+      { ...approved, organizationName: 'Held', accessStatus: 'suspended', accessSince: ago(1), accessReason: 'other' },
     ]);
     const audit = (applicationId: number | undefined, scheduledFor: Date) => ({
       applicationId: applicationId ?? 0,
@@ -166,7 +181,9 @@ describe('App Home', () => {
       scheduledFor,
       scheduledBy: USERS.admin,
     });
-    await database.db.insert(audits).values([audit(farAhead?.id, later(45)), audit(early?.id, later(5))]);
+    await database.db
+      .insert(audits)
+      .values([...past.map((p, i) => audit(p?.id, ago(20 - i))), audit(farAhead?.id, later(45)), audit(early?.id, later(5))]);
     await seed([
       { organizationName: 'Received today' },
       { ...old, organizationName: 'Received 29 days ago', receivedAt: ago(29) },
@@ -175,12 +192,17 @@ describe('App Home', () => {
       { ...approved, organizationName: 'Approved 40 days ago', approvedAt: ago(40) },
     ]);
     const home = await openHome(USERS.admin);
-    // 11 overdue, one due in 20 days, one booked in 5 days; the oldest go-lives first.
-    expect(home.text).toContain('*Audits due within 30 days or overdue* (13)');
-    expect(home.text).toContain('Overdue 9');
-    expect(home.text).not.toContain('Overdue 10');
-    expect(home.text).toContain('…and 3 more — use `/pii audits`');
-    for (const absent of ['Booked far ahead', 'Just live', 'Audited']) expect(home.text).not.toContain(absent);
+    // 11 awaiting an outcome (oldest date first), one booked in 5 days.
+    expect(home.text).toContain('*Audits awaiting an outcome or within 30 days* (12)');
+    expect(home.text).toContain('Awaiting 0');
+    expect(home.text).toContain('Awaiting 9');
+    expect(home.text).not.toContain('Awaiting 10');
+    expect(home.text).toContain('…and 2 more — use `/pii audits`');
+    expect(home.text).toContain('*Access at risk or suspended* (2)');
+    expect(home.text).toContain('Risky');
+    expect(home.text).toContain('Held');
+    expect(home.text).toContain('1 eligible for an audit, none scheduled');
+    for (const absent of ['Booked far ahead', 'Just live', 'Audited', 'Eligible one']) expect(home.text).not.toContain(absent);
     expect(home.text).toContain('*Last 30 days*\n2 received · 1 approved');
   });
 

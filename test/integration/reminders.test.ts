@@ -151,32 +151,38 @@ describe('each reminder kind is due at its instant, not before', () => {
     expect(kinds(await sweep('2026-03-23T10:00:00Z'))).toEqual(['stale']);
   });
 
-  it('no restricted call within the grace period after approval, weekly after', async () => {
+  it('no restricted call within the grace period after approval: at risk, reminded once per period', async () => {
     const id = await application({
       stage: 'approved',
       status: 'approved',
       approvedAt: at('2026-03-02T10:00:00Z'),
+      accessStatus: 'active',
       statusSince: at('2026-03-02T10:00:00Z'),
     });
     expect(kinds(await sweep('2026-03-31T10:00:00Z'))).toEqual([]);
-    expect(kinds(await sweep('2026-04-01T10:00:00Z'))).toEqual(['no_call']);
+    expect(kinds(await sweep('2026-04-01T10:00:00Z'))).toEqual(['access_at_risk']);
     expect(kinds(await sweep('2026-04-02T10:00:00Z'))).toEqual([]);
-    expect(kinds(await sweep('2026-04-08T10:00:00Z'))).toEqual(['no_call']);
-    await recordCall(id, at('2026-04-09T00:00:00Z'));
-    expect(kinds(await sweep('2026-04-15T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-04-30T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-05-01T10:00:00Z'))).toEqual(['access_at_risk']);
+    await recordCall(id, at('2026-05-02T00:00:00Z'));
+    expect(kinds(await sweep('2026-05-15T10:00:00Z'))).toEqual([]);
   });
 
-  it('audit due 90 days after go-live and weekly until scheduled; audit tomorrow; remediation item due', async () => {
+  it('eligible for an audit 90 days after go-live: no reminder, once in a digest; audit tomorrow; remediation item due', async () => {
     const id = await application({
       stage: 'approved',
       status: 'approved',
       approvedAt: at('2025-11-01T00:00:00Z'),
+      accessStatus: 'active',
       productionSince: at('2026-03-02T00:00:00Z'),
     });
-    await recordCall(id, at('2025-11-02T00:00:00Z'));
+    await recordCall(id, at('2026-05-20T00:00:00Z'));
     expect(kinds(await sweep('2026-05-30T23:00:00Z'))).toEqual([]);
-    expect(kinds(await sweep('2026-05-31T00:00:00Z'))).toEqual(['audit_due']);
-    expect(kinds(await sweep('2026-06-07T00:00:00Z'))).toEqual(['audit_due']);
+    // Eligible is not overdue: before the digest hour nothing at all, then one digest line, then nothing.
+    expect(kinds(await sweep('2026-05-31T00:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-05-31T10:00:00Z'))).toEqual(['audit_eligible']);
+    expect(kinds(await sweep('2026-06-01T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-06-07T10:00:00Z'))).toEqual([]);
     const [audit] = await database.db
       .insert(audits)
       .values({ applicationId: id, auditor: 'PwC', scheduledFor: at('2026-06-20T09:00:00Z'), scheduledBy: USERS.reviewer })
@@ -193,6 +199,8 @@ describe('each reminder kind is due at its instant, not before', () => {
       .values({ auditId: audit?.id ?? 0, text: 'Rotate keys', dueOn: at('2026-07-01T00:00:00Z') });
     expect(kinds(await sweep('2026-06-30T23:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-07-01T00:00:00Z'))).toEqual(['remediation_due']);
+    expect(kinds(await sweep('2026-07-07T00:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-07-08T00:00:00Z'))).toEqual(['remediation_due']);
   });
 });
 
@@ -220,6 +228,7 @@ describe('claims', () => {
       stage: 'approved',
       status: 'approved',
       approvedAt: at('2025-11-01T00:00:00Z'),
+      accessStatus: 'active',
       productionSince: at('2026-01-01T00:00:00Z'),
     });
     const post = (body: unknown, token = ADMIN_API_TOKEN) =>
@@ -235,15 +244,15 @@ describe('claims', () => {
     expect(ahead.status).toBe(200);
     const preview = await ahead.json();
     expect(preview).toMatchObject({ dryRun: true, delivered: true });
-    expect(preview.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['audit_due', 'digest', 'no_call']);
+    expect(preview.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['access_at_risk', 'digest']);
     expect(await database.db.select().from(reminders)).toEqual([]);
     clock.set('2026-06-10T09:00:00Z');
     const response = await post({ at: '2026-06-10T09:00:00Z' });
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ at: '2026-06-10T09:00:00.000Z', dryRun: false, delivered: true });
-    expect(body.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['audit_due', 'digest', 'no_call']);
-    expect(threadLines().some((l) => l.includes('implementation audit is due'))).toBe(true);
+    expect(body.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['access_at_risk', 'digest']);
+    expect(threadLines().some((l) => l.includes('*access at risk* since'))).toBe(true);
     const unauthorized = await fetch(`${h.baseUrl}/api/reminders/sweep`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -3,6 +3,8 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, audits, clarificationQuestions, meetings, restrictedCalls } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
 import { toStage3 } from '../support/journeys.ts';
@@ -195,7 +197,7 @@ describe('after approval', () => {
 
   it('flags access at risk when no restricted call arrives within the grace period, and clears it when one is reported', async () => {
     const { id } = await approved();
-    expect(JSON.stringify(r.card(id).blocks)).toContain('None yet; due by');
+    expect(JSON.stringify(r.card(id).blocks)).toContain('no successful call yet; due by');
     clock.advanceBy(31 * 24 * 3600_000);
     const res = await fetch(`${h.baseUrl}/api/applications/${id}/restricted-calls`, {
       method: 'POST',
@@ -206,14 +208,15 @@ describe('after approval', () => {
     await h.settle();
     const calls = await database.db.select().from(restrictedCalls).where(eq(restrictedCalls.applicationId, id));
     expect(calls).toEqual([expect.objectContaining({ operation: 'getOrderAddress', recordedBy: 'intake' })]);
-    expect(JSON.stringify(r.card(id).blocks)).toContain('Last success');
+    expect(JSON.stringify(r.card(id).blocks)).toContain('last successful call');
   });
 
-  it('shows access at risk on the card after the grace period', async () => {
+  it('shows access at risk on the card once the sweep finds the grace period over', async () => {
     const { id } = await approved();
     clock.advanceBy(31 * 24 * 3600_000);
-    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-10') });
-    expect(JSON.stringify(r.card(id).blocks)).toContain('*Access at risk*');
+    await sweepReminders({ db: database.db, policy: loadConfig({}).policy, clock }, clock.now());
+    await h.settle();
+    expect(JSON.stringify(r.card(id).blocks)).toContain('*At risk*');
   });
 
   it('refuses a restricted-call report with a bad body, a future time, or for an application not approved', async () => {
@@ -234,7 +237,9 @@ describe('after approval', () => {
   it('records go-live, schedules the audit at go-live + 90 days, and takes it through remediation to passed', async () => {
     const { id } = await approved();
     await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
-    expect(JSON.stringify(r.card(id).blocks)).toContain(`Due <!date^${Date.UTC(2026, 5, 1) / 1000}^{date_short}`);
+    expect(JSON.stringify(r.card(id).blocks)).toContain(
+      `Eligible for audit from <!date^${Date.UTC(2026, 5, 1) / 1000}^{date_short}`,
+    );
     const viewId = await r.open(USERS.reviewer, id, 'card.schedule_audit');
     expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('"initial_date":"2026-06-01"');
     await r.submit(USERS.reviewer, { auditor: input.select('Deloitte'), scheduled_for: inputMore.date('2026-06-15') }, viewId);

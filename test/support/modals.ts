@@ -202,6 +202,27 @@ export const MODALS: ModalSpec[] = [
     opener: USERS.reviewer,
     fill: (v) => ({ item: pick(v, 'item') }),
   },
+  {
+    callback: 'suspend_access',
+    action: 'admin:suspend_access',
+    setup: 'approved',
+    opener: USERS.admin,
+    fill: (_v, t) => ({ reason: input.radio('other'), note: input.text(t('note')) }),
+  },
+  {
+    callback: 'reinstate_access',
+    action: 'admin:reinstate_access',
+    setup: 'suspended',
+    opener: USERS.admin,
+    fill: (_v, t) => ({ note: input.text(t('note')) }),
+  },
+  {
+    callback: 'revoke_access',
+    action: 'admin:revoke_access',
+    setup: 'approved',
+    opener: USERS.admin,
+    fill: (_v, t) => ({ note: input.text(t('note')) }),
+  },
 ];
 
 /** A fresh application in the modal's state with the modal open; answers both. */

@@ -27,7 +27,8 @@ export type Setup =
   | 'approved'
   | 'live'
   | 'audit'
-  | 'remediation';
+  | 'remediation'
+  | 'suspended';
 
 const QUESTION_IDS = loadQuestionnaire().questions.map((q) => q.id);
 
@@ -150,6 +151,14 @@ export async function prepare(h: Harness, reviewerHelpers: ReturnType<typeof rev
           'due.1': inputMore.date('2026-07-01'),
           'item.2': input.text('Add IDS to the VPC.'),
           'due.2': inputMore.date('2026-07-15'),
+        }),
+    },
+    suspended: {
+      after: 'approved',
+      run: () =>
+        r.decide(USERS.admin, id, 'admin:suspend_access', {
+          reason: input.radio('incident_reported'),
+          note: input.text('Incident under review.'),
         }),
     },
   };

@@ -138,17 +138,29 @@ describe('/pii mine, audits and stats views', () => {
     expect(mineView({ userId: 'U0OUTSID01', roles: [] }, now).text).toContain('no role');
   });
 
-  it('audits mark overdue ones and remediation items past due', () => {
+  it('audits list eligible ones without a warning, those awaiting an outcome, access at risk and remediation past due', () => {
     const view = auditsView(
       {
-        overdue: slice([
-          audit(1),
+        eligible: slice([audit(1)]),
+        awaitingOutcome: slice([
           audit(2, { audit: { status: 'scheduled', auditor: 'Deloitte', scheduledFor: new Date('2026-03-01T00:00:00Z') } }),
         ]),
         scheduled: slice([
           audit(3, { audit: { status: 'scheduled', auditor: 'PwC', scheduledFor: new Date('2026-04-01T00:00:00Z') } }),
         ]),
-        upcoming: slice([audit(4, { dueOn: new Date('2026-05-01T00:00:00Z') })]),
+        atRisk: slice([
+          {
+            applicationId: 6,
+            organizationName: 'Tailspin',
+            status: 'at_risk',
+            since: new Date('2026-02-01T00:00:00Z'),
+            reason: 'inactive',
+            assigneeId: null,
+            card: null,
+          },
+        ]),
+        suspended: slice([]),
+        remediationOverdue: 1,
         remediation: slice(
           [
             {
@@ -168,8 +180,10 @@ describe('/pii mine, audits and stats views', () => {
     );
     expect(blockKitProblems('message', view)).toEqual([]);
     const text = mrkdwnTexts(view).join('\n');
-    expect(text).toContain('not scheduled*');
-    expect(text).toContain('no outcome yet*');
+    expect(text).toContain('eligible since');
+    expect(text).not.toContain(':warning:');
+    expect(text).toContain('awaiting the outcome*');
+    expect(text).toContain('at risk since');
     expect(text).toContain('*overdue, was due');
     expect(text).toContain('…and 2 more');
   });

@@ -116,7 +116,16 @@ describe('every view at the largest inputs the schemas allow passes the strict v
     conflict: conflictNotice('U0REVIEW01', now),
     digest: digestView('2026-03-10', {
       stale: { count: 500, items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), businessDays: 99 })) },
-      overdueAudits: { count: 500, items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200) })) },
+      atRisk: { count: 500, items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200) })) },
+      eligible: { count: 500, items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200) })) },
+      awaitingOutcome: {
+        count: 500,
+        items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), scheduledFor: now.toISOString() })),
+      },
+      remediationOverdue: {
+        count: 500,
+        items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), dueOn: now.toISOString() })),
+      },
       meetingsToday: {
         count: 50,
         items: Array.from({ length: 50 }, (_, i) => ({ id: i, org: hostile(200), startsAt: now.toISOString() })),

@@ -157,7 +157,7 @@ export function goLiveModal(app: ApplicationSummary, auditAfterDays: number, cur
       about(app),
       dateInput('production_since', 'In production since', {
         ...(current ? { initial: current } : {}),
-        hint: `The implementation audit becomes due ${auditAfterDays} days later.`,
+        hint: `The application becomes eligible for an implementation audit ${auditAfterDays} days later.`,
       }),
     ],
   });
@@ -214,6 +214,7 @@ export function auditOutcomeModal(app: ApplicationSummary) {
       radioInput('outcome', 'Outcome', [
         { value: 'passed', text: 'Passed' },
         { value: 'remediation', text: 'Remediation required', description: 'List the items of the plan of action' },
+        { value: 'failed', text: 'Failed', description: 'Admins are asked whether to suspend access' },
       ]),
       ...rows,
     ],

@@ -59,6 +59,14 @@ export type SubmissionModel = {
   }[];
   /** What was sent to the developer (denial, information requests), verbatim. */
   sentToDeveloper: { kind: string; body: string; sentAt: Date }[];
+  /** Every implementation audit, oldest first, with its remediation items (history: audits may repeat). */
+  audits?: {
+    auditor: string;
+    scheduledFor: Date;
+    status: string;
+    outcomeAt: Date | null;
+    items: { text: string; dueOn: Date; closedAt: Date | null }[];
+  }[];
   /** Earlier review cycles of the same profile (resubmissions after a denial); none are recorded yet. */
   earlierCycles: { endedAt: Date; outcome: string; summary: string }[];
 };
@@ -198,6 +206,25 @@ function sentBlocks(m: SubmissionModel): Block[] {
   ];
 }
 
+const AUDIT_STATUS: Record<string, string> = {
+  scheduled: 'scheduled',
+  remediation: 'remediation required',
+  passed: 'passed',
+  failed: 'failed',
+};
+
+function auditBlocks(m: SubmissionModel): Block[] {
+  if (!m.audits || m.audits.length === 0) return [];
+  const lines = m.audits.map((a, i) => {
+    const items = a.items.map(
+      (item) =>
+        `\n    ◦ ${escapeMrkdwn(truncate(item.text.replace(/\s+/g, ' '), 200))} (due ${slackDate(item.dueOn, '{date_short}')}${item.closedAt ? ', closed' : ''})`,
+    );
+    return `• Audit ${i + 1}: ${escapeMrkdwn(a.auditor)}, ${slackDate(a.scheduledFor, '{date_short}')}: *${AUDIT_STATUS[a.status] ?? escapeMrkdwn(a.status)}*${items.join('')}`;
+  });
+  return [{ type: 'divider' }, heading('Implementation audits'), section(truncate(lines.join('\n'), LIMITS.sectionText))];
+}
+
 function cycleBlocks(m: SubmissionModel): Block[] {
   const lines = m.earlierCycles.map(
     (c) => `• Ended ${slackDate(c.endedAt)}: *${escapeMrkdwn(c.outcome)}*. ${escapeMrkdwn(truncate(c.summary, 500))}`,
@@ -220,6 +247,7 @@ export function submissionBlocks(m: SubmissionModel): Block[] {
     ...gapBlocks(m),
     ...questionnaireBlocks(m),
     ...sentBlocks(m),
+    ...auditBlocks(m),
     ...contactBlocks(m),
     ...cycleBlocks(m),
   ];

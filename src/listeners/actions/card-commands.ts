@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, BlockOverflowAction, SlackAc
 import { and, asc, eq } from 'drizzle-orm';
 import { gaps } from '../../../db/schema.ts';
 import { askRoleMeetingModal, fastTrackModal } from '../../../views/cycles.ts';
+import { reinstateAccessModal, revokeAccessModal, suspendAccessModal } from '../../../views/modals/access.ts';
 import { assignModal, reasonModal } from '../../../views/modals/admin.ts';
 import { denyModal, developerRepliedModal, skipQuestionnaireModal } from '../../../views/modals/exits.ts';
 import type { ModalView } from '../../../views/modals/kit.ts';
@@ -109,14 +110,21 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   record_go_live: (ctx, deps) => goLiveModal(ctx.application, deps.policy.auditAfterDays, ctx.application.productionSince),
   record_restricted_call: (ctx) => restrictedCallModal(ctx.application),
   schedule_audit: (ctx, deps) =>
-    scheduleAuditModal(
-      ctx.application,
-      ctx.audit?.scheduledFor ??
-        (ctx.application.productionSince ? addDaysUtc(ctx.application.productionSince, deps.policy.auditAfterDays) : null),
-      ctx.audit?.auditor,
-    ),
+    // A scheduled audit is moved (its date and auditor prefilled); after an outcome, a new one starts blank.
+    ctx.audit?.status === 'scheduled'
+      ? scheduleAuditModal(ctx.application, ctx.audit.scheduledFor, ctx.audit.auditor)
+      : scheduleAuditModal(
+          ctx.application,
+          ctx.audit || !ctx.application.productionSince
+            ? null
+            : addDaysUtc(ctx.application.productionSince, deps.policy.auditAfterDays),
+        ),
   record_audit_outcome: (ctx) => auditOutcomeModal(ctx.application),
   close_remediation: (ctx) => closeRemediationModal(ctx.application, ctx.openRemediation),
+  suspend_access: (ctx) =>
+    suspendAccessModal(ctx.application, ctx.state.access ?? null, ctx.audit?.status === 'failed' ? 'audit_failed' : undefined),
+  reinstate_access: (ctx) => reinstateAccessModal(ctx.application),
+  revoke_access: (ctx) => revokeAccessModal(ctx.application, ctx.state.access ?? null),
   assign: (ctx) => assignModal(ctx.application),
   withdraw: (ctx) => reasonModal(ctx.application, 'withdraw'),
   reopen: (ctx) => reasonModal(ctx.application, 'reopen'),
@@ -191,6 +199,11 @@ export function modalButton(deps: ListenerDeps, command: CommandType) {
   };
 }
 
+/** The commands of the card's ⋯ menu, admins' all. */
+export const OVERFLOW_COMMANDS = ['assign', 'withdraw', 'reopen', 'suspend_access', 'reinstate_access', 'revoke_access'] as const;
+const isOverflowCommand = (c: string): c is (typeof OVERFLOW_COMMANDS)[number] =>
+  (OVERFLOW_COMMANDS as readonly string[]).includes(c);
+
 /** The admin overflow: its option value is `<command>:<id>:<version>`. */
 export function adminOverflow(deps: ListenerDeps) {
   return async ({ ack, action, body, respond, client }: OverflowArgs): Promise<void> => {
@@ -198,7 +211,7 @@ export function adminOverflow(deps: ListenerDeps) {
     const tell = teller(deps, { respond, client, user: body.user.id });
     const [command, ...rest] = (action.selected_option?.value ?? '').split(':');
     const target = parseCardValue(rest.join(':'));
-    if (!target || !command || !(command === 'assign' || command === 'withdraw' || command === 'reopen')) {
+    if (!target || !command || !isOverflowCommand(command)) {
       return void (await tell(refusalNotice('That is not an option of this card.')));
     }
     await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell, client });

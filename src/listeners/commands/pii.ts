@@ -110,7 +110,7 @@ async function answer(deps: ListenerDeps, subcommand: string, argument: string, 
       const days = parseDays(argument);
       if (days === undefined)
         return usage(`\`/pii stats\` takes a number of days from 1 to ${MAX_DAYS} (default ${DEFAULT_DAYS}).`);
-      return { message: statsView(await teamStats(deps, { now, days })) };
+      return { message: statsView(await teamStats(deps, { now, days, auditAfterDays: deps.policy.auditAfterDays })) };
     }
     case 'new':
       if (!MAY_ENTER_BY_HAND.some((r) => roles.has(r))) return { message: refusalNotice(enterByHandRefusal) };

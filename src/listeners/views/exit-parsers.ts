@@ -1,6 +1,8 @@
 import { CYCLE_CALLBACKS, CYCLE_REASON_MAX } from '../../../views/cycles.ts';
+import { ACCESS_CALLBACKS, ACCESS_NOTE_MAX } from '../../../views/modals/access.ts';
 import { DENIAL_MAX, EVIDENCE_URL_MAX, EXIT_CALLBACKS, REASON_NOTE_MAX, SUMMARY_MAX } from '../../../views/modals/exits.ts';
 import type { ReviewContext } from '../../reviews/review-context.ts';
+import { SUSPENSION_REASONS } from '../../workflow/access.ts';
 import { CONTROL_AREA_IDS } from '../../workflow/controls.ts';
 import { type Command, isEvidenceUrl } from '../../workflow/rules.ts';
 import type { FormReader } from './values.ts';
@@ -31,6 +33,17 @@ export const EXIT_PARSERS: Record<string, Parse> = {
   },
   [EXIT_CALLBACKS.denySecurity]: (form) => ({ type: 'deny_security', ...denial(form) }),
   [EXIT_CALLBACKS.denyArchitecture]: (form) => ({ type: 'deny_architecture', ...denial(form) }),
+  [ACCESS_CALLBACKS.suspend]: (form) => {
+    const reason = form.choice('reason', SUSPENSION_REASONS);
+    const note = form.text('note', { max: ACCESS_NOTE_MAX });
+    if (reason === 'other' && !note) form.fail('note', 'Say why access is suspended (the reason is Other).');
+    return reason ? { type: 'suspend_access', reason, note } : undefined;
+  },
+  [ACCESS_CALLBACKS.reinstate]: (form) => ({ type: 'reinstate_access', note: form.text('note', { max: ACCESS_NOTE_MAX }) }),
+  [ACCESS_CALLBACKS.revoke]: (form) => ({
+    type: 'revoke_access',
+    note: form.text('note', { required: true, max: ACCESS_NOTE_MAX }),
+  }),
   [EXIT_CALLBACKS.skipQuestionnaire]: (form) => ({
     type: 'skip_questionnaire',
     reason: form.text('reason', { required: true, max: 2000 }),

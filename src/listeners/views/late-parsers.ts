@@ -78,7 +78,7 @@ export const LATE_PARSERS: Record<string, Parse> = {
     return { type: 'schedule_audit', auditor: choice === 'Other' ? other : choice, scheduledFor };
   },
   [STAGE3_CALLBACKS.auditOutcome]: (form) => {
-    const outcome = form.choice('outcome', ['passed', 'remediation'] as const);
+    const outcome = form.choice('outcome', ['passed', 'remediation', 'failed'] as const);
     const items: { text: string; dueOn: Date }[] = [];
     for (let n = 1; n <= REMEDIATION_ROWS; n += 1) {
       const text = form.text(`item.${n}`, { max: 500 });
@@ -88,8 +88,12 @@ export const LATE_PARSERS: Record<string, Parse> = {
       if (text && dueOn) items.push({ text, dueOn });
     }
     if (outcome === 'remediation' && items.length === 0 && form.ok) form.fail('item.1', 'List at least one remediation item.');
+    if (outcome !== 'remediation' && items.length > 0 && form.ok)
+      form.fail('item.1', 'Only a remediation outcome has items: clear them, or choose remediation.');
     if (!outcome) return undefined;
-    return outcome === 'passed' ? { type: 'record_audit_outcome', outcome } : { type: 'record_audit_outcome', outcome, items };
+    return outcome === 'remediation'
+      ? { type: 'record_audit_outcome', outcome, items }
+      : { type: 'record_audit_outcome', outcome };
   },
   [STAGE3_CALLBACKS.closeRemediation]: (form, ctx) => {
     const item = form.choice(

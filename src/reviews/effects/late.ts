@@ -8,8 +8,10 @@ import {
   restrictedCalls,
 } from '../../../db/schema.ts';
 import { addDaysUtc } from '../../time.ts';
+import { accessAtRisk, accessOf } from '../../workflow/access.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
+import { applyAccessEffects, isAccessCommand } from './access.ts';
 import { applyDenial } from './denial.ts';
 import type { Details, Write } from './types.ts';
 
@@ -18,7 +20,9 @@ type LateCommand = Extract<Command, { type: LateCommandType }>;
 const iso = (d: Date) => d.toISOString();
 
 /** The rows a Stage 3 or post-approval decision writes; runs only after the rules said yes. */
-export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, command: LateCommand): Promise<Details> {
+export async function applyLateEffects(write: Write, command: LateCommand): Promise<Details> {
+  if (isAccessCommand(command)) return applyAccessEffects(write, command);
+  const { tx, deps, app, actorId, now } = write;
   const latestMeeting = async () =>
     (
       await tx
@@ -125,7 +129,11 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
         return {
           type: 'review.approved',
           payload: { meetingId: meeting?.id, ...early },
-          applicationChanges: { approvedAt: now },
+          // Access starts active; a later approval in the same life (a role review) leaves it as it is.
+          applicationChanges: {
+            approvedAt: app.approvedAt ?? now,
+            ...(app.accessStatus ? {} : { accessStatus: 'active', accessSince: now, accessReason: null }),
+          },
         };
       }
       const questions = command.questions.map((q) => q.trim()).filter(Boolean);
@@ -174,42 +182,70 @@ export async function applyLateEffects({ tx, deps, app, actorId, now }: Write, c
         recordedAt: now,
       });
       const latest = app.lastRestrictedCallAt && app.lastRestrictedCallAt > command.at ? app.lastRestrictedCallAt : command.at;
+      // A call recent enough makes at-risk access active again.
+      const back =
+        accessOf(app) === 'at_risk' &&
+        app.approvedAt &&
+        !accessAtRisk({ approvedAt: app.approvedAt, lastRestrictedCallAt: latest }, now, deps.policy);
       return {
         type: 'restricted_call.recorded',
-        payload: { at: iso(command.at), operation: command.operation.trim() },
-        applicationChanges: { lastRestrictedCallAt: latest },
+        payload: {
+          at: iso(command.at),
+          operation: command.operation.trim(),
+          ...(back ? { access: { from: 'at_risk', to: 'active' } } : {}),
+        },
+        applicationChanges: {
+          lastRestrictedCallAt: latest,
+          ...(back ? { accessStatus: 'active', accessSince: now, accessReason: null } : {}),
+        },
       };
     }
     case 'schedule_audit': {
-      const [before] = await tx.select().from(audits).where(eq(audits.applicationId, app.id));
-      await tx
-        .insert(audits)
-        .values({
-          applicationId: app.id,
-          auditor: command.auditor.trim(),
-          scheduledFor: command.scheduledFor,
-          scheduledBy: actorId,
-        })
-        .onConflictDoUpdate({
-          target: audits.applicationId,
-          set: { auditor: command.auditor.trim(), scheduledFor: command.scheduledFor, scheduledBy: actorId },
-        });
+      const [before] = await tx.select().from(audits).where(eq(audits.applicationId, app.id)).orderBy(desc(audits.id)).limit(1);
+      const auditor = command.auditor.trim();
+      // A scheduled audit moves; after an outcome, a new audit is kept beside the earlier ones.
+      if (before?.status === 'scheduled') {
+        await tx
+          .update(audits)
+          .set({ auditor, scheduledFor: command.scheduledFor, scheduledBy: actorId })
+          .where(eq(audits.id, before.id));
+      } else {
+        await tx
+          .insert(audits)
+          .values({ applicationId: app.id, auditor, scheduledFor: command.scheduledFor, scheduledBy: actorId });
+      }
+      const moved = before?.status === 'scheduled';
       return {
         type: 'audit.scheduled',
         payload: {
-          auditor: command.auditor.trim(),
+          auditor,
           scheduledFor: iso(command.scheduledFor),
-          ...(before ? { from: iso(before.scheduledFor) } : {}),
+          ...(moved ? { from: iso(before.scheduledFor) } : {}),
+          ...(before && !moved
+            ? { earlier: { status: before.status, auditor: before.auditor, scheduledFor: iso(before.scheduledFor) } }
+            : {}),
         },
         applicationChanges: { auditStatus: 'scheduled' },
       };
     }
     case 'record_audit_outcome': {
-      const [audit] = await tx.select().from(audits).where(eq(audits.applicationId, app.id));
-      if (!audit) throw new Error(`application ${app.id} has no audit`);
-      if (command.outcome === 'passed') {
-        await tx.update(audits).set({ status: 'passed', outcomeAt: now }).where(eq(audits.id, audit.id));
-        return { type: 'audit.passed', payload: { auditor: audit.auditor }, applicationChanges: { auditStatus: 'passed' } };
+      const [audit] = await tx
+        .select()
+        .from(audits)
+        .where(and(eq(audits.applicationId, app.id), eq(audits.status, 'scheduled')))
+        .orderBy(desc(audits.id))
+        .limit(1);
+      if (!audit) throw new Error(`application ${app.id} has no scheduled audit`);
+      if (command.outcome !== 'remediation') {
+        await tx.update(audits).set({ status: command.outcome, outcomeAt: now }).where(eq(audits.id, audit.id));
+        return command.outcome === 'passed'
+          ? { type: 'audit.passed', payload: { auditor: audit.auditor }, applicationChanges: { auditStatus: 'passed' } }
+          : {
+              type: 'audit.failed',
+              // The thread line asks the admins to decide on a suspension.
+              payload: { auditor: audit.auditor, admins: [...deps.roles.admins], access: accessOf(app) },
+              applicationChanges: { auditStatus: 'failed' },
+            };
       }
       const items = command.items.filter((i) => i.text.trim());
       await tx.update(audits).set({ status: 'remediation', outcomeAt: now }).where(eq(audits.id, audit.id));

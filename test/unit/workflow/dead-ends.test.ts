@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_KINDS, FINAL_BY_DESIGN } from '../../../src/workflow/book.ts';
+import { ADMIN_HELD, COMMAND_KINDS, FINAL_BY_DESIGN } from '../../../src/workflow/book.ts';
 import type { Role } from '../../../src/workflow/roles.ts';
 import { ALLOWED_ROLES, type CommandType, decide, type WorkflowState } from '../../../src/workflow/rules.ts';
-import { ADMIN, candidateCommands, developerSteps, initialStates, key, NOW, teamStep } from './model.ts';
+import { ADMIN, candidateCommands, developerSteps, initialStates, key, NOW, systemSteps, teamStep } from './model.ts';
 
 /**
  * Walks every state the workflow can reach from a new application (public and private), through
  * every command the team may give and everything the developer may do through intake, and
  * checks that none is a dead end: from each one the team alone (no admin, no developer: they
  * mostly answer by e-mail) can carry the application to the end of its course without ending
- * it short, unless the state is final by design (FINAL_BY_DESIGN).
+ * it short, unless the state is final by design (FINAL_BY_DESIGN). Time passes too (the sweep puts
+ * access at risk), and a state only an admin's decision leads to (ADMIN_HELD: suspended access)
+ * may wait on an admin's decision to leave it.
  */
 type Node = { state: WorkflowState; forward: string[] };
 
@@ -35,12 +37,16 @@ function walk(): Map<string, Node> {
         if (COMMAND_KINDS[command.type] !== 'exit') forward.push(k);
         continue;
       }
-      // What only an admin may do (withdraw, reopen) is reachable, but is no way forward for the team.
+      // What only an admin may do (withdraw, reopen) is reachable, but is no way forward for the team,
+      // except out of a state an admin's decision put it in.
       const byAdmin = teamStep(state, command, ADMIN);
-      if (byAdmin) visit(byAdmin);
+      if (byAdmin) {
+        const k = visit(byAdmin);
+        if (COMMAND_KINDS[command.type] !== 'exit' && ADMIN_HELD.some((h) => h.holds(state))) forward.push(k);
+      }
     }
-    // Reached states include what intake brings, but a way forward may not wait on it.
-    for (const step of developerSteps(state)) visit(step.next);
+    // Reached states include what intake brings and what time does, but a way forward may not wait on them.
+    for (const step of [...developerSteps(state), ...systemSteps(state)]) visit(step.next);
     nodes.set(key(state), { state, forward });
   }
   return nodes;
@@ -76,6 +82,7 @@ function label(s: WorkflowState): string {
   if (s.openQuestions.length) parts.push(`questions ${s.openQuestions.length}`);
   if (s.productionSince) parts.push('live');
   if (s.audit) parts.push(`audit ${s.audit.status}${s.openRemediation.length ? ` (${s.openRemediation.length} open)` : ''}`);
+  if (s.access) parts.push(`access ${s.access}`);
   if (!s.assigneeId) parts.push('unassigned');
   if ((s.cycle?.number ?? 1) > 1)
     parts.push(`later cycle (last ended at ${s.cycle?.lastEndedAtStage}${s.cycle?.fastTracked ? ', fast-tracked' : ''})`);
@@ -165,6 +172,16 @@ describe('dead ends', () => {
       expect(n.state.approvedAt).toBeTruthy();
       expect(finishing.has(key(n.state)), label(n.state)).toBe(true);
     }
+  });
+
+  it('reaches every access state after approval, and a failed audit', () => {
+    const reached = new Set([...nodes.values()].map((n) => n.state.access ?? null));
+    expect([...reached].sort()).toEqual(['active', 'at_risk', 'revoked', 'suspended', null].sort());
+    expect([...nodes.values()].some((n) => n.state.audit?.status === 'failed')).toBe(true);
+    // A failed audit leaves the way on: a new audit, or an admin's suspension.
+    const failed = [...nodes].filter(([, n]) => n.state.audit?.status === 'failed' && n.state.access === 'active');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const [k] of failed) expect(finishing.has(k)).toBe(true);
   });
 
   it('classifies every command of the rule book', () => {

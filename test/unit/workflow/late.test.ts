@@ -74,7 +74,8 @@ const stage3Waiting = (overrides: Partial<WorkflowState> = {}) =>
   stage3({ status: 'waiting_on_developer', meeting: heldMeeting, openQuestions: [11, 12], ...overrides });
 
 const LIVE_SINCE = at('2025-10-01T00:00:00Z');
-const approved = (overrides: Partial<WorkflowState> = {}) => state({ stage: 'approved', status: 'approved', ...overrides });
+const approved = (overrides: Partial<WorkflowState> = {}) =>
+  state({ stage: 'approved', status: 'approved', approvedAt: new Date('2025-09-01T00:00:00Z'), ...overrides });
 const live = (overrides: Partial<WorkflowState> = {}) => approved({ productionSince: LIVE_SINCE, ...overrides });
 
 const gap = (id: number) => ({ id, area: 'network_protection', severity: 'high' }) as const;
@@ -121,6 +122,9 @@ describe('late command catalogue', () => {
         'schedule_audit',
         'schedule_review',
         'deny_architecture',
+        'suspend_access',
+        'reinstate_access',
+        'revoke_access',
       ].sort(),
     );
     for (const [type, roles] of Object.entries(LATE_ROLES)) expect(ALLOWED_ROLES[type as keyof typeof LATE_ROLES]).toBe(roles);
@@ -662,15 +666,19 @@ describe('schedule_audit', () => {
     expect(decide(approved(), audit(), reviewer, BERLIN)).toStrictEqual({
       ok: false,
       kind: 'guard',
-      message: 'Record the production go-live first: the audit comes 90+ days into production.',
+      message: 'Record the production go-live first: an audit may come 90+ days into production.',
     });
   });
 
-  it.each([
-    { status: 'passed' as const, message: 'The audit is passed.' },
-    { status: 'remediation' as const, message: 'The audit is remediation.' },
-  ])('is refused once the audit is $status', ({ status, message }) => {
-    expect(decide(live({ audit: { status } }), audit(), reviewer, BERLIN)).toStrictEqual(stateRefusal(message));
+  // Audits may repeat: once one has an outcome, another may be scheduled (kept beside it).
+  it.each(['passed', 'failed'] as const)('schedules a new audit once the last one is %s', (status) => {
+    expect(decide(live({ audit: { status } }), audit(), reviewer, BERLIN)).toStrictEqual(STAY_APPROVED);
+  });
+
+  it("is refused while the last audit's remediation is open", () => {
+    expect(decide(live({ audit: { status: 'remediation' } }), audit(), reviewer, BERLIN)).toStrictEqual(
+      stateRefusal('The last audit asked for remediation: close its items before another audit.'),
+    );
   });
 
   it.each(['', '  '])('refuses a blank auditor (%j)', (auditor) => {
@@ -679,7 +687,7 @@ describe('schedule_audit', () => {
 
   it('is refused before approval', () => {
     expect(decide(stage3({ meeting: heldMeeting, productionSince: LIVE_SINCE }), audit(), admin, BERLIN)).toStrictEqual(
-      stateRefusal('Only an approved application is audited: the application is in architecture stage, in review.'),
+      stateRefusal('Only an approved application has a production life: the application is in architecture stage, in review.'),
     );
   });
 

@@ -1,3 +1,4 @@
+import { hasProductionLife } from '../../../src/workflow/late.ts';
 import type { Role } from '../../../src/workflow/roles.ts';
 import { type Command, decide, gapAnswers, pendingAnswers, type WorkflowState } from '../../../src/workflow/rules.ts';
 import { stateAfterResubmission } from '../../../src/workflow/states.ts';
@@ -31,6 +32,7 @@ export const initialStates = (): WorkflowState[] =>
     audit: null,
     openRemediation: [],
     approvedAt: null,
+    access: null,
     track: trackFor(type),
     questionnaireSkipped: false,
     cycle: { number: 1, lastEndedAtStage: null, fastTracked: false },
@@ -105,6 +107,10 @@ export function candidateCommands(s: WorkflowState): Command[] {
     { type: 'record_restricted_call', at: NOW, operation: 'getOrderAddress' },
     { type: 'schedule_audit', auditor: 'Deloitte', scheduledFor: NOW },
     { type: 'record_audit_outcome', outcome: 'passed' },
+    { type: 'record_audit_outcome', outcome: 'failed' },
+    { type: 'suspend_access', reason: 'audit_failed', note: '' },
+    { type: 'reinstate_access', note: '' },
+    { type: 'revoke_access', note: 'n' },
     { type: 'record_audit_outcome', outcome: 'remediation', items: [{ text: 't', dueOn: NOW }] },
     ...s.openRemediation.map((itemId) => ({ type: 'close_remediation', itemId }) as Command),
     { type: 'deny_architecture', ...denial },
@@ -159,7 +165,8 @@ function effects(s: WorkflowState, c: Command): WorkflowState {
       return s.meeting ? { ...s, meeting: { ...s.meeting, status: 'cancelled' } } : s;
     case 'record_outcome': {
       const meeting = s.meeting ? { ...s.meeting, status: 'held' as const } : null;
-      if (c.outcome === 'approved') return { ...s, meeting, approvedAt: new Date(NOW.getTime() - 2 * DAY) };
+      if (c.outcome === 'approved')
+        return { ...s, meeting, approvedAt: new Date(NOW.getTime() - 2 * DAY), access: s.access ?? 'active' };
       return { ...s, meeting, openQuestions: [...s.openQuestions, id()] };
     }
     case 'mark_answered':
@@ -169,13 +176,21 @@ function effects(s: WorkflowState, c: Command): WorkflowState {
     case 'schedule_audit':
       return { ...s, audit: { status: 'scheduled', scheduledFor: c.scheduledFor } };
     case 'record_audit_outcome':
-      return c.outcome === 'passed'
-        ? { ...s, audit: { status: 'passed' } }
-        : { ...s, audit: { status: 'remediation' }, openRemediation: c.items.map(() => id()) };
+      return c.outcome === 'remediation'
+        ? { ...s, audit: { status: 'remediation' }, openRemediation: c.items.map(() => id()) }
+        : { ...s, audit: { status: c.outcome } };
     case 'fast_track':
       return s.cycle ? { ...s, cycle: { ...s.cycle, fastTracked: true } } : s;
     case 'ask_role_meeting':
       return s.roleReview ? { ...s, roleReview: { stages: [...s.roleReview.stages, 'architecture'] } } : s;
+    case 'record_restricted_call':
+      return s.access === 'at_risk' ? { ...s, access: 'active' } : s;
+    case 'suspend_access':
+      return { ...s, access: 'suspended' };
+    case 'reinstate_access':
+      return { ...s, access: 'active' };
+    case 'revoke_access':
+      return { ...s, access: 'revoked' };
     case 'close_remediation': {
       const openRemediation = s.openRemediation.filter((i) => i !== c.itemId);
       return { ...s, openRemediation, audit: openRemediation.length === 0 ? { status: 'passed' } : s.audit };
@@ -249,6 +264,13 @@ export function developerSteps(s: WorkflowState): { label: string; next: Workflo
   return steps;
 }
 
+/** What time alone does (the reminder sweep): active access whose period ran out falls at risk. */
+export function systemSteps(s: WorkflowState): { label: string; next: WorkflowState }[] {
+  return hasProductionLife(s) && s.access === 'active'
+    ? [{ label: 'sweep: no restricted call in the period', next: { ...s, access: 'at_risk' } }]
+    : [];
+}
+
 /** A state's identity for the walk: ids and instants renumbered, so equal situations meet. */
 export function key(s: WorkflowState): string {
   return JSON.stringify({
@@ -266,6 +288,7 @@ export function key(s: WorkflowState): string {
     audit: s.audit?.status ?? null,
     remediation: s.openRemediation.length,
     approved: s.approvedAt !== null && s.approvedAt !== undefined,
+    access: s.access ?? null,
     track: s.track?.name ?? 'public',
     later: (s.cycle?.number ?? 1) > 1,
     lastEnded: s.cycle?.lastEndedAtStage ?? null,

@@ -62,7 +62,9 @@ const ENV: RuleEnv = {
   architectTimeZone: 'Europe/Berlin',
 };
 const stage3 = (overrides: Partial<WorkflowState> = {}) => state({ stage: 'architecture', status: 'in_review', ...overrides });
-const approvedApp = (overrides: Partial<WorkflowState> = {}) => state({ stage: 'approved', status: 'approved', ...overrides });
+const APPROVED_ON = new Date('2025-09-01T00:00:00Z');
+const approvedApp = (overrides: Partial<WorkflowState> = {}) =>
+  state({ stage: 'approved', status: 'approved', approvedAt: APPROVED_ON, ...overrides });
 const LIVE_SINCE = new Date('2025-10-01T00:00:00Z');
 
 const QUESTIONNAIRE = { version: 'v1', questionIds: ['q1', 'q2', 'q3'] } as const;
@@ -220,6 +222,21 @@ const SAMPLES: Record<CommandType, { command: Command; ready: WorkflowState; nex
     ready: approvedApp({ productionSince: LIVE_SINCE, audit: { status: 'remediation' }, openRemediation: [31, 32] }),
     next: { stage: 'approved', status: 'approved' },
   },
+  suspend_access: {
+    command: { type: 'suspend_access', reason: 'incident_reported', note: '' },
+    ready: approvedApp({ productionSince: LIVE_SINCE }),
+    next: { stage: 'approved', status: 'approved' },
+  },
+  reinstate_access: {
+    command: { type: 'reinstate_access', note: '' },
+    ready: approvedApp({ access: 'suspended' }),
+    next: { stage: 'approved', status: 'approved' },
+  },
+  revoke_access: {
+    command: { type: 'revoke_access', note: 'Breach confirmed by the developer.' },
+    ready: approvedApp(),
+    next: { stage: 'approved', status: 'approved' },
+  },
   developer_replied: {
     command: { type: 'developer_replied', summary: 'Answered question 1 by e-mail.', addresses: [11] },
     ready: stage3({ status: 'waiting_on_developer', architectId: 'U_ARCH', openQuestions: [11] }),
@@ -295,6 +312,9 @@ const POLICY: Record<CommandType, Policy> = {
   skip_questionnaire: 'reviewer',
   fast_track: 'reviewer',
   ask_role_meeting: 'reviewer',
+  suspend_access: 'admin',
+  reinstate_access: 'admin',
+  revoke_access: 'admin',
 };
 
 /** The role refusal each policy gives someone who lacks every allowed role. */
@@ -436,7 +456,7 @@ const CATALOGUE = {
     lateWhere: 'in architecture stage, waiting on developer',
   },
   'approved/approved': {
-    s: state({ stage: 'approved', status: 'approved' }),
+    s: state({ stage: 'approved', status: 'approved', approvedAt: new Date('2025-09-01T00:00:00Z') }),
     where: 'approved',
     lateWhere: 'approved',
   },
@@ -498,7 +518,10 @@ const WHERE_ALLOWED: Record<CommandType, { allowedIn: StateName[]; refusal: stri
     refusal: 'Only an approved application has a production life',
     wording: 'late',
   },
-  schedule_audit: { allowedIn: APPROVED, refusal: 'Only an approved application is audited', wording: 'late' },
+  schedule_audit: { allowedIn: APPROVED, refusal: 'Only an approved application has a production life', wording: 'late' },
+  suspend_access: { allowedIn: APPROVED, refusal: 'Only an approved application has a production life', wording: 'late' },
+  revoke_access: { allowedIn: APPROVED, refusal: 'Only an approved application has a production life', wording: 'late' },
+  reinstate_access: { allowedIn: [], refusal: 'Only suspended access can be reinstated.', wording: 'exact' },
   record_audit_outcome: { allowedIn: [], refusal: 'No audit is scheduled.', wording: 'exact' },
   close_remediation: { allowedIn: [], refusal: 'No remediation item is open.', wording: 'exact' },
   developer_replied: {
@@ -1168,27 +1191,45 @@ describe('availableCommands', () => {
     {
       name: 'an approved application before go-live',
       s: CATALOGUE['approved/approved'].s,
-      expected: ['record_go_live', 'record_restricted_call'],
+      expected: ['record_go_live', 'record_restricted_call', 'suspend_access', 'revoke_access'],
     },
     {
       name: 'an approved application in production',
       s: approvedApp({ productionSince: LIVE_SINCE }),
-      expected: ['record_go_live', 'record_restricted_call', 'schedule_audit'],
+      expected: ['record_go_live', 'record_restricted_call', 'schedule_audit', 'suspend_access', 'revoke_access'],
     },
     {
       name: 'an approved application with an audit scheduled',
       s: approvedApp({ productionSince: LIVE_SINCE, audit: { status: 'scheduled' } }),
-      expected: ['record_go_live', 'record_restricted_call', 'schedule_audit', 'record_audit_outcome'],
+      expected: [
+        'record_go_live',
+        'record_restricted_call',
+        'schedule_audit',
+        'record_audit_outcome',
+        'suspend_access',
+        'revoke_access',
+      ],
     },
     {
       name: 'an approved application in remediation',
       s: approvedApp({ productionSince: LIVE_SINCE, audit: { status: 'remediation' }, openRemediation: [31] }),
-      expected: ['record_go_live', 'record_restricted_call', 'close_remediation'],
+      expected: ['record_go_live', 'record_restricted_call', 'close_remediation', 'suspend_access', 'revoke_access'],
     },
     {
+      // Another audit may come when Amazon asks: scheduling stays at hand.
       name: 'an approved application whose audit passed',
       s: approvedApp({ productionSince: LIVE_SINCE, audit: { status: 'passed' } }),
-      expected: ['record_go_live', 'record_restricted_call'],
+      expected: ['record_go_live', 'record_restricted_call', 'schedule_audit', 'suspend_access', 'revoke_access'],
+    },
+    {
+      name: 'an approved application whose access is suspended',
+      s: approvedApp({ productionSince: LIVE_SINCE, access: 'suspended' }),
+      expected: ['record_go_live', 'schedule_audit', 'reinstate_access', 'revoke_access'],
+    },
+    {
+      name: 'an approved application whose access is revoked',
+      s: approvedApp({ productionSince: LIVE_SINCE, access: 'revoked' }),
+      expected: [],
     },
     {
       name: 'Stage 3 before a meeting',

@@ -1,0 +1,86 @@
+import type { Policy } from '../config.ts';
+import { addDaysUtc, calendarDaysBetweenUtc } from '../time.ts';
+
+/**
+ * Restricted access after approval, kept apart from stage and status so that a role review
+ * (which moves stage and status back into review) leaves it as it is.
+ */
+export const ACCESS_STATUSES = ['active', 'at_risk', 'suspended', 'revoked'] as const;
+export type AccessStatus = (typeof ACCESS_STATUSES)[number];
+
+export const ACCESS_LABELS: Record<AccessStatus, string> = {
+  active: 'Active',
+  at_risk: 'At risk',
+  suspended: 'Suspended',
+  revoked: 'Revoked',
+};
+
+export const SUSPENSION_REASONS = [
+  'no_restricted_call',
+  'audit_failed',
+  'incident_reported',
+  'developer_request',
+  'other',
+] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+
+export const SUSPENSION_REASON_LABELS: Record<SuspensionReason, string> = {
+  no_restricted_call: 'No restricted call',
+  audit_failed: 'Audit failed',
+  incident_reported: 'Incident reported',
+  developer_request: 'Developer request',
+  other: 'Other',
+};
+
+export const isSuspensionReason = (v: unknown): v is SuspensionReason =>
+  typeof v === 'string' && (SUSPENSION_REASONS as readonly string[]).includes(v);
+
+/** Why access is at risk: never called since approval, or the last call is too old. */
+export type RiskCause = 'no_call_since_approval' | 'inactive';
+
+/**
+ * When access falls at risk without a further successful call: RESTRICTED_CALL_GRACE_DAYS after
+ * the approval while none was made, else RESTRICTED_CALL_INACTIVITY_DAYS after the last one.
+ */
+export function accessDeadline(
+  app: { approvedAt: Date; lastRestrictedCallAt: Date | null },
+  policy: Pick<Policy, 'restrictedCallGraceDays' | 'restrictedCallInactivityDays'>,
+): { at: Date; cause: RiskCause; periodDays: number } {
+  return app.lastRestrictedCallAt
+    ? {
+        at: addDaysUtc(app.lastRestrictedCallAt, policy.restrictedCallInactivityDays),
+        cause: 'inactive',
+        periodDays: policy.restrictedCallInactivityDays,
+      }
+    : {
+        at: addDaysUtc(app.approvedAt, policy.restrictedCallGraceDays),
+        cause: 'no_call_since_approval',
+        periodDays: policy.restrictedCallGraceDays,
+      };
+}
+
+/** Whether access should be at risk at `now` (only active or at-risk access is watched). */
+export function accessAtRisk(
+  app: { approvedAt: Date; lastRestrictedCallAt: Date | null },
+  now: Date,
+  policy: Pick<Policy, 'restrictedCallGraceDays' | 'restrictedCallInactivityDays'>,
+): boolean {
+  return now.getTime() >= accessDeadline(app, policy).at.getTime();
+}
+
+/**
+ * The reminding period an at-risk application is in: 0 from the deadline, then one more for
+ * each period (grace or inactivity days) it stays at risk. The reminder key carries it, so the
+ * assignee is reminded once per period across sweeps and instances.
+ */
+export function riskPeriod(deadline: { at: Date; periodDays: number }, now: Date): number {
+  return Math.floor(calendarDaysBetweenUtc(now, deadline.at) / deadline.periodDays);
+}
+
+/** The access status an approval starts with; what an application approved before access was tracked counts as. */
+export const accessOf = (app: { accessStatus: string | null; approvedAt: Date | null }): AccessStatus | null =>
+  (ACCESS_STATUSES as readonly string[]).includes(app.accessStatus ?? '')
+    ? (app.accessStatus as AccessStatus)
+    : app.approvedAt
+      ? 'active'
+      : null;

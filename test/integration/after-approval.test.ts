@@ -1,0 +1,384 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applications, audits, events, remediationItems } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
+import { createLogger } from '../../src/logger.ts';
+import { sweepReminders } from '../../src/reminders/sweep.ts';
+import { personaRoles } from '../../src/sandbox/personas.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { toStage3 } from '../support/journeys.ts';
+import { input, inputMore, reviewer } from '../support/reviewer.ts';
+
+/**
+ * After approval, through the real app: access as a state (active, at risk, suspended,
+ * revoked) and audits that may come (eligible, scheduled, awaiting an outcome, remediation,
+ * failed, repeated). Time moves on a FakeClock; the reminder sweep runs at its instant.
+ */
+let database: TestDatabase;
+let h: Harness;
+let r: ReturnType<typeof reviewer>;
+const clock = new FakeClock('2026-03-02T09:00:00Z');
+const policy = loadConfig({}).policy;
+const DAY = 24 * 3600_000;
+
+let receiver: Server;
+let receiverUrl = '';
+const received: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = await startHarness(database, { clock });
+  r = reviewer(h);
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+});
+afterAll(async () => {
+  await h?.stop();
+  await database?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+beforeEach(async () => {
+  await h.settle();
+  clock.set('2026-03-02T09:00:00Z');
+  await database.reset();
+  h.emulator.state.reset();
+  received.length = 0;
+});
+
+const row = async (id: number) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0];
+const cardText = (id: number) => JSON.stringify(r.card(id).blocks);
+const sweep = async () => {
+  const result = await sweepReminders({ db: database.db, policy, clock, roles: personaRoles() }, clock.now());
+  await h.settle();
+  return result.claimed.map((c) => c.kind).filter((k) => k !== 'digest');
+};
+const dateToken = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
+
+/** Approved through the real flow on 2026-03-03 19:00Z, assigned to the reviewer. */
+async function approved() {
+  clock.set('2026-03-02T09:00:00Z');
+  const { id } = await toStage3(h, r);
+  await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+    architect: input.user(USERS.architect),
+    starts_at: inputMore.dateTime(new Date('2026-03-03T18:00:00Z')),
+    duration: input.select('60'),
+    agenda: input.text('Walk through the PII data flows.'),
+  });
+  clock.set('2026-03-03T19:00:00Z');
+  await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+  return id;
+}
+
+async function reportCall(id: number, at: string) {
+  const res = await fetch(`${h.baseUrl}/api/applications/${id}/restricted-calls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ at, operation: 'getOrderAddress' }),
+  });
+  await h.settle();
+  return res;
+}
+
+describe('access as a state', () => {
+  it('falls at risk after the inactivity period without a call, reminds the assignee once per period, and a call makes it active', async () => {
+    const id = await approved();
+    expect(await row(id)).toMatchObject({ accessStatus: 'active' });
+    clock.set('2026-03-10T10:00:00Z');
+    expect((await reportCall(id, '2026-03-10T09:00:00Z')).status).toBe(201);
+    expect(cardText(id)).toContain('Active · last successful call');
+
+    // 89 days after the last call nothing is due; at 90 days access is at risk.
+    clock.set('2026-06-07T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-06-08T10:00:00Z');
+    expect(await sweep()).toEqual(['access_at_risk']);
+    expect(await row(id)).toMatchObject({ accessStatus: 'at_risk', accessReason: 'inactive' });
+    const lines = r.threadOf(id);
+    expect(lines.some((l) => l.includes('Access is *at risk* since'))).toBe(true);
+    expect(lines.at(-1)).toContain(`<@${USERS.reviewer}>: *access at risk* since ${dateToken('2026-06-08T09:00:00Z')}`);
+    expect(cardText(id)).toContain('*At risk*');
+    expect(cardText(id)).toContain('the assignee is reminded');
+
+    // A second sweep in the same period posts nothing; the next period posts again.
+    const before = r.threadOf(id).length;
+    clock.set('2026-06-09T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-08-01T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    expect(r.threadOf(id)).toHaveLength(before);
+    clock.set('2026-09-06T10:00:00Z');
+    expect(await sweep()).toEqual(['access_at_risk']);
+    expect(r.threadOf(id)).toHaveLength(before + 1);
+
+    // A successful call makes it active again, said in the thread and on the card.
+    expect((await reportCall(id, '2026-09-06T09:30:00Z')).status).toBe(201);
+    expect(await row(id)).toMatchObject({ accessStatus: 'active', accessReason: null });
+    expect(r.threadOf(id).at(-1)).toContain('Access is *active* again.');
+    expect(cardText(id)).not.toContain('At risk');
+
+    // Each change went out as a webhook, with the change and no submission text.
+    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiverUrl, secret: 's' }).drain();
+    const access = received.filter((e) => e.access);
+    expect(access.map((e) => [e.type, e.access])).toEqual([
+      ['access.at_risk', { from: 'active', to: 'at_risk', reason: 'inactive' }],
+      ['restricted_call.recorded', { from: 'at_risk', to: 'active' }],
+    ]);
+    expect(JSON.stringify(received)).not.toContain('Prints shipping labels');
+  });
+
+  it('records the fall into risk once when two sweeps run at the same instant', async () => {
+    const id = await approved();
+    clock.set('2026-04-03T10:00:00Z');
+    const [a, b] = await Promise.all([
+      sweepReminders({ db: database.db, policy, clock }, clock.now()),
+      sweepReminders({ db: database.db, policy, clock }, clock.now()),
+    ]);
+    await h.settle();
+    const kinds = [...(a?.claimed ?? []), ...(b?.claimed ?? [])].map((c) => c.kind).filter((k) => k !== 'digest');
+    expect(kinds).toEqual(['access_at_risk']);
+    const changes = (await database.db.select().from(events).where(eq(events.applicationId, id))).filter(
+      (e) => e.type === 'access.at_risk',
+    );
+    expect(changes).toHaveLength(1);
+    expect(r.threadOf(id).filter((l) => l.includes('Access is *at risk*'))).toHaveLength(1);
+  });
+
+  it('lets an admin suspend and reinstate, refuses a reviewer with nothing changed, and keeps revoked final', async () => {
+    const id = await approved();
+    expect(r.buttons(id)).toEqual(expect.arrayContaining(['admin:suspend_access', 'admin:revoke_access']));
+
+    // A reviewer is refused when the modal would open: told why, nothing changed.
+    const version = (await row(id))?.version;
+    await r.adminOption(USERS.reviewer, id, 'suspend_access');
+    await expect.poll(() => r.ephemeralsFor(USERS.reviewer).at(-1)).toContain('Only an admin can do this');
+    expect(await row(id)).toMatchObject({ accessStatus: 'active', version });
+
+    // Other without a note is a field error; nothing is written.
+    const viewId = await r.open(USERS.admin, id, 'admin:suspend_access');
+    const bare = await r.submit(USERS.admin, { reason: input.radio('other') }, viewId);
+    expect(bare.json).toMatchObject({ response_action: 'errors', errors: { note: expect.stringContaining('Other') } });
+    expect(await row(id)).toMatchObject({ accessStatus: 'active', version });
+
+    await r.submit(
+      USERS.admin,
+      { reason: input.radio('incident_reported'), note: input.text('Breach reported by the developer.') },
+      viewId,
+    );
+    await h.settle();
+    expect(await row(id)).toMatchObject({ accessStatus: 'suspended', accessReason: 'incident_reported' });
+    expect(r.threadOf(id).at(-1)).toContain('*suspended* access (Incident reported)');
+    expect(cardText(id)).toContain('*Suspended*');
+    expect(r.buttons(id)).toEqual(expect.arrayContaining(['admin:reinstate_access', 'admin:revoke_access']));
+    expect(r.buttons(id)).not.toContain('card.record_restricted_call');
+    // A restricted call cannot succeed while suspended: the integration is told so.
+    const refused = await reportCall(id, '2026-03-03T20:00:00Z');
+    expect(refused.status).toBe(409);
+
+    // A version seen before the suspension no longer counts.
+    const stale = await r.open(USERS.admin, id, 'admin:reinstate_access');
+    await r.decide(USERS.admin, id, 'admin:reinstate_access', { note: input.text('Fixed and verified.') });
+    expect(await row(id)).toMatchObject({ accessStatus: 'active' });
+    expect(r.threadOf(id).at(-1)).toContain('*reinstated* access');
+    await r.submit(USERS.admin, { note: input.text('Again.') }, stale);
+    await h.settle();
+    expect(await row(id)).toMatchObject({ accessStatus: 'active' });
+
+    // Revoked is final for this cycle: no button is left, and a late suspension is refused.
+    const late = await r.open(USERS.admin, id, 'admin:suspend_access');
+    await r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Repeated incidents.') });
+    expect(await row(id)).toMatchObject({ accessStatus: 'revoked', stage: 'approved', status: 'approved' });
+    expect(r.threadOf(id).at(-1)).toContain('*revoked* access, for good in this cycle');
+    expect(r.buttons(id)).toEqual(['card.status', 'card.submission']);
+    await r.submit(USERS.admin, { reason: input.radio('developer_request') }, late);
+    await h.settle();
+    expect(await row(id)).toMatchObject({ accessStatus: 'revoked' });
+
+    const types = (await database.db.select().from(events).where(eq(events.applicationId, id)).orderBy(asc(events.id))).map(
+      (e) => e.type,
+    );
+    expect(types.filter((t) => t.startsWith('access.'))).toEqual(['access.suspended', 'access.reinstated', 'access.revoked']);
+    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiverUrl, secret: 's' }).drain();
+    const hooks = received.filter((e) => String(e.type).startsWith('access.'));
+    expect(hooks.map((e) => e.access)).toEqual([
+      { from: 'active', to: 'suspended', reason: 'incident_reported' },
+      { from: 'suspended', to: 'active' },
+      { from: 'active', to: 'revoked' },
+    ]);
+    // The team's notes stay inside: never in a webhook.
+    expect(JSON.stringify(received)).not.toContain('Breach reported');
+  });
+});
+
+describe('audits that may come', () => {
+  async function live() {
+    const id = await approved();
+    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
+    // Calls keep access active through the months below.
+    return id;
+  }
+  const keepCalling = async (id: number) => reportCall(id, new Date(clock.now().getTime() - 3600_000).toISOString());
+
+  it('says eligible since without a warning, with one digest line in its week and no weekly repeat', async () => {
+    const id = await live();
+    expect(cardText(id)).toContain(`Eligible for audit from ${dateToken('2026-06-01T00:00:00Z')}`);
+    clock.set('2026-06-01T10:00:00Z');
+    await keepCalling(id);
+    expect(await sweep()).toEqual(['audit_eligible']);
+    const digest = h.emulator.state.messages.filter((m) => !m.threadTs && m.text.startsWith('Daily digest'));
+    expect(JSON.stringify(digest.at(-1)?.blocks)).toContain('Newly eligible for an audit');
+    for (const day of ['2026-06-02T10:00:00Z', '2026-06-08T10:00:00Z', '2026-06-15T10:00:00Z', '2026-07-01T10:00:00Z']) {
+      clock.set(day);
+      await keepCalling(id);
+      expect(await sweep()).toEqual([]);
+      const latest = h.emulator.state.messages.filter((m) => !m.threadTs && m.text.startsWith('Daily digest')).at(-1);
+      expect(JSON.stringify(latest?.blocks)).not.toContain('Newly eligible');
+    }
+    expect(cardText(id)).toContain(`Eligible for audit since ${dateToken('2026-06-01T00:00:00Z')}`);
+    expect(cardText(id)).not.toContain(':warning:');
+    expect(r.threadOf(id).some((l) => l.toLowerCase().includes('audit is due'))).toBe(false);
+    const audits = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'audits' })).json);
+    expect(audits).toContain('Eligible for an audit (none scheduled)* (1)');
+  });
+
+  it('reminds before a scheduled audit and after its date until an outcome; a failed one prompts the admins to suspend', async () => {
+    const id = await live();
+    clock.set('2026-06-10T10:00:00Z');
+    await keepCalling(id);
+    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+      auditor: input.select('Other'),
+      auditor_other: input.text('KPMG'),
+      scheduled_for: inputMore.date('2026-06-20'),
+    });
+    clock.set('2026-06-19T10:00:00Z');
+    expect(await sweep()).toEqual(['audit_tomorrow']);
+    clock.set('2026-06-21T10:00:00Z');
+    expect(await sweep()).toEqual(['audit_outcome']);
+    expect(r.threadOf(id).at(-1)).toContain('the audit with KPMG was');
+    expect(r.threadOf(id).at(-1)).toContain('has no outcome yet');
+    expect(cardText(id)).toContain('*awaiting the outcome*');
+    clock.set('2026-06-22T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-06-27T10:00:00Z');
+    expect(await sweep()).toEqual(['audit_outcome']);
+    const listed = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'audits' })).json);
+    expect(listed).toContain('Awaiting an outcome* (1)');
+
+    await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', { outcome: input.radio('failed') });
+    expect((await database.db.select().from(audits))[0]).toMatchObject({ status: 'failed', auditor: 'KPMG' });
+    const line = r.threadOf(id).at(-1) ?? '';
+    expect(line).toContain('*failed* (KPMG)');
+    for (const admin of personaRoles().admins) expect(line).toContain(`<@${admin}>`);
+    expect(line).toContain('Suspend access…');
+    expect(cardText(id)).toContain(':x: *Failed* (KPMG)');
+    // The suspend action is at hand on the card, prefilled with the reason.
+    expect(r.buttons(id)).toContain('card.suspend_access');
+    await r.open(USERS.admin, id, 'card.suspend_access');
+    expect(JSON.stringify(r.modal(USERS.admin).view)).toContain(
+      '"initial_option":{"text":{"type":"plain_text","text":"Audit failed"',
+    );
+    clock.set('2026-07-04T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+  });
+
+  it('keeps a second audit a year later beside the first, and reminds overdue remediation weekly', async () => {
+    const id = await live();
+    clock.set('2026-06-10T10:00:00Z');
+    await keepCalling(id);
+    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+      auditor: input.select('Deloitte'),
+      scheduled_for: inputMore.date('2026-06-15'),
+    });
+    clock.set('2026-06-15T16:00:00Z');
+    await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', {
+      outcome: input.radio('remediation'),
+      'item.1': input.text('Rotate LWA secrets.'),
+      'due.1': inputMore.date('2026-07-01'),
+    });
+    clock.set('2026-07-01T10:00:00Z');
+    await keepCalling(id);
+    expect(await sweep()).toEqual(['remediation_due']);
+    clock.set('2026-07-05T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-07-08T10:00:00Z');
+    expect(await sweep()).toEqual(['remediation_due']);
+    expect(r.threadOf(id).at(-1)).toContain('is *overdue*');
+    expect(cardText(id)).toContain('*overdue* since');
+    const stats = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'stats' })).json);
+    expect(stats).toContain('*Remediation overdue*\\n1');
+    // No new audit while the remediation is open.
+    expect(r.buttons(id)).not.toContain('card.schedule_audit');
+    const item = (await database.db.select().from(remediationItems))[0];
+    await r.decide(USERS.reviewer, id, 'card.close_remediation', { item: input.select(String(item?.id)) });
+
+    // A year later Amazon audits again: a new audit, kept beside the first.
+    clock.set('2027-06-01T10:00:00Z');
+    await keepCalling(id);
+    await r.open(USERS.reviewer, id, 'card.schedule_audit');
+    expect(JSON.stringify(r.modal(USERS.reviewer).view)).not.toContain('initial_date');
+    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+      auditor: input.select('Amazon'),
+      scheduled_for: inputMore.date('2027-06-20'),
+    });
+    const all = await database.db.select().from(audits).where(eq(audits.applicationId, id)).orderBy(asc(audits.id));
+    expect(all.map((a) => [a.auditor, a.status, a.scheduledFor.toISOString().slice(0, 10)])).toEqual([
+      ['Deloitte', 'passed', '2026-06-15'],
+      ['Amazon', 'scheduled', '2027-06-20'],
+    ]);
+    expect(await row(id)).toMatchObject({ auditStatus: 'scheduled' });
+    expect(r.threadOf(id).at(-1)).toContain('scheduled a new audit with Amazon');
+    expect(cardText(id)).toContain('Scheduled');
+    expect(cardText(id)).toContain('audit 2');
+    clock.set('2027-06-20T12:00:00Z');
+    await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', { outcome: input.radio('passed') });
+    const history = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: `status ${id}` })).json);
+    expect(history).toContain('scheduled the audit with Deloitte');
+    expect(history).toContain('scheduled a new audit with Amazon');
+    // View submission keeps every audit with its auditor and items.
+    const before = h.emulator.state.views.size;
+    await r.click(USERS.reviewer, id, 'card.submission');
+    await expect.poll(() => h.emulator.state.views.size).toBeGreaterThan(before);
+    const pages = JSON.stringify([...h.emulator.state.views.values()].filter((v) => v.user === USERS.reviewer).at(-1)?.view);
+    expect(pages).toContain('Audit 1: Deloitte');
+    expect(pages).toContain('Rotate LWA secrets.');
+    expect(pages).toContain('Audit 2: Amazon');
+  });
+});
+
+describe('listings follow access', () => {
+  it('lists at-risk and suspended applications in /pii audits, /pii mine and the App Home', async () => {
+    const risky = await approved();
+    const suspended = await approved();
+    clock.set(new Date(clock.now().getTime() + 31 * DAY).toISOString());
+    expect(await sweep()).toEqual(['access_at_risk', 'access_at_risk']);
+    await r.decide(USERS.admin, suspended, 'admin:suspend_access', { reason: input.radio('developer_request') });
+    const audits = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'audits' })).json);
+    expect(audits).toContain('Access at risk* (1)');
+    expect(audits).toContain('Access suspended* (1)');
+    expect(audits).toContain(`#${risky}`);
+    const mine = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'mine' })).json);
+    expect(mine).toContain('Access at risk or suspended* (2)');
+    const adminMine = JSON.stringify((await h.slack.command({ user: USERS.admin, text: 'mine' })).json);
+    expect(adminMine).toContain(`#${suspended}`);
+    const user = USERS.reviewer;
+    const publishes = () => h.emulator.state.callsTo('views.publish').filter((c) => c.args.user_id === user).length;
+    const before = publishes();
+    await h.slack.event({ type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home' });
+    await expect.poll(publishes).toBe(before + 1);
+    const home = [...h.emulator.state.views.values()].find((v) => v.type === 'home' && v.user === user);
+    expect(home?.problems).toEqual([]);
+    expect(JSON.stringify(home?.view)).toContain('Access at risk or suspended* (2)');
+  });
+});
