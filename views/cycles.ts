@@ -22,6 +22,7 @@ const plural = (n: number, word: string) => `${word}${n === 1 ? '' : 's'}`;
 export function cycleOutcome(outcome: string | null, stage: string | null): string {
   if (!outcome) return 'not ended';
   if (outcome === 'approved') return 'approved';
+  if (outcome === 'revoked') return 'approved, then access revoked';
   return `${outcome}${stage ? ` at ${stageName(stage)}` : ''}`;
 }
 

@@ -1,7 +1,8 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.ts';
 import {
   type ApplicationRow,
+  applicationRoles,
   applications,
   denialReasons,
   developerMessages,
@@ -84,23 +85,47 @@ async function endedStageFromEvents(tx: Tx, app: ApplicationRow): Promise<string
 }
 
 /**
- * A resubmission of a rejected or withdrawn application: the cycle that ended is kept (recorded
+ * A resubmission of a rejected, withdrawn or revoked application: the cycle that ended is kept (recorded
  * now if it ended before cycles were), and the application starts cycle N+1 at Stage 1 with a clean
  * slate. The working rows of earlier cycles stay as history, scoped by their cycle.
  */
 export async function openNextCycle(tx: Tx, app: ApplicationRow, now: Date): Promise<Partial<ApplicationRow>> {
-  const stage = await endedStageFromEvents(tx, app);
-  await tx
-    .insert(reviewCycles)
-    .values({
-      applicationId: app.id,
-      number: app.cycle,
-      startedAt: app.cycle === 1 ? app.receivedAt : app.statusSince,
-      endedAt: app.statusSince,
-      outcome: app.status,
-      endedAtStage: stage,
-    })
-    .onConflictDoNothing();
+  if (app.accessStatus === 'revoked') {
+    // Approved, then revoked: the cycle ends at its revocation, and the next one is a new review
+    // from Stage 1 with no production life (no fast-track: it ended past every stage).
+    const revokedAt = app.accessSince ?? app.statusSince;
+    await tx
+      .insert(reviewCycles)
+      .values({
+        applicationId: app.id,
+        number: app.cycle,
+        startedAt: app.cycle === 1 ? app.receivedAt : app.statusSince,
+        endedAt: revokedAt,
+        outcome: 'revoked',
+        endedAtStage: 'approved',
+      })
+      .onConflictDoUpdate({
+        target: [reviewCycles.applicationId, reviewCycles.number],
+        set: { endedAt: revokedAt, outcome: 'revoked', endedAtStage: 'approved' },
+      });
+    // Its roles went with the access; the next cycle's approval grants them again.
+    await tx
+      .update(applicationRoles)
+      .set({ status: 'removed', decidedAt: revokedAt })
+      .where(and(eq(applicationRoles.applicationId, app.id), inArray(applicationRoles.status, ['approved', 'under_review'])));
+  } else {
+    await tx
+      .insert(reviewCycles)
+      .values({
+        applicationId: app.id,
+        number: app.cycle,
+        startedAt: app.cycle === 1 ? app.receivedAt : app.statusSince,
+        endedAt: app.statusSince,
+        outcome: app.status,
+        endedAtStage: await endedStageFromEvents(tx, app),
+      })
+      .onConflictDoNothing();
+  }
   await tx
     .insert(reviewCycles)
     .values({ applicationId: app.id, number: app.cycle + 1, startedAt: now })
@@ -121,6 +146,16 @@ export async function openNextCycle(tx: Tx, app: ApplicationRow, now: Date): Pro
     questionnaireSkipReason: null,
     architectId: null,
     rejectedAtStage: null,
+    // A revoked cycle's production life is over; the next one earns its own (history keeps the old).
+    approvedAt: null,
+    productionSince: null,
+    lastRestrictedCallAt: null,
+    auditStatus: null,
+    accessStatus: null,
+    accessSince: null,
+    accessReason: null,
+    roleReviewSince: null,
+    roleReviewStages: null,
   };
 }
 

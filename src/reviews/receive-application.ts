@@ -123,16 +123,17 @@ async function receive(
   if (changed.length === 0) return { outcome: 'unchanged', application: existing, changedFields: [] };
 
   const before = { stage: existing.stage as Stage, status: existing.status as Status };
-  const closed = existing.status === 'rejected' || existing.status === 'withdrawn';
+  // Rejected, withdrawn, or approved and then revoked: final for its cycle, so a resubmission opens the next.
+  const closed = existing.status === 'rejected' || existing.status === 'withdrawn' || existing.accessStatus === 'revoked';
   if (closed && input.questionnaireAnswers?.some((a) => a.answer.trim()))
     throw new Invalid([
       { path: 'questionnaireAnswers', message: 'a resubmission opens a new review cycle: no questionnaire was sent in it yet' },
     ]);
-  // A resubmission of a rejected or withdrawn application opens a new cycle at Stage 1.
+  // A resubmission of a rejected, withdrawn or revoked application opens a new cycle at Stage 1.
   const nextCycle = closed ? await openNextCycle(tx, existing, now) : undefined;
   // Restricted roles added to an application approved in its life go through a role review.
   const roles =
-    existing.approvedAt && existing.stage !== 'closed' && fields.length > 0
+    !closed && existing.approvedAt && existing.stage !== 'closed' && fields.length > 0
       ? await applyIntakeRoleChanges(tx, existing, submission, now)
       : undefined;
   const startsRoleReview = Boolean(roles && roles.added.length > 0 && !existing.roleReviewSince);
@@ -174,7 +175,7 @@ async function receive(
       after,
       cycle: updated.cycle,
       previousCycle: existing.cycle,
-      previousOutcome: existing.status,
+      previousOutcome: existing.accessStatus === 'revoked' ? 'revoked' : existing.status,
     });
     return { outcome: 'resubmitted', application: updated, changedFields: changed };
   }

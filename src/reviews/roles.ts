@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { type ApplicationRoleRow, type ApplicationRow, applicationRoles } from '../../db/schema.ts';
 import type { Submission } from '../intake/application.ts';
@@ -44,7 +44,12 @@ export async function recordApprovedRoles(tx: Tx, app: ApplicationRow, actorId: 
         decidedAt: now,
       })),
     )
-    .onConflictDoNothing();
+    // A later cycle's approval (after a revocation) grants the roles anew.
+    .onConflictDoUpdate({
+      target: [applicationRoles.applicationId, applicationRoles.role],
+      set: { status: 'approved', decidedBy: actorId, decidedAt: now },
+      setWhere: sql`${applicationRoles.status} <> 'approved'`,
+    });
 }
 
 /** The end of a role review: every role under review becomes `to`. Returns those roles. */

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, audits, events, remediationItems } from '../../db/schema.ts';
+import { applicationRoles, applications, audits, events, remediationItems, reviewCycles } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
@@ -69,8 +69,12 @@ const dateToken = (iso: string) => `<!date^${Date.parse(iso) / 1000}^`;
 
 /** Approved through the real flow on 2026-03-03 19:00Z, assigned to the reviewer. */
 async function approved() {
+  return (await approvedWithBody()).id;
+}
+
+async function approvedWithBody() {
   clock.set('2026-03-02T09:00:00Z');
-  const { id } = await toStage3(h, r);
+  const { id, body } = await toStage3(h, r);
   await r.decide(USERS.reviewer, id, 'card.schedule_review', {
     architect: input.user(USERS.architect),
     starts_at: inputMore.dateTime(new Date('2026-03-03T18:00:00Z')),
@@ -79,7 +83,7 @@ async function approved() {
   });
   clock.set('2026-03-03T19:00:00Z');
   await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
-  return id;
+  return { id, body };
 }
 
 async function reportCall(id: number, at: string) {
@@ -219,6 +223,46 @@ describe('access as a state', () => {
     ]);
     // The team's notes stay inside: never in a webhook.
     expect(JSON.stringify(received)).not.toContain('Breach reported');
+  });
+});
+
+describe('after a revocation', () => {
+  it('a resubmission opens a new cycle at Stage 1 with no production life, its roles to be granted again', async () => {
+    const { id, body } = await approvedWithBody();
+    clock.set('2026-03-10T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Repeated incidents.') });
+    expect(await row(id)).toMatchObject({ accessStatus: 'revoked' });
+
+    clock.set('2026-04-01T10:00:00Z');
+    const again = await h.intake({ ...body, useCase: 'Rebuilt with an audited data store.' });
+    await h.settle();
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ id, outcome: 'resubmitted', cycle: 2, stage: 'business', status: 'new' });
+    expect(await row(id)).toMatchObject({
+      cycle: 2,
+      stage: 'business',
+      status: 'new',
+      approvedAt: null,
+      productionSince: null,
+      accessStatus: null,
+      assigneeId: null,
+    });
+    const cycles = await database.db.select().from(reviewCycles).where(eq(reviewCycles.applicationId, id));
+    expect(cycles.find((c) => c.number === 1)).toMatchObject({ outcome: 'revoked', endedAtStage: 'approved' });
+    const roles = await database.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
+    expect(roles.map((x) => x.status)).not.toContain('approved');
+    expect(r.threadOf(id).at(-1)).toContain('resubmitted the application after it was revoked');
+    expect(cardText(id)).toContain('Cycle 2');
+    // No production command is offered before the new cycle is approved: Stage 1's, as for a new application.
+    expect(r.buttons(id)).toEqual([
+      'card.claim',
+      'card.business_review',
+      'card.status',
+      'card.submission',
+      'card.earlier_cycles',
+      'admin:assign',
+      'admin:withdraw',
+    ]);
   });
 });
 
