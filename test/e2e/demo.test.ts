@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('demo data in the sandbox (real bot, browser UI)',
     await actAs(MORGAN);
     const home = page.locator('#home');
     await poll(() => home.innerText()).toContain('Southern Cross Parcel Pty Ltd');
-    expect(await home.innerText()).toMatch(/Audits due within 30 days or overdue \([1-9]/);
+    expect(await home.innerText()).toMatch(/Audits awaiting an outcome or within 30 days \([1-9]/);
     expect(await home.locator('[data-block-id^="home.claim."] button[data-action-id="card.claim"]').count()).toBeGreaterThan(0);
 
     // A link to a card (its permalink) opens the card in the page, as a Slack client does.

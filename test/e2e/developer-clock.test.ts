@@ -18,11 +18,8 @@ const RESULTS = join(ROOT, 'test-results');
 const JOURNEY_TIMEOUT_MS = 180_000;
 const DAY_MS = 86_400_000;
 const MAX_JOURNEY_ACTIONS = 45;
-/**
- * How `/pii audits` words an application whose audit may now be done (due and not scheduled).
- * Issue 11 renames "due" to "eligible": adapt this one string when that lands.
- */
-const AUDIT_ELIGIBLE_WORDING = 'due';
+/** How `/pii audits` words an application an audit may now come to (none scheduled). */
+const AUDIT_ELIGIBLE_WORDING = 'eligible since';
 const tzOf = (id: string) => PERSONAS.find((p) => p.id === id)?.tz ?? 'UTC';
 
 /** "YYYY-MM-DDTHH:mm", the wall-clock time of an instant in a zone (what a datetime-local control holds). */
@@ -243,7 +240,7 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
       await act(() => page.click('#dev-go-live'));
       await cardShows(app, 'Live since');
       await act(() => page.click('#dev-restricted-call'));
-      await cardShows(app, 'Last success');
+      await cardShows(app, 'last successful call');
 
       // 90 days later the audit is due; Riley schedules it for today (prefilled: go-live + 90 days) and records it.
       await jump('90d', 90);
@@ -343,14 +340,17 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
       await jump('90d', 90);
       await page.fill('#command', '/pii audits');
       await page.press('#command', 'Enter');
-      const audits = ephemerals().filter({ hasText: 'Implementation audits' }).last();
+      const audits = ephemerals().filter({ hasText: 'an audit may come' }).last();
       await audits.waitFor();
       // Posted at the sandbox time, the answer comes after everything posted before it.
       expect(await page.locator('#messages article.msg').last().getAttribute('class')).toContain('msg--ephemeral');
-      const line = (await audits.innerText()).split('\n').find((l) => l.includes(`#${live.id}`));
-      expect(line, 'the application is listed in /pii audits').toBeDefined();
+      const listed = await audits.innerText();
+      const eligible = listed.slice(listed.indexOf('Eligible for an audit (none scheduled)'));
+      const line = eligible.split('\n').find((l) => l.includes(`#${live.id}`));
+      expect(line, 'the application is listed as eligible in /pii audits').toBeDefined();
       expect(line).toContain(AUDIT_ELIGIBLE_WORDING);
-      expect(line).toContain('not scheduled');
+      // An audit may come: no warning sign while none is scheduled.
+      expect(line).not.toMatch(/⚠|:warning:/);
       await expectClean('/pii audits');
       await jump('now', 0);
       expect(await page.locator('#clock-banner').isHidden()).toBe(true);

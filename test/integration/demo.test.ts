@@ -136,7 +136,7 @@ describe('Load demo data', () => {
     const morgan = await homeOf(USERS.admin);
     expect(waitingSection(morgan)).toContain('Lumen Retail Analytics GmbH');
     expect(morgan).toContain('Southern Cross Parcel Pty Ltd'); // unassigned, with Claim
-    expect(morgan).toMatch(/Audits due within 30 days or overdue\* \([1-9]/);
+    expect(morgan).toMatch(/Audits awaiting an outcome or within 30 days\* \([1-9]/);
     expect(await homeOf(USERS.outsider)).toContain('You hold no role');
   });
 

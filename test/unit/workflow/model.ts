@@ -234,13 +234,20 @@ export function teamStep(
   };
 }
 
-/** A resubmission of a rejected or withdrawn application: a new cycle at Stage 1, a clean slate (src/reviews/cycles.ts). */
+const revokedAccess = (s: WorkflowState) => Boolean(s.approvedAt) && s.stage !== 'closed' && s.access === 'revoked';
+
+/** A resubmission of a rejected, withdrawn or revoked application: a new cycle at Stage 1, a clean slate (src/reviews/cycles.ts). */
 export function newCycle(s: WorkflowState): WorkflowState {
   const [fresh] = initialStates().filter((i) => i.track?.name === (s.track?.name ?? 'public'));
   if (!fresh) throw new Error('no initial state for the track');
   return {
     ...fresh,
-    cycle: { number: (s.cycle?.number ?? 1) + 1, lastEndedAtStage: s.rejectedAtStage ?? 'business', fastTracked: false },
+    cycle: {
+      number: (s.cycle?.number ?? 1) + 1,
+      // A revoked cycle ended past every stage: nothing to fast-track to.
+      lastEndedAtStage: revokedAccess(s) ? 'approved' : (s.rejectedAtStage ?? 'business'),
+      fastTracked: false,
+    },
   };
 }
 
@@ -252,8 +259,9 @@ export function roleReviewStarted(s: WorkflowState): WorkflowState {
 /** What the developer can do on their own: resubmit the profile, and answer the questionnaire through intake. */
 export function developerSteps(s: WorkflowState): { label: string; next: WorkflowState }[] {
   const steps: { label: string; next: WorkflowState }[] = [];
-  if (s.status === 'rejected' || s.status === 'withdrawn') steps.push({ label: 'intake: resubmitted', next: newCycle(s) });
-  if (s.stage === 'approved' && !s.roleReview) steps.push({ label: 'intake: role added', next: roleReviewStarted(s) });
+  if (s.status === 'rejected' || s.status === 'withdrawn' || revokedAccess(s))
+    steps.push({ label: 'intake: resubmitted', next: newCycle(s) });
+  else if (s.stage === 'approved' && !s.roleReview) steps.push({ label: 'intake: role added', next: roleReviewStarted(s) });
   const back = stateAfterResubmission(s);
   if (back.status !== s.status) steps.push({ label: 'intake: profile updated', next: { ...s, ...back } });
   if (s.stage === 'security' && s.questionnaire && (s.status === 'in_review' || s.status === 'waiting_on_developer')) {
