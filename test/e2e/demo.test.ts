@@ -115,8 +115,12 @@ describe.skipIf(!hasChromium)('demo data in the sandbox (real bot, browser UI)',
     await fresh.scrollIntoViewIfNeeded();
     const menu = fresh.locator('.bk-overflow-menu');
     expect(await menu.isVisible()).toBe(false);
-    await fresh.locator('.bk-overflow-button').click();
-    await menu.waitFor();
+    // The demo's threads are still being posted, and each post may redraw the card (closing an
+    // open menu, as a redrawn message does in Slack): click again until the menu stays open.
+    await poll(async () => {
+      if (!(await menu.isVisible())) await fresh.locator('.bk-overflow-button').click();
+      return menu.isVisible();
+    }).toBe(true);
     expect(await menu.locator('[role="menuitem"]').allInnerTexts()).toContain('Assign or reassign…');
     await page.mouse.click(700, 30); // anywhere else closes it
     await poll(() => menu.isVisible()).toBe(false);

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applicationRoles, applications, audits, events, remediationItems, reviewCycles } from '../../db/schema.ts';
@@ -11,6 +9,7 @@ import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { startWebhookReceiver } from '../support/instances.ts';
 import { toStage3 } from '../support/journeys.ts';
 import { input, inputMore, reviewer } from '../support/reviewer.ts';
 
@@ -26,36 +25,27 @@ const clock = new FakeClock('2026-03-02T09:00:00Z');
 const policy = loadConfig({}).policy;
 const DAY = 24 * 3600_000;
 
-let receiver: Server;
-let receiverUrl = '';
-const received: Record<string, unknown>[] = [];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+/** The webhook events relayed so far, parsed. */
+const received = () => receiver.bodies.map((body) => JSON.parse(body) as Record<string, unknown>);
 
 beforeAll(async () => {
   database = await createTestDatabase();
   h = await startHarness(database, { clock });
   r = reviewer(h);
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
   await h?.stop();
   await database?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 beforeEach(async () => {
   await h.settle();
   clock.set('2026-03-02T09:00:00Z');
   await database.reset();
   h.emulator.state.reset();
-  received.length = 0;
+  receiver.bodies.length = 0;
 });
 
 const row = async (id: number) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0];
@@ -134,13 +124,13 @@ describe('access as a state', () => {
     expect(cardText(id)).not.toContain('At risk');
 
     // Each change went out as a webhook, with the change and no submission text.
-    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiverUrl, secret: 's' }).drain();
-    const access = received.filter((e) => e.access);
+    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiver.url, secret: 's' }).drain();
+    const access = received().filter((e) => e.access);
     expect(access.map((e) => [e.type, e.access])).toEqual([
       ['access.at_risk', { from: 'active', to: 'at_risk', reason: 'inactive' }],
       ['restricted_call.recorded', { from: 'at_risk', to: 'active' }],
     ]);
-    expect(JSON.stringify(received)).not.toContain('Prints shipping labels');
+    expect(JSON.stringify(received())).not.toContain('Prints shipping labels');
   });
 
   it('records the fall into risk once when two sweeps run at the same instant', async () => {
@@ -214,15 +204,15 @@ describe('access as a state', () => {
       (e) => e.type,
     );
     expect(types.filter((t) => t.startsWith('access.'))).toEqual(['access.suspended', 'access.reinstated', 'access.revoked']);
-    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiverUrl, secret: 's' }).drain();
-    const hooks = received.filter((e) => String(e.type).startsWith('access.'));
+    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiver.url, secret: 's' }).drain();
+    const hooks = received().filter((e) => String(e.type).startsWith('access.'));
     expect(hooks.map((e) => e.access)).toEqual([
       { from: 'active', to: 'suspended', reason: 'incident_reported' },
       { from: 'suspended', to: 'active' },
       { from: 'active', to: 'revoked' },
     ]);
     // The team's notes stay inside: never in a webhook.
-    expect(JSON.stringify(received)).not.toContain('Breach reported');
+    expect(JSON.stringify(received())).not.toContain('Breach reported');
   });
 });
 
