@@ -15,15 +15,16 @@ export function createPacer(intervalMs: number, burst = 3) {
       const delay = slot - now;
       if (delay <= 0 || signal?.aborted) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
+        const halted = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        // The listener goes with its wait: the dispatcher's signal outlives every post it paces.
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', halted);
+          resolve();
+        }, delay);
+        signal?.addEventListener('abort', halted, { once: true });
       });
     },
   };
