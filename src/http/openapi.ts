@@ -401,7 +401,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
             '401': unauthorized,
             '404': unknownApplication,
             '409': problemAnswer(
-              'Refused where the application stands (not approved, a time before the approval or in the future), or it changed meanwhile: send it again.',
+              'Refused where the application stands (not approved, access suspended or revoked, a time before the approval or in the future), or it changed meanwhile: send it again.',
               {
                 notApproved: {
                   summary: 'Not approved',
