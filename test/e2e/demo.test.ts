@@ -107,42 +107,6 @@ describe.skipIf(!hasChromium)('demo data in the sandbox (real bot, browser UI)',
     expect(page.url()).not.toContain('/sandbox/slack/archives/');
   });
 
-  it('opens the ⋯ menu as Slack does and scrolls a refused form to its first error', async () => {
-    await actAs(RILEY);
-    await page.click('#nav-channel');
-    const fresh = card('Southern Cross Parcel Pty Ltd');
-    await fresh.waitFor();
-    await fresh.scrollIntoViewIfNeeded();
-    const menu = fresh.locator('.bk-overflow-menu');
-    expect(await menu.isVisible()).toBe(false);
-    // The demo's threads are still being posted, and each post may redraw the card (closing an
-    // open menu, as a redrawn message does in Slack): click again until the menu stays open.
-    await poll(async () => {
-      if (!(await menu.isVisible())) await fresh.locator('.bk-overflow-button').click();
-      return menu.isVisible();
-    }).toBe(true);
-    expect(await menu.locator('[role="menuitem"]').allInnerTexts()).toContain('Assign or reassign…');
-    await page.mouse.click(700, 30); // anywhere else closes it
-    await poll(() => menu.isVisible()).toBe(false);
-
-    await fresh.locator('button[data-action-id="card.business_review"]').click();
-    await modal().locator('.bk-view-title', { hasText: 'Business review' }).waitFor();
-    const submit = modal().locator('.bk-view-submit');
-    await submit.scrollIntoViewIfNeeded();
-    await submit.click();
-    const firstError = modal().locator('.bk-input--error').first();
-    await firstError.waitFor();
-    // The modal's body scrolled so the first field at fault is in view.
-    await poll(() =>
-      firstError.evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        return box.top >= 0 && box.bottom <= window.innerHeight;
-      }),
-    ).toBe(true);
-    await modal().locator('.modal-x').click();
-    await poll(() => modal().count()).toBe(0);
-  });
-
   it(
     'fills the channel with cards and threads; the README picture is taken with the demo loaded',
     async () => {
@@ -173,4 +137,40 @@ describe.skipIf(!hasChromium)('demo data in the sandbox (real bot, browser UI)',
     },
     CHANNEL_FILLS_MS + 30_000,
   );
+
+  it('opens the ⋯ menu as Slack does and scrolls a refused form to its first error', async () => {
+    await actAs(RILEY);
+    await page.click('#nav-channel');
+    const fresh = card('Southern Cross Parcel Pty Ltd');
+    await fresh.waitFor();
+    // No scrolling by hand: a thread post may redraw the card meanwhile, and clicks re-find it and scroll to it.
+    const menu = fresh.locator('.bk-overflow-menu');
+    expect(await menu.isVisible()).toBe(false);
+    // The demo's threads are still being posted, and each post may redraw the card (closing an
+    // open menu, as a redrawn message does in Slack): click again until the menu stays open.
+    await poll(async () => {
+      if (!(await menu.isVisible())) await fresh.locator('.bk-overflow-button').click();
+      return menu.isVisible();
+    }).toBe(true);
+    expect(await menu.locator('[role="menuitem"]').allInnerTexts()).toContain('Assign or reassign…');
+    await page.mouse.click(700, 30); // anywhere else closes it
+    await poll(() => menu.isVisible()).toBe(false);
+
+    await fresh.locator('button[data-action-id="card.business_review"]').click();
+    await modal().locator('.bk-view-title', { hasText: 'Business review' }).waitFor();
+    const submit = modal().locator('.bk-view-submit');
+    await submit.scrollIntoViewIfNeeded();
+    await submit.click();
+    const firstError = modal().locator('.bk-input--error').first();
+    await firstError.waitFor();
+    // The modal's body scrolled so the first field at fault is in view.
+    await poll(() =>
+      firstError.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= window.innerHeight;
+      }),
+    ).toBe(true);
+    await modal().locator('.modal-x').click();
+    await poll(() => modal().count()).toBe(0);
+  });
 });
