@@ -3,7 +3,7 @@ import { applications, audits, remediationItems } from '../../db/schema.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
 import { addDaysUtc, subDaysUtc } from '../time.ts';
 import type { AccessStatus } from '../workflow/access.ts';
-import { cardRef, type DashboardDeps, sliceOf, totalCount } from './items.ts';
+import { accessColumns, cardRef, type DashboardDeps, sliceOf, toAccessItem, totalCount } from './items.ts';
 
 const card = { cardChannel: applications.cardChannel, cardTs: applications.cardTs, cardPermalink: applications.cardPermalink };
 
@@ -141,27 +141,10 @@ export async function overdueRemediationCount(deps: DashboardDeps, now: Date): P
 /** Applications whose access is at risk or suspended (`applications_access_idx`), longest first. */
 export async function accessList(deps: DashboardDeps, status: AccessStatus, limit: number): Promise<Slice<AccessItem>> {
   const rows = await deps.db
-    .select({
-      applicationId: applications.id,
-      organizationName: applications.organizationName,
-      status: applications.accessStatus,
-      since: applications.accessSince,
-      reason: applications.accessReason,
-      assigneeId: applications.assigneeId,
-      ...card,
-      total: totalCount,
-    })
+    .select({ ...accessColumns, total: totalCount })
     .from(applications)
     .where(eq(applications.accessStatus, status))
     .orderBy(asc(applications.accessSince), asc(applications.id))
     .limit(limit);
-  return sliceOf(rows, (r) => ({
-    applicationId: r.applicationId,
-    organizationName: r.organizationName,
-    status,
-    since: r.since,
-    reason: r.reason,
-    assigneeId: r.assigneeId,
-    card: cardRef(r),
-  }));
+  return sliceOf(rows, toAccessItem);
 }

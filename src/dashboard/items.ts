@@ -1,7 +1,8 @@
 import { notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { applications } from '../../db/schema.ts';
-import type { CardRef, ListItem } from '../../views/dashboard-types.ts';
+import type { AccessItem, CardRef, ListItem } from '../../views/dashboard-types.ts';
+import type { AccessStatus } from '../workflow/access.ts';
 import { FINAL_STATUSES, type Stage, type Status } from '../workflow/states.ts';
 
 export type DashboardDeps = { db: DbOrTx };
@@ -80,4 +81,39 @@ export const statusOrder = sql`case ${applications.status} when 'new' then 1 whe
 /** The first `limit` rows with the window total, as a slice (total is 0 when nothing matched). */
 export function sliceOf<R extends { total: number }, T>(rows: R[], map: (row: R) => T): { items: T[]; total: number } {
   return { items: rows.map(map), total: rows[0]?.total ?? 0 };
+}
+
+/** What an access line shows (at risk, suspended): `/pii audits`, `/pii mine` and the Home read the same columns. */
+export const accessColumns = {
+  applicationId: applications.id,
+  organizationName: applications.organizationName,
+  status: applications.accessStatus,
+  since: applications.accessSince,
+  reason: applications.accessReason,
+  assigneeId: applications.assigneeId,
+  cardChannel: applications.cardChannel,
+  cardTs: applications.cardTs,
+  cardPermalink: applications.cardPermalink,
+};
+
+export function toAccessItem(row: {
+  applicationId: number;
+  organizationName: string;
+  status: string | null;
+  since: Date | null;
+  reason: string | null;
+  assigneeId: string | null;
+  cardChannel: string | null;
+  cardTs: string | null;
+  cardPermalink: string | null;
+}): AccessItem {
+  return {
+    applicationId: row.applicationId,
+    organizationName: row.organizationName,
+    status: row.status as AccessStatus,
+    since: row.since,
+    reason: row.reason,
+    assigneeId: row.assigneeId,
+    card: cardRef(row),
+  };
 }

@@ -1,9 +1,19 @@
 import { and, asc, eq, gte, inArray, isNull, ne, or } from 'drizzle-orm';
 import { applications, meetings } from '../../db/schema.ts';
 import type { AccessItem, ListItem, MeetingItem, MineModel, Slice } from '../../views/dashboard-types.ts';
-import type { AccessStatus } from '../workflow/access.ts';
 import type { Role } from '../workflow/roles.ts';
-import { cardRef, type DashboardDeps, isOpen, listColumns, sliceOf, stageOrder, toListItem, totalCount } from './items.ts';
+import {
+  accessColumns,
+  cardRef,
+  type DashboardDeps,
+  isOpen,
+  listColumns,
+  sliceOf,
+  stageOrder,
+  toAccessItem,
+  toListItem,
+  totalCount,
+} from './items.ts';
 
 /** Open applications assigned to the user that do not wait on the developer (the reviewer's work). */
 export async function assignedTo(deps: DashboardDeps, userId: string, limit: number): Promise<Slice<ListItem>> {
@@ -98,18 +108,7 @@ export async function accessWaitingOn(
   limit: number,
 ): Promise<Slice<AccessItem>> {
   const rows = await deps.db
-    .select({
-      applicationId: applications.id,
-      organizationName: applications.organizationName,
-      status: applications.accessStatus,
-      since: applications.accessSince,
-      reason: applications.accessReason,
-      assigneeId: applications.assigneeId,
-      cardChannel: applications.cardChannel,
-      cardTs: applications.cardTs,
-      cardPermalink: applications.cardPermalink,
-      total: totalCount,
-    })
+    .select({ ...accessColumns, total: totalCount })
     .from(applications)
     .where(
       and(
@@ -121,11 +120,7 @@ export async function accessWaitingOn(
     )
     .orderBy(asc(applications.accessSince), asc(applications.id))
     .limit(limit);
-  return sliceOf(rows, ({ cardChannel, cardTs, cardPermalink, total: _total, status, ...item }) => ({
-    ...item,
-    status: status as AccessStatus,
-    card: cardRef({ cardChannel, cardTs, cardPermalink }),
-  }));
+  return sliceOf(rows, toAccessItem);
 }
 
 /** `/pii mine`: what waits on the user, one list per role held, each one query. */

@@ -13,6 +13,7 @@ import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import type { Command } from '../workflow/rules.ts';
 import { DEMO_PROFILE_PREFIX, DEMO_PROFILES, type DemoProfileKey } from './demo-profiles.ts';
 import { PERSONAS } from './personas.ts';
+import { zonedHour } from './wall-clock.ts';
 
 export type DemoDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
 
@@ -40,27 +41,6 @@ const ALL_PASS = Object.fromEntries(BUSINESS_CRITERIA.map((c) => [c.id, { pass: 
   CriterionId,
   { pass: boolean; note?: string }
 >;
-
-/** The instant a zone's wall clock shows `hour`:00 on the day `from` falls on there (offset read twice, DST-safe). */
-function zonedHour(from: Date, hour: number, timeZone: string): Date {
-  const wall = (at: number) => {
-    const p = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(new Date(at));
-    const get = (t: string) => p.find((x) => x.type === t)?.value ?? '00';
-    return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-  };
-  const target = Date.parse(`${wall(from.getTime()).slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const offset = (at: number) => Date.parse(`${wall(at)}:00Z`) - at;
-  const guess = target - offset(target);
-  return new Date(target - offset(guess));
-}
 
 /** Midnight UTC of a day: what a date picker gives the product. */
 const dayStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));

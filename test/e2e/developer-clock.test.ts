@@ -1,9 +1,11 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's locator.innerText() reads what the user sees, line breaks included; it is no DOM property.
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
+import { wallClock, zonedHour } from '../../src/sandbox/wall-clock.ts';
 import { type Browser, hasChromium, openBrowser, ROOT, type RunningSandbox, STEP_TIMEOUT_MS, startSandbox } from './support.ts';
 
 /**
@@ -22,29 +24,9 @@ const MAX_JOURNEY_ACTIONS = 45;
 const AUDIT_ELIGIBLE_WORDING = 'eligible since';
 const tzOf = (id: string) => PERSONAS.find((p) => p.id === id)?.tz ?? 'UTC';
 
-/** "YYYY-MM-DDTHH:mm", the wall-clock time of an instant in a zone (what a datetime-local control holds). */
-function wallClock(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-}
-
 /** The instant a zone's clock shows `hour`:00 on the day `daysAhead` days after `from` (DST-safe: the offset is read twice). */
 function zonedInstant(from: number, daysAhead: number, hour: number, timeZone: string): Date {
-  const day = wallClock(new Date(from + daysAhead * DAY_MS), timeZone).slice(0, 10);
-  const target = Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const offset = (at: number) => Date.parse(`${wallClock(new Date(at), timeZone)}:00Z`) - at;
-  let guess = target - offset(target);
-  guess = target - offset(guess);
-  return new Date(guess);
+  return zonedHour(new Date(from + daysAhead * DAY_MS), hour, timeZone);
 }
 
 type App = { id: number; org: string };

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's locator.innerText() reads what the reviewer sees, line breaks included; it is no DOM property.
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -7,6 +8,7 @@ import type { ApplicationInput } from '../../src/intake/application.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
 import { SAMPLE_APPLICATIONS } from '../../src/sandbox/samples.ts';
+import { wallClock, zonedHour } from '../../src/sandbox/wall-clock.ts';
 import { type Browser, hasChromium, openBrowser, ROOT, type RunningSandbox, STEP_TIMEOUT_MS, startSandbox } from './support.ts';
 
 /**
@@ -29,29 +31,9 @@ type Sample = Omit<ApplicationInput, 'profileId' | 'submittedAt'>;
 /** An application as the test knows it: what the reviewer sees on the card, and what the developer last sent. */
 type App = { id: number; org: string; profileId: string; submission: Sample };
 
-/** "YYYY-MM-DDTHH:mm", the wall-clock time of an instant in a zone (what a datetime-local control holds). */
-function wallClock(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-}
-
 /** The instant a zone's clock shows `hour`:00 on the day `daysAhead` days from now (DST-safe: the offset is read twice). */
 function zonedInstant(daysAhead: number, hour: number, timeZone: string): Date {
-  const day = wallClock(new Date(Date.now() + daysAhead * 86_400_000), timeZone).slice(0, 10);
-  const target = Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const offset = (at: number) => Date.parse(`${wallClock(new Date(at), timeZone)}:00Z`) - at;
-  let guess = target - offset(target);
-  guess = target - offset(guess);
-  return new Date(guess);
+  return zonedHour(new Date(Date.now() + daysAhead * 86_400_000), hour, timeZone);
 }
 
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);

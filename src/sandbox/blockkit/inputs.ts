@@ -1,3 +1,4 @@
+import { wallClock } from '../wall-clock.ts';
 import { controlAttrs } from './common.ts';
 import { attrs, escapeHtml, getNum, getStr, type Json } from './html.ts';
 import { textOf } from './mrkdwn.ts';
@@ -78,17 +79,7 @@ export function renderTimePicker(el: Json, scope: ElementScope): string {
 /** "YYYY-MM-DDTHH:MM" wall-clock time of a unix timestamp in the zone, as datetime-local expects. */
 function localDateTime(unixSeconds: number, timeZone: string): string | undefined {
   try {
-    const parts = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).formatToParts(new Date(unixSeconds * 1000));
-    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-    return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+    return wallClock(new Date(unixSeconds * 1000), timeZone);
   } catch {
     return undefined;
   }
