@@ -58,6 +58,35 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+type Watch = { gapFrontier: number | null; gapXmax: number | null };
+
+/**
+ * Which events after the cursor go now, and what becomes of the watch on a hole in the ids.
+ * `before` is a snapshot taken before `pending` was read (none when no hole was being watched).
+ * Answers `watchFrom` (the frontier of a hole to watch from a snapshot taken after the read)
+ * when a hole is seen for the first time or past a settled frontier; a watch with no hole left
+ * is dropped; one not yet settled is kept and waited for.
+ */
+export function planDelivery<E extends { id: number }>(
+  pending: readonly E[],
+  state: { lastEventId: number; gapFrontier: number | null; gapXmax: number | null },
+  before: { xmin: number } | undefined,
+): { ready: E[]; watch?: Watch; watchFrom?: number | null } {
+  const settledUpTo =
+    state.gapXmax !== null && before !== undefined && before.xmin >= state.gapXmax ? (state.gapFrontier ?? 0) : 0;
+  let expected = state.lastEventId + 1;
+  const ready: E[] = [];
+  for (const event of pending) {
+    if (event.id !== expected && event.id > settledUpTo) break;
+    ready.push(event);
+    expected = event.id + 1;
+  }
+  const hole = ready.length < pending.length;
+  if (hole && (state.gapXmax === null || settledUpTo > 0)) return { ready, watchFrom: pending.at(-1)?.id ?? null };
+  if (!hole && state.gapXmax !== null) return { ready, watch: { gapFrontier: null, gapXmax: null } };
+  return { ready };
+}
+
 /**
  * Relays every event to WEBHOOK_URL in event order (so in order per application), one at a
  * time: the cursor moves only after a 2xx, so a receiver that acknowledged an event never gets
@@ -165,33 +194,24 @@ export function createWebhookRelay(deps: {
    * transaction below the xmax of a snapshot taken after that read: once the xmin of a later
    * snapshot passes it, every such transaction has ended, and the ids still missing up to that
    * frontier never will appear.
+   *
+   * Two snapshots, on either side of the read, because each rule needs its own side: the one
+   * that settles a watch is taken before the read (a transaction that ended before it is visible
+   * to the read, so an id it filled is read, never skipped), and the one that starts a watch is
+   * taken after (its xmax is past every transaction that drew a missing id).
    */
   async function deliverable(state: typeof webhookState.$inferSelect) {
+    const before = state.gapXmax === null ? undefined : await snapshot();
     const pending = await deps.db
       .select()
       .from(events)
       .where(gt(events.id, state.lastEventId))
       .orderBy(asc(events.id))
       .limit(BATCH);
-    const now = await snapshot();
-    const settledUpTo = state.gapXmax !== null && now.xmin >= state.gapXmax ? (state.gapFrontier ?? 0) : 0;
-    let expected = state.lastEventId + 1;
-    const ready: typeof pending = [];
-    for (const event of pending) {
-      if (event.id !== expected && event.id > settledUpTo) break;
-      ready.push(event);
-      expected = event.id + 1;
-    }
-    const hole = ready.length < pending.length;
-    // A hole seen for the first time, or one past a settled frontier, is watched from this
-    // snapshot; a watch with no hole left is dropped; one not yet settled is waited for.
-    const watch =
-      hole && (state.gapXmax === null || settledUpTo > 0)
-        ? { gapFrontier: pending.at(-1)?.id ?? null, gapXmax: now.xmax }
-        : !hole && state.gapXmax !== null
-          ? { gapFrontier: null, gapXmax: null }
-          : undefined;
-    return { ready, watch };
+    const plan = planDelivery(pending, state, before);
+    if (plan.watchFrom === undefined) return plan;
+    const after = await snapshot();
+    return { ...plan, watch: { gapFrontier: plan.watchFrom, gapXmax: after.xmax } };
   }
 
   /** Sends what is due; resolves with how many events were delivered. */
