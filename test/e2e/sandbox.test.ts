@@ -96,8 +96,9 @@ describe.skipIf(!hasChromium)('sandbox in a browser (npm start without Slack tok
     await open.click();
     const linked = page.locator('#messages .msg--linked');
     await linked.waitFor();
-    // The page renders the linked card after scrolling to it: wait for its blocks, not only its frame.
-    await expect.poll(() => linked.locator('.bk-header').count()).toBe(1);
+    // The page renders the linked card after scrolling to it: wait for its blocks, not only its frame
+    // (as long as a locator waits: on a loaded machine the render took longer than the poll's default second).
+    await expect.poll(() => linked.locator('.bk-header').count(), { timeout: 30_000 }).toBe(1);
     expect(page.url()).toBe(url);
     await expectNoPlaceholders('open card from the Home');
   });
