@@ -1,6 +1,7 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import {
   type ApplicationRow,
@@ -96,7 +97,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const now = deps.clock.now().toISOString();
     const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
     const holder = deps.instanceKey?.() ?? null;
-    const result = await deps.db.execute(sql`
+    const result = await executePrepared(
+      deps.db,
+      sql`
       update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
         attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
       where ${outbox.id} in (
@@ -111,7 +114,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         limit ${batchSize}
         for update skip locked
       )
-      returning *`);
+      returning *`,
+    );
     // The claimed rows themselves, in one round trip with the claim.
     return rowsOf(result)
       .map(decodeOutbox)
@@ -129,12 +133,15 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * finds it: the application's denial message sent at the event's instant), in one query.
    */
   async function threadEventOf(applicationId: number, eventId: number) {
-    const result = await deps.db.execute(sql`
+    const result = await executePrepared(
+      deps.db,
+      sql`
       select row_to_json(a) as app, row_to_json(e) as event,
         (select m.body from ${developerMessages} m
           where m.application_id = e.application_id and m.kind = 'denial' and m.sent_at = e.at limit 1) as denial
       from ${applications} a left join ${events} e on e.id = ${eventId}::bigint
-      where a.id = ${applicationId}::integer`);
+      where a.id = ${applicationId}::integer`,
+    );
     const [row] = rowsOf(result);
     if (!row) throw new Error(`application ${applicationId} not found`);
     if (row.event === null || row.event === undefined) throw new Error(`event ${eventId} not found`);

@@ -16,6 +16,7 @@ import { submissionPageAction, viewSubmissionAction } from './actions/submission
 import { piiCommand, queuePageAction } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
 import { homeOpened, openCardClicked } from './events/home.ts';
+import { createRoutes } from './routes.ts';
 import { registerDecisionViews } from './views/decisions.ts';
 import { registerNewApplicationView } from './views/new-application.ts';
 import { acceptAllRemaining } from './views/review-pages.ts';
@@ -23,27 +24,29 @@ import { registerTemplateView } from './views/template.ts';
 
 /** Binds ids to handlers; nothing else lives here. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  const routes = createRoutes(deps.logger);
   app.command(COMMAND, piiCommand(deps));
-  app.action<BlockButtonAction>(CARD_ACTIONS.showStatus, cardStatusAction(deps));
-  app.action<BlockButtonAction>(CYCLE_ACTIONS.earlier, earlierCyclesAction(deps));
-  app.action<BlockButtonAction>(SUBMISSION_ACTIONS.open, viewSubmissionAction(deps));
-  app.action<BlockButtonAction>(SUBMISSION_ACTIONS.previous, submissionPageAction(deps));
-  app.action<BlockButtonAction>(SUBMISSION_ACTIONS.next, submissionPageAction(deps));
-  app.action<BlockOverflowAction>(CARD_ACTIONS.admin, adminOverflow(deps));
+  routes.action<BlockButtonAction>(CARD_ACTIONS.showStatus, cardStatusAction(deps));
+  routes.action<BlockButtonAction>(CYCLE_ACTIONS.earlier, earlierCyclesAction(deps));
+  routes.action<BlockButtonAction>(SUBMISSION_ACTIONS.open, viewSubmissionAction(deps));
+  routes.action<BlockButtonAction>(SUBMISSION_ACTIONS.previous, submissionPageAction(deps));
+  routes.action<BlockButtonAction>(SUBMISSION_ACTIONS.next, submissionPageAction(deps));
+  routes.action<BlockOverflowAction>(CARD_ACTIONS.admin, adminOverflow(deps));
   for (const command of ['claim', 'send_questionnaire', 'pass_security'] as const) {
-    app.action<BlockButtonAction>(cardActionId(command), directButton(deps, command));
+    routes.action<BlockButtonAction>(cardActionId(command), directButton(deps, command));
   }
   // The ⋯ menu's commands have no buttons of their own, except Suspend access, which a failed audit puts at hand.
   const overflowOnly: readonly CommandType[] = OVERFLOW_COMMANDS.filter((c) => c !== 'suspend_access');
   for (const command of (Object.keys(MODALS) as CommandType[]).filter((c) => !overflowOnly.includes(c))) {
-    app.action<BlockButtonAction>(cardActionId(command), modalButton(deps, command));
+    routes.action<BlockButtonAction>(cardActionId(command), modalButton(deps, command));
   }
-  registerDecisionViews(app, deps);
-  app.action<BlockButtonAction>(ACCEPT_ALL_ACTION, acceptAllRemaining(deps));
-  registerTemplateView(app, deps);
-  app.action<BlockButtonAction>(QUEUE_PAGE_ACTION, queuePageAction(deps));
+  registerDecisionViews(routes, deps);
+  routes.action<BlockButtonAction>(ACCEPT_ALL_ACTION, acceptAllRemaining(deps));
+  registerTemplateView(routes, deps);
+  routes.action<BlockButtonAction>(QUEUE_PAGE_ACTION, queuePageAction(deps));
   app.event('app_home_opened', homeOpened(deps));
-  app.action<BlockButtonAction>(HOME_OPEN_CARD_ACTION, openCardClicked());
-  app.action<BlockButtonAction>(HOME_RETRY_PARKED_ACTION, retryParkedClicked(deps));
-  registerNewApplicationView(app, deps);
+  routes.action<BlockButtonAction>(HOME_OPEN_CARD_ACTION, openCardClicked());
+  routes.action<BlockButtonAction>(HOME_RETRY_PARKED_ACTION, retryParkedClicked(deps));
+  registerNewApplicationView(routes, deps);
+  routes.mount(app);
 }

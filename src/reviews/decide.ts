@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import { type ApplicationRow, applications, events, processedRequests } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
@@ -16,10 +17,20 @@ import { applyEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
 import type { Details, Write } from './effects/types.ts';
 import { recordUpdateAndChange } from './record.ts';
+import { type ReviewContext, reviewContextFrom } from './review-context.ts';
 import { recordApprovedRoles, settleRoleReview } from './roles.ts';
 import { loadReviewRows, type ReviewRows, reviewRowColumns, reviewRowsFrom, workflowStateFrom } from './workflow-state.ts';
 
 export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
+
+/**
+ * A command read from a modal against the application as the decision locked it (its open
+ * gaps, the questions sent, the answers given), so the form is checked against the very rows
+ * the rules then judge, with no read of its own. `read` answers undefined when the form has
+ * errors (the reader that parsed it holds them). `name` (the modal's) counts a repeat or a
+ * missing application in the metrics, when the form was never read.
+ */
+export type ReadCommand = { name: string; read: (context: ReviewContext) => Command | undefined };
 
 export type DecisionInput = {
   applicationId: number;
@@ -28,7 +39,7 @@ export type DecisionInput = {
   /** The time zone of the architect being scheduled, from Slack. */
   architectTimeZone?: string;
   actorId: string;
-  command: Command;
+  command: Command | ReadCommand;
   /** Identifies the Slack request (e.g. the modal's view id), so a repeat changes nothing. */
   requestKey?: string;
 };
@@ -40,9 +51,12 @@ export type DecisionResult =
   | { kind: 'duplicate' }
   | { kind: 'not_found' };
 
+/** A command read from a modal whose form had errors: nothing was written. */
+export type Invalid = { kind: 'invalid' };
+
 /** Thrown inside the transaction to roll it back and answer with a result instead. */
 class Abort extends Error {
-  constructor(readonly result: DecisionResult) {
+  constructor(readonly result: DecisionResult | Invalid) {
     super(result.kind);
   }
 }
@@ -64,7 +78,9 @@ const decodeApplication = rowDecoder(applications);
 async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise<{ app: ApplicationRow; rows: ReviewRows }> {
   const id = sql`${input.applicationId}::integer`;
   const keyed = input.requestKey !== undefined;
-  const result = await tx.execute(sql`
+  const result = await executePrepared(
+    tx,
+    sql`
     with ${
       keyed
         ? sql`fresh as (
@@ -80,7 +96,8 @@ async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise
     select ${keyed ? sql`(select count(*) from fresh)::int` : sql`1`} as fresh,
       (select row_to_json(locked) from locked) as app,
       (select row_xmin from locked) = (select s.xmin::text from ${applications} s where s.id = ${id}) as current,
-      ${reviewRowColumns(id, sql`(select questionnaire_version from locked)`, sql`(select cycle from locked)`)}`);
+      ${reviewRowColumns(id, sql`(select questionnaire_version from locked)`, sql`(select cycle from locked)`)}`,
+  );
   const [row] = rowsOf(result);
   if (!row?.fresh) throw new Abort({ kind: 'duplicate' });
   if (row.app === null || row.app === undefined) throw new Abort({ kind: 'not_found' });
@@ -93,17 +110,32 @@ async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise
  * asks the workflow rules, writes the new state, appends the event and queues what Slack
  * must show. A refusal or a conflict rolls everything back.
  */
-export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult> {
-  const result = await decideOnce(deps, input);
-  recordDecision(input.command.type, result.kind);
-  return result;
+export function applyDecision(deps: DecisionDeps, input: DecisionInput & { command: Command }): Promise<DecisionResult>;
+export function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid>;
+export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid> {
+  const decided = await decideOnce(deps, input);
+  if (decided.result.kind !== 'invalid') {
+    const name = decided.command?.type ?? ('read' in input.command ? input.command.name : input.command.type);
+    recordDecision(name, decided.result.kind);
+  }
+  return decided.result;
 }
 
-async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult> {
+async function decideOnce(
+  deps: DecisionDeps,
+  input: DecisionInput,
+): Promise<{ result: DecisionResult | Invalid; command?: Command }> {
   const now = deps.clock.now();
+  const given = input.command;
+  let command = 'read' in given ? undefined : given;
   try {
-    return await deps.db.transaction(async (tx) => {
+    const result = await deps.db.transaction(async (tx) => {
       const { app, rows } = await lockApplication(tx, input, now);
+      if ('read' in given) {
+        command = given.read(reviewContextFrom(app, rows, deps.policy.privateTrack));
+        if (!command) throw new Abort({ kind: 'invalid' });
+      }
+      if (!command) throw new Error('a decision without a command');
       const seen = input.seenVersion ?? app.version;
       if (app.version !== seen) {
         const [last] = await tx.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
@@ -113,7 +145,7 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
       const actorRoles = rolesOf(deps.roles, input.actorId);
       const outcome = decide(
         state,
-        input.command,
+        command,
         { id: input.actorId, roles: actorRoles },
         {
           now,
@@ -124,7 +156,6 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
       if (!outcome.ok) throw new Abort({ kind: 'refused', refusal: outcome });
 
       const write = { tx, deps, app, actorId: input.actorId, now };
-      const command = input.command;
       const effects = isLateCommand(command)
         ? await applyLateEffects(write, command)
         : command.type === 'fast_track' || command.type === 'ask_role_meeting'
@@ -166,8 +197,9 @@ async function decideOnce(deps: DecisionDeps, input: DecisionInput): Promise<Dec
       const updated = decodeApplication(parsedJson(written.application));
       return { kind: 'done', application: updated } as const;
     });
+    return { result, ...(command ? { command } : {}) };
   } catch (error) {
-    if (error instanceof Abort) return error.result;
+    if (error instanceof Abort) return { result: error.result, ...(command ? { command } : {}) };
     throw error;
   }
 }

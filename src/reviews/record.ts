@@ -1,5 +1,6 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import { rowsOf } from '../../db/rows.ts';
 import { applications, events, outbox } from '../../db/schema.ts';
 
@@ -61,7 +62,9 @@ export async function recordChange(
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
   // The application's stage and status as the change left them go into the event (`state`), so
   // anything sent later (a retried webhook) tells what was true then, not what is true now.
-  const result = await tx.execute(sql`
+  const result = await executePrepared(
+    tx,
+    sql`
     with a as (select id, stage, status from ${applications} where id = ${event.applicationId}::integer),
     ${xidFirst(sql`a`)},
     e as (
@@ -78,7 +81,8 @@ export async function recordChange(
       from e cross join (values ${queuedEffects(event.applicationId, options)}) as v(n, kind, application_id, payload)
       order by v.n
     )
-    select id from e`);
+    select id from e`,
+  );
   const [row] = rowsOf<{ id: number | string }>(result);
   if (!row) throw new Error('event insert returned no row');
   return Number(row.id);
@@ -99,7 +103,9 @@ export async function recordUpdateAndChange(
   options: { thread: boolean; effects?: readonly Effect[] },
 ): Promise<{ application: unknown; eventId: number } | undefined> {
   const at = event.at.toISOString();
-  const result = await tx.execute(sql`
+  const result = await executePrepared(
+    tx,
+    sql`
     with u as (${update.getSQL()}),
     ${xidFirst(sql`u`)},
     e as (
@@ -117,7 +123,8 @@ export async function recordUpdateAndChange(
       from e cross join (values ${queuedEffects(event.applicationId, options)}) as v(n, kind, application_id, payload)
       order by v.n
     )
-    select (select id from e) as event_id, (select row_to_json(u) from u) as application`);
+    select (select id from e) as event_id, (select row_to_json(u) from u) as application`,
+  );
   const [row] = rowsOf<{ event_id: number | string | null; application: unknown }>(result);
   if (!row || row.event_id === null || row.application === null) return undefined;
   return { application: row.application, eventId: Number(row.event_id) };

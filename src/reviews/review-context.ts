@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/client.ts';
+import type { ApplicationRow } from '../../db/schema.ts';
 import type { ApplicationSummary } from '../../views/types.ts';
 import type { Submission } from '../intake/application.ts';
 import type { WorkflowState } from '../workflow/rules.ts';
@@ -20,8 +21,11 @@ export async function loadReviewContext(
   privateTrack?: TrackSettings,
 ): Promise<ReviewContext | undefined> {
   const loaded = await loadApplicationWithRows(db, id);
-  if (!loaded) return undefined;
-  const { app, rows } = loaded;
+  return loaded ? reviewContextFrom(loaded.app, loaded.rows, privateTrack) : undefined;
+}
+
+/** The context of an application already read with its review rows (as a decision locks them). */
+export function reviewContextFrom(app: ApplicationRow, rows: ReviewRows, privateTrack?: TrackSettings): ReviewContext {
   const { useCase, businessDescription, securityAnswers } = app.submission as Submission;
   return {
     ...rows,

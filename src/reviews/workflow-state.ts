@@ -1,5 +1,6 @@
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import {
   type AnswerRow,
@@ -125,7 +126,8 @@ export function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
 
 /** The review rows of an application already read (and, in a decision, locked): one query. */
 export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<ReviewRows> {
-  const result = await db.execute(
+  const result = await executePrepared(
+    db,
     sql`select ${reviewRowColumns(sql`${app.id}::integer`, sql`${app.questionnaireVersion}::text`, sql`${app.cycle}::integer`)}`,
   );
   const [row] = rowsOf(result);
@@ -138,7 +140,8 @@ export async function loadApplicationWithRows(
   db: DbOrTx,
   id: number,
 ): Promise<{ app: ApplicationRow; rows: ReviewRows } | undefined> {
-  const result = await db.execute(
+  const result = await executePrepared(
+    db,
     sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}
       from ${applications} a where a.id = ${id}`,
   );

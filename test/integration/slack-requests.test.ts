@@ -156,6 +156,30 @@ describe('the card', () => {
     expect(mrkdwnTexts(ephemeral).join('\n')).toContain('Application received through intake.');
     expect(h.emulator.state.callsTo('chat.update')).toHaveLength(0);
   });
+
+  it('acknowledges a button it has no handler for (a card from another version), changing and telling nothing', async () => {
+    const app = await createApplication();
+    const card = h.emulator.state.messages.find((m) => m.channel === CHANNEL && !m.threadTs);
+    const before = await database.db.select().from(applications);
+    const res = await h.slack.messageAction({
+      user: USERS.reviewer,
+      channel: CHANNEL,
+      ts: card?.ts ?? '',
+      action: { actionId: 'card.retired_button', blockId: 'card.actions', value: String(app.id) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    // A known button on the same card still reaches its handler: the routing is by id, not first come.
+    await h.slack.messageAction({
+      user: USERS.reviewer,
+      channel: CHANNEL,
+      ts: card?.ts ?? '',
+      action: { actionId: 'card.status', blockId: 'card.actions', value: String(app.id) },
+    });
+    await expect.poll(() => h.emulator.state.ephemerals.length).toBe(1);
+    expect(await database.db.select().from(applications)).toEqual(before);
+    expect(h.emulator.state.callsTo('chat.update')).toHaveLength(0);
+  });
 });
 
 describe('replays and clock skew', () => {

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { REASON_MAX } from '../../../views/modals/admin.ts';
 import { CALLBACKS } from '../../../views/modals/kit.ts';
 import { CRITERION_NOTE_MAX, DENIAL_MAX } from '../../../views/modals/stage1.ts';
@@ -6,7 +6,7 @@ import { GAP_DESCRIPTION_MAX, MESSAGE_MAX } from '../../../views/modals/stage2.t
 import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
 import type { MessageView } from '../../../views/types.ts';
 import { applyDecision } from '../../reviews/decide.ts';
-import { loadReviewContext, type ReviewContext } from '../../reviews/review-context.ts';
+import type { ReviewContext } from '../../reviews/review-context.ts';
 import {
   BUSINESS_CRITERIA,
   CONTROL_AREA_IDS,
@@ -18,6 +18,7 @@ import {
 import type { Command, CriterionResult } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
+import type { Routes } from '../routes.ts';
 import { EXIT_PARSERS } from './exit-parsers.ts';
 import { LATE_PARSERS } from './late-parsers.ts';
 import { nextReviewPage } from './review-pages.ts';
@@ -146,20 +147,24 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
       return tell(refusalNotice('This form does not belong to an application.'));
     }
     try {
-      const context = NEEDS_CONTEXT.has(view.callback_id)
-        ? await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack)
-        : undefined;
-      if (NEEDS_CONTEXT.has(view.callback_id) && !context) {
-        await ack();
-        return tell(missingNotice(meta.id));
-      }
       const form = new FormReader(shownValues(view));
-      const command = parse(form, context);
-      if (!form.ok || !command) {
+      // A form checked against the application reads it in the decision's own lock; the others
+      // are read first, so a meeting's architect can be looked up before the transaction.
+      const reads = NEEDS_CONTEXT.has(view.callback_id);
+      const command = reads
+        ? {
+            name: view.callback_id,
+            read: (context: ReviewContext) => {
+              const read = parse(form, context);
+              return form.ok ? read : undefined;
+            },
+          }
+        : parse(form, undefined);
+      if (!command || !form.ok) {
         await ack({ response_action: 'errors', errors: form.errors });
         return;
       }
-      const scheduling = command.type === 'schedule_review' || command.type === 'reschedule_review';
+      const scheduling = 'type' in command && (command.type === 'schedule_review' || command.type === 'reschedule_review');
       const architectTimeZone = scheduling ? await timeZoneOf(client, deps, command.architectId) : undefined;
       const result = await applyDecision(deps, {
         applicationId: meta.id,
@@ -170,6 +175,8 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         ...(architectTimeZone ? { architectTimeZone } : {}),
       });
       switch (result.kind) {
+        case 'invalid':
+          return ack({ response_action: 'errors', errors: form.errors });
         case 'done': {
           const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view) : undefined;
           await ack(next ? { response_action: 'update', view: next } : undefined);
@@ -199,9 +206,9 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
   };
 }
 
-export function registerDecisionViews(app: App, deps: ListenerDeps): void {
+export function registerDecisionViews(routes: Routes, deps: ListenerDeps): void {
   for (const [callbackId, parse] of Object.entries({ ...PARSERS, ...LATE_PARSERS, ...EXIT_PARSERS }))
-    app.view(callbackId, submitDecision(deps, parse));
+    routes.view(callbackId, submitDecision(deps, parse));
 }
 
 /** The architect's own time zone, for the working-hours check; without it the check is skipped, not guessed. */

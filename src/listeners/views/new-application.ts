@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import { applications } from '../../../db/schema.ts';
 import { VALUE } from '../../../views/modals/kit.ts';
@@ -13,6 +13,7 @@ import { AlreadyHandled } from '../../reviews/processed.ts';
 import { receiveApplication } from '../../reviews/receive-application.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
+import type { Routes } from '../routes.ts';
 import { type StateValues, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -79,8 +80,8 @@ export function formToApplication(values: StateValues, now: Date): Record<string
  * `/pii new` submitted: the same validation and use case as the intake API. A manual entry
  * never updates an existing profile (that is the developer's own resubmission).
  */
-export function registerNewApplicationView(app: App, deps: ListenerDeps): void {
-  app.view(NEW_APPLICATION_CALLBACK, async ({ ack, view, body }: Args) => {
+export function registerNewApplicationView(routes: Routes, deps: ListenerDeps): void {
+  routes.view(NEW_APPLICATION_CALLBACK, async ({ ack, view, body }: Args) => {
     const user = body.user.id;
     const roles = rolesOf(deps.roles, user);
     if (!MAY_ENTER_BY_HAND.some((r) => roles.has(r))) {

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { TEMPLATE_MAX } from '../../../views/modals/admin.ts';
 import { CALLBACKS } from '../../../views/modals/kit.ts';
 import { refusalNotice } from '../../../views/notices.ts';
@@ -7,13 +7,14 @@ import { saveTemplate } from '../../reviews/templates.ts';
 import { rolesOf } from '../../workflow/roles.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
+import type { Routes } from '../routes.ts';
 import { FormReader, shownValues } from './values.ts';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** An admin saves a new version of the denial template. */
-export function registerTemplateView(app: App, deps: ListenerDeps): void {
-  app.view(CALLBACKS.editTemplate, async ({ ack, view, body, client }: Args) => {
+export function registerTemplateView(routes: Routes, deps: ListenerDeps): void {
+  routes.view(CALLBACKS.editTemplate, async ({ ack, view, body, client }: Args) => {
     const user = body.user.id;
     const notifyDeps = { client, channel: deps.reviewChannelId, logger: deps.logger };
     const form = new FormReader(shownValues(view));
