@@ -108,19 +108,18 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
       const fresh = await postCard(item, app, 'card');
       return postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
     },
-    /** The link to a thread line that ended a review cycle, kept with the cycle (the card of a later cycle links it). */
-    async storeCycleOutcomeLink(applicationId: number, eventId: number, line: CardLocation): Promise<void> {
-      const [cycle] = await deps.db
-        .select({ number: reviewCycles.number })
-        .from(reviewCycles)
-        .where(and(eq(reviewCycles.applicationId, applicationId), eq(reviewCycles.outcomeEventId, eventId)));
-      if (!cycle) return;
+    /**
+     * The link to a thread line that ended a review cycle, kept with the cycle (the card of a
+     * later cycle links it). `cycle`: the number of the cycle the line's event ended, if any.
+     */
+    async storeCycleOutcomeLink(applicationId: number, cycle: number | undefined, line: CardLocation): Promise<void> {
+      if (cycle === undefined) return;
       const permalink = await fetchPermalink(deps, line);
       if (permalink)
         await deps.db
           .update(reviewCycles)
           .set({ outcomePermalink: permalink })
-          .where(and(eq(reviewCycles.applicationId, applicationId), eq(reviewCycles.number, cycle.number)));
+          .where(and(eq(reviewCycles.applicationId, applicationId), eq(reviewCycles.number, cycle)));
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type OutboxRow,
   outbox,
   reminders,
+  reviewCycles,
 } from '../../db/schema.ts';
 import { historyLine, withDenialText } from '../../views/events.ts';
 import { digestView, reminderText } from '../../views/reminders.ts';
@@ -65,9 +66,22 @@ class Halted extends Error {
 }
 /** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
+const EARLIER_LEASE = { lockedUntil: sql`earlier.locked_until`, lockedBy: sql`earlier.locked_by` };
 const decodeOutbox = rowDecoder(outbox);
 const decodeApplication = rowDecoder(applications);
 const decodeEvent = rowDecoder(events);
+
+/** Claimed effects by application, each chain in id order; an effect of no application is a chain of its own. */
+export function chainsOf(batch: readonly OutboxRow[]): OutboxRow[][] {
+  const chains = new Map<number | string, OutboxRow[]>();
+  for (const item of [...batch].sort((a, b) => a.id - b.id)) {
+    const key = item.applicationId ?? `own:${item.id}`;
+    const chain = chains.get(key);
+    if (chain) chain.push(item);
+    else chains.set(key, [item]);
+  }
+  return [...chains.values()];
+}
 
 /**
  * Delivers queued Slack effects after their transaction committed. Effects of one application
@@ -93,6 +107,16 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   const refusedLastTime = new Set<number>();
   const refusals = createRefusals({ ...deps, probeMs: options.authProbeMs ?? DEFAULT_AUTH_PROBE_MS });
 
+  /**
+   * Claims what may go now, in one statement: for each application its due effects in order,
+   * as long as nothing earlier of that application is still pending behind a retry's delay or
+   * another instance's lease. An application's chain is delivered in order by this instance,
+   * so a decision's card and thread line are one claim, not one claim each.
+   *
+   * `for update skip locked` may pass over a row another claim is taking at this instant; a
+   * row whose earlier pending effects are not all in this claim is left for the next one, so
+   * a skipped row never has its successors delivered before it.
+   */
   async function claim(): Promise<OutboxRow[]> {
     const now = deps.clock.now().toISOString();
     const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
@@ -100,19 +124,28 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const result = await executePrepared(
       deps.db,
       sql`
-      update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
-        attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
-      where ${outbox.id} in (
-        select o.id from ${outbox} o
+      with candidates as (
+        select o.id, o.application_id from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
           and ${leaseEnded(LEASE, now)}
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
+              and not (earlier.available_at <= ${now}::timestamptz and ${leaseEnded(EARLIER_LEASE, now)})
           )
         order by o.id
         limit ${batchSize}
         for update skip locked
+      )
+      update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
+        attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
+      where ${outbox.id} in (
+        select c.id from candidates c
+        where not exists (
+          select 1 from ${outbox} earlier
+          where earlier.application_id = c.application_id and earlier.done_at is null and earlier.id < c.id
+            and earlier.id not in (select id from candidates)
+        )
       )
       returning *`,
     );
@@ -129,8 +162,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   }
 
   /**
-   * A thread line's application, event and the denial text sent with it (as denialSentWith
-   * finds it: the application's denial message sent at the event's instant), in one query.
+   * A thread line's application, event, the denial text sent with it (as denialSentWith finds
+   * it: the application's denial message sent at the event's instant) and the review cycle the
+   * event ended, if it ended one, in one query.
    */
   async function threadEventOf(applicationId: number, eventId: number) {
     const result = await executePrepared(
@@ -138,7 +172,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       sql`
       select row_to_json(a) as app, row_to_json(e) as event,
         (select m.body from ${developerMessages} m
-          where m.application_id = e.application_id and m.kind = 'denial' and m.sent_at = e.at limit 1) as denial
+          where m.application_id = e.application_id and m.kind = 'denial' and m.sent_at = e.at limit 1) as denial,
+        (select c.number from ${reviewCycles} c where c.application_id = a.id and c.outcome_event_id = e.id) as ended_cycle
       from ${applications} a left join ${events} e on e.id = ${eventId}::bigint
       where a.id = ${applicationId}::integer`,
     );
@@ -149,6 +184,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       app: decodeApplication(parsedJson(row.app)),
       event: decodeEvent(parsedJson(row.event)),
       denial: typeof row.denial === 'string' ? row.denial : undefined,
+      endedCycle: row.ended_cycle === null || row.ended_cycle === undefined ? undefined : Number(row.ended_cycle),
     };
   }
 
@@ -222,10 +258,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         return;
       }
       case 'thread.event': {
-        const { app, event, denial } = await threadEventOf(item.applicationId, Number(payload.eventId));
+        const { app, event, denial, endedCycle } = await threadEventOf(item.applicationId, Number(payload.eventId));
         const text = withDenialText(historyLine({ ...event, payload: event.payload as Record<string, unknown> }), denial);
         const line = await cards.postInThread(item, app, text);
-        await cards.storeCycleOutcomeLink(app.id, event.id, line);
+        await cards.storeCycleOutcomeLink(app.id, endedCycle, line);
         return;
       }
       case 'thread.reminder': {
@@ -284,16 +320,23 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       );
   }
 
+  /** Claimed and never tried: given back as they were, for whichever instance polls next. */
+  async function giveBack(items: OutboxRow[]): Promise<void> {
+    if (items.length === 0) return;
+    await deps.db
+      .update(outbox)
+      .set({ lockedUntil: null, attempts: sql`greatest(${outbox.attempts} - 1, 0)` })
+      .where(
+        inArray(
+          outbox.id,
+          items.map((item) => item.id),
+        ),
+      );
+  }
+
   async function settleFailed(item: OutboxRow, error: unknown): Promise<void> {
     const now = deps.clock.now();
-    if (error instanceof Halted) {
-      // Never tried: given back as it was, for whichever instance polls next.
-      await deps.db
-        .update(outbox)
-        .set({ lockedUntil: null, attempts: sql`greatest(${outbox.attempts} - 1, 0)` })
-        .where(eq(outbox.id, item.id));
-      return;
-    }
+    if (error instanceof Halted) return giveBack([item]);
     const refused = await refusals.settle(item, error);
     if (refused === 'parked') refusedLastTime.delete(item.id);
     if (refused) return;
@@ -316,6 +359,23 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       .where(eq(outbox.id, item.id));
   }
 
+  /**
+   * One application's claimed effects, in order: the first failure ends the chain, and what
+   * came after it is given back untried (its order must wait for the failed one's retry).
+   */
+  async function deliverChain(chain: OutboxRow[]) {
+    const done: OutboxRow[] = [];
+    for (const [i, item] of chain.entries()) {
+      try {
+        await deliver(item);
+        done.push(item);
+      } catch (error) {
+        return { done, failed: { item, error }, untried: chain.slice(i + 1) };
+      }
+    }
+    return { done, untried: [] as OutboxRow[] };
+  }
+
   /** Delivers everything due now; resolves with how many effects were delivered. */
   async function drain(): Promise<number> {
     let delivered = 0;
@@ -323,14 +383,13 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       if (halting || (await refusals.stopped())) return delivered;
       const batch = await claim();
       if (batch.length === 0) return delivered;
-      // One application's effects are claimed at most one at a time, so they can run in parallel safely.
-      const results = await Promise.allSettled(batch.map((item) => deliver(item)));
-      const done = batch.filter((_, i) => results[i]?.status === 'fulfilled');
+      // Each application's chain in order; chains of different applications side by side.
+      const outcomes = await Promise.all(chainsOf(batch).map(deliverChain));
+      const done = outcomes.flatMap((o) => o.done);
       await settleDelivered(done);
       delivered += done.length;
-      for (const [i, result] of results.entries()) {
-        if (result.status === 'rejected') await settleFailed(batch[i] as OutboxRow, result.reason);
-      }
+      await giveBack(outcomes.flatMap((o) => o.untried));
+      for (const { failed } of outcomes) if (failed) await settleFailed(failed.item, failed.error);
     }
   }
 

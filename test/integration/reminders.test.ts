@@ -329,12 +329,14 @@ describe('a burst of 1,000 due reminders', () => {
     expect(new Set(delivered).size).toBe(1000);
     expect(calls.filter((c) => c.status === 429).length).toBeGreaterThan(50);
     expect(calls.filter((c) => !c.ok).every((c) => c.status === 429 || c.status === 500)).toBe(true);
-    // The pace: within any window, at most the burst plus one post per interval reached the channel.
+    // The pace: within any window, at most the burst plus one post per interval reached the channel,
+    // give or take one: these are arrival times, taken by an emulator on the same busy event loop
+    // (test/unit/jobs/pacer.test.ts holds the pacer itself to the exact bound).
     const times = calls.map((c) => c.at).sort((x, y) => x - y);
     const WINDOW_MS = 100;
     for (let i = 0, j = 0; i < times.length; i += 1) {
       while ((times[i] ?? 0) - (times[j] ?? 0) > WINDOW_MS) j += 1;
-      expect(i - j + 1).toBeLessThanOrEqual(WINDOW_MS / INTERVAL_MS + BURST + 1);
+      expect(i - j + 1).toBeLessThanOrEqual(WINDOW_MS / INTERVAL_MS + BURST + 2);
     }
   }, 120_000);
 });
