@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { type ApplicationRow, applications, events } from '../../db/schema.ts';
+import { type ApplicationRow, applications, type EventRow, events } from '../../db/schema.ts';
 import type { ApplicationSummary, HistoryEntry } from '../../views/types.ts';
 import type { Submission } from '../intake/application.ts';
 import type { Stage, Status } from '../workflow/states.ts';
@@ -38,9 +38,11 @@ export async function getApplication(db: DbOrTx, id: number): Promise<Applicatio
 }
 
 export async function getHistory(db: DbOrTx, applicationId: number): Promise<HistoryEntry[]> {
-  const rows = await db.select().from(events).where(eq(events.applicationId, applicationId)).orderBy(asc(events.id));
-  return rows.map((r) => ({ ...r, payload: r.payload as Record<string, unknown> }));
+  return toHistory(await db.select().from(events).where(eq(events.applicationId, applicationId)).orderBy(asc(events.id)));
 }
+
+export const toHistory = (rows: readonly EventRow[]): HistoryEntry[] =>
+  rows.map((r) => ({ ...r, payload: r.payload as Record<string, unknown> }));
 
 const MAX_NAME_MATCHES = 10;
 

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { rowDecoder, rowsOf } from '../../db/rows.ts';
+import { parsedJson, rowDecoder } from '../../db/rows.ts';
 import { type ApplicationRow, applications, questionnaireAnswers } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
@@ -11,7 +11,7 @@ import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '
 import { storeAnswers } from './answers.ts';
 import { openNextCycle } from './cycles.ts';
 import { AlreadyHandled, claimRequest } from './processed.ts';
-import { recordChange } from './record.ts';
+import { recordChange, recordUpdateAndChange } from './record.ts';
 import { applyIntakeRoleChanges } from './roles.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 
@@ -77,7 +77,11 @@ async function receive(
   // makes no row when the profile is known); ON CONFLICT still settles two concurrent first posts
   // of one profile into one row.
   const at = now.toISOString();
-  const inserted = await tx.execute(sql`
+  // The new application, its event and its card, in one statement; a profile already known
+  // writes nothing here (the update below takes it).
+  const written = await recordUpdateAndChange(
+    tx,
+    sql`
     insert into ${applications}
       (profile_id, organization_name, submission, content_hash, stage, status, submitted_at, received_at, updated_at, status_since)
     select ${input.profileId}::text, ${input.organization.name}::text, ${JSON.stringify(submission)}::jsonb, ${hash}::text,
@@ -86,26 +90,23 @@ async function receive(
       ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
     where not exists (select 1 from ${applications} known where known.profile_id = ${input.profileId}::text)
     on conflict (profile_id) do nothing
-    returning *`);
-  const [createdRow] = rowsOf(inserted);
-  const created = createdRow ? decodeApplication(createdRow) : undefined;
+    returning *`,
+    {
+      applicationId: null,
+      type: 'application.received',
+      actor,
+      at: now,
+      payload: { stage: INITIAL_STATE.stage, status: INITIAL_STATE.status, roles: input.roles, marketplaces: input.marketplaces },
+    },
+    { thread: false, after: false },
+  );
+  const created = written ? decodeApplication(parsedJson(written.application)) : undefined;
 
   if (created) {
     if (input.questionnaireAnswers) {
       throw new Invalid([{ path: 'questionnaireAnswers', message: 'no questionnaire has been sent to this application yet' }]);
     }
     if (input.productionSince) throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
-    await recordChange(
-      tx,
-      {
-        applicationId: created.id,
-        type: 'application.received',
-        actor,
-        at: now,
-        payload: { stage: created.stage, status: created.status, roles: input.roles, marketplaces: input.marketplaces },
-      },
-      { thread: false },
-    );
     return { outcome: 'created', application: created, changedFields: [] };
   }
 

@@ -24,7 +24,7 @@ export type NewEvent = {
 };
 
 /** The effects a change queues, numbered in the order the dispatcher must deliver them. */
-function queuedEffects(applicationId: number, options: { thread: boolean; effects?: readonly Effect[] }): SQL {
+function queuedEffects(applicationId: number | null, options: { thread: boolean; effects?: readonly Effect[] }): SQL {
   const queued: SQL[] = [
     sql`(0, ${'card.sync'}::text, ${applicationId}::integer, ${'{}'}::jsonb)`,
     ...(options.thread ? [sql`(1, ${'thread.event'}::text, ${applicationId}::integer, null::jsonb)`] : []),
@@ -89,20 +89,25 @@ export async function recordChange(
 }
 
 /**
- * A decision's last statement: the application's update (an `update … returning *`), its
- * event and its effects, as recordChange would write them, in one round trip. The event's
- * payload gets `after` (stage, status, assignee as the update left them) under the given
- * payload's own keys, and `state` over them. Answers the updated row as the driver returns
+ * A decision's last statement: the application's update (an `update … returning *`, or the
+ * insert of a new one), its event and its effects, as recordChange would write them, in one
+ * round trip. The event's payload gets `after` (stage, status, assignee as the update left
+ * them; unless `after` is false) under the given payload's own keys, and `state` over them. Answers the updated row as the driver returns
  * `row_to_json` (decode it with rowDecoder), or undefined when the update matched nothing
  * (then nothing else was written either).
  */
 export async function recordUpdateAndChange(
   tx: Tx,
   update: SQLWrapper,
-  event: Omit<NewEvent, 'applicationId'> & { applicationId: number },
-  options: { thread: boolean; effects?: readonly Effect[] },
+  /** `applicationId` null: the row `update` writes names it (the insert of a new application). */
+  event: Omit<NewEvent, 'applicationId'> & { applicationId: number | null },
+  options: { thread: boolean; effects?: readonly Effect[]; after?: boolean },
 ): Promise<{ application: unknown; eventId: number } | undefined> {
   const at = event.at.toISOString();
+  const after =
+    options.after === false
+      ? sql`'{}'::jsonb`
+      : sql`jsonb_build_object('after', jsonb_build_object('stage', u.stage, 'status', u.status, 'assigneeId', u.assignee_id))`;
   const result = await executePrepared(
     tx,
     sql`
@@ -111,14 +116,14 @@ export async function recordUpdateAndChange(
     e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select u.id, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
-        jsonb_build_object('after', jsonb_build_object('stage', u.stage, 'status', u.status, 'assigneeId', u.assignee_id))
+        ${after}
           || ${JSON.stringify(event.payload)}::jsonb
           || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status))
       from u cross join ordered
-      returning id
+      returning id, application_id
     ), queued as (
       insert into ${outbox} (kind, application_id, payload, created_at, available_at)
-      select v.kind, v.application_id, coalesce(v.payload, jsonb_build_object('eventId', e.id)),
+      select v.kind, coalesce(v.application_id, e.application_id), coalesce(v.payload, jsonb_build_object('eventId', e.id)),
         ${at}::timestamptz, ${at}::timestamptz
       from e cross join (values ${queuedEffects(event.applicationId, options)}) as v(n, kind, application_id, payload)
       order by v.n

@@ -2,8 +2,9 @@ import type { Db } from '../../db/client.ts';
 import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/types.ts';
 import type { Policy } from '../config.ts';
 import { unstorableText } from '../intake/application.ts';
-import { loadCardModel } from './card-model.ts';
-import { findApplications, getHistory, toSummary } from './queries.ts';
+import { cardModelFrom, loadCardModel } from './card-model.ts';
+import { findApplications, getHistory, toHistory, toSummary } from './queries.ts';
+import { loadApplicationWithRows } from './workflow-state.ts';
 
 export type StatusLookup =
   | { kind: 'found'; application: CardModel; history: HistoryEntry[] }
@@ -13,6 +14,13 @@ export type StatusLookup =
 /** `/pii status <number | profile id | organization>` */
 export async function lookupStatus(deps: { db: Db; policy: Policy }, query: string): Promise<StatusLookup> {
   if (unstorableText(query)) return { kind: 'none' };
+  // By number (the usual question): the application, its card and its history in one query.
+  const number = /^#?(\d{1,9})$/.exec(query.trim())?.[1];
+  const byNumber = number === undefined ? undefined : await loadApplicationWithRows(deps.db, Number(number), { history: true });
+  if (byNumber) {
+    const application = cardModelFrom(byNumber.app, byNumber.rows, deps.policy);
+    return { kind: 'found', application, history: toHistory(byNumber.history) };
+  }
   const rows = await findApplications(deps.db, query);
   const [only] = rows;
   if (!only) return { kind: 'none' };

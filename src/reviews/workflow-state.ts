@@ -12,6 +12,8 @@ import {
   audits,
   type ClarificationRow,
   clarificationQuestions,
+  type EventRow,
+  events,
   type GapRow,
   gaps,
   type MeetingRow,
@@ -70,6 +72,7 @@ const decode = {
   remediation: rowDecoder(remediationItems),
   cycle: rowDecoder(reviewCycles),
   role: rowDecoder(applicationRoles),
+  event: rowDecoder(events),
 };
 
 const list = <T>(value: unknown, one: (raw: unknown) => T): T[] => ((parsedJson(value) as unknown[] | null) ?? []).map(one);
@@ -135,19 +138,30 @@ export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<R
   return reviewRowsFrom(row);
 }
 
-/** The application and its review rows in one query; undefined when there is no such application. */
+/**
+ * The application and its review rows in one query (with `history`, its events in order too);
+ * undefined when there is no such application.
+ */
 export async function loadApplicationWithRows(
   db: DbOrTx,
   id: number,
-): Promise<{ app: ApplicationRow; rows: ReviewRows } | undefined> {
+  options: { history?: boolean } = {},
+): Promise<{ app: ApplicationRow; rows: ReviewRows; history: EventRow[] } | undefined> {
+  const history = options.history
+    ? sql`, (select coalesce(json_agg(ev order by ev.id), '[]') from ${events} ev where ev.application_id = a.id) as history`
+    : sql``;
   const result = await executePrepared(
     db,
-    sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}
-      from ${applications} a where a.id = ${id}`,
+    sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}${history}
+      from ${applications} a where a.id = ${id}::integer`,
   );
   const [row] = rowsOf(result);
   if (!row) return undefined;
-  return { app: decode.application(parsedJson(row.application)), rows: reviewRowsFrom(row) };
+  return {
+    app: decode.application(parsedJson(row.application)),
+    rows: reviewRowsFrom(row),
+    history: list(row.history, decode.event),
+  };
 }
 
 export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, privateTrack?: TrackSettings): WorkflowState {
