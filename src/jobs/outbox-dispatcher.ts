@@ -19,7 +19,7 @@ import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { recordReminderPosted } from '../metrics.ts';
-import { loadApplicationWithRows } from '../reviews/workflow-state.ts';
+import { loadApplicationWithRows, type ReviewRows, reviewRowColumns, reviewRowsFrom } from '../reviews/workflow-state.ts';
 import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
 import { leaseEnded } from './liveness.ts';
@@ -71,14 +71,17 @@ const decodeOutbox = rowDecoder(outbox);
 const decodeApplication = rowDecoder(applications);
 const decodeEvent = rowDecoder(events);
 
+/** A claimed effect; a chain's leading `card.sync` comes with what its card shows, read with the claim. */
+type Claimed = { item: OutboxRow; card?: { app: ApplicationRow; rows: ReviewRows } };
+
 /** Claimed effects by application, each chain in id order; an effect of no application is a chain of its own. */
-export function chainsOf(batch: readonly OutboxRow[]): OutboxRow[][] {
-  const chains = new Map<number | string, OutboxRow[]>();
-  for (const item of [...batch].sort((a, b) => a.id - b.id)) {
-    const key = item.applicationId ?? `own:${item.id}`;
+function chainsOf(batch: readonly Claimed[]): Claimed[][] {
+  const chains = new Map<number | string, Claimed[]>();
+  for (const claimed of [...batch].sort((a, b) => a.item.id - b.item.id)) {
+    const key = claimed.item.applicationId ?? `own:${claimed.item.id}`;
     const chain = chains.get(key);
-    if (chain) chain.push(item);
-    else chains.set(key, [item]);
+    if (chain) chain.push(claimed);
+    else chains.set(key, [claimed]);
   }
   return [...chains.values()];
 }
@@ -116,8 +119,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * `for update skip locked` may pass over a row another claim is taking at this instant; a
    * row whose earlier pending effects are not all in this claim is left for the next one, so
    * a skipped row never has its successors delivered before it.
+   *
+   * A `card.sync` that leads its chain comes with its application and review rows, read in the
+   * same statement (everything the card shows); any later one in a chain reads them when it is
+   * delivered, after what went before it (a card posted again) is stored.
    */
-  async function claim(): Promise<OutboxRow[]> {
+  async function claim(): Promise<Claimed[]> {
     const now = deps.clock.now().toISOString();
     const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
     const holder = deps.instanceKey?.() ?? null;
@@ -136,23 +143,37 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         order by o.id
         limit ${batchSize}
         for update skip locked
-      )
-      update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
-        attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
-      where ${outbox.id} in (
-        select c.id from candidates c
-        where not exists (
-          select 1 from ${outbox} earlier
-          where earlier.application_id = c.application_id and earlier.done_at is null and earlier.id < c.id
-            and earlier.id not in (select id from candidates)
+      ), claimed as (
+        update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
+          attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
+        where ${outbox.id} in (
+          select c.id from candidates c
+          where not exists (
+            select 1 from ${outbox} earlier
+            where earlier.application_id = c.application_id and earlier.done_at is null and earlier.id < c.id
+              and earlier.id not in (select id from candidates)
+          )
         )
+        returning *
       )
-      returning *`,
+      select row_to_json(c) as item, card.*
+      from claimed c
+      left join lateral (
+        select row_to_json(a) as application,
+          ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}
+        from ${applications} a
+        where a.id = c.application_id and c.kind = 'card.sync'
+          and not exists (select 1 from claimed p where p.application_id = c.application_id and p.id < c.id)
+      ) card on true`,
     );
-    // The claimed rows themselves, in one round trip with the claim.
     return rowsOf(result)
-      .map(decodeOutbox)
-      .sort((a, b) => a.id - b.id);
+      .map((row) => ({
+        item: decodeOutbox(parsedJson(row.item)),
+        ...(row.application === null || row.application === undefined
+          ? {}
+          : { card: { app: decodeApplication(parsedJson(row.application)), rows: reviewRowsFrom(row) } }),
+      }))
+      .sort((a, b) => a.item.id - b.item.id);
   }
 
   async function applicationOf(id: number): Promise<ApplicationRow> {
@@ -235,7 +256,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
 
   const cards = createCardDelivery(deps, postOnce);
 
-  async function deliver(item: OutboxRow): Promise<void> {
+  async function deliver(item: OutboxRow, card?: Claimed['card']): Promise<void> {
     const payload = item.payload as Record<string, unknown>;
     if (item.kind === 'channel.digest') {
       const [reminder] = await deps.db
@@ -251,8 +272,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
     switch (item.kind) {
       case 'card.sync': {
-        // The application and everything its card shows: one query.
-        const loaded = await loadApplicationWithRows(deps.db, item.applicationId);
+        // The application and everything its card shows: read with the claim, or in one query.
+        const loaded = card ?? (await loadApplicationWithRows(deps.db, item.applicationId));
         if (!loaded) throw new Error(`application ${item.applicationId} not found`);
         await cards.sync(item, loaded.app, loaded.rows);
         return;
@@ -363,14 +384,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    * One application's claimed effects, in order: the first failure ends the chain, and what
    * came after it is given back untried (its order must wait for the failed one's retry).
    */
-  async function deliverChain(chain: OutboxRow[]) {
+  async function deliverChain(chain: Claimed[]) {
     const done: OutboxRow[] = [];
-    for (const [i, item] of chain.entries()) {
+    for (const [i, { item, card }] of chain.entries()) {
       try {
-        await deliver(item);
+        await deliver(item, card);
         done.push(item);
       } catch (error) {
-        return { done, failed: { item, error }, untried: chain.slice(i + 1) };
+        return { done, failed: { item, error }, untried: chain.slice(i + 1).map((c) => c.item) };
       }
     }
     return { done, untried: [] as OutboxRow[] };
@@ -390,6 +411,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       delivered += done.length;
       await giveBack(outcomes.flatMap((o) => o.untried));
       for (const { failed } of outcomes) if (failed) await settleFailed(failed.item, failed.error);
+      // A claim short of a batch took everything due: what was queued since then kicked another
+      // drain (onCommitted), what comes due later is polled for. No claim only to hear "nothing".
+      if (batch.length < batchSize) return delivered;
     }
   }
 
