@@ -89,14 +89,7 @@ function releasedWhenLost(client: pg.PoolClient): pg.PoolClient {
 
 /** The Postgres pool the app runs on; exported for the tests that take its connections away. */
 export function createPool(url: string, max = 20): pg.Pool {
-  // The statements run prepared (db/prepared.ts) are keyed lookups whose best plan does not
-  // depend on the values: planned once per connection, not re-planned on each of the first runs.
-  const pool = new SelfReleasingPool({
-    connectionString: url,
-    max,
-    connectionTimeoutMillis: 5_000,
-    options: '-c plan_cache_mode=force_generic_plan',
-  });
+  const pool = new SelfReleasingPool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
   // A connection lost to a server restart or failover must not crash the process: idle clients
   // report on the pool, checked-out ones on themselves; the query in flight fails and is told.
   pool.on('error', () => {});
