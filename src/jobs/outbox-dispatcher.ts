@@ -66,7 +66,7 @@ class Halted extends Error {
 }
 /** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
-const EARLIER_LEASE = { lockedUntil: sql`earlier.locked_until`, lockedBy: sql`earlier.locked_by` };
+const FOLLOWER_LEASE = { lockedUntil: sql`f.locked_until`, lockedBy: sql`f.locked_by` };
 const decodeOutbox = rowDecoder(outbox);
 const decodeApplication = rowDecoder(applications);
 const decodeEvent = rowDecoder(events);
@@ -111,10 +111,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
   const refusals = createRefusals({ ...deps, probeMs: options.authProbeMs ?? DEFAULT_AUTH_PROBE_MS });
 
   /**
-   * Claims what may go now, in one statement: for each application its due effects in order,
-   * as long as nothing earlier of that application is still pending behind a retry's delay or
-   * another instance's lease. An application's chain is delivered in order by this instance,
-   * so a decision's card and thread line are one claim, not one claim each.
+   * Claims what may go now, in one statement: the head of every application's queue (its
+   * earliest pending effect, when due and not leased), oldest first, as many as a batch holds,
+   * each with the effect that follows it when that one is due too. Every application advances
+   * at the same pace (a long queue of one never holds back the cards of the others), and a
+   * decision's card and thread line are one claim, not one claim each. At most two batches of
+   * posts, paced at about one a second per channel, stay well inside the lease.
    *
    * `for update skip locked` may pass over a row another claim is taking at this instant; a
    * row whose earlier pending effects are not all in this claim is left for the next one, so
@@ -131,18 +133,29 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const result = await executePrepared(
       deps.db,
       sql`
-      with candidates as (
+      with heads as (
         select o.id, o.application_id from ${outbox} o
         where o.done_at is null and o.available_at <= ${now}::timestamptz
           and ${leaseEnded(LEASE, now)}
           and not exists (
             select 1 from ${outbox} earlier
             where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
-              and not (earlier.available_at <= ${now}::timestamptz and ${leaseEnded(EARLIER_LEASE, now)})
           )
         order by o.id
         limit ${batchSize}
         for update skip locked
+      ), followers as (
+        select f.id, f.application_id from heads h
+        cross join lateral (
+          select o.id, o.application_id, o.available_at, o.locked_until, o.locked_by from ${outbox} o
+          where o.application_id = h.application_id and o.done_at is null and o.id > h.id
+          order by o.id
+          limit 1
+          for update skip locked
+        ) f
+        where f.available_at <= ${now}::timestamptz and ${leaseEnded(FOLLOWER_LEASE, now)}
+      ), candidates as (
+        select id, application_id from heads union all select id, application_id from followers
       ), claimed as (
         update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
           attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
@@ -405,15 +418,17 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       const batch = await claim();
       if (batch.length === 0) return delivered;
       // Each application's chain in order; chains of different applications side by side.
-      const outcomes = await Promise.all(chainsOf(batch).map(deliverChain));
+      const chains = chainsOf(batch);
+      const outcomes = await Promise.all(chains.map(deliverChain));
       const done = outcomes.flatMap((o) => o.done);
       await settleDelivered(done);
       delivered += done.length;
       await giveBack(outcomes.flatMap((o) => o.untried));
       for (const { failed } of outcomes) if (failed) await settleFailed(failed.item, failed.error);
-      // A claim short of a batch took everything due: what was queued since then kicked another
-      // drain (onCommitted), what comes due later is polled for. No claim only to hear "nothing".
-      if (batch.length < batchSize) return delivered;
+      // A claim short of a batch, with no application's follower in it, took everything due:
+      // what was queued since then kicked another drain (onCommitted), what comes due later is
+      // polled for. No claim only to hear "nothing".
+      if (batch.length < batchSize && chains.every((chain) => chain.length === 1)) return delivered;
     }
   }
 
