@@ -19,7 +19,12 @@ import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { recordReminderPosted } from '../metrics.ts';
-import { loadApplicationWithRows, type ReviewRows, reviewRowColumns, reviewRowsFrom } from '../reviews/workflow-state.ts';
+import {
+  applicationWithRowsFrom,
+  loadApplicationWithRows,
+  type ReviewRows,
+  reviewRowColumns,
+} from '../reviews/workflow-state.ts';
 import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
 import { leaseEnded } from './liveness.ts';
@@ -66,6 +71,17 @@ class Halted extends Error {
 }
 /** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
+/**
+ * An outbox row `o` at the head of its application's queue and free to go at `now`: pending,
+ * due, not leased, nothing earlier of its application pending. What a claim takes first, and
+ * what `pending()` counts.
+ */
+const dueHead = (now: string) => sql`o.done_at is null and o.available_at <= ${now}::timestamptz
+  and ${leaseEnded(LEASE, now)}
+  and not exists (
+    select 1 from ${outbox} earlier
+    where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
+  )`;
 const FOLLOWER_LEASE = { lockedUntil: sql`f.locked_until`, lockedBy: sql`f.locked_by` };
 const decodeOutbox = rowDecoder(outbox);
 const decodeApplication = rowDecoder(applications);
@@ -135,12 +151,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       sql`
       with heads as (
         select o.id, o.application_id from ${outbox} o
-        where o.done_at is null and o.available_at <= ${now}::timestamptz
-          and ${leaseEnded(LEASE, now)}
-          and not exists (
-            select 1 from ${outbox} earlier
-            where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
-          )
+        where ${dueHead(now)}
         order by o.id
         limit ${batchSize}
         for update skip locked
@@ -182,9 +193,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return rowsOf(result)
       .map((row) => ({
         item: decodeOutbox(parsedJson(row.item)),
-        ...(row.application === null || row.application === undefined
-          ? {}
-          : { card: { app: decodeApplication(parsedJson(row.application)), rows: reviewRowsFrom(row) } }),
+        ...(row.application === null || row.application === undefined ? {} : { card: applicationWithRowsFrom(row) }),
       }))
       .sort((a, b) => a.item.id - b.item.id);
   }
@@ -468,12 +477,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       const now = deps.clock.now().toISOString();
       const result = await deps.db.execute(sql`
         select count(*)::int as n from ${outbox} o
-        where o.done_at is null and o.available_at <= ${now}::timestamptz
-          and ${leaseEnded(LEASE, now)}
-          and not exists (
-            select 1 from ${outbox} earlier
-            where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
-          )`);
+        where ${dueHead(now)}`);
       return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
     },
     /** Set while Slack refuses the bot token: delivery is stopped (`/readyz` reports it). */

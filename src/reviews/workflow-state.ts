@@ -157,11 +157,12 @@ export async function loadApplicationWithRows(
   );
   const [row] = rowsOf(result);
   if (!row) return undefined;
-  return {
-    app: decode.application(parsedJson(row.application)),
-    rows: reviewRowsFrom(row),
-    history: list(row.history, decode.event),
-  };
+  return { ...applicationWithRowsFrom(row), history: list(row.history, decode.event) };
+}
+
+/** An application (`row_to_json` as `application`) and its review rows (`reviewRowColumns`), read in one row. */
+export function applicationWithRowsFrom(row: Record<string, unknown>): { app: ApplicationRow; rows: ReviewRows } {
+  return { app: decode.application(parsedJson(row.application)), rows: reviewRowsFrom(row) };
 }
 
 export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, privateTrack?: TrackSettings): WorkflowState {
