@@ -46,18 +46,16 @@ export const toHistory = (rows: readonly EventRow[]): HistoryEntry[] =>
 
 const MAX_NAME_MATCHES = 10;
 
-/**
- * Finds what a reviewer means by "42", "#42", a profile id, or an organization name
- * (exact name first, then a prefix), each answered by an index.
- */
-export async function findApplications(db: DbOrTx, rawQuery: string): Promise<ApplicationRow[]> {
+/** "42" or "#42" as an application number; undefined for anything else. */
+export function applicationNumber(query: string): number | undefined {
+  const digits = /^#?(\d{1,9})$/.exec(query.trim())?.[1];
+  return digits === undefined ? undefined : Number(digits);
+}
+
+/** The profile id, then the organization name (exact, then a prefix), each answered by an index. */
+export async function findByProfileOrName(db: DbOrTx, rawQuery: string): Promise<ApplicationRow[]> {
   const query = rawQuery.trim();
   if (query === '') return [];
-  const number = /^#?(\d{1,9})$/.exec(query)?.[1];
-  if (number !== undefined) {
-    const byId = await getApplication(db, Number(number));
-    if (byId) return [byId];
-  }
   const byProfile = await db.select().from(applications).where(eq(applications.profileId, query));
   if (byProfile.length > 0) return byProfile;
   const lowered = query.toLowerCase();

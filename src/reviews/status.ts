@@ -3,7 +3,7 @@ import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/ty
 import type { Policy } from '../config.ts';
 import { unstorableText } from '../intake/application.ts';
 import { cardModelFrom, loadCardModel } from './card-model.ts';
-import { findApplications, getHistory, toHistory, toSummary } from './queries.ts';
+import { applicationNumber, findByProfileOrName, getHistory, toHistory, toSummary } from './queries.ts';
 import { loadApplicationWithRows } from './workflow-state.ts';
 
 export type StatusLookup =
@@ -15,13 +15,13 @@ export type StatusLookup =
 export async function lookupStatus(deps: { db: Db; policy: Policy }, query: string): Promise<StatusLookup> {
   if (unstorableText(query)) return { kind: 'none' };
   // By number (the usual question): the application, its card and its history in one query.
-  const number = /^#?(\d{1,9})$/.exec(query.trim())?.[1];
-  const byNumber = number === undefined ? undefined : await loadApplicationWithRows(deps.db, Number(number), { history: true });
+  const number = applicationNumber(query);
+  const byNumber = number === undefined ? undefined : await loadApplicationWithRows(deps.db, number, { history: true });
   if (byNumber) {
     const application = cardModelFrom(byNumber.app, byNumber.rows, deps.policy);
     return { kind: 'found', application, history: toHistory(byNumber.history) };
   }
-  const rows = await findApplications(deps.db, query);
+  const rows = await findByProfileOrName(deps.db, query);
   const [only] = rows;
   if (!only) return { kind: 'none' };
   if (rows.length > 1) return { kind: 'many', matches: rows.map(toSummary) };
