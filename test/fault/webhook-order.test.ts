@@ -37,13 +37,7 @@ describe('webhook relay and use cases committing out of id order', () => {
     second = { ...other, reset: async () => {} };
     const [a, b] = await seedApplications(database.db, clock.now(), [{}, {}]);
     const receiver = await startWebhookReceiver();
-    const relay = createWebhookRelay({
-      db: database.db,
-      clock,
-      logger: createLogger('silent'),
-      url: receiver.url,
-      secret: 'webhook-secret-0123456789',
-    });
+    const relay = relayTo(receiver.url);
     const event = (applicationId: number) => ({
       applicationId,
       type: 'application.claimed',
@@ -96,13 +90,7 @@ describe('webhook relay and use cases committing out of id order', () => {
   it('skips the id of a use case that rolled back, once nothing can fill it any more', async () => {
     const [app] = await seedApplications(database.db, clock.now(), [{}]);
     const receiver = await startWebhookReceiver();
-    const relay = createWebhookRelay({
-      db: database.db,
-      clock,
-      logger: createLogger('silent'),
-      url: receiver.url,
-      secret: 'webhook-secret-0123456789',
-    });
+    const relay = relayTo(receiver.url);
     const event = (type: string) => ({ applicationId: app?.id ?? 0, type, actor: 'U1', at: clock.now(), payload: {} });
     while ((await relay.drain()) > 0);
     const before = receiver.bodies.length;
@@ -133,9 +121,7 @@ describe('webhook relay and a hole filled while it reads', () => {
   it.skipIf(!postgresUrl())('relays the event that filled a hole between its read and its snapshot', async () => {
     const [app] = await seedApplications(database.db, clock.now(), [{}]);
     const receiver = await startWebhookReceiver();
-    const logger = createLogger('silent');
-    const relay = (db: typeof database.db) =>
-      createWebhookRelay({ db, clock, logger, url: receiver.url, secret: 'webhook-secret-0123456789' });
+    const relay = (db: typeof database.db) => relayTo(receiver.url, db);
     while ((await relay(database.db).drain()) > 0);
     const before = receiver.bodies.length;
     const insert = (type: string) =>
@@ -188,6 +174,10 @@ describe('webhook relay and a hole filled while it reads', () => {
     await receiver.close();
   });
 });
+
+/** The relay under test, sending to `url`, reading through `db` (the test's own by default). */
+const relayTo = (url: string, db = database.db) =>
+  createWebhookRelay({ db, clock, logger: createLogger('silent'), url, secret: 'webhook-secret-0123456789' });
 
 /**
  * Drains until `done`, then once more (a repeat would show there). A hole settles once every
