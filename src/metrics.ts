@@ -241,7 +241,7 @@ export type Metrics = {
  */
 export function createMetrics(deps: { database: Database; clock: Clock; webhook: boolean }): Metrics {
   const own = new client.Registry();
-  // Every gauge waits for the same read: the registry renders its metrics concurrently.
+  // Concurrent scrapes share one read.
   let reading: Promise<void> | undefined;
   const refresh = () => {
     reading ??= read().finally(() => {
@@ -250,7 +250,7 @@ export function createMetrics(deps: { database: Database; clock: Clock; webhook:
     return reading;
   };
   const gauge = (name: string, help: string, labelNames: string[] = []) =>
-    new client.Gauge({ name, help, labelNames, registers: [own], collect: refresh });
+    new client.Gauge({ name, help, labelNames, registers: [own] });
   const depth = gauge('pii_review_outbox_depth', 'Slack effects not yet delivered (due or waiting for a retry).');
   const oldest = gauge(
     'pii_review_outbox_oldest_pending_seconds',
@@ -299,6 +299,11 @@ export function createMetrics(deps: { database: Database; clock: Clock; webhook:
 
   return {
     async render() {
+      // The database first, the counters after: a counter moves before the row it reports on
+      // (a webhook delivery is counted before the cursor passes it), so a scrape never shows a
+      // drained backlog beside fewer deliveries than drained it. The registry would otherwise
+      // sample the counters at once and the gauges only when their read came back.
+      await refresh();
       const merged = client.Registry.merge([registry, own]);
       return { contentType: merged.contentType, body: await merged.metrics() };
     },
