@@ -182,13 +182,24 @@ async function ping(db: Db): Promise<boolean> {
   }
 }
 
-/** Postgres error code of a failed query (drizzle wraps driver errors in `cause`). */
-export function pgErrorCode(error: unknown): string | undefined {
+/** The driver's error under a failed query (drizzle wraps driver errors in `cause`). */
+function pgErrorOf(error: unknown): { code: string; constraint?: unknown } | undefined {
   for (let e: unknown = error; e instanceof Error || (typeof e === 'object' && e !== null); ) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return e as { code: string; constraint?: unknown };
     e = (e as { cause?: unknown }).cause;
     if (e === undefined) break;
   }
   return undefined;
+}
+
+/** Postgres error code of a failed query. */
+export function pgErrorCode(error: unknown): string | undefined {
+  return pgErrorOf(error)?.code;
+}
+
+/** Whether a query failed on a unique index, and on this one. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const found = pgErrorOf(error);
+  return found?.code === '23505' && found.constraint === constraint;
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
+import { type Db, type DbOrTx, isUniqueViolation, type Tx } from '../../db/client.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
 import { type ApplicationRow, applications, events, processedRequests } from '../../db/schema.ts';
@@ -13,7 +13,7 @@ import { type Command, decide, type Refusal } from '../workflow/rules.ts';
 import type { WorkflowState } from '../workflow/types.ts';
 import { endCycle, markCycleOutcomeEvent, reopenCycle } from './cycles.ts';
 import { applyCycleEffects } from './effects/cycles.ts';
-import { applyEarlyEffects } from './effects/early.ts';
+import { applyEarlyEffects, plainEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
 import type { Details, Write } from './effects/types.ts';
 import { recordUpdateAndChange } from './record.ts';
@@ -106,9 +106,10 @@ async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise
 }
 
 /**
- * Every reviewer decision goes through here: one transaction that checks the version seen,
- * asks the workflow rules, writes the new state, appends the event and queues what Slack
- * must show. A refusal or a conflict rolls everything back.
+ * Every reviewer decision goes through here: it checks the version seen, asks the workflow
+ * rules, writes the new state, appends the event and queues what Slack must show, all or
+ * nothing: in one statement when that is the whole change (decideInOneStatement), else in one
+ * transaction under the application's lock. A refusal or a conflict writes nothing.
  */
 export function applyDecision(deps: DecisionDeps, input: DecisionInput & { command: Command }): Promise<DecisionResult>;
 export function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid>;
@@ -121,7 +122,172 @@ export async function applyDecision(deps: DecisionDeps, input: DecisionInput): P
   return decided.result;
 }
 
+/** How often a decision is tried again without a lock when its application changed between its read and its write. */
+const OPTIMISTIC_ATTEMPTS = 3;
+
 async function decideOnce(
+  deps: DecisionDeps,
+  input: DecisionInput,
+): Promise<{ result: DecisionResult | Invalid; command?: Command }> {
+  const given = input.command;
+  // A command whose whole change is one statement needs no transaction and no lock: it reads,
+  // asks the rules and writes on condition that the application is still as read.
+  const plain = 'read' in given ? undefined : plainEarlyEffects(given);
+  for (let attempt = 0; plain && !('read' in given) && attempt < OPTIMISTIC_ATTEMPTS; attempt += 1) {
+    const result = await decideInOneStatement(deps, input, given, plain);
+    if (result === 'needs a transaction') break;
+    if (result !== 'changed meanwhile') return { result, command: given };
+  }
+  return decideUnderLock(deps, input);
+}
+
+/** Stage and status as the rules left them, the assignee, and what the command itself changes. */
+function applicationUpdate(
+  db: DbOrTx,
+  app: ApplicationRow,
+  outcome: Decided,
+  changes: Details['applicationChanges'],
+  now: Date,
+  /** The row version (`xmin`) read: the update matches only while the row is still that one. */
+  rowVersion?: string,
+) {
+  const moved = outcome.next.stage !== app.stage || outcome.next.status !== app.status;
+  return db
+    .update(applications)
+    .set({
+      ...outcome.next,
+      ...(outcome.assigneeId !== undefined ? { assigneeId: outcome.assigneeId } : {}),
+      ...(moved ? { statusSince: now } : {}),
+      ...(outcome.next.status === 'rejected' && app.status !== 'rejected' ? { rejectedAtStage: app.stage } : {}),
+      ...(changes ?? {}),
+      version: sql`${applications.version} + 1`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(applications.id, app.id),
+        eq(applications.version, app.version),
+        rowVersion === undefined ? undefined : sql`${applications}.xmin = ${rowVersion}::xid`,
+      ),
+    )
+    .returning();
+}
+
+type Decided = Extract<ReturnType<typeof decide>, { ok: true }>;
+
+/** The version the reviewer saw, then the rules: a conflict or a refusal aborts the decision. */
+async function judge(
+  db: DbOrTx,
+  deps: DecisionDeps,
+  input: DecisionInput,
+  app: ApplicationRow,
+  rows: ReviewRows,
+  command: Command,
+  now: Date,
+): Promise<{ state: WorkflowState; outcome: Decided }> {
+  if (app.version !== (input.seenVersion ?? app.version)) {
+    const [last] = await db.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
+    throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt });
+  }
+  const state = workflowStateFrom(app, rows, deps.policy.privateTrack);
+  const outcome = decide(
+    state,
+    command,
+    { id: input.actorId, roles: rolesOf(deps.roles, input.actorId) },
+    {
+      now,
+      rolesOf: (id) => rolesOf(deps.roles, id),
+      ...(input.architectTimeZone ? { architectTimeZone: input.architectTimeZone } : {}),
+    },
+  );
+  if (!outcome.ok) throw new Abort({ kind: 'refused', refusal: outcome });
+  return { state, outcome };
+}
+
+function eventOf(app: ApplicationRow, input: DecisionInput, details: Details, now: Date) {
+  return {
+    applicationId: app.id,
+    type: details.type,
+    actor: input.actorId,
+    at: now,
+    payload: { before: { stage: app.stage, status: app.status, assigneeId: app.assigneeId }, ...details.payload },
+  };
+}
+
+/**
+ * The application, its review rows, its row version and whether the request was handled
+ * before, in one statement and one snapshot, with no lock: what the optimistic way decides on.
+ */
+async function readApplication(db: Db, input: DecisionInput) {
+  const id = sql`${input.applicationId}::integer`;
+  const result = await executePrepared(
+    db,
+    sql`
+    select row_to_json(a) as app, a.xmin::text as row_xmin,
+      ${
+        input.requestKey === undefined
+          ? sql`false`
+          : sql`exists (select 1 from ${processedRequests} p where p.key = ${input.requestKey}::text)`
+      } as repeated,
+      ${reviewRowColumns(id, sql`a.questionnaire_version`, sql`a.cycle`)}
+    from ${applications} a where a.id = ${id}`,
+  );
+  const [row] = rowsOf(result);
+  if (!row) return undefined;
+  return {
+    app: decodeApplication(parsedJson(row.app)),
+    rows: reviewRowsFrom(row),
+    rowVersion: String(row.row_xmin),
+    repeated: row.repeated === true,
+  };
+}
+
+/**
+ * The optimistic way: one read, the rules, then one statement that writes the application, its
+ * added row, the request's key, the event and the effects only if the row is still the version
+ * read (`xmin`; every change to an application or its review rows rewrites its row). Answers
+ * 'changed meanwhile' when it was not (nothing was written), and 'needs a transaction' when
+ * the decision turned out to end a cycle or settle roles, which writes more.
+ */
+async function decideInOneStatement(
+  deps: DecisionDeps,
+  input: DecisionInput,
+  command: Command,
+  plain: NonNullable<ReturnType<typeof plainEarlyEffects>>,
+): Promise<DecisionResult | 'changed meanwhile' | 'needs a transaction'> {
+  const now = deps.clock.now();
+  try {
+    const read = await readApplication(deps.db, input);
+    if (read?.repeated) return { kind: 'duplicate' };
+    if (!read) return { kind: 'not_found' };
+    const { app, rows, rowVersion } = read;
+    const { state, outcome } = await judge(deps.db, deps, input, app, rows, command, now);
+    const details = plain({ app, actorId: input.actorId, now });
+    if (courseOf(app, state, details, outcome.next).kind !== 'none') return 'needs a transaction';
+    const kept = keptChanges(app, details);
+    const written = await recordUpdateAndChange(
+      deps.db,
+      applicationUpdate(deps.db, app, outcome, kept.applicationChanges, now, rowVersion),
+      eventOf(app, input, kept, now),
+      {
+        thread: true,
+        effects: kept.effects ?? [],
+        ...(kept.row ? { row: kept.row } : {}),
+        ...(input.requestKey !== undefined ? { requestKey: input.requestKey } : {}),
+      },
+    );
+    if (!written) return 'changed meanwhile';
+    return { kind: 'done', application: decodeApplication(parsedJson(written.application)) };
+  } catch (error) {
+    if (error instanceof Abort && error.result.kind !== 'invalid') return error.result;
+    // The same request committed between the read and the write: its key is taken.
+    if (isUniqueViolation(error, 'processed_requests_key_idx')) return { kind: 'duplicate' };
+    throw error;
+  }
+}
+
+/** Every other decision: one transaction that locks the application for as long as it writes. */
+async function decideUnderLock(
   deps: DecisionDeps,
   input: DecisionInput,
 ): Promise<{ result: DecisionResult | Invalid; command?: Command }> {
@@ -136,61 +302,20 @@ async function decideOnce(
         if (!command) throw new Abort({ kind: 'invalid' });
       }
       if (!command) throw new Error('a decision without a command');
-      const seen = input.seenVersion ?? app.version;
-      if (app.version !== seen) {
-        const [last] = await tx.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
-        throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt });
-      }
-      const state = workflowStateFrom(app, rows, deps.policy.privateTrack);
-      const actorRoles = rolesOf(deps.roles, input.actorId);
-      const outcome = decide(
-        state,
-        command,
-        { id: input.actorId, roles: actorRoles },
-        {
-          now,
-          rolesOf: (id) => rolesOf(deps.roles, id),
-          ...(input.architectTimeZone ? { architectTimeZone: input.architectTimeZone } : {}),
-        },
-      );
-      if (!outcome.ok) throw new Abort({ kind: 'refused', refusal: outcome });
-
+      const { state, outcome } = await judge(tx, deps, input, app, rows, command, now);
       const write = { tx, deps, app, actorId: input.actorId, now };
       const effects = isLateCommand(command)
         ? await applyLateEffects(write, command)
         : command.type === 'fast_track' || command.type === 'ask_role_meeting'
           ? await applyCycleEffects(write, command, state)
           : await applyEarlyEffects(write, command);
-      const details = await courseChanges(write, state, effects, outcome.next);
-      const moved = outcome.next.stage !== app.stage || outcome.next.status !== app.status;
-      const update = tx
-        .update(applications)
-        .set({
-          ...outcome.next,
-          ...(outcome.assigneeId !== undefined ? { assigneeId: outcome.assigneeId } : {}),
-          ...(moved ? { statusSince: now } : {}),
-          ...(outcome.next.status === 'rejected' && app.status !== 'rejected' ? { rejectedAtStage: app.stage } : {}),
-          ...(details.applicationChanges ?? {}),
-          version: sql`${applications.version} + 1`,
-          updatedAt: now,
-        })
-        .where(and(eq(applications.id, app.id), eq(applications.version, seen)))
-        .returning();
-      // The update, the event (its `after` is the updated row's) and the effects: one statement.
+      const details = await courseChanges(write, courseOf(app, state, effects, outcome.next), effects);
+      // The update, the event (its `after` is the updated row's), any added row and the effects: one statement.
       const written = await recordUpdateAndChange(
         tx,
-        update,
-        {
-          applicationId: app.id,
-          type: details.type,
-          actor: input.actorId,
-          at: now,
-          payload: {
-            before: { stage: app.stage, status: app.status, assigneeId: app.assigneeId },
-            ...details.payload,
-          },
-        },
-        { thread: true, effects: details.effects ?? [] },
+        applicationUpdate(tx, app, outcome, details.applicationChanges, now),
+        eventOf(app, input, details, now),
+        { thread: true, effects: details.effects ?? [], ...(details.row ? { row: details.row } : {}) },
       );
       if (!written) throw new Error(`application ${app.id} changed under its row lock`);
       if (details.endsCycle) await markCycleOutcomeEvent(tx, app, written.eventId);
@@ -204,6 +329,35 @@ async function decideOnce(
   }
 }
 
+/** What a decision does to the application's long course beyond its own rows (see courseChanges). */
+type Course =
+  | { kind: 'none' }
+  | { kind: 'role_review_ends'; to: 'approved' | 'removed' | 'denied' }
+  | { kind: 'reopen' }
+  | { kind: 'cycle_ends'; outcome: 'rejected' | 'withdrawn' | 'approved' };
+
+function courseOf(app: ApplicationRow, state: WorkflowState, details: Details, next: { stage: string; status: string }): Course {
+  if (state.roleReview) {
+    if (next.stage !== 'approved') return { kind: 'none' };
+    const approving = details.type !== 'application.withdrawn' && !details.type.endsWith('.rejected');
+    return {
+      kind: 'role_review_ends',
+      to: approving ? 'approved' : details.type === 'application.withdrawn' ? 'removed' : 'denied',
+    };
+  }
+  if (details.type === 'application.reopened') return { kind: 'reopen' };
+  if (next.status === app.status) return { kind: 'none' };
+  if (next.status === 'rejected' || next.status === 'withdrawn') return { kind: 'cycle_ends', outcome: next.status };
+  if (next.status === 'approved' && !app.approvedAt) return { kind: 'cycle_ends', outcome: 'approved' };
+  return { kind: 'none' };
+}
+
+/** The changes a decision keeps: approvedAt is set once, by the first approval. */
+function keptChanges(app: ApplicationRow, details: Details): Details {
+  const { approvedAt: _again, ...changes } = details.applicationChanges ?? {};
+  return { ...details, applicationChanges: app.approvedAt ? changes : (details.applicationChanges ?? {}) };
+}
+
 /**
  * What a decision does to the application's long course, beyond the command's own rows: the end
  * of a review cycle (rejected, withdrawn, approved) is recorded with its stage, a reopen takes it
@@ -211,40 +365,32 @@ async function decideOnce(
  * the roles under review (approved, denied, or withdrawn) and leaves the application approved, its
  * production life untouched (approvedAt is set once).
  */
-async function courseChanges(
-  write: Write,
-  state: WorkflowState,
-  details: Details,
-  next: { stage: string; status: string },
-): Promise<Details & { endsCycle?: boolean }> {
+async function courseChanges(write: Write, course: Course, details: Details): Promise<Details & { endsCycle?: boolean }> {
   const { tx, app, actorId, now } = write;
-  const { approvedAt: _again, ...changes } = details.applicationChanges ?? {};
-  const kept = { ...details, applicationChanges: app.approvedAt ? changes : (details.applicationChanges ?? {}) };
-  if (state.roleReview) {
-    if (next.stage !== 'approved') return kept;
-    const approving = details.type !== 'application.withdrawn' && !details.type.endsWith('.rejected');
-    const to = approving ? 'approved' : details.type === 'application.withdrawn' ? 'removed' : 'denied';
-    const roles = await settleRoleReview(tx, app.id, to, actorId, now);
-    return {
-      ...kept,
-      type: approving ? 'role_review.approved' : to === 'denied' ? 'role_review.denied' : 'role_review.withdrawn',
-      payload: { ...details.payload, roles, via: details.type },
-      applicationChanges: { ...kept.applicationChanges, roleReviewSince: null, roleReviewStages: null },
-    };
+  const kept = keptChanges(app, details);
+  switch (course.kind) {
+    case 'none':
+      return kept;
+    case 'role_review_ends': {
+      const roles = await settleRoleReview(tx, app.id, course.to, actorId, now);
+      return {
+        ...kept,
+        type:
+          course.to === 'approved'
+            ? 'role_review.approved'
+            : course.to === 'denied'
+              ? 'role_review.denied'
+              : 'role_review.withdrawn',
+        payload: { ...details.payload, roles, via: details.type },
+        applicationChanges: { ...kept.applicationChanges, roleReviewSince: null, roleReviewStages: null },
+      };
+    }
+    case 'reopen':
+      await reopenCycle(tx, app);
+      return kept;
+    case 'cycle_ends':
+      await endCycle(tx, app, { outcome: course.outcome, stage: app.stage, at: now });
+      if (course.outcome === 'approved') await recordApprovedRoles(tx, app, actorId, now);
+      return { ...kept, payload: { ...kept.payload, cycle: app.cycle }, endsCycle: true };
   }
-  if (details.type === 'application.reopened') {
-    await reopenCycle(tx, app);
-    return kept;
-  }
-  if (next.status === app.status) return kept;
-  if (next.status === 'rejected' || next.status === 'withdrawn') {
-    await endCycle(tx, app, { outcome: next.status, stage: app.stage, at: now });
-    return { ...kept, payload: { ...kept.payload, cycle: app.cycle }, endsCycle: true };
-  }
-  if (next.status === 'approved' && !app.approvedAt) {
-    await endCycle(tx, app, { outcome: 'approved', stage: app.stage, at: now });
-    await recordApprovedRoles(tx, app, actorId, now);
-    return { ...kept, payload: { ...kept.payload, cycle: app.cycle }, endsCycle: true };
-  }
-  return kept;
 }

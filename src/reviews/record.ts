@@ -1,8 +1,9 @@
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client.ts';
+import { getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { DbOrTx, Tx } from '../../db/client.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { rowsOf } from '../../db/rows.ts';
-import { applications, events, outbox } from '../../db/schema.ts';
+import { applications, events, outbox, processedRequests } from '../../db/schema.ts';
 
 /** Slack effects a change can cause; the dispatcher knows how to deliver each. */
 export type Effect =
@@ -13,6 +14,31 @@ export type Effect =
   | { kind: 'thread.file'; applicationId: number; file: 'questionnaire' }
   /** The architecture review's calendar invite (a REQUEST, or a CANCEL once cancelled). */
   | { kind: 'thread.file'; applicationId: number; file: 'invite'; meetingId: number };
+
+/**
+ * A row a change adds beside the application's own (a gap raised), written in the change's
+ * statement and only when its update matched; the event names the row's id under `payloadKey`.
+ */
+export type AddedRow = { table: PgTable; values: Record<string, unknown>; payloadKey: string };
+
+/** `added as (insert … select … from u returning id)`: each value cast to its column's type. */
+function addedRow(row: AddedRow): SQL {
+  const columns: Record<string, { name: string; getSQLType(): string } | undefined> = getTableColumns(row.table);
+  const entries = Object.entries(row.values).flatMap(([key, value]) => {
+    const column = columns[key];
+    if (!column) throw new Error(`${key} is not a column of the added row's table`);
+    return value === undefined ? [] : [{ column, value }];
+  });
+  const names = sql.join(
+    entries.map(({ column }) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const values = sql.join(
+    entries.map(({ column, value }) => sql`${sql.param(value, column as never)}::${sql.raw(column.getSQLType())}`),
+    sql`, `,
+  );
+  return sql`added as (insert into ${row.table} (${names}) select ${values} from u returning id),`;
+}
 
 export type NewEvent = {
   applicationId: number;
@@ -92,32 +118,47 @@ export async function recordChange(
  * A decision's last statement: the application's update (an `update … returning *`, or the
  * insert of a new one), its event and its effects, as recordChange would write them, in one
  * round trip. The event's payload gets `after` (stage, status, assignee as the update left
- * them; unless `after` is false) under the given payload's own keys, and `state` over them. Answers the updated row as the driver returns
+ * them; unless `after` is false) under the given payload's own keys, and `state` over them.
+ * With `row`, the added row goes in as well (its id in the payload); with `requestKey`, the
+ * Slack request's key is taken (a key taken before fails the whole statement with a unique
+ * violation: the request is a repeat). Answers the updated row as the driver returns
  * `row_to_json` (decode it with rowDecoder), or undefined when the update matched nothing
  * (then nothing else was written either).
  */
 export async function recordUpdateAndChange(
-  tx: Tx,
+  db: DbOrTx,
   update: SQLWrapper,
   /** `applicationId` null: the row `update` writes names it (the insert of a new application). */
   event: Omit<NewEvent, 'applicationId'> & { applicationId: number | null },
-  options: { thread: boolean; effects?: readonly Effect[]; after?: boolean },
+  options: { thread: boolean; effects?: readonly Effect[]; after?: boolean; row?: AddedRow; requestKey?: string },
 ): Promise<{ application: unknown; eventId: number } | undefined> {
   const at = event.at.toISOString();
   const after =
     options.after === false
       ? sql`'{}'::jsonb`
       : sql`jsonb_build_object('after', jsonb_build_object('stage', u.stage, 'status', u.status, 'assigneeId', u.assignee_id))`;
+  const added = options.row
+    ? {
+        cte: addedRow(options.row),
+        payload: sql` || jsonb_build_object(${options.row.payloadKey}::text, (select id from added))`,
+      }
+    : { cte: sql``, payload: sql`` };
+  const key =
+    options.requestKey === undefined
+      ? sql``
+      : sql`taken as (insert into ${processedRequests} (key, application_id, at) select ${options.requestKey}::text, u.id, ${at}::timestamptz from u),`;
   const result = await executePrepared(
-    tx,
+    db,
     sql`
     with u as (${update.getSQL()}),
     ${xidFirst(sql`u`)},
+    ${key}
+    ${added.cte}
     e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select u.id, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
         ${after}
-          || ${JSON.stringify(event.payload)}::jsonb
+          || ${JSON.stringify(event.payload)}::jsonb${added.payload}
           || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status))
       from u cross join ordered
       returning id, application_id

@@ -11,8 +11,64 @@ import type { Details, Write } from './types.ts';
 
 type EarlyCommand = Exclude<Command, { type: LateCommandType | CycleCommandType }>;
 
+/**
+ * A Stage 1–2 decision that changes nothing but what the application's own statement writes
+ * (its update, an added row, the event and the effects): no read, no other write. Answers how
+ * to build its change once the application is read, or undefined for the decisions that read
+ * or write more (applyEarlyEffects does those).
+ */
+export function plainEarlyEffects(command: Command): ((write: Pick<Write, 'app' | 'actorId' | 'now'>) => Details) | undefined {
+  switch (command.type) {
+    case 'claim':
+      return () => ({ type: 'application.claimed', payload: {} });
+    case 'pass_security':
+      return () => ({ type: 'security.passed', payload: {} });
+    case 'assign':
+      return () => ({ type: 'application.assigned', payload: { assigneeId: command.assigneeId } });
+    case 'business_review':
+      if (command.decision !== 'advance') return undefined;
+      return () => ({ type: 'business_review.passed', payload: { criteria: command.criteria, decision: command.decision } });
+    case 'skip_questionnaire':
+      return () => ({
+        type: 'questionnaire.skipped',
+        payload: {},
+        applicationChanges: { questionnaireSkipReason: command.reason.trim() },
+      });
+    case 'record_gap':
+      return ({ app, actorId, now }) => ({
+        type: 'gap.recorded',
+        payload: {
+          area: command.area,
+          severity: command.severity,
+          // The description is private (DOMAIN.md) and events are kept forever: it lives in `gaps`,
+          // where retention can delete it.
+          ...(command.securityAnswer ? { securityAnswer: command.securityAnswer } : {}),
+        },
+        row: {
+          table: gaps,
+          payloadKey: 'gapId',
+          values: {
+            applicationId: app.id,
+            cycle: app.cycle,
+            area: command.area,
+            severity: command.severity,
+            description: command.description.trim(),
+            securityAnswer: command.securityAnswer ?? null,
+            raisedBy: actorId,
+            raisedAt: now,
+          },
+        },
+      });
+    default:
+      return undefined;
+  }
+}
+
 /** The rows a Stage 1–2 decision writes besides the application itself; runs only after the rules said yes. */
-export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, command: EarlyCommand): Promise<Details> {
+export async function applyEarlyEffects(write: Write, command: EarlyCommand): Promise<Details> {
+  const plain = plainEarlyEffects(command);
+  if (plain) return plain(write);
+  const { tx, deps, app, actorId, now } = write;
   const message = async (kind: string, body: string, templateVersion?: number) => {
     await tx.insert(developerMessages).values({
       applicationId: app.id,
@@ -26,50 +82,23 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
   };
   switch (command.type) {
     case 'claim':
-      return { type: 'application.claimed', payload: {} };
     case 'pass_security':
-      return { type: 'security.passed', payload: {} };
     case 'assign':
-      return { type: 'application.assigned', payload: { assigneeId: command.assigneeId } };
+    case 'skip_questionnaire':
+    case 'record_gap':
+      throw new Error(`unreachable: plainEarlyEffects answers ${command.type}`);
     case 'reopen':
       return { type: 'application.reopened', payload: { reason: command.reason.trim() } };
     case 'withdraw':
       return { type: 'application.withdrawn', payload: { reason: command.reason.trim() } };
     case 'business_review': {
       const payload = { criteria: command.criteria, decision: command.decision };
-      if (command.decision === 'advance') return { type: 'business_review.passed', payload };
       const template = await currentTemplate(tx, 'denial');
       const body = (command.denialText ?? '').trim();
       await message('denial', body, template.version);
       return {
         type: 'business_review.rejected',
         payload: { ...payload, templateVersion: template.version, denialEdited: body !== template.body.trim() },
-      };
-    }
-    case 'record_gap': {
-      const [gap] = await tx
-        .insert(gaps)
-        .values({
-          applicationId: app.id,
-          cycle: app.cycle,
-          area: command.area,
-          severity: command.severity,
-          description: command.description.trim(),
-          securityAnswer: command.securityAnswer ?? null,
-          raisedBy: actorId,
-          raisedAt: now,
-        })
-        .returning({ id: gaps.id });
-      return {
-        type: 'gap.recorded',
-        payload: {
-          gapId: gap?.id,
-          area: command.area,
-          severity: command.severity,
-          // The description is private (DOMAIN.md) and events are kept forever: it lives in `gaps`,
-          // where retention can delete it.
-          ...(command.securityAnswer ? { securityAnswer: command.securityAnswer } : {}),
-        },
       };
     }
     case 'resolve_gap': {
@@ -127,12 +156,6 @@ export async function applyEarlyEffects({ tx, deps, app, actorId, now }: Write, 
     }
     case 'deny_security':
       return applyDenial({ tx, deps, app, actorId, now }, command, 'security.rejected');
-    case 'skip_questionnaire':
-      return {
-        type: 'questionnaire.skipped',
-        payload: {},
-        applicationChanges: { questionnaireSkipReason: command.reason.trim() },
-      };
     case 'review_answers': {
       const resolvedGaps: number[] = [];
       const toResolve = command.reviews.filter((r) => r.verdict === 'accept' && r.resolveGap).map((r) => r.questionId);

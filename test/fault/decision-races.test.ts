@@ -1,0 +1,186 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applications, events, gaps, processedRequests } from '../../db/schema.ts';
+import { FakeClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
+import { applyDecision } from '../../src/reviews/decide.ts';
+import { PERSONAS, personaRoles } from '../../src/sandbox/personas.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { rowsOf } from '../support/invariants.ts';
+import { postgresUrl } from '../support/outage.ts';
+import { seedApplications } from '../support/seed.ts';
+
+const clock = new FakeClock('2026-03-02T10:00:00Z');
+const [REVIEWER = '', SECOND = ''] = PERSONAS.filter((p) => p.role === 'reviewer').map((p) => p.id);
+let database: TestDatabase;
+let second: TestDatabase | undefined;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await second?.close();
+  await database?.close();
+});
+
+const deps = (db: TestDatabase['db']) => ({
+  db,
+  clock,
+  roles: personaRoles(),
+  questionnaire: loadQuestionnaire(),
+  policy: loadConfig({}).policy,
+});
+
+/** A second pool on the test's database: the decision runs there while the first holds a transaction open. */
+async function secondPool(): Promise<TestDatabase> {
+  const { openDatabase } = await import('../../db/client.ts');
+  const other = await openDatabase({ kind: 'postgres', url: database.url ?? '' });
+  second = { ...other, reset: async () => {} };
+  return second;
+}
+
+/**
+ * Runs `work` in a transaction on the first pool and keeps it open until `commit` is called;
+ * `ready` resolves with what `work` answered once it has run.
+ */
+function holding<T>(work: (tx: Parameters<Parameters<TestDatabase['db']['transaction']>[0]>[0]) => Promise<T>) {
+  let commit: () => void = () => {};
+  const mayCommit = new Promise<void>((resolve) => {
+    commit = resolve;
+  });
+  let done: (value: T) => void = () => {};
+  const ready = new Promise<T>((resolve) => {
+    done = resolve;
+  });
+  const committed = database.db.transaction(async (tx) => {
+    done(await work(tx));
+    await mayCommit;
+  });
+  return { ready, commit, committed };
+}
+
+/** Resolves once `pending` settled or some query of the test's database waits for a lock. */
+async function untilWaiting(pending: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void pending.finally(() => {
+    settled = true;
+  });
+  for (;;) {
+    const [waiting] = await rowsOf(
+      database.db,
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if (settled || Number(waiting?.n) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * A decision locks its application and reads the review rows in one statement, whose snapshot
+ * is older than the lock when the lock had to wait. A change committed by the holder of the lock
+ * (here: a gap raised) must still be what the rules see.
+ */
+describe('a decision that waited for its application lock', () => {
+  it.skipIf(!postgresUrl())('sees the review rows the lock holder committed meanwhile', async () => {
+    const other = await secondPool();
+    const [app] = await seedApplications(database.db, clock.now(), [
+      { stage: 'security', status: 'in_review', assigneeId: REVIEWER },
+    ]);
+    const id = app?.id ?? 0;
+    // Another change holds the application's lock, raises a gap and updates the row, then waits.
+    const first = holding(async (tx) => {
+      await tx.select().from(applications).where(eq(applications.id, id)).for('update');
+      const [gap] = await tx
+        .insert(gaps)
+        .values({
+          applicationId: id,
+          area: 'network_protection',
+          severity: 'high',
+          description: 'Keys in the repository',
+          raisedBy: REVIEWER,
+          raisedAt: clock.now(),
+        })
+        .returning({ id: gaps.id });
+      await tx.update(applications).set({ updatedAt: clock.now() }).where(eq(applications.id, id));
+      return gap?.id ?? 0;
+    });
+    const gapId = await first.ready;
+    const decision = applyDecision(deps(other.db), {
+      applicationId: id,
+      actorId: REVIEWER,
+      command: { type: 'resolve_gap', gapId, resolution: 'Moved to the key vault.' },
+    });
+    await untilWaiting(decision);
+    first.commit();
+    await first.committed;
+    const result = await decision;
+    expect(result.kind, JSON.stringify(result)).toBe('done');
+    const [gap] = await database.db.select().from(gaps).where(eq(gaps.id, gapId));
+    expect(gap?.resolvedAt).not.toBeNull();
+  });
+});
+
+/**
+ * A decision that is one statement (a claim, a gap raised, a Stage 1 pass) takes no lock: it
+ * reads, asks the rules, and writes only while the row is the version it read. A change
+ * committed in between must make it decide again on what is true now, never on what it read.
+ */
+describe('a decision made without a lock', () => {
+  it.skipIf(!postgresUrl())('decides again when the application changed between its read and its write', async () => {
+    const other = await secondPool();
+    const [app] = await seedApplications(database.db, clock.now(), [{ stage: 'business', status: 'new' }]);
+    const id = app?.id ?? 0;
+    // Another reviewer's claim is written (without a new version number, as intake and retention
+    // write) and not yet committed when the decision reads.
+    const first = holding((tx) =>
+      tx.update(applications).set({ assigneeId: SECOND, status: 'in_review' }).where(eq(applications.id, id)),
+    );
+    await first.ready;
+    const decision = applyDecision(deps(other.db), { applicationId: id, actorId: REVIEWER, command: { type: 'claim' } });
+    await untilWaiting(decision);
+    first.commit();
+    await first.committed;
+
+    const result = await decision;
+    expect(result.kind === 'refused' ? result.refusal.message : result.kind).toContain(`<@${SECOND}> has already claimed it`);
+    const [row] = await database.db.select().from(applications).where(eq(applications.id, id));
+    expect(row?.assigneeId).toBe(SECOND);
+    expect(await database.db.select().from(events).where(eq(events.applicationId, id))).toEqual([]);
+  });
+
+  it.skipIf(!postgresUrl())(
+    'answers a repeat whose first attempt took the key meanwhile as a duplicate, writing nothing',
+    async () => {
+      const other = await secondPool();
+      const [app] = await seedApplications(database.db, clock.now(), [
+        { stage: 'security', status: 'in_review', assigneeId: REVIEWER },
+      ]);
+      const id = app?.id ?? 0;
+      const requestKey = 'view:V0REPEAT';
+      // The first attempt has taken the request's key and not yet committed.
+      const first = holding((tx) => tx.insert(processedRequests).values({ key: requestKey, applicationId: id, at: clock.now() }));
+      await first.ready;
+      const decision = applyDecision(deps(other.db), {
+        applicationId: id,
+        actorId: REVIEWER,
+        requestKey,
+        command: {
+          type: 'record_gap',
+          area: 'network_protection',
+          severity: 'high',
+          description: 'Keys in the repository',
+        },
+      });
+      await untilWaiting(decision);
+      first.commit();
+      await first.committed;
+
+      expect(await decision).toEqual({ kind: 'duplicate' });
+      expect(await database.db.select().from(gaps).where(eq(gaps.applicationId, id))).toEqual([]);
+      expect(await database.db.select().from(events).where(eq(events.applicationId, id))).toEqual([]);
+      const [row] = await database.db.select().from(applications).where(eq(applications.id, id));
+      expect(row?.version).toBe(app?.version);
+    },
+  );
+});
