@@ -23,7 +23,7 @@ export type PostOnce = (
   message: Post,
   part?: Part,
 ) => Promise<{ channel: string; ts: string; earlier: boolean }>;
-type CardLocation = { channel: string; ts: string };
+export type CardLocation = { channel: string; ts: string };
 
 export type CardDeliveryDeps = {
   db: Db;
@@ -81,9 +81,10 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
     cardOf,
     /**
      * `card.sync`: update the card to the application's state, or post it when there is none (or
-     * it is gone). `rows`: the review rows read with the application (one query), if the caller has them.
+     * it is gone). `rows`: the review rows read with the application (one query), if the caller
+     * has them. Answers where the card is now.
      */
-    async sync(item: OutboxRow, app: ApplicationRow, rows?: ReviewRows): Promise<void> {
+    async sync(item: OutboxRow, app: ApplicationRow, rows?: ReviewRows): Promise<CardLocation> {
       if (app.cardTs && app.cardChannel) {
         const card = { channel: app.cardChannel, ts: app.cardTs };
         const model = rows ? cardModelFrom(app, rows, deps.policy) : await loadCardModel(deps.db, app, deps.policy);
@@ -94,19 +95,19 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
           .catch((error: unknown) => cardGone(item, error));
         // Cards posted before permalinks were stored get theirs on their next update.
         if (updated && !app.cardPermalink) await storePermalink(app, card);
-        if (updated) return;
+        if (updated) return card;
       }
-      await postCard(item, app, undefined, rows);
+      return postCard(item, app, undefined, rows);
     },
-    /** Posts one line in the card's thread; answers where it landed. */
-    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<CardLocation> {
+    /** Posts one line in the card's thread; answers where it landed, and the card it went under. */
+    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<{ line: CardLocation; card: CardLocation }> {
       const card = await cardOf(item, app);
       const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text }).catch((error: unknown) =>
         cardGone(item, error),
       );
-      if (posted) return posted;
+      if (posted) return { line: posted, card };
       const fresh = await postCard(item, app, 'card');
-      return postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
+      return { line: await postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text }), card: fresh };
     },
     /**
      * The link to a thread line that ended a review cycle, kept with the cycle (the card of a

@@ -25,7 +25,7 @@ import {
   type ReviewRows,
   reviewRowColumns,
 } from '../reviews/workflow-state.ts';
-import { createCardDelivery, type Part, type Post } from './card-delivery.ts';
+import { type CardLocation, createCardDelivery, type Part, type Post } from './card-delivery.ts';
 import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
 import { leaseEnded } from './liveness.ts';
 import { createPacer } from './pacer.ts';
@@ -87,8 +87,34 @@ const decodeOutbox = rowDecoder(outbox);
 const decodeApplication = rowDecoder(applications);
 const decodeEvent = rowDecoder(events);
 
-/** A claimed effect; a chain's leading `card.sync` comes with what its card shows, read with the claim. */
-type Claimed = { item: OutboxRow; card?: { app: ApplicationRow; rows: ReviewRows } };
+/** What a thread line needs: its application, its event, the denial text sent with it, the cycle it ended. */
+type ThreadEvent = { app: ApplicationRow; event: typeof events.$inferSelect; denial?: string; endedCycle?: number };
+
+/**
+ * A claimed effect, with what its delivery reads, read with the claim: a chain's leading
+ * `card.sync` comes with what its card shows, a `thread.event` with its line's event. `more`:
+ * an effect of the same application is due after it and was not claimed with it.
+ */
+type Claimed = { item: OutboxRow; card?: { app: ApplicationRow; rows: ReviewRows }; thread?: ThreadEvent; more: boolean };
+
+/**
+ * The columns of a thread line's application `a` and event `e`: the denial text sent with the
+ * event (as denialSentWith finds it: the application's denial message sent at the event's
+ * instant) and the review cycle the event ended, if it ended one.
+ */
+const threadEventColumns = sql`row_to_json(a) as app, row_to_json(e) as event,
+  (select m.body from ${developerMessages} m
+    where m.application_id = e.application_id and m.kind = 'denial' and m.sent_at = e.at limit 1) as denial,
+  (select c.number from ${reviewCycles} c where c.application_id = a.id and c.outcome_event_id = e.id) as ended_cycle`;
+
+function threadEventFrom(row: Record<string, unknown>): ThreadEvent {
+  return {
+    app: decodeApplication(parsedJson(row.app)),
+    event: decodeEvent(parsedJson(row.event)),
+    ...(typeof row.denial === 'string' ? { denial: row.denial } : {}),
+    ...(row.ended_cycle === null || row.ended_cycle === undefined ? {} : { endedCycle: Number(row.ended_cycle) }),
+  };
+}
 
 /** Claimed effects by application, each chain in id order; an effect of no application is a chain of its own. */
 function chainsOf(batch: readonly Claimed[]): Claimed[][] {
@@ -180,7 +206,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         )
         returning *
       )
-      select row_to_json(c) as item, card.*
+      select row_to_json(c) as item, card.*, to_json(line) as line,
+        exists (
+          select 1 from ${outbox} n
+          where n.application_id = c.application_id and n.done_at is null and n.id > c.id
+            and n.available_at <= ${now}::timestamptz and n.id not in (select id from claimed)
+        ) as more
       from claimed c
       left join lateral (
         select row_to_json(a) as application,
@@ -188,13 +219,23 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         from ${applications} a
         where a.id = c.application_id and c.kind = 'card.sync'
           and not exists (select 1 from claimed p where p.application_id = c.application_id and p.id < c.id)
-      ) card on true`,
+      ) card on true
+      left join lateral (
+        select ${threadEventColumns}
+        from ${applications} a join ${events} e on e.id = (c.payload->>'eventId')::bigint
+        where a.id = c.application_id and c.kind = 'thread.event'
+      ) line on c.kind = 'thread.event'`,
     );
     return rowsOf(result)
-      .map((row) => ({
-        item: decodeOutbox(parsedJson(row.item)),
-        ...(row.application === null || row.application === undefined ? {} : { card: applicationWithRowsFrom(row) }),
-      }))
+      .map((row) => {
+        const line = parsedJson(row.line) as Record<string, unknown> | null;
+        return {
+          item: decodeOutbox(parsedJson(row.item)),
+          ...(row.application === null || row.application === undefined ? {} : { card: applicationWithRowsFrom(row) }),
+          ...(line?.event ? { thread: threadEventFrom(line) } : {}),
+          more: row.more === true,
+        };
+      })
       .sort((a, b) => a.item.id - b.item.id);
   }
 
@@ -204,31 +245,19 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return app;
   }
 
-  /**
-   * A thread line's application, event, the denial text sent with it (as denialSentWith finds
-   * it: the application's denial message sent at the event's instant) and the review cycle the
-   * event ended, if it ended one, in one query.
-   */
-  async function threadEventOf(applicationId: number, eventId: number) {
+  /** A thread line's application and event with what goes with them (threadEventColumns), in one query. */
+  async function threadEventOf(applicationId: number, eventId: number): Promise<ThreadEvent> {
     const result = await executePrepared(
       deps.db,
       sql`
-      select row_to_json(a) as app, row_to_json(e) as event,
-        (select m.body from ${developerMessages} m
-          where m.application_id = e.application_id and m.kind = 'denial' and m.sent_at = e.at limit 1) as denial,
-        (select c.number from ${reviewCycles} c where c.application_id = a.id and c.outcome_event_id = e.id) as ended_cycle
+      select ${threadEventColumns}
       from ${applications} a left join ${events} e on e.id = ${eventId}::bigint
       where a.id = ${applicationId}::integer`,
     );
     const [row] = rowsOf(result);
     if (!row) throw new Error(`application ${applicationId} not found`);
     if (row.event === null || row.event === undefined) throw new Error(`event ${eventId} not found`);
-    return {
-      app: decodeApplication(parsedJson(row.app)),
-      event: decodeEvent(parsedJson(row.event)),
-      denial: typeof row.denial === 'string' ? row.denial : undefined,
-      endedCycle: row.ended_cycle === null || row.ended_cycle === undefined ? undefined : Number(row.ended_cycle),
-    };
+    return threadEventFrom(row);
   }
 
   /**
@@ -278,7 +307,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
 
   const cards = createCardDelivery(deps, postOnce);
 
-  async function deliver(item: OutboxRow, card?: Claimed['card']): Promise<void> {
+  /**
+   * Delivers one effect. `cardAt`: where the card is, as an earlier effect of the same claim
+   * left it (posted afresh, perhaps), over what was read with the claim. Answers where the card
+   * is after this effect, when it touched the card.
+   */
+  async function deliver({ item, card, thread }: Claimed, cardAt?: CardLocation): Promise<CardLocation | undefined> {
     const payload = item.payload as Record<string, unknown>;
     if (item.kind === 'channel.digest') {
       const [reminder] = await deps.db
@@ -289,7 +323,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       const view = digestView(reminder.key.slice('digest:'.length), reminder.data as Parameters<typeof digestView>[1]);
       await postOnce(item, { channel: deps.reviewChannelId, ...view });
       recordReminderPosted('digest');
-      return;
+      return undefined;
     }
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
     switch (item.kind) {
@@ -297,15 +331,16 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         // The application and everything its card shows: read with the claim, or in one query.
         const loaded = card ?? (await loadApplicationWithRows(deps.db, item.applicationId));
         if (!loaded) throw new Error(`application ${item.applicationId} not found`);
-        await cards.sync(item, loaded.app, loaded.rows);
-        return;
+        return cards.sync(item, loaded.app, loaded.rows);
       }
       case 'thread.event': {
-        const { app, event, denial, endedCycle } = await threadEventOf(item.applicationId, Number(payload.eventId));
+        const read = thread ?? (await threadEventOf(item.applicationId, Number(payload.eventId)));
+        const { event, denial, endedCycle } = read;
+        const app = cardAt ? { ...read.app, cardChannel: cardAt.channel, cardTs: cardAt.ts } : read.app;
         const text = withDenialText(historyLine({ ...event, payload: event.payload as Record<string, unknown> }), denial);
-        const line = await cards.postInThread(item, app, text);
+        const { line, card: under } = await cards.postInThread(item, app, text);
         await cards.storeCycleOutcomeLink(app.id, endedCycle, line);
-        return;
+        return under;
       }
       case 'thread.reminder': {
         const app = await applicationOf(item.applicationId);
@@ -315,9 +350,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
           .where(eq(reminders.key, String(payload.key)));
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
         const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
-        await cards.postInThread(item, app, text);
+        const { card: under } = await cards.postInThread(item, app, text);
         recordReminderPosted(reminder.kind);
-        return;
+        return under;
       }
       case 'thread.file': {
         const app = await applicationOf(item.applicationId);
@@ -327,7 +362,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
             ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
             : await questionnaireFile(deps.db, app);
         await uploadOnce({ ...deps, timeoutMs: deps.slackTimeoutMs ?? 10_000 }, item, card, file);
-        return;
+        return card;
       }
       default:
         throw new Error(`unknown outbox kind ${item.kind}`);
@@ -408,12 +443,13 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    */
   async function deliverChain(chain: Claimed[]) {
     const done: OutboxRow[] = [];
-    for (const [i, { item, card }] of chain.entries()) {
+    let cardAt: CardLocation | undefined;
+    for (const [i, claimed] of chain.entries()) {
       try {
-        await deliver(item, card);
-        done.push(item);
+        cardAt = (await deliver(claimed, cardAt)) ?? cardAt;
+        done.push(claimed.item);
       } catch (error) {
-        return { done, failed: { item, error }, untried: chain.slice(i + 1).map((c) => c.item) };
+        return { done, failed: { item: claimed.item, error }, untried: chain.slice(i + 1).map((c) => c.item) };
       }
     }
     return { done, untried: [] as OutboxRow[] };
@@ -434,10 +470,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       delivered += done.length;
       await giveBack(outcomes.flatMap((o) => o.untried));
       for (const { failed } of outcomes) if (failed) await settleFailed(failed.item, failed.error);
-      // A claim short of a batch, with no application's follower in it, took everything due:
-      // what was queued since then kicked another drain (onCommitted), what comes due later is
-      // polled for. No claim only to hear "nothing".
-      if (batch.length < batchSize && chains.every((chain) => chain.length === 1)) return delivered;
+      // A claim short of a batch, with nothing due left behind any application's effects in it,
+      // took everything due: what was queued since then kicked another drain (onCommitted), what
+      // comes due later is polled for. No claim only to hear "nothing".
+      if (batch.length < batchSize && !batch.some((claimed) => claimed.more)) return delivered;
     }
   }
 

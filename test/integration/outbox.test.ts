@@ -225,4 +225,19 @@ describe('Slack failures lose nothing', () => {
     await h.settle();
     expect(h.emulator.state.callsTo('chat.update')).toHaveLength(1);
   });
+
+  it('delivers a queue longer than one claim takes of it in one pass, in order', async () => {
+    const created = (await h.intake(applicationBody())).json;
+    await h.settle();
+    const updates = () => h.emulator.state.callsTo('chat.update').filter((c) => c.ok);
+    const before = updates().length;
+    // Queued by another instance (no kick here): a claim takes an application's head and the one after it.
+    const now = clock.now();
+    const sync = { kind: 'card.sync', applicationId: created.id, createdAt: now, availableAt: now };
+    const queued = await database.db.insert(outbox).values([sync, sync, sync]).returning({ id: outbox.id });
+    expect(await h.app.dispatcher.drain()).toBe(3);
+    expect(updates().length - before).toBe(3);
+    const rows = await database.db.select().from(outbox);
+    expect(rows.filter((r) => queued.some((q) => q.id === r.id)).every((r) => r.doneAt !== null)).toBe(true);
+  });
 });
