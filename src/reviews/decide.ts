@@ -13,7 +13,7 @@ import { type Command, decide, type Refusal } from '../workflow/rules.ts';
 import type { WorkflowState } from '../workflow/types.ts';
 import { endCycle, markCycleOutcomeEvent, reopenCycle } from './cycles.ts';
 import { applyCycleEffects } from './effects/cycles.ts';
-import { applyEarlyEffects, plainEarlyEffects } from './effects/early.ts';
+import { applyEarlyEffects, PLAIN_EARLY_TYPES, plainEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
 import type { Details, Write } from './effects/types.ts';
 import { recordUpdateAndChange } from './record.ts';
@@ -131,12 +131,13 @@ async function decideOnce(
 ): Promise<{ result: DecisionResult | Invalid; command?: Command }> {
   const given = input.command;
   // A command whose whole change is one statement needs no transaction and no lock: it reads,
-  // asks the rules and writes on condition that the application is still as read.
-  const plain = 'read' in given ? undefined : plainEarlyEffects(given);
-  for (let attempt = 0; plain && !('read' in given) && attempt < OPTIMISTIC_ATTEMPTS; attempt += 1) {
-    const result = await decideInOneStatement(deps, input, given, plain);
-    if (result === 'needs a transaction') break;
-    if (result !== 'changed meanwhile') return { result, command: given };
+  // asks the rules and writes on condition that the application is still as read. A form read
+  // against the application is known only once read: its modal's name says whether it may be.
+  const mayBePlain = 'read' in given ? PLAIN_EARLY_TYPES.has(given.name) : plainEarlyEffects(given) !== undefined;
+  for (let attempt = 0; mayBePlain && attempt < OPTIMISTIC_ATTEMPTS; attempt += 1) {
+    const decided = await decideInOneStatement(deps, input);
+    if (decided === 'needs a transaction') break;
+    if (decided !== 'changed meanwhile') return decided;
   }
   return decideUnderLock(deps, input);
 }
@@ -252,15 +253,19 @@ async function readApplication(db: Db, input: DecisionInput) {
 async function decideInOneStatement(
   deps: DecisionDeps,
   input: DecisionInput,
-  command: Command,
-  plain: NonNullable<ReturnType<typeof plainEarlyEffects>>,
-): Promise<DecisionResult | 'changed meanwhile' | 'needs a transaction'> {
+): Promise<{ result: DecisionResult | Invalid; command?: Command } | 'changed meanwhile' | 'needs a transaction'> {
   const now = deps.clock.now();
+  const given = input.command;
+  let command = 'read' in given ? undefined : given;
   try {
     const read = await readApplication(deps.db, input);
-    if (read?.repeated) return { kind: 'duplicate' };
-    if (!read) return { kind: 'not_found' };
+    if (read?.repeated) return { result: { kind: 'duplicate' } };
+    if (!read) return { result: { kind: 'not_found' } };
     const { app, rows, rowVersion } = read;
+    if ('read' in given) command = given.read(reviewContextFrom(app, rows, deps.policy.privateTrack));
+    if (!command) return { result: { kind: 'invalid' } };
+    const plain = plainEarlyEffects(command);
+    if (!plain) return 'needs a transaction';
     const { state, outcome } = await judge(deps.db, deps, input, app, rows, command, now);
     const details = plain({ app, actorId: input.actorId, now });
     if (courseOf(app, state, details, outcome.next).kind !== 'none') return 'needs a transaction';
@@ -277,11 +282,12 @@ async function decideInOneStatement(
       },
     );
     if (!written) return 'changed meanwhile';
-    return { kind: 'done', application: decodeApplication(parsedJson(written.application)) };
+    return { result: { kind: 'done', application: decodeApplication(parsedJson(written.application)) }, command };
   } catch (error) {
-    if (error instanceof Abort && error.result.kind !== 'invalid') return error.result;
+    const decided = command ? { command } : {};
+    if (error instanceof Abort) return { result: error.result, ...decided };
     // The same request committed between the read and the write: its key is taken.
-    if (isUniqueViolation(error, 'processed_requests_key_idx')) return { kind: 'duplicate' };
+    if (isUniqueViolation(error, 'processed_requests_key_idx')) return { result: { kind: 'duplicate' }, ...decided };
     throw error;
   }
 }

@@ -11,6 +11,16 @@ import type { Details, Write } from './types.ts';
 
 type EarlyCommand = Exclude<Command, { type: LateCommandType | CycleCommandType }>;
 
+/** The decisions plainEarlyEffects may answer (a Stage 1 review only when it passes). */
+export const PLAIN_EARLY_TYPES: ReadonlySet<string> = new Set<Command['type']>([
+  'claim',
+  'pass_security',
+  'assign',
+  'business_review',
+  'skip_questionnaire',
+  'record_gap',
+]);
+
 /**
  * A Stage 1–2 decision that changes nothing but what the application's own statement writes
  * (its update, an added row, the event and the effects): no read, no other write. Answers how
