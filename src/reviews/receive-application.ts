@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
+import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { parsedJson, rowDecoder } from '../../db/rows.ts';
 import { type ApplicationRow, applications, questionnaireAnswers } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
@@ -46,10 +46,22 @@ export async function receiveApplication(
   /** The Slack request that entered it: a replay of it stores nothing (AlreadyHandled). */
   requestKey?: string,
 ): Promise<ReceiveOutcome> {
+  const now = deps.clock.now();
+  const submission = toSubmission(input);
+  const hash = contentHash(submission);
   try {
+    // A new profile with nothing to check against an application (no answers, no go-live) is one
+    // statement: no transaction around it. A known profile writes nothing there and goes on below.
+    const alone = !requestKey && !input.questionnaireAnswers && !input.productionSince;
+    if (alone) {
+      const created = await createApplication(deps.db, now, input, actor, submission, hash);
+      if (created) return { outcome: 'created', application: created, changedFields: [] };
+    }
     return await deps.db.transaction(async (tx) => {
-      if (requestKey && !(await claimRequest(tx, requestKey, deps.clock.now()))) throw new AlreadyHandled(requestKey);
-      return receive(tx, deps.clock.now(), input, actor, deps.policy?.roleReviewStages ?? DEFAULT_ROLE_REVIEW_STAGES);
+      if (requestKey && !(await claimRequest(tx, requestKey, now))) throw new AlreadyHandled(requestKey);
+      const roleReviewStages = deps.policy?.roleReviewStages ?? DEFAULT_ROLE_REVIEW_STAGES;
+      // Past an attempt on its own, the profile is known (applications are never deleted).
+      return receive(tx, { now, input, actor, roleReviewStages, submission, hash, known: alone });
     });
   } catch (error) {
     if (error instanceof Invalid) {
@@ -64,23 +76,23 @@ export async function receiveApplication(
   }
 }
 
-async function receive(
-  tx: Tx,
+/**
+ * The new application, its event and its card, in one statement; a profile already known writes
+ * nothing (the update in receive takes it). The statement looks first, so an update never burns
+ * an application number (the insert makes no row when the profile is known); ON CONFLICT still
+ * settles two concurrent first posts of one profile into one row.
+ */
+async function createApplication(
+  db: DbOrTx,
   now: Date,
   input: ApplicationInput,
   actor: string,
-  roleReviewStages: readonly RoleReviewStage[],
-): Promise<ReceiveOutcome> {
-  const submission = toSubmission(input);
-  const hash = contentHash(submission);
-  // One statement that looks first, so an update never burns an application number (the insert
-  // makes no row when the profile is known); ON CONFLICT still settles two concurrent first posts
-  // of one profile into one row.
+  submission: ReturnType<typeof toSubmission>,
+  hash: string,
+): Promise<ApplicationRow | undefined> {
   const at = now.toISOString();
-  // The new application, its event and its card, in one statement; a profile already known
-  // writes nothing here (the update below takes it).
   const written = await recordUpdateAndChange(
-    tx,
+    db,
     sql`
     insert into ${applications}
       (profile_id, organization_name, submission, content_hash, stage, status, submitted_at, received_at, updated_at, status_since)
@@ -100,7 +112,24 @@ async function receive(
     },
     { thread: false, after: false },
   );
-  const created = written ? decodeApplication(parsedJson(written.application)) : undefined;
+  return written ? decodeApplication(parsedJson(written.application)) : undefined;
+}
+
+async function receive(
+  tx: Tx,
+  args: {
+    now: Date;
+    input: ApplicationInput;
+    actor: string;
+    roleReviewStages: readonly RoleReviewStage[];
+    submission: ReturnType<typeof toSubmission>;
+    hash: string;
+    /** The profile is known to exist already: no attempt to create it. */
+    known: boolean;
+  },
+): Promise<ReceiveOutcome> {
+  const { now, input, actor, roleReviewStages, submission, hash } = args;
+  const created = args.known ? undefined : await createApplication(tx, now, input, actor, submission, hash);
 
   if (created) {
     if (input.questionnaireAnswers) {
