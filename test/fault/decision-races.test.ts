@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, events, gaps, processedRequests } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
@@ -7,7 +7,7 @@ import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { applyDecision } from '../../src/reviews/decide.ts';
 import { PERSONAS, personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { rowsOf } from '../support/invariants.ts';
+import { holding, untilWaiting } from '../support/held-transaction.ts';
 import { postgresUrl } from '../support/outage.ts';
 import { seedApplications } from '../support/seed.ts';
 
@@ -41,42 +41,6 @@ async function secondPool(): Promise<TestDatabase> {
 }
 
 /**
- * Runs `work` in a transaction on the first pool and keeps it open until `commit` is called;
- * `ready` resolves with what `work` answered once it has run.
- */
-function holding<T>(work: (tx: Parameters<Parameters<TestDatabase['db']['transaction']>[0]>[0]) => Promise<T>) {
-  let commit: () => void = () => {};
-  const mayCommit = new Promise<void>((resolve) => {
-    commit = resolve;
-  });
-  let done: (value: T) => void = () => {};
-  const ready = new Promise<T>((resolve) => {
-    done = resolve;
-  });
-  const committed = database.db.transaction(async (tx) => {
-    done(await work(tx));
-    await mayCommit;
-  });
-  return { ready, commit, committed };
-}
-
-/** Resolves once `pending` settled or some query of the test's database waits for a lock. */
-async function untilWaiting(pending: Promise<unknown>): Promise<void> {
-  let settled = false;
-  void pending.finally(() => {
-    settled = true;
-  });
-  for (;;) {
-    const [waiting] = await rowsOf(
-      database.db,
-      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    if (settled || Number(waiting?.n) > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/**
  * A decision locks its application and reads the review rows in one statement, whose snapshot
  * is older than the lock when the lock had to wait. A change committed by the holder of the lock
  * (here: a gap raised) must still be what the rules see.
@@ -89,7 +53,7 @@ describe('a decision that waited for its application lock', () => {
     ]);
     const id = app?.id ?? 0;
     // Another change holds the application's lock, raises a gap and updates the row, then waits.
-    const first = holding(async (tx) => {
+    const first = holding(database.db, async (tx) => {
       await tx.select().from(applications).where(eq(applications.id, id)).for('update');
       const [gap] = await tx
         .insert(gaps)
@@ -111,7 +75,7 @@ describe('a decision that waited for its application lock', () => {
       actorId: REVIEWER,
       command: { type: 'resolve_gap', gapId, resolution: 'Moved to the key vault.' },
     });
-    await untilWaiting(decision);
+    await untilWaiting(database.db, decision);
     first.commit();
     await first.committed;
     const result = await decision;
@@ -133,12 +97,12 @@ describe('a decision made without a lock', () => {
     const id = app?.id ?? 0;
     // Another reviewer's claim is written (without a new version number, as intake and retention
     // write) and not yet committed when the decision reads.
-    const first = holding((tx) =>
+    const first = holding(database.db, (tx) =>
       tx.update(applications).set({ assigneeId: SECOND, status: 'in_review' }).where(eq(applications.id, id)),
     );
     await first.ready;
     const decision = applyDecision(deps(other.db), { applicationId: id, actorId: REVIEWER, command: { type: 'claim' } });
-    await untilWaiting(decision);
+    await untilWaiting(database.db, decision);
     first.commit();
     await first.committed;
 
@@ -159,7 +123,9 @@ describe('a decision made without a lock', () => {
       const id = app?.id ?? 0;
       const requestKey = 'view:V0REPEAT';
       // The first attempt has taken the request's key and not yet committed.
-      const first = holding((tx) => tx.insert(processedRequests).values({ key: requestKey, applicationId: id, at: clock.now() }));
+      const first = holding(database.db, (tx) =>
+        tx.insert(processedRequests).values({ key: requestKey, applicationId: id, at: clock.now() }),
+      );
       await first.ready;
       const decision = applyDecision(deps(other.db), {
         applicationId: id,
@@ -172,7 +138,7 @@ describe('a decision made without a lock', () => {
           description: 'Keys in the repository',
         },
       });
-      await untilWaiting(decision);
+      await untilWaiting(database.db, decision);
       first.commit();
       await first.committed;
 

@@ -6,8 +6,8 @@ import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { recordChange } from '../../src/reviews/record.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { holding, untilWaiting } from '../support/held-transaction.ts';
 import { startWebhookReceiver } from '../support/instances.ts';
-import { rowsOf } from '../support/invariants.ts';
 import { postgresUrl } from '../support/outage.ts';
 import { seedApplications } from '../support/seed.ts';
 
@@ -46,39 +46,16 @@ describe('webhook relay and use cases committing out of id order', () => {
       payload: {},
     });
 
-    let commitFirst: () => void = () => {};
-    const firstMayCommit = new Promise<void>((resolve) => {
-      commitFirst = resolve;
-    });
-    let firstRecorded: () => void = () => {};
-    const firstInserted = new Promise<void>((resolve) => {
-      firstRecorded = resolve;
-    });
     // The first use case appends its event and stays open; the second runs meanwhile on another pool.
-    const first = database.db.transaction(async (tx) => {
-      await recordChange(tx, event(a?.id ?? 0), { thread: true });
-      firstRecorded();
-      await firstMayCommit;
-    });
-    await firstInserted;
+    const first = holding(database.db, (tx) => recordChange(tx, event(a?.id ?? 0), { thread: true }));
+    await first.ready;
     const secondDone = other.db.transaction((tx) => recordChange(tx, event(b?.id ?? 0), { thread: true }));
     // The second use case either commits or waits for the first: go on only once it did one of them.
-    let settled = false;
-    void secondDone.finally(() => {
-      settled = true;
-    });
-    for (;;) {
-      const [waiting] = await rowsOf(
-        database.db,
-        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if (settled || Number(waiting?.n) > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilWaiting(database.db, secondDone);
     expect(await relay.drain(), 'nothing goes past a hole a transaction still holds open').toBe(0);
     expect(receiver.bodies).toEqual([]);
-    commitFirst();
-    await Promise.all([first, secondDone]);
+    first.commit();
+    await Promise.all([first.committed, secondDone]);
     await drainUntil(relay, () => receiver.bodies.length >= 2);
 
     const sent = receiver.bodies.map((body) => Number(JSON.parse(body).id));
