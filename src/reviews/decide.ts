@@ -19,7 +19,14 @@ import type { Details, Write } from './effects/types.ts';
 import { recordUpdateAndChange } from './record.ts';
 import { type ReviewContext, reviewContextFrom } from './review-context.ts';
 import { recordApprovedRoles, settleRoleReview } from './roles.ts';
-import { loadReviewRows, type ReviewRows, reviewRowColumns, reviewRowsFrom, workflowStateFrom } from './workflow-state.ts';
+import {
+  applicationWithRowsFrom,
+  loadReviewRows,
+  type ReviewRows,
+  reviewRowColumns,
+  reviewRowsFrom,
+  workflowStateFrom,
+} from './workflow-state.ts';
 
 export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
 
@@ -224,7 +231,7 @@ async function readApplication(db: Db, input: DecisionInput) {
   const result = await executePrepared(
     db,
     sql`
-    select row_to_json(a) as app, a.xmin::text as row_xmin,
+    select row_to_json(a) as application, a.xmin::text as row_xmin,
       ${
         input.requestKey === undefined
           ? sql`false`
@@ -236,8 +243,7 @@ async function readApplication(db: Db, input: DecisionInput) {
   const [row] = rowsOf(result);
   if (!row) return undefined;
   return {
-    app: decodeApplication(parsedJson(row.app)),
-    rows: reviewRowsFrom(row),
+    ...applicationWithRowsFrom(row),
     rowVersion: String(row.row_xmin),
     repeated: row.repeated === true,
   };
