@@ -106,21 +106,12 @@ describe('webhook relay and a hole filled while it reads', () => {
           values (${app?.id ?? 0}, ${type}, 'U1', ${clock.now().toISOString()}, '{}'::jsonb) returning id`;
 
     // The first writer takes its xid, draws an id and stays open; a second one commits after it.
-    let commitFirst: () => void = () => {};
-    const firstMayCommit = new Promise<void>((resolve) => {
-      commitFirst = resolve;
-    });
-    let firstDrew: (id: number) => void = () => {};
-    const firstId = new Promise<number>((resolve) => {
-      firstDrew = resolve;
-    });
-    const first = database.db.transaction(async (tx) => {
+    const first = holding(database.db, async (tx) => {
       await tx.execute(sql`select pg_current_xact_id()`);
       const [row] = resultRows<{ id: string | number }>(await tx.execute(insert('application.claimed')));
-      firstDrew(Number(row?.id));
-      await firstMayCommit;
+      return Number(row?.id);
     });
-    const held = await firstId;
+    const held = await first.ready;
     const [row] = resultRows<{ id: string | number }>(await database.db.execute(insert('application.assigned')));
     const later = Number(row?.id);
     expect(later).toBeGreaterThan(held);
@@ -136,8 +127,8 @@ describe('webhook relay and a hole filled while it reads', () => {
         return async (...args: unknown[]) => {
           if (armed) {
             armed = false;
-            commitFirst();
-            await first;
+            first.commit();
+            await first.committed;
           }
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
