@@ -1,5 +1,5 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { executePrepared } from '../../db/prepared.ts';
 import { parsedJson, rowDecoder, rowsOf } from '../../db/rows.ts';
@@ -72,16 +72,22 @@ class Halted extends Error {
 /** An outbox row's lease (a locked_by left behind once locked_until is cleared holds nothing). */
 const LEASE = { lockedUntil: sql`o.locked_until`, lockedBy: sql`o.locked_by` };
 /**
+ * The earliest pending effect of the application of `row` (an id, or null for none), looked up
+ * in outbox_pending_by_application_idx. A scalar subquery, not `not exists`: the planner cannot
+ * turn it into a join, so it stays one index probe per row whatever the table's statistics say
+ * (a fresh or fast-growing outbox is estimated at a few rows, and an anti-join then reads every
+ * entry of the partial index, entries of effects done since the last vacuum included).
+ */
+const firstPendingOf = (row: SQL) => sql`(select min(earlier.id) from ${outbox} earlier
+  where earlier.application_id = ${row}.application_id and earlier.done_at is null)`;
+/**
  * An outbox row `o` at the head of its application's queue and free to go at `now`: pending,
  * due, not leased, nothing earlier of its application pending. What a claim takes first, and
  * what `pending()` counts.
  */
 const dueHead = (now: string) => sql`o.done_at is null and o.available_at <= ${now}::timestamptz
   and ${leaseEnded(LEASE, now)}
-  and not exists (
-    select 1 from ${outbox} earlier
-    where earlier.application_id = o.application_id and earlier.done_at is null and earlier.id < o.id
-  )`;
+  and (o.application_id is null or o.id = ${firstPendingOf(sql`o`)})`;
 const FOLLOWER_LEASE = { lockedUntil: sql`f.locked_until`, lockedBy: sql`f.locked_by` };
 const decodeOutbox = rowDecoder(outbox);
 const decodeApplication = rowDecoder(applications);
@@ -194,17 +200,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       ), candidates as (
         select id, application_id from heads union all select id, application_id from followers
       ), claimed as (
-        update ${outbox} set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
-          attempts = ${outbox.attempts} + 1, first_attempt_at = coalesce(${outbox.firstAttemptAt}, ${now}::timestamptz)
-        where ${outbox.id} in (
-          select c.id from candidates c
-          where not exists (
-            select 1 from ${outbox} earlier
-            where earlier.application_id = c.application_id and earlier.done_at is null and earlier.id < c.id
-              and earlier.id not in (select id from candidates)
-          )
-        )
-        returning *
+        update ${outbox} t set locked_until = ${leaseUntil}::timestamptz, locked_by = ${holder}::int,
+          attempts = t.attempts + 1, first_attempt_at = coalesce(t.first_attempt_at, ${now}::timestamptz)
+        from candidates c
+        where t.id = c.id and (c.application_id is null
+          or (select count(*) from ${outbox} earlier
+              where earlier.application_id = c.application_id and earlier.done_at is null and earlier.id < c.id)
+            = (select count(*) from candidates k where k.application_id = c.application_id and k.id < c.id))
+        returning t.*
       )
       select row_to_json(c) as item, card.*, to_json(line) as line,
         exists (

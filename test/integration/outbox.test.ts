@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, outbox } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
@@ -7,6 +8,8 @@ import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { CHANNEL, type Harness, startHarness } from '../support/harness.ts';
+import { holding } from '../support/held-transaction.ts';
+import { postgresUrl } from '../support/outage.ts';
 
 let database: TestDatabase;
 let h: Harness;
@@ -240,4 +243,52 @@ describe('Slack failures lose nothing', () => {
     const rows = await database.db.select().from(outbox);
     expect(rows.filter((r) => queued.some((q) => q.id === r.id)).every((r) => r.doneAt !== null)).toBe(true);
   });
+
+  it.skipIf(!postgresUrl())(
+    'never delivers an effect before an earlier one of its application that another claim is taking',
+    async () => {
+      const first = (await h.intake(applicationBody())).json;
+      const other = (await h.intake(applicationBody({ profileId: 'amzn1.sellerapps.profile.otherclaim' }))).json;
+      await h.settle();
+      const cardTs = async (id: number) =>
+        (await database.db.select().from(applications).where(eq(applications.id, id)))[0]?.cardTs;
+      const tsOf = { first: await cardTs(first.id), other: await cardTs(other.id) };
+      const updatesOf = (id: number) => {
+        const ts = id === first.id ? tsOf.first : tsOf.other;
+        return h.emulator.state.callsTo('chat.update').filter((c) => c.args.ts === ts).length;
+      };
+      const before = { first: updatesOf(first.id), other: updatesOf(other.id) };
+      const now = clock.now();
+      const sync = (applicationId: number) => ({ kind: 'card.sync', applicationId, createdAt: now, availableAt: now });
+      // Queued by another instance: three effects of the first application, one of the other.
+      const [head, middle, last] = await database.db
+        .insert(outbox)
+        .values([sync(first.id), sync(first.id), sync(first.id)])
+        .returning({ id: outbox.id });
+      await database.db.insert(outbox).values(sync(other.id));
+      // Another instance's claim is taking the middle one at this instant (its row is locked):
+      // the claim passes over it, and must not take the last one before it.
+      const claimInFlight = holding(database.db, (tx) =>
+        tx
+          .select()
+          .from(outbox)
+          .where(eq(outbox.id, middle?.id ?? 0))
+          .for('update'),
+      );
+      await claimInFlight.ready;
+      expect(await h.app.dispatcher.drain()).toBe(2);
+      const pendingIds = (await database.db.select().from(outbox))
+        .filter((r) => r.doneAt === null)
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
+      expect(pendingIds).toEqual([middle?.id, last?.id]);
+      expect(updatesOf(first.id) - before.first).toBe(1);
+      expect(updatesOf(other.id) - before.other).toBe(1);
+      claimInFlight.commit();
+      await claimInFlight.committed;
+      expect(await h.app.dispatcher.drain()).toBe(2);
+      expect(updatesOf(first.id) - before.first).toBe(3);
+      expect(head?.id).toBeLessThan(middle?.id ?? 0);
+    },
+  );
 });
