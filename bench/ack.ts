@@ -28,6 +28,8 @@ export type QueryProfile = { request: string; beforeAck: number; afterAck: numbe
 export type CpuRow = { kind: Kind; app: 'bare Bolt' | 'durable floor' | 'pii-review'; requests: number; sample: CpuSample };
 export type AckResult = {
   count: number;
+  /** Unmeasured requests each app took at a level's concurrency before the measured ones. */
+  warmup: number;
   bare: AckRun[];
   /** Bare Bolt committing one row per request before its ack. */
   floor: AckRun[];
@@ -47,6 +49,8 @@ const DECISION_EVENTS = ['business_review.passed', 'gap.recorded'];
 const PROFILE_RUNS = 4;
 /** Concurrency of the CPU-per-kind pass and of the profiled pass. */
 const CPU_CONCURRENCY = 10;
+/** Unmeasured requests each app takes at a level's concurrency before the measured ones. */
+const WARMUP_REQUESTS = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function settle(dispatcher: { drain(): Promise<number>; pending(): Promise<number> }): Promise<void> {
@@ -206,6 +210,7 @@ export async function ackPhase(args: {
   const floorTarget = { ...realTarget, botUrl: `${floor.url}/slack/events`, intakeUrl: `${floor.url}/api/applications` };
   const result: AckResult = {
     count: perKind * KINDS.length,
+    warmup: WARMUP_REQUESTS,
     bare: [],
     floor: [],
     real: [],
@@ -218,24 +223,32 @@ export async function ackPhase(args: {
   };
   try {
     await slack.target(realTarget);
-    // Two levels more than measured: one for CPU per kind, one for the profiled run.
-    const prep = await prepare(slack, bot, args.concurrencies.length + 2, perKind);
+    // Levels beyond the measured ones: one for CPU per kind, one for the profiled run, then one
+    // warm-up per measured level.
+    const levels = args.concurrencies.length;
+    const prep = await prepare(slack, bot, 2 * levels + 2, perKind);
     result.profile = await profileQueries(slack, database, counting.count, prep);
-    const warmup = range(40).map((i): RequestSpec => ({ kind: 'command', user: REVIEWER, text: `status ${prep.all[i]}` }));
-    await slack.target(bareTarget);
-    await slack.load({ specs: warmup, concurrency: 10 });
-    await slack.target(floorTarget);
-    await slack.load({ specs: warmup, concurrency: 10 });
     for (const [level, concurrency] of args.concurrencies.entries()) {
       const specs = levelSpecs(level, perKind, prep);
+      // Every app first takes a slice of requests of the same mix at the level's concurrency,
+      // unmeasured: the pool's connections that this concurrency opens, and the statements
+      // each connection prepares and plans, are in place before the measured requests come.
+      const warmup = levelSpecs(levels + 2 + level, perKind, prep).slice(0, WARMUP_REQUESTS);
       await slack.target(bareTarget);
+      await slack.load({ specs: warmup, concurrency });
       const bareLoad = await slack.load({ specs, concurrency });
       result.bare.push(runOf(concurrency, specs, bareLoad, bareLoad.wallMs));
       await slack.target(floorTarget);
+      await slack.load({ specs: warmup, concurrency });
       const floorLoad = await slack.load({ specs, concurrency });
       result.floor.push(runOf(concurrency, specs, floorLoad, floorLoad.wallMs));
 
       await slack.target(realTarget);
+      const warmupSince = await slack.mark();
+      await slack.load({ specs: warmup, concurrency });
+      const warmupClicks = warmup.filter((s) => s.kind === 'click').length;
+      await slack.waitCalls({ method: 'views.open', since: warmupSince, count: warmupClicks, timeoutMs: 30_000 });
+      await settle(bot.dispatcher);
       const decisionsBefore = await countEvents(database);
       const errorsBefore = args.logs.counts.error ?? 0;
       const since = await slack.mark();

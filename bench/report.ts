@@ -135,7 +135,9 @@ function ackSection(ack: AckResult, postgres: boolean): string {
       '**click** = `block_actions` on a card button that opens a modal (`views.open`), **status** = `/pii status <id>`, ' +
       '**intake** = `POST /api/applications` (new application, card posted). Latency = send → whole HTTP answer read, ' +
       'measured by the Slack side (its own thread). "work done" counts until the last Slack call the requests caused ' +
-      '(outbox drained with `postIntervalMs` 0, modals open). Bare Bolt: same HTTPReceiver and signature checks, listeners that only `ack()`. ' +
+      '(outbox drained with `postIntervalMs` 0, modals open). Before its measured requests at a level, each app takes ' +
+      `${n(ack.warmup)} more of the same mix at that concurrency, unmeasured (pool connections opened, statements prepared and planned on them). ` +
+      'Bare Bolt: same HTTPReceiver and signature checks, listeners that only `ack()`. ' +
       '**Durable floor**: bare Bolt whose every request commits one row before its ack (`begin; insert; commit` on a pooled pg connection, on PGlite through PGlite): what a click that is never acknowledged and then lost costs at least.',
     '',
     table(
