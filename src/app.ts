@@ -211,6 +211,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
           logger: slackLogger,
           // Answers go in the ack (ephemeral replies, modal errors), so the HTTP reply waits for it.
           processBeforeResponse: false,
+          // guardSlackRequests (below) verifies every request this receiver takes as an event, with
+          // Bolt's own verifier, before the receiver sees it: a second check would only parse and
+          // hash each body again.
+          signatureVerification: false,
         })
       : undefined;
   if (receiver) {

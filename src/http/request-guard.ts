@@ -39,6 +39,19 @@ export class ReplayMemory {
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /**
+ * The path a request is routed by, as Bolt's HTTPReceiver reads it (WHATWG URL: `?` and `#`
+ * cut off, dot segments and backslashes resolved), or undefined when it is no URL at all
+ * (Bolt then routes it nowhere either).
+ */
+function routedPath(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * In front of Bolt: refuses a timestamp more than five minutes ahead (Bolt refuses stale ones
  * only), verifies the signature itself, and only then remembers the request, keyed on what the
  * signature covers (timestamp and body): nothing an unsigned sender chooses is ever stored, and
@@ -46,6 +59,9 @@ const sha256 = (text: string | Buffer) => createHash('sha256').update(text).dige
  * is refused; Slack's own retry (X-Slack-Retry-Num: same body) of a request already handled is
  * answered 200 and does nothing. Across instances, handlers are idempotent on keys in Postgres.
  * Wall-clock time on purpose: it is compared with the sender's clock, not with the domain's.
+ *
+ * Every request Bolt would take as a Slack event passes here first (the same method and path
+ * test as Bolt's), and only verified ones reach it: the receiver behind need not verify again.
  */
 export function guardSlackRequests(
   inner: Listener,
@@ -54,7 +70,7 @@ export function guardSlackRequests(
   const now = options.now ?? Date.now;
   const seen = options.memory ?? new ReplayMemory(REPLAY_MEMORY);
   return (req, res) => {
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== options.path) return inner(req, res);
+    if (req.method?.toUpperCase() !== 'POST' || routedPath(req.url) !== options.path) return inner(req, res);
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     const refuse = (status: number) => {
       req.resume();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slackSignature } from '../../src/sandbox/slack-requests.ts';
 import { canariesIn, canaryApplication } from '../support/canaries.ts';
-import { captureSlackRequest, type RawRequest, sendRaw } from '../support/capture.ts';
+import { captureSlackRequest, type RawRequest, sendRaw, sendRawTo } from '../support/capture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { CHANNEL, type Harness, SIGNING_SECRET, startHarness, USERS } from '../support/harness.ts';
 import { tableCounts } from '../support/invariants.ts';
@@ -80,6 +80,31 @@ describe('requests that are not provably from Slack, now', () => {
       const calls = h.emulator.state.calls.length;
       const answer = await sendRaw(h, request, headers(request.body));
       expect(answer.status, kind).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await tableCounts(database.db), kind).toEqual(before);
+      expect(h.emulator.state.calls.slice(calls), `${kind}: Slack calls`).toEqual([]);
+    }
+  });
+});
+
+/** Request targets that Bolt's receiver routes to /slack/events like the plain one (WHATWG URL parsing). */
+const SPELLINGS = [
+  '/slack/events?retry=1',
+  '/slack/events#fragment',
+  '/slack/./events',
+  '/slack/x/../events',
+  '/slack/%2e/events',
+  '\\slack\\events',
+];
+
+describe('requests that are not provably from Slack, however the path is spelled', () => {
+  it.each(SPELLINGS)('refuses a forged request sent to %s and changes nothing', async (target) => {
+    for (const [kind, request] of Object.entries(await requests())) {
+      const before = await tableCounts(database.db);
+      const calls = h.emulator.state.calls.length;
+      const answer = await sendRawTo(h, target, request, signed(request.body, now(), 'not-the-signing-secret'));
+      // Node's HTTP parser refuses some spellings (a backslash) with 400 before anything routes them.
+      expect([400, 401], kind).toContain(answer.status);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await tableCounts(database.db), kind).toEqual(before);
       expect(h.emulator.state.calls.slice(calls), `${kind}: Slack calls`).toEqual([]);

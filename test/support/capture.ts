@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackRequester, type SlackRequester } from '../../src/sandbox/slack-requests.ts';
 import { CHANNEL, type Harness, SIGNING_SECRET } from './harness.ts';
@@ -44,4 +44,24 @@ export async function sendRaw(h: Harness, request: RawRequest, headers: Record<s
     body: request.body,
   });
   return { status: res.status, text: await res.text() };
+}
+
+/**
+ * POSTs a raw Slack request to the bot at a request target spelled exactly as given (`#`, dot
+ * segments, backslashes and all: fetch would normalise them away first).
+ */
+export function sendRawTo(h: Harness, target: string, request: RawRequest, headers: Record<string, string>) {
+  const { hostname, port } = new URL(h.baseUrl);
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = httpRequest(
+      { host: hostname, port, method: 'POST', path: target, headers: { 'content-type': request.contentType, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
 }
