@@ -132,8 +132,21 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     return `${seconds}.${String(this.#lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }
 
+  /**
+   * Messages by channel and ts, filled by findMessage: a card is updated and replied to many
+   * times over a long run, and scanning every message each time made the emulator's cost grow
+   * with its history. `messages` stays the truth (tests push to it): a miss scans it;
+   * deleteMessage and reset, the only ways a message leaves it, drop its entry.
+   */
+  readonly #byTs = new Map<string, StoredMessage>();
+
   findMessage(channel: string, ts: string): StoredMessage | undefined {
-    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+    const key = `${channel}|${ts}`;
+    const known = this.#byTs.get(key);
+    if (known) return known;
+    const found = this.messages.find((m) => m.channel === channel && m.ts === ts);
+    if (found) this.#byTs.set(key, found);
+    return found;
   }
 
   /** A message someone else wrote (the bot may not edit or delete it). */
@@ -149,6 +162,7 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     const index = this.messages.findIndex((m) => m.channel === channel && m.ts === ts);
     if (index < 0) return false;
     this.messages.splice(index, 1);
+    this.#byTs.delete(`${channel}|${ts}`);
     this.emit('change', { type: 'message', channel, ts });
     return true;
   }
@@ -176,6 +190,7 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
 
   reset(): void {
     this.messages.length = 0;
+    this.#byTs.clear();
     this.ephemerals.length = 0;
     this.views.clear();
     this.files.clear();
