@@ -6,7 +6,16 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
 import { wallClock, zonedHour } from '../../src/sandbox/wall-clock.ts';
-import { type Browser, hasChromium, openBrowser, ROOT, type RunningSandbox, STEP_TIMEOUT_MS, startSandbox } from './support.ts';
+import {
+  type Browser,
+  clickUntilOpen,
+  hasChromium,
+  openBrowser,
+  ROOT,
+  type RunningSandbox,
+  STEP_TIMEOUT_MS,
+  startSandbox,
+} from './support.ts';
 
 /**
  * The sandbox plays every side: the developer (the Developer panel, through the real intake API)
@@ -96,8 +105,11 @@ describe.skipIf(!hasChromium)('the developer panel and the sandbox clock (real b
   }
 
   async function openForm(app: App, command: string, title: string): Promise<void> {
-    await act(() => button(app, command).click());
-    await modal().locator('.bk-view-title', { hasText: title }).waitFor();
+    await clickUntilOpen(
+      () => act(() => button(app, command).click()),
+      () => button(app, command).click(),
+      modal().locator('.bk-view-title', { hasText: title }),
+    );
     await poll(() => modal().locator('.bk-context-text').first().innerText()).toContain(`#${app.id}`);
   }
 

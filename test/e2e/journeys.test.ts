@@ -9,7 +9,16 @@ import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { PERSONAS } from '../../src/sandbox/personas.ts';
 import { SAMPLE_APPLICATIONS } from '../../src/sandbox/samples.ts';
 import { wallClock, zonedHour } from '../../src/sandbox/wall-clock.ts';
-import { type Browser, hasChromium, openBrowser, ROOT, type RunningSandbox, STEP_TIMEOUT_MS, startSandbox } from './support.ts';
+import {
+  type Browser,
+  clickUntilOpen,
+  hasChromium,
+  openBrowser,
+  ROOT,
+  type RunningSandbox,
+  STEP_TIMEOUT_MS,
+  startSandbox,
+} from './support.ts';
 
 /**
  * Reviewer journeys through the sandbox's browser UI against the real bot (one process for the
@@ -109,8 +118,11 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
 
   /** Clicks a card button that opens a modal, and waits for the modal's title. */
   async function openForm(app: App, command: string, title: string): Promise<void> {
-    await button(app, command).click();
-    await modal().locator('.bk-view-title', { hasText: title }).waitFor();
+    await clickUntilOpen(
+      () => button(app, command).click(),
+      () => button(app, command).click(),
+      modal().locator('.bk-view-title', { hasText: title }),
+    );
     await poll(() => modal().locator('.bk-context-text').first().innerText()).toContain(`#${app.id}`);
     await expectClean(`open the "${title}" modal`);
   }

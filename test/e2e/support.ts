@@ -13,6 +13,31 @@ const STOP_TIMEOUT_MS = 15_000;
 /** tsx start-up, migrations and PGlite's first open take a few seconds on these machines. */
 const START_TIMEOUT_MS = 45_000;
 export const STEP_TIMEOUT_MS = 10_000;
+/** Past Slack's 3 s trigger lifetime: a modal not open by then will not open from that click. */
+const TRIGGER_GONE_MS = 4_000;
+
+/**
+ * Clicks a button that opens a modal until the modal is open. A thread post redraws its card
+ * (as a new message version does in Slack), and a click that lands on the card just as it is
+ * replaced opens nothing; a modal that has not opened once the click's trigger has expired
+ * never will, so clicking again cannot open it twice. `first` is the counted page action.
+ */
+export async function clickUntilOpen(
+  first: () => Promise<void>,
+  again: () => Promise<void>,
+  opened: { waitFor(options: { timeout: number }): Promise<void> },
+): Promise<void> {
+  await first();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await opened.waitFor({ timeout: TRIGGER_GONE_MS });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await again();
+    }
+  }
+}
 
 export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`browser tests skipped: ${CHROMIUM} not found`);
