@@ -30,6 +30,7 @@ import {
   timeSlackHttp,
 } from './metrics.ts';
 import type { Questionnaire } from './questionnaire/questionnaire.ts';
+import { createReadCache } from './reviews/read-cache.ts';
 
 /**
  * How long one client may hold a connection with an unfinished request: Node's defaults (60 s
@@ -234,6 +235,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(slackRequestMetrics);
 
   registerListeners(app, {
+    readCache: createReadCache(),
     db: deps.database.db,
     clock: deps.clock,
     logger,

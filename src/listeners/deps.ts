@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
+import type { ReadCache } from '../reviews/read-cache.ts';
 
 /** What every listener may use; built once in main and passed down, never imported as a singleton. */
 export type ListenerDeps = {
@@ -17,6 +18,8 @@ export type ListenerDeps = {
   policy: Policy;
   /** Called after a use case committed, so its queued Slack effects go out now. */
   onCommitted: () => void;
+  /** What this instance read when it opened a decision's modal (src/reviews/read-cache.ts). */
+  readCache?: ReadCache;
 };
 
 export const SOMETHING_WENT_WRONG =

@@ -16,6 +16,7 @@ import { applyCycleEffects } from './effects/cycles.ts';
 import { applyEarlyEffects, PLAIN_EARLY_TYPES, plainEarlyEffects } from './effects/early.ts';
 import { applyLateEffects } from './effects/late.ts';
 import type { Details, Write } from './effects/types.ts';
+import type { ReadCache, ReadState } from './read-cache.ts';
 import { recordUpdateAndChange } from './record.ts';
 import { type ReviewContext, reviewContextFrom } from './review-context.ts';
 import { recordApprovedRoles, settleRoleReview } from './roles.ts';
@@ -28,7 +29,15 @@ import {
   workflowStateFrom,
 } from './workflow-state.ts';
 
-export type DecisionDeps = { db: Db; clock: Clock; roles: Roles; questionnaire: Questionnaire; policy: Policy };
+export type DecisionDeps = {
+  db: Db;
+  clock: Clock;
+  roles: Roles;
+  questionnaire: Questionnaire;
+  policy: Policy;
+  /** What this instance read when it opened the decision's modal (src/reviews/read-cache.ts). */
+  readCache?: ReadCache;
+};
 
 /**
  * A command read from a modal against the application as the decision locked it (its open
@@ -122,6 +131,8 @@ export function applyDecision(deps: DecisionDeps, input: DecisionInput & { comma
 export function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid>;
 export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid> {
   const decided = await decideOnce(deps, input);
+  // Whatever the outcome, what this instance remembers of the application may be out of date now.
+  if (decided.result.kind === 'done') deps.readCache?.forget(input.applicationId);
   if (decided.result.kind !== 'invalid') {
     const name = decided.command?.type ?? ('read' in input.command ? input.command.name : input.command.type);
     recordDecision(name, decided.result.kind);
@@ -141,9 +152,18 @@ async function decideOnce(
   // asks the rules and writes on condition that the application is still as read. A form read
   // against the application is known only once read: its modal's name says whether it may be.
   const mayBePlain = 'read' in given ? PLAIN_EARLY_TYPES.has(given.name) : plainEarlyEffects(given) !== undefined;
+  // The state read when this instance opened the modal, if it has it: the write below holds only
+  // while the application is still that version, and any answer but 'done' is read afresh.
+  let remembered = mayBePlain ? deps.readCache?.get(input.applicationId) : undefined;
   for (let attempt = 0; mayBePlain && attempt < OPTIMISTIC_ATTEMPTS; attempt += 1) {
-    const decided = await decideInOneStatement(deps, input);
+    const decided = await decideInOneStatement(deps, input, remembered);
     if (decided === 'needs a transaction') break;
+    const stale = remembered !== undefined && (decided === 'changed meanwhile' || decided.result.kind !== 'done');
+    if (stale) {
+      deps.readCache?.forget(input.applicationId);
+      remembered = undefined;
+      continue;
+    }
     if (decided !== 'changed meanwhile') return decided;
   }
   return decideUnderLock(deps, input);
@@ -259,12 +279,15 @@ async function readApplication(db: Db, input: DecisionInput) {
 async function decideInOneStatement(
   deps: DecisionDeps,
   input: DecisionInput,
+  /** The application as read before, with its row version, in place of reading it now. */
+  remembered?: ReadState,
 ): Promise<{ result: DecisionResult | Invalid; command?: Command } | 'changed meanwhile' | 'needs a transaction'> {
   const now = deps.clock.now();
   const given = input.command;
   let command = 'read' in given ? undefined : given;
   try {
-    const read = await readApplication(deps.db, input);
+    // A repeat of a request found only by its key's unique index (below) when not read now.
+    const read = remembered ? { ...remembered, repeated: false } : await readApplication(deps.db, input);
     if (read?.repeated) return { result: { kind: 'duplicate' } };
     if (!read) return { result: { kind: 'not_found' } };
     const { app, rows, rowVersion } = read;

@@ -146,18 +146,19 @@ export async function loadApplicationWithRows(
   db: DbOrTx,
   id: number,
   options: { history?: boolean } = {},
-): Promise<{ app: ApplicationRow; rows: ReviewRows; history: EventRow[] } | undefined> {
+): Promise<{ app: ApplicationRow; rows: ReviewRows; history: EventRow[]; rowVersion: string } | undefined> {
   const history = options.history
     ? sql`, (select coalesce(json_agg(ev order by ev.id), '[]') from ${events} ev where ev.application_id = a.id) as history`
     : sql``;
   const result = await executePrepared(
     db,
-    sql`select row_to_json(a) as application, ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}${history}
+    sql`select row_to_json(a) as application, a.xmin::text as row_xmin,
+      ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}${history}
       from ${applications} a where a.id = ${id}::integer`,
   );
   const [row] = rowsOf(result);
   if (!row) return undefined;
-  return { ...applicationWithRowsFrom(row), history: list(row.history, decode.event) };
+  return { ...applicationWithRowsFrom(row), history: list(row.history, decode.event), rowVersion: String(row.row_xmin) };
 }
 
 /** An application (`row_to_json` as `application`) and its review rows (`reviewRowColumns`), read in one row. */

@@ -1,10 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema.ts';
 import { applications, events, gaps, processedRequests } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { applyDecision } from '../../src/reviews/decide.ts';
+import { createReadCache } from '../../src/reviews/read-cache.ts';
+import { loadApplicationWithRows } from '../../src/reviews/workflow-state.ts';
 import { PERSONAS, personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { holding, untilWaiting } from '../support/held-transaction.ts';
@@ -149,4 +152,95 @@ describe('a decision made without a lock', () => {
       expect(row?.version).toBe(app?.version);
     },
   );
+});
+
+/** The test's database through a second Drizzle handle on the same connections that counts the statements sent. */
+async function counting(): Promise<{ db: TestDatabase['db']; statements: () => number }> {
+  let sent = 0;
+  const logger = { logQuery: () => void (sent += 1) };
+  const client = (database.db as unknown as { $client: unknown }).$client;
+  const options = { schema, casing: 'snake_case' as const, logger };
+  const db =
+    database.kind === 'postgres'
+      ? (await import('drizzle-orm/node-postgres')).drizzle(client as never, options)
+      : (await import('drizzle-orm/pglite')).drizzle(client as never, options);
+  return { db: db as unknown as TestDatabase['db'], statements: () => sent };
+}
+
+/**
+ * The decision submitted from a modal starts from what this instance read when it opened the
+ * modal (src/reviews/read-cache.ts), and writes only while the application is still that
+ * version: a change made meanwhile, here or on another instance, is read afresh.
+ */
+describe('a decision whose modal this instance opened', () => {
+  const RECORD_GAP = {
+    type: 'record_gap',
+    area: 'network_protection',
+    severity: 'high',
+    description: 'Keys in the repository',
+  } as const;
+
+  it('writes in one statement, reading nothing before it', async () => {
+    const [app] = await seedApplications(database.db, clock.now(), [
+      { stage: 'security', status: 'in_review', assigneeId: REVIEWER },
+    ]);
+    const id = app?.id ?? 0;
+    const readCache = createReadCache();
+    const opened = await loadApplicationWithRows(database.db, id);
+    if (opened) readCache.remember(opened);
+    const { db, statements } = await counting();
+    const result = await applyDecision({ ...deps(db), readCache }, { applicationId: id, actorId: REVIEWER, command: RECORD_GAP });
+    expect(result.kind).toBe('done');
+    expect(statements()).toBe(1);
+    expect(await database.db.select().from(gaps).where(eq(gaps.applicationId, id))).toHaveLength(1);
+    expect(readCache.get(id)).toBeUndefined();
+  });
+
+  it('writes on what is true now when the application changed after the modal opened', async () => {
+    const [app] = await seedApplications(database.db, clock.now(), [
+      { stage: 'security', status: 'in_review', assigneeId: REVIEWER },
+    ]);
+    const id = app?.id ?? 0;
+    const readCache = createReadCache();
+    const opened = await loadApplicationWithRows(database.db, id);
+    if (opened) readCache.remember(opened);
+    // Another instance raised a gap meanwhile (a review row and the application's row rewritten).
+    await applyDecision(deps(database.db), {
+      applicationId: id,
+      actorId: SECOND,
+      command: { ...RECORD_GAP, description: 'No MFA for the admins' },
+    });
+    const { db, statements } = await counting();
+    const result = await applyDecision({ ...deps(db), readCache }, { applicationId: id, actorId: REVIEWER, command: RECORD_GAP });
+    expect(result.kind).toBe('done');
+    // The write that found the row changed, the read, the write.
+    expect(statements()).toBe(3);
+    const raised = await database.db.select().from(gaps).where(eq(gaps.applicationId, id));
+    expect(raised.map((g) => g.description).sort()).toEqual(['Keys in the repository', 'No MFA for the admins']);
+    const [event] = await database.db.select().from(events).where(eq(events.applicationId, id)).orderBy(desc(events.id)).limit(1);
+    expect(event?.actor).toBe(REVIEWER);
+  });
+
+  it('is refused on what is true now, not on what the modal showed', async () => {
+    const [app] = await seedApplications(database.db, clock.now(), [{ stage: 'business', status: 'new' }]);
+    const id = app?.id ?? 0;
+    const readCache = createReadCache();
+    const opened = await loadApplicationWithRows(database.db, id);
+    if (opened) readCache.remember(opened);
+    // Another reviewer claimed it meanwhile, on another instance.
+    expect(
+      (await applyDecision(deps(database.db), { applicationId: id, actorId: SECOND, command: { type: 'claim' } })).kind,
+    ).toBe('done');
+    const result = await applyDecision(
+      { ...deps(database.db), readCache },
+      {
+        applicationId: id,
+        actorId: REVIEWER,
+        command: { type: 'claim' },
+      },
+    );
+    expect(result.kind === 'refused' ? result.refusal.message : result.kind).toContain(`<@${SECOND}> has already claimed it`);
+    const [row] = await database.db.select().from(applications).where(eq(applications.id, id));
+    expect(row?.assigneeId).toBe(SECOND);
+  });
 });

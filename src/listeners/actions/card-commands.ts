@@ -29,8 +29,9 @@ import {
 import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
 import type { MessageView } from '../../../views/types.ts';
 import { applyDecision } from '../../reviews/decide.ts';
-import { loadReviewContext, type ReviewContext } from '../../reviews/review-context.ts';
+import { type ReviewContext, reviewContextFrom } from '../../reviews/review-context.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
+import { loadApplicationWithRows } from '../../reviews/workflow-state.ts';
 import { addDaysUtc } from '../../time.ts';
 import { controlArea } from '../../workflow/controls.ts';
 import { fastTrackTarget, nextInRoleReview } from '../../workflow/cycles.ts';
@@ -176,8 +177,11 @@ async function openModal(
   try {
     const refusedRole = roleAllows(rolesOf(deps.roles, user), command);
     if (refusedRole) return void (await tell(refusalNotice(refusedRole.message)));
-    const ctx = await loadReviewContext(deps.db, args.target.id, deps.policy.privateTrack);
-    if (!ctx) return void (await tell(missingNotice(args.target.id)));
+    const read = await loadApplicationWithRows(deps.db, args.target.id);
+    if (!read) return void (await tell(missingNotice(args.target.id)));
+    // The decision submitted from this modal starts from what it shows, if nothing changed meanwhile.
+    deps.readCache?.remember({ app: read.app, rows: read.rows, rowVersion: read.rowVersion });
+    const ctx = reviewContextFrom(read.app, read.rows, deps.policy.privateTrack);
     const refusedState = stageRoleAllows(ctx.state, command, rolesOf(deps.roles, user)) ?? stateAllows(ctx.state, command);
     if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
     const view = await MODALS[command]?.(ctx, deps);
