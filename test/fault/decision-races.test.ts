@@ -157,7 +157,11 @@ describe('a decision made without a lock', () => {
 /** The test's database through a second Drizzle handle on the same connections that counts the statements sent. */
 async function counting(): Promise<{ db: TestDatabase['db']; statements: () => number }> {
   let sent = 0;
-  const logger = { logQuery: () => void (sent += 1) };
+  const logger = {
+    logQuery: () => {
+      sent += 1;
+    },
+  };
   const client = (database.db as unknown as { $client: unknown }).$client;
   const options = { schema, casing: 'snake_case' as const, logger };
   const db =
