@@ -131,7 +131,7 @@ export function applyDecision(deps: DecisionDeps, input: DecisionInput & { comma
 export function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid>;
 export async function applyDecision(deps: DecisionDeps, input: DecisionInput): Promise<DecisionResult | Invalid> {
   const decided = await decideOnce(deps, input);
-  // Whatever the outcome, what this instance remembers of the application may be out of date now.
+  // A decision done changed the application: what this instance remembers of it is out of date.
   if (decided.result.kind === 'done') deps.readCache?.forget(input.applicationId);
   if (decided.result.kind !== 'invalid') {
     const name = decided.command?.type ?? ('read' in input.command ? input.command.name : input.command.type);
