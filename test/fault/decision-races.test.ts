@@ -184,14 +184,20 @@ describe('a decision whose modal this instance opened', () => {
     description: 'Keys in the repository',
   } as const;
 
+  /** A cache holding what opening a modal of application `id` read. */
+  async function modalOpened(id: number) {
+    const readCache = createReadCache();
+    const opened = await loadApplicationWithRows(database.db, id);
+    if (opened) readCache.remember(opened);
+    return readCache;
+  }
+
   it('writes in one statement, reading nothing before it', async () => {
     const [app] = await seedApplications(database.db, clock.now(), [
       { stage: 'security', status: 'in_review', assigneeId: REVIEWER },
     ]);
     const id = app?.id ?? 0;
-    const readCache = createReadCache();
-    const opened = await loadApplicationWithRows(database.db, id);
-    if (opened) readCache.remember(opened);
+    const readCache = await modalOpened(id);
     const { db, statements } = await counting();
     const result = await applyDecision({ ...deps(db), readCache }, { applicationId: id, actorId: REVIEWER, command: RECORD_GAP });
     expect(result.kind).toBe('done');
@@ -205,9 +211,7 @@ describe('a decision whose modal this instance opened', () => {
       { stage: 'security', status: 'in_review', assigneeId: REVIEWER },
     ]);
     const id = app?.id ?? 0;
-    const readCache = createReadCache();
-    const opened = await loadApplicationWithRows(database.db, id);
-    if (opened) readCache.remember(opened);
+    const readCache = await modalOpened(id);
     // Another instance raised a gap meanwhile (a review row and the application's row rewritten).
     await applyDecision(deps(database.db), {
       applicationId: id,
@@ -228,9 +232,7 @@ describe('a decision whose modal this instance opened', () => {
   it('is refused on what is true now, not on what the modal showed', async () => {
     const [app] = await seedApplications(database.db, clock.now(), [{ stage: 'business', status: 'new' }]);
     const id = app?.id ?? 0;
-    const readCache = createReadCache();
-    const opened = await loadApplicationWithRows(database.db, id);
-    if (opened) readCache.remember(opened);
+    const readCache = await modalOpened(id);
     // Another reviewer claimed it meanwhile, on another instance.
     expect(
       (await applyDecision(deps(database.db), { applicationId: id, actorId: SECOND, command: { type: 'claim' } })).kind,
