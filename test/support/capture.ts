@@ -36,14 +36,9 @@ export async function captureSlackRequest(h: Harness, send: (slack: SlackRequest
   return caught;
 }
 
-/** POSTs a raw Slack request to the bot with exactly these headers (none added). */
-export async function sendRaw(h: Harness, request: RawRequest, headers: Record<string, string>) {
-  const res = await fetch(`${h.baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': request.contentType, ...headers },
-    body: request.body,
-  });
-  return { status: res.status, text: await res.text() };
+/** POSTs a raw Slack request to the bot's /slack/events with exactly these headers. */
+export function sendRaw(h: Harness, request: RawRequest, headers: Record<string, string>) {
+  return sendRawTo(h, '/slack/events', request, headers);
 }
 
 /**

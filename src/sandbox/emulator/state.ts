@@ -139,9 +139,10 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
    * deleteMessage and reset, the only ways a message leaves it, drop its entry.
    */
   readonly #byTs = new Map<string, StoredMessage>();
+  static #keyOf = (channel: string, ts: string) => `${channel}|${ts}`;
 
   findMessage(channel: string, ts: string): StoredMessage | undefined {
-    const key = `${channel}|${ts}`;
+    const key = EmulatorState.#keyOf(channel, ts);
     const known = this.#byTs.get(key);
     if (known) return known;
     const found = this.messages.find((m) => m.channel === channel && m.ts === ts);
@@ -162,7 +163,7 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     const index = this.messages.findIndex((m) => m.channel === channel && m.ts === ts);
     if (index < 0) return false;
     this.messages.splice(index, 1);
-    this.#byTs.delete(`${channel}|${ts}`);
+    this.#byTs.delete(EmulatorState.#keyOf(channel, ts));
     this.emit('change', { type: 'message', channel, ts });
     return true;
   }
