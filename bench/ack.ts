@@ -38,6 +38,8 @@ export type AckResult = {
   cpuConcurrency: number;
   /** The bot's thread under the sampling profiler through one more mixed level. */
   cpuProfile?: ProfileSummary;
+  /** The Slack side's thread (load generator and emulator) through the same level. */
+  slackProfile?: ProfileSummary;
   profileConcurrency: number;
   checks: string[];
   roundTripMs: number;
@@ -302,12 +304,14 @@ export async function ackPhase(args: {
     const profiled = levelSpecs(args.concurrencies.length + 1, perKind, prep);
     await slack.target(realTarget);
     const since = await slack.mark();
+    await slack.profileStart();
     result.cpuProfile = await profileCpu(async () => {
       await slack.load({ specs: profiled, concurrency: CPU_CONCURRENCY });
       const clicks = profiled.filter((s) => s.kind === 'click').length;
       await slack.waitCalls({ method: 'views.open', since, count: clicks, timeoutMs: 30_000 });
       await settle(bot.dispatcher);
     });
+    result.slackProfile = await slack.profileStop();
   } finally {
     await floor.stop();
     await bare.stop();

@@ -141,18 +141,38 @@ export function summarizeProfile(profile: Profile, top = 25): ProfileSummary {
   };
 }
 
-/** Runs `fn` under the V8 sampling profiler of this (the bot's) thread. */
-export async function profileCpu(fn: () => Promise<void>): Promise<ProfileSummary> {
+/** Starts the V8 sampling profiler of the calling thread; `stop` answers its summary. */
+export async function startProfile(): Promise<{ stop(): Promise<ProfileSummary> }> {
   const session = new Session();
   session.connect();
   try {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
-    await fn();
-    const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
-    return summarizeProfile(profile);
-  } finally {
+  } catch (error) {
     session.disconnect();
+    throw error;
   }
+  return {
+    async stop() {
+      try {
+        const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
+        return summarizeProfile(profile);
+      } finally {
+        session.disconnect();
+      }
+    },
+  };
+}
+
+/** Runs `fn` under the V8 sampling profiler of this (the bot's) thread. */
+export async function profileCpu(fn: () => Promise<void>): Promise<ProfileSummary> {
+  const profiler = await startProfile();
+  try {
+    await fn();
+  } catch (error) {
+    await profiler.stop();
+    throw error;
+  }
+  return profiler.stop();
 }

@@ -1,5 +1,6 @@
 import type { AckResult, AckRun } from './ack.ts';
 import { KINDS } from './ack.ts';
+import type { ProfileSummary } from './cpu.ts';
 import type { SizeResult } from './growth.ts';
 import { n, table, x } from './markdown.ts';
 import type { PacingResult } from './pacing.ts';
@@ -107,27 +108,41 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     perReq(c.sample.processMs, c.requests),
     ...(postgres ? [perReq(c.sample.postgresMs, c.requests)] : []),
   ]);
+  const profileTables = (profile: ProfileSummary) => [
+    table(
+      ['area', 'self ms', 'share'],
+      profile.byArea.slice(0, 16).map((a) => [a.area, ms(a.ms, 0), `${((a.ms / profile.totalMs) * 100).toFixed(1)}%`]),
+    ),
+    '',
+    table(
+      ['heaviest functions (self time)', 'self ms', 'share'],
+      profile.byFunction.map((f) => [
+        `\`${f.name.replace(/\|/g, '\\|')}\``,
+        ms(f.ms, 0),
+        `${((f.ms / profile.totalMs) * 100).toFixed(1)}%`,
+      ]),
+    ),
+  ];
   const profile = ack.cpuProfile;
-  const profileLines = profile
-    ? [
-        '',
-        `Profile of the bot's thread (V8 sampling profiler) through one more mixed level of ${n(ack.count)} requests at concurrency ${ack.profileConcurrency}, until their work was done: ${ms(profile.totalMs, 0)} ms of self time (not idle), ${ms(profile.totalMs / ack.count, 2)} ms per request.`,
-        '',
-        table(
-          ['area', 'self ms', 'share'],
-          profile.byArea.slice(0, 16).map((a) => [a.area, ms(a.ms, 0), `${((a.ms / profile.totalMs) * 100).toFixed(1)}%`]),
-        ),
-        '',
-        table(
-          ['heaviest functions (self time)', 'self ms', 'share'],
-          profile.byFunction.map((f) => [
-            `\`${f.name.replace(/\|/g, '\\|')}\``,
-            ms(f.ms, 0),
-            `${((f.ms / profile.totalMs) * 100).toFixed(1)}%`,
-          ]),
-        ),
-      ]
-    : [];
+  const slackProfile = ack.slackProfile;
+  const profileLines = [
+    ...(profile
+      ? [
+          '',
+          `Profile of the bot's thread (V8 sampling profiler) through one more mixed level of ${n(ack.count)} requests at concurrency ${ack.profileConcurrency}, until their work was done: ${ms(profile.totalMs, 0)} ms of self time (not idle), ${ms(profile.totalMs / ack.count, 2)} ms per request.`,
+          '',
+          ...profileTables(profile),
+        ]
+      : []),
+    ...(slackProfile
+      ? [
+          '',
+          `Profile of the Slack side's thread through the same level (signing and sending the requests, reading their answers, and the emulator answering the bot's Web API calls with Slack's checks): ${ms(slackProfile.totalMs, 0)} ms of self time, ${ms(slackProfile.totalMs / ack.count, 2)} ms per request. It shares the machine's cores with the bot and Postgres.`,
+          '',
+          ...profileTables(slackProfile),
+        ]
+      : []),
+  ];
   return [
     '## 1. Acknowledgement latency and throughput',
     `${n(ack.count)} signed requests per concurrency level and app, a quarter of each kind, interleaved: ` +

@@ -56,6 +56,8 @@ export async function startSlackSide(): Promise<SlackSide & { terminate(): Promi
     'lastCallAt',
     'faults',
     'pacing',
+    'profileStart',
+    'profileStop',
     'close',
   ];
   const proxy = Object.fromEntries(methods.map((m) => [m, call(m)])) as unknown as SlackSide;

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { type RunningEmulator, startSlackEmulator } from '../src/sandbox/emulator/server.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
 import { createSlackRequester, type SlackRequester } from '../src/sandbox/slack-requests.ts';
+import { type ProfileSummary, startProfile } from './cpu.ts';
 import type { LoadResult, PacingCheck, RequestSpec, SlackSide } from './slack-types.ts';
 import { maxInWindow } from './stats.ts';
 
@@ -14,6 +15,7 @@ const CHANNEL = SANDBOX_CHANNEL.id;
 let emulator: RunningEmulator | undefined;
 let requester: SlackRequester | undefined;
 let intake: { url: string; token: string } | undefined;
+let profiler: { stop(): Promise<ProfileSummary> } | undefined;
 
 const need = <T>(value: T | undefined, what: string): T => {
   if (value === undefined) throw new Error(`${what} is not set up`);
@@ -212,6 +214,14 @@ const api: SlackSide = {
       maxPostsPerChannelPerSecond: perChannel(posts.filter((p) => p.ok)),
       maxAttemptsPerChannelPerSecond: perChannel(posts),
     };
+  },
+  async profileStart() {
+    profiler = await startProfile();
+  },
+  async profileStop() {
+    const running = need(profiler, 'profiler');
+    profiler = undefined;
+    return running.stop();
   },
   async close() {
     await emulator?.close();

@@ -1,3 +1,5 @@
+import type { ProfileSummary } from './cpu.ts';
+
 /** What the bench sends, as Slack (or the intake integration) would. */
 export type RequestSpec =
   | { kind: 'intake'; body: Record<string, unknown> }
@@ -51,5 +53,8 @@ export type SlackSide = {
   lastCallAt(args: { since: number }): Promise<number>;
   faults(rates: FaultRates): Promise<void>;
   pacing(args: { since: number; expectedThread: string[]; expectedUpdates: Record<string, number> }): Promise<PacingCheck>;
+  /** The Slack side's own thread under the sampling profiler, from profileStart to profileStop. */
+  profileStart(): Promise<void>;
+  profileStop(): Promise<ProfileSummary>;
   close(): Promise<void>;
 };

@@ -107,8 +107,7 @@ export const METHODS: Record<string, Method> = {
       files: [],
       problems: blockKitProblems('message', args),
     };
-    ctx.state.messages.push(message);
-    ctx.state.emit('change', { type: 'message', channel, ts: message.ts });
+    ctx.state.addMessage(message);
     return {
       channel,
       ts: message.ts,
@@ -253,8 +252,7 @@ export const METHODS: Record<string, Method> = {
         files: done.map((f) => f.id),
         problems: [],
       };
-      ctx.state.messages.push(message);
-      ctx.state.emit('change', { type: 'message', channel, ts: message.ts });
+      ctx.state.addMessage(message);
     }
     return { files: done.map((f) => ({ id: f.id, title: f.title, name: f.filename })) };
   },

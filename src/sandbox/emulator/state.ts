@@ -133,10 +133,10 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   }
 
   /**
-   * Messages by channel and ts, filled by findMessage: a card is updated and replied to many
-   * times over a long run, and scanning every message each time made the emulator's cost grow
-   * with its history. `messages` stays the truth (tests push to it): a miss scans it;
-   * deleteMessage and reset, the only ways a message leaves it, drop its entry.
+   * Messages by channel and ts, filled as the emulator posts them (and by findMessage): a card
+   * is updated and replied to many times over a long run, and scanning every message each time
+   * made the emulator's cost grow with its history. `messages` stays the truth (tests push to
+   * it): a miss scans it; deleteMessage and reset, the only ways a message leaves it, drop its entry.
    */
   readonly #byTs = new Map<string, StoredMessage>();
   static #keyOf = (channel: string, ts: string) => `${channel}|${ts}`;
@@ -150,11 +150,17 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     return found;
   }
 
+  /** Stores a message posted now and tells the watchers. */
+  addMessage(message: StoredMessage): void {
+    this.messages.push(message);
+    this.#byTs.set(EmulatorState.#keyOf(message.channel, message.ts), message);
+    this.emit('change', { type: 'message', channel: message.channel, ts: message.ts });
+  }
+
   /** A message someone else wrote (the bot may not edit or delete it). */
   postAs(user: string, channel: string, text: string): StoredMessage {
     const message = { channel, ts: this.nextTs(), user, text, blocks: [], edits: 0, files: [], problems: [] };
-    this.messages.push(message);
-    this.emit('change', { type: 'message', channel, ts: message.ts });
+    this.addMessage(message);
     return message;
   }
 

@@ -36,4 +36,18 @@ describe('the emulator finds messages by channel and ts', () => {
     state.reset();
     expect(state.findMessage('C1', '2.000000')).toBeUndefined();
   });
+
+  it('keeps a message it posts, tells the watchers, and finds it by channel and ts', () => {
+    const state = new EmulatorState();
+    const changes: unknown[] = [];
+    state.on('change', (change) => changes.push(change));
+    const card = message('C1', '3.000000');
+    state.addMessage(card);
+    expect(state.messages).toEqual([card]);
+    expect(changes).toEqual([{ type: 'message', channel: 'C1', ts: '3.000000' }]);
+    expect(state.findMessage('C1', '3.000000')).toBe(card);
+    expect(state.findMessage('C2', '3.000000')).toBeUndefined();
+    expect(state.deleteMessage('C1', '3.000000')).toBe(true);
+    expect(state.findMessage('C1', '3.000000')).toBeUndefined();
+  });
 });
