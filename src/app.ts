@@ -202,6 +202,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
     logger: slackLogger,
     clientOptions,
     extendedErrorHandler: true as const,
+    // Bolt's default conversation store looks every request's conversation up (and builds an
+    // Error for each miss); no listener keeps conversation state, so it is left out.
+    convoStore: false as const,
   };
   const receiver =
     deps.slack.mode === 'http'
