@@ -24,6 +24,8 @@ export type PostOnce = (
   part?: Part,
 ) => Promise<{ channel: string; ts: string; earlier: boolean }>;
 export type CardLocation = { channel: string; ts: string };
+/** A card just posted: where it is now and its link. */
+export type PostedCard = CardLocation & { permalink: string | null };
 
 export type CardDeliveryDeps = {
   db: Db;
@@ -36,10 +38,16 @@ export type CardDeliveryDeps = {
 
 /**
  * The card and its thread. A card deleted in Slack (by a person or a retention policy) or not
- * ours any more is posted again and its new location stored, so the update and the thread line
- * that found it gone, and every later one, land on the new card.
+ * ours any more is posted again, so the update and the thread line that found it gone land on
+ * the new card. `onPosted` hears of every card posted: the dispatcher stores where it is with
+ * the settling of the effects that posted it (one statement), and hands the location to the
+ * effects after it in the same claim.
  */
-export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
+export function createCardDelivery(
+  deps: CardDeliveryDeps,
+  postOnce: PostOnce,
+  onPosted: (applicationId: number, card: PostedCard) => void,
+) {
   /** For a failed card update or thread post: false when the card is gone (the caller posts a fresh one), else rethrows. */
   function cardGone(item: OutboxRow, error: unknown): false {
     const failure = classifySlackError(error);
@@ -56,7 +64,7 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
     if (cardPermalink) await deps.db.update(applications).set({ cardPermalink }).where(eq(applications.id, app.id));
   }
 
-  /** Posts the application's card (the first time, or again after it was deleted) and stores where it now is. */
+  /** Posts the application's card (the first time, or again after it was deleted) and tells where it now is. */
   async function postCard(item: OutboxRow, app: ApplicationRow, part: Part, rows?: ReviewRows): Promise<CardLocation> {
     const model = rows ? cardModelFrom(app, rows, deps.policy) : await loadCardModel(deps.db, app, deps.policy);
     const view = reviewCard(model, deps.clock.now());
@@ -64,10 +72,7 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
     // An earlier attempt's card may show an older state: bring it up to date.
     if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
     const card = { channel: posted.channel, ts: posted.ts };
-    await deps.db
-      .update(applications)
-      .set({ cardChannel: card.channel, cardTs: card.ts, cardPermalink: await fetchPermalink(deps, card) })
-      .where(eq(applications.id, app.id));
+    onPosted(app.id, { ...card, permalink: await fetchPermalink(deps, card) });
     return card;
   }
 
@@ -82,9 +87,9 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
     /**
      * `card.sync`: update the card to the application's state, or post it when there is none (or
      * it is gone). `rows`: the review rows read with the application (one query), if the caller
-     * has them. Answers where the card is now.
+     * has them.
      */
-    async sync(item: OutboxRow, app: ApplicationRow, rows?: ReviewRows): Promise<CardLocation> {
+    async sync(item: OutboxRow, app: ApplicationRow, rows?: ReviewRows): Promise<void> {
       if (app.cardTs && app.cardChannel) {
         const card = { channel: app.cardChannel, ts: app.cardTs };
         const model = rows ? cardModelFrom(app, rows, deps.policy) : await loadCardModel(deps.db, app, deps.policy);
@@ -95,19 +100,19 @@ export function createCardDelivery(deps: CardDeliveryDeps, postOnce: PostOnce) {
           .catch((error: unknown) => cardGone(item, error));
         // Cards posted before permalinks were stored get theirs on their next update.
         if (updated && !app.cardPermalink) await storePermalink(app, card);
-        if (updated) return card;
+        if (updated) return;
       }
-      return postCard(item, app, undefined, rows);
+      await postCard(item, app, undefined, rows);
     },
-    /** Posts one line in the card's thread; answers where it landed, and the card it went under. */
-    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<{ line: CardLocation; card: CardLocation }> {
+    /** Posts one line in the card's thread; answers where it landed. */
+    async postInThread(item: OutboxRow, app: ApplicationRow, text: string): Promise<CardLocation> {
       const card = await cardOf(item, app);
       const posted = await postOnce(item, { channel: card.channel, thread_ts: card.ts, text }).catch((error: unknown) =>
         cardGone(item, error),
       );
-      if (posted) return { line: posted, card };
+      if (posted) return posted;
       const fresh = await postCard(item, app, 'card');
-      return { line: await postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text }), card: fresh };
+      return postOnce(item, { channel: fresh.channel, thread_ts: fresh.ts, text });
     },
     /**
      * The link to a thread line that ended a review cycle, kept with the cycle (the card of a

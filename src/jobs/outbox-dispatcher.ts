@@ -25,7 +25,7 @@ import {
   type ReviewRows,
   reviewRowColumns,
 } from '../reviews/workflow-state.ts';
-import { type CardLocation, createCardDelivery, type Part, type Post } from './card-delivery.ts';
+import { createCardDelivery, type Part, type Post, type PostedCard } from './card-delivery.ts';
 import { EFFECT_EVENT, findEarlierPost } from './earlier-post.ts';
 import { leaseEnded } from './liveness.ts';
 import { createPacer } from './pacer.ts';
@@ -308,14 +308,21 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return { channel: posted.channel, ts: posted.ts, earlier: false };
   }
 
-  const cards = createCardDelivery(deps, postOnce);
-
   /**
-   * Delivers one effect. `cardAt`: where the card is, as an earlier effect of the same claim
-   * left it (posted afresh, perhaps), over what was read with the claim. Answers where the card
-   * is after this effect, when it touched the card.
+   * Cards posted since the last settle, by application: stored with it, in its statement. Only
+   * one drain runs at a time (runOnce), so these are all its batch's.
    */
-  async function deliver({ item, card, thread }: Claimed, cardAt?: CardLocation): Promise<CardLocation | undefined> {
+  const postedCards = new Map<number, PostedCard>();
+  const cards = createCardDelivery(deps, postOnce, (applicationId, card) => postedCards.set(applicationId, card));
+
+  /** The application as this batch left it: with the card it posted, not yet stored (settleDelivered stores it). */
+  function withPostedCard(app: ApplicationRow): ApplicationRow {
+    const posted = postedCards.get(app.id);
+    return posted ? { ...app, cardChannel: posted.channel, cardTs: posted.ts, cardPermalink: posted.permalink } : app;
+  }
+
+  /** Delivers one effect, over what it read (with the claim or now) and any card posted before it in this batch. */
+  async function deliver({ item, card, thread }: Claimed): Promise<void> {
     const payload = item.payload as Record<string, unknown>;
     if (item.kind === 'channel.digest') {
       const [reminder] = await deps.db
@@ -326,7 +333,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       const view = digestView(reminder.key.slice('digest:'.length), reminder.data as Parameters<typeof digestView>[1]);
       await postOnce(item, { channel: deps.reviewChannelId, ...view });
       recordReminderPosted('digest');
-      return undefined;
+      return;
     }
     if (item.applicationId === null) throw new Error(`outbox ${item.id} has no application`);
     switch (item.kind) {
@@ -334,38 +341,38 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
         // The application and everything its card shows: read with the claim, or in one query.
         const loaded = card ?? (await loadApplicationWithRows(deps.db, item.applicationId));
         if (!loaded) throw new Error(`application ${item.applicationId} not found`);
-        return cards.sync(item, loaded.app, loaded.rows);
+        await cards.sync(item, withPostedCard(loaded.app), loaded.rows);
+        return;
       }
       case 'thread.event': {
         const read = thread ?? (await threadEventOf(item.applicationId, Number(payload.eventId)));
         const { event, denial, endedCycle } = read;
-        const app = cardAt ? { ...read.app, cardChannel: cardAt.channel, cardTs: cardAt.ts } : read.app;
         const text = withDenialText(historyLine({ ...event, payload: event.payload as Record<string, unknown> }), denial);
-        const { line, card: under } = await cards.postInThread(item, app, text);
-        await cards.storeCycleOutcomeLink(app.id, endedCycle, line);
-        return under;
+        const line = await cards.postInThread(item, withPostedCard(read.app), text);
+        await cards.storeCycleOutcomeLink(read.app.id, endedCycle, line);
+        return;
       }
       case 'thread.reminder': {
-        const app = await applicationOf(item.applicationId);
+        const app = withPostedCard(await applicationOf(item.applicationId));
         const [reminder] = await deps.db
           .select()
           .from(reminders)
           .where(eq(reminders.key, String(payload.key)));
         if (!reminder) throw new Error(`reminder ${String(payload.key)} not found`);
         const text = reminderText(reminder.kind, reminder.data as Record<string, unknown>);
-        const { card: under } = await cards.postInThread(item, app, text);
+        await cards.postInThread(item, app, text);
         recordReminderPosted(reminder.kind);
-        return under;
+        return;
       }
       case 'thread.file': {
-        const app = await applicationOf(item.applicationId);
+        const app = withPostedCard(await applicationOf(item.applicationId));
         const card = await cards.cardOf(item, app);
         const file =
           payload.file === 'invite'
             ? await inviteFile(deps.db, deps.slack, app, Number(payload.meetingId), deps.clock.now())
             : await questionnaireFile(deps.db, app);
         await uploadOnce({ ...deps, timeoutMs: deps.slackTimeoutMs ?? 10_000 }, item, card, file);
-        return card;
+        return;
       }
       default:
         throw new Error(`unknown outbox kind ${item.kind}`);
@@ -386,19 +393,30 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
   }
 
-  /** Marks delivered effects done, all in one statement. */
+  /**
+   * Marks delivered effects done and stores where the cards posted meanwhile are, all in one
+   * statement. A card posted by an effect that then failed is stored too: its retry goes under it.
+   */
   async function settleDelivered(items: OutboxRow[]): Promise<void> {
-    if (items.length === 0) return;
+    const moved = [...postedCards].map(([id, card]) => ({ id, ...card }));
+    if (items.length === 0 && moved.length === 0) return;
     for (const item of items) refusedLastTime.delete(item.id);
-    await deps.db
-      .update(outbox)
-      .set({ doneAt: deps.clock.now(), lockedUntil: null, lastError: null })
-      .where(
-        inArray(
-          outbox.id,
-          items.map((item) => item.id),
-        ),
-      );
+    const storeCards =
+      moved.length === 0
+        ? sql``
+        : sql`with moved as (
+        update ${applications} a set card_channel = m.channel, card_ts = m.ts, card_permalink = m.permalink
+        from json_to_recordset(${JSON.stringify(moved)}::json) as m(id integer, channel text, ts text, permalink text)
+        where a.id = m.id
+      )`;
+    await executePrepared(
+      deps.db,
+      sql`${storeCards}
+      update ${outbox} set done_at = ${deps.clock.now().toISOString()}::timestamptz, locked_until = null, last_error = null
+      where id = any(${`{${items.map((item) => item.id).join(',')}}`}::bigint[])`,
+    );
+    // Kept until stored: should the statement fail, the next settle stores them.
+    for (const { id } of moved) postedCards.delete(id);
   }
 
   /** Claimed and never tried: given back as they were, for whichever instance polls next. */
@@ -446,10 +464,9 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
    */
   async function deliverChain(chain: Claimed[]) {
     const done: OutboxRow[] = [];
-    let cardAt: CardLocation | undefined;
     for (const [i, claimed] of chain.entries()) {
       try {
-        cardAt = (await deliver(claimed, cardAt)) ?? cardAt;
+        await deliver(claimed);
         done.push(claimed.item);
       } catch (error) {
         return { done, failed: { item: claimed.item, error }, untried: chain.slice(i + 1).map((c) => c.item) };

@@ -1,4 +1,4 @@
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq, isNotNull, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, outbox } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
@@ -89,6 +89,42 @@ describe('a card deleted in Slack', () => {
     expect(fresh.ts).not.toBe(old.ts);
     expect((await row(id))?.cardTs).toBe(fresh.ts);
     expect(r.threadOf(id)).toEqual([expect.stringContaining('claimed the application')]);
+  });
+
+  it('is stored where it was posted again even when the line after it fails, and the retry goes under it', async () => {
+    const id = await newApplication();
+    const viewId = await r.open(USERS.reviewer, id, 'card.business_review');
+    const old = r.card(id);
+    deleteMessage(h.emulator.state, CHANNEL, old.ts);
+    // The fresh card lands; the decision's thread line, the next post, meets an outage.
+    const failNextPost = (change: { type: string }) => {
+      if (change.type !== 'message') return;
+      h.emulator.state.off('change', failNextPost);
+      h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { status: 500 } });
+    };
+    h.emulator.state.on('change', failNextPost);
+    try {
+      await r.submit(USERS.reviewer, passBusinessReview, viewId);
+      await h.app.dispatcher.drain();
+    } finally {
+      h.emulator.state.off('change', failNextPost);
+    }
+    const fresh = r.card(id);
+    expect(fresh.ts).not.toBe(old.ts);
+    expect(r.threadOf(id)).toEqual([]);
+    expect(await database.db.select().from(outbox).where(isNull(outbox.doneAt))).toMatchObject([
+      { kind: 'thread.event', lastError: expect.any(String) },
+    ]);
+    expect(await row(id)).toMatchObject({
+      cardTs: fresh.ts,
+      cardPermalink: `${h.emulator.url}archives/${CHANNEL}/p${fresh.ts.replace('.', '')}`,
+    });
+
+    clock.advanceBy(1_000);
+    await h.settle();
+    expect(r.card(id).ts).toBe(fresh.ts);
+    expect(h.emulator.state.messages.filter((m) => m.channel === CHANNEL && !m.threadTs && m.blocks.length > 1)).toHaveLength(1);
+    expect(r.threadOf(id)).toEqual([expect.stringContaining('passed the business review')]);
   });
 });
 
