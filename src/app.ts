@@ -7,6 +7,7 @@ import type { Database } from '../db/client.ts';
 import type { Clock } from './clock.ts';
 import type { Policy, Roles } from './config.ts';
 import { createHomeRefresher } from './dashboard/home-refresher.ts';
+import { createInFlight } from './http/in-flight.ts';
 import { healthRoutes, intakeRoutes } from './http/intake-routes.ts';
 import { hasBearer } from './http/json.ts';
 import { openApiRoute } from './http/openapi.ts';
@@ -99,6 +100,8 @@ export type BuiltApp = {
 
 /** Long enough for a large files upload step, short enough that a hung call does not stall the outbox. */
 export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
+/** The longest the outbox waits, before each step, for the requests being answered. */
+const IN_FLIGHT_MAX_WAIT_MS = 20;
 
 function requireSigningSecret(secret: string | undefined): string {
   if (!secret) throw new Error('SLACK_SIGNING_SECRET is required when the bot takes Slack requests over HTTP');
@@ -125,6 +128,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const serveMetrics = metricsHandler(metrics, deps.metrics?.token, hasBearer);
   // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.
   let onParked = () => {};
+  const inFlight = createInFlight(IN_FLIGHT_MAX_WAIT_MS);
   const liveness = createLiveness({ database: deps.database, logger: logger.child({ component: 'liveness' }) });
   const jobs = createJobs({
     onParked: () => onParked(),
@@ -139,6 +143,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     pollMs: deps.outboxPollMs,
     postIntervalMs: deps.postIntervalMs,
     instanceKey: liveness.current,
+    afterRequests: () => inFlight.idle(),
     ...(deps.webhook ? { webhook: deps.webhook } : {}),
   });
   const { dispatcher } = jobs;
@@ -229,6 +234,13 @@ export function buildApp(deps: AppDeps): BuiltApp {
       }),
       '/slack/events',
     );
+    // Every request this receiver answers (Slack's, the intake API's) is counted while it is
+    // answered: the outbox lets them go first (src/http/in-flight.ts).
+    const answer = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      inFlight.track(res);
+      answer(req, res);
+    };
   }
   const socketReceiver =
     receiver === undefined

@@ -23,6 +23,8 @@ export type JobsDeps = {
   slackTimeoutMs?: number;
   /** This instance's liveness key (src/jobs/liveness.ts), for the leases its dispatcher takes. */
   instanceKey?: () => number | undefined;
+  /** Resolves when the requests being answered are (see DispatcherDeps). */
+  afterRequests?: () => Promise<void>;
   webhook?: { url: string; secret: string };
 };
 

@@ -49,6 +49,11 @@ export type DispatcherDeps = {
   slackTimeoutMs?: number;
   /** This instance's liveness key while it holds it: its leases end the moment it dies (src/jobs/liveness.ts). */
   instanceKey?: () => number | undefined;
+  /**
+   * Resolves when this instance has no request to answer (or has waited its most): awaited
+   * before each step, so requests are answered before cards are updated.
+   */
+  afterRequests?: () => Promise<void>;
 };
 
 export type DispatcherOptions = {
@@ -466,6 +471,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     const done: OutboxRow[] = [];
     for (const [i, claimed] of chain.entries()) {
       try {
+        await deps.afterRequests?.();
         await deliver(claimed);
         done.push(claimed.item);
       } catch (error) {
@@ -480,12 +486,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
     let delivered = 0;
     for (;;) {
       if (halting || (await refusals.stopped())) return delivered;
+      await deps.afterRequests?.();
       const batch = await claim();
       if (batch.length === 0) return delivered;
       // Each application's chain in order; chains of different applications side by side.
       const chains = chainsOf(batch);
       const outcomes = await Promise.all(chains.map(deliverChain));
       const done = outcomes.flatMap((o) => o.done);
+      await deps.afterRequests?.();
       await settleDelivered(done);
       delivered += done.length;
       await giveBack(outcomes.flatMap((o) => o.untried));
