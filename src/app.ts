@@ -101,7 +101,7 @@ export type BuiltApp = {
 /** Long enough for a large files upload step, short enough that a hung call does not stall the outbox. */
 export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
 /** The longest the outbox waits, before each step, for the requests being answered. */
-const IN_FLIGHT_MAX_WAIT_MS = 20;
+const IN_FLIGHT_MAX_WAIT_MS = 50;
 
 function requireSigningSecret(secret: string | undefined): string {
   if (!secret) throw new Error('SLACK_SIGNING_SECRET is required when the bot takes Slack requests over HTTP');
