@@ -8,7 +8,7 @@ import type { Policy } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { cardModelFrom, loadCardModel } from '../reviews/card-model.ts';
 import type { ReviewRows } from '../reviews/workflow-state.ts';
-import { fetchPermalink } from './permalink.ts';
+import { createPermalinks } from './permalink.ts';
 import { classifySlackError } from './slack-errors.ts';
 
 /**
@@ -48,6 +48,7 @@ export function createCardDelivery(
   postOnce: PostOnce,
   onPosted: (applicationId: number, card: PostedCard) => void,
 ) {
+  const permalinks = createPermalinks(deps);
   /** For a failed card update or thread post: false when the card is gone (the caller posts a fresh one), else rethrows. */
   function cardGone(item: OutboxRow, error: unknown): false {
     const failure = classifySlackError(error);
@@ -60,7 +61,7 @@ export function createCardDelivery(
   }
 
   async function storePermalink(app: ApplicationRow, card: CardLocation): Promise<void> {
-    const cardPermalink = await fetchPermalink(deps, card);
+    const cardPermalink = await permalinks.ofCard(card);
     if (cardPermalink) await deps.db.update(applications).set({ cardPermalink }).where(eq(applications.id, app.id));
   }
 
@@ -72,7 +73,7 @@ export function createCardDelivery(
     // An earlier attempt's card may show an older state: bring it up to date.
     if (posted.earlier) await deps.slack.chat.update({ channel: posted.channel, ts: posted.ts, ...view });
     const card = { channel: posted.channel, ts: posted.ts };
-    onPosted(app.id, { ...card, permalink: await fetchPermalink(deps, card) });
+    onPosted(app.id, { ...card, permalink: await permalinks.ofCard(card) });
     return card;
   }
 
@@ -120,7 +121,7 @@ export function createCardDelivery(
      */
     async storeCycleOutcomeLink(applicationId: number, cycle: number | undefined, line: CardLocation): Promise<void> {
       if (cycle === undefined) return;
-      const permalink = await fetchPermalink(deps, line);
+      const permalink = await permalinks.ofReply(line);
       if (permalink)
         await deps.db
           .update(reviewCycles)
