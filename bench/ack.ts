@@ -38,7 +38,7 @@ export type AckResult = {
   cpuConcurrency: number;
   /** The bot's thread under the sampling profiler through one more mixed level. */
   cpuProfile?: ProfileSummary;
-  /** The Slack side's thread (load generator and emulator) through the same level. */
+  /** The emulator's thread through the same level. */
   slackProfile?: ProfileSummary;
   profileConcurrency: number;
   checks: string[];

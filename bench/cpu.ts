@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 /**
  * CPU spent while `fn` runs: the main thread's busy time (event-loop utilisation: the bot, its
  * drivers and, on PGlite, the database), the whole process (which includes the Slack side's
- * thread), and every `postgres` process on the machine (the server; other users of it count too).
+ * threads), and every `postgres` process on the machine (the server; other users of it count too).
  */
 export type CpuSample = {
   /** CPU time of the bot's thread (/proc/self/task/<pid>/stat), or its busy wall time where /proc cannot tell. */

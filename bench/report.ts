@@ -137,7 +137,7 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     ...(slackProfile
       ? [
           '',
-          `Profile of the Slack side's thread through the same level (signing and sending the requests, reading their answers, and the emulator answering the bot's Web API calls with Slack's checks): ${ms(slackProfile.totalMs, 0)} ms of self time, ${ms(slackProfile.totalMs / ack.count, 2)} ms per request. It shares the machine's cores with the bot and Postgres.`,
+          `Profile of the emulator's thread through the same level (answering the bot's Web API calls with Slack's checks, and building and signing the requests the load generator sends): ${ms(slackProfile.totalMs, 0)} ms of self time, ${ms(slackProfile.totalMs / ack.count, 2)} ms per request. It shares the machine's cores with the bot, Postgres and the load generator.`,
           '',
           ...profileTables(slackProfile),
         ]
@@ -149,7 +149,8 @@ function ackSection(ack: AckResult, postgres: boolean): string {
       '**decision** = `view_submission` (record_gap, or business_review advance, on modals opened beforehand), ' +
       '**click** = `block_actions` on a card button that opens a modal (`views.open`), **status** = `/pii status <id>`, ' +
       '**intake** = `POST /api/applications` (new application, card posted). Latency = send → whole HTTP answer read, ' +
-      'measured by the Slack side (its own thread). "work done" counts until the last Slack call the requests caused ' +
+      'measured by the load generator on a thread of its own (the emulator, which builds and signs the requests and answers ' +
+      'the bot’s Web API calls, has another). "work done" counts until the last Slack call the requests caused ' +
       '(outbox drained with `postIntervalMs` 0, modals open). Before its measured requests at a level, each app takes ' +
       `${n(ack.warmup)} more of the same mix at that concurrency, unmeasured (pool connections opened, statements prepared and planned on them). ` +
       'Bare Bolt: same HTTPReceiver and signature checks, listeners that only `ack()`. ' +
@@ -192,7 +193,7 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     `CPU per request by kind: ${n(ack.cpu[0]?.requests ?? 0)} requests of one kind at concurrency ${ack.cpuConcurrency} through each app, until their work was done (pii-review: outbox drained, modals open). ` +
       '**bot thread CPU** = CPU time of the thread the app runs on (Bolt, drizzle, pg, rendering, and on PGlite the database itself); ' +
       '**bot thread busy** = its busy wall time (event-loop utilisation), which on a loaded machine also counts waiting for a core; ' +
-      "**process** = CPU of the whole bench process, which includes the Slack side's thread (load generator and emulator)" +
+      "**process** = CPU of the whole bench process, which includes the Slack side's threads (load generator and emulator)" +
       (postgres
         ? '; **postgres** = CPU of every `postgres` process on the machine (the server; anything else using it counts too).'
         : '.'),
@@ -300,7 +301,7 @@ export function renderReport(r: Report): string {
     pacingSection(r.pacing),
     '',
     '## 4. Memory',
-    'Peak RSS of the bench process (bot, database driver or PGlite, and the Slack side thread), sampled every 50 ms.',
+    "Peak RSS of the bench process (bot, database driver or PGlite, and the Slack side's threads), sampled every 50 ms.",
     '',
     table(['phase', 'peak RSS MB'], memoryRows),
     '',

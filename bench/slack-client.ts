@@ -1,16 +1,15 @@
-import { Worker } from 'node:worker_threads';
-import type { SlackSide } from './slack-types.ts';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { EmulatorSide, LoadSide, SlackSide } from './slack-types.ts';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
 /**
- * Starts the Slack side (emulator + load generator) in a worker thread and answers a proxy
- * whose methods run there. tsx's loader is registered inside the worker, which does not
- * inherit the main thread's hooks.
+ * Starts a worker thread from a TypeScript entry (tsx's loader is registered inside the worker,
+ * which does not inherit the main thread's hooks) and answers a caller of its methods.
  */
-export async function startSlackSide(): Promise<SlackSide & { terminate(): Promise<void> }> {
+async function startWorker(file: string) {
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./slack-side.ts', import.meta.url).href;
+  const entry = new URL(file, import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
   const worker = new Worker(boot, { eval: true });
   const pending = new Map<number, Pending>();
@@ -29,7 +28,7 @@ export async function startSlackSide(): Promise<SlackSide & { terminate(): Promi
     if (message.id === undefined) return;
     const waiting = pending.get(message.id);
     pending.delete(message.id);
-    if (message.error !== undefined) waiting?.reject(new Error(`slack side: ${message.error}`));
+    if (message.error !== undefined) waiting?.reject(new Error(`${file}: ${message.error}`));
     else waiting?.resolve(message.result);
   });
   worker.on('error', (error) => {
@@ -37,20 +36,34 @@ export async function startSlackSide(): Promise<SlackSide & { terminate(): Promi
     pending.clear();
   });
   const call =
-    (method: keyof SlackSide) =>
+    (method: string) =>
     (args?: unknown): Promise<any> =>
       new Promise((resolve, reject) => {
         seq += 1;
         pending.set(seq, { resolve, reject });
         worker.postMessage({ id: seq, method, args });
       });
-  const methods: (keyof SlackSide)[] = [
+  return { worker, call };
+}
+
+/**
+ * Starts the Slack side: the emulator (which also builds and signs the requests Slack sends)
+ * and the load generator (which sends and times the measured ones), each in a worker thread of
+ * its own, joined by a port; answers a proxy whose methods run there.
+ */
+export async function startSlackSide(): Promise<SlackSide & { terminate(): Promise<void> }> {
+  const emulator = await startWorker('./slack-side.ts');
+  const load = await startWorker('./load-side.ts');
+  const { port1, port2 } = new MessageChannel();
+  emulator.worker.postMessage({ loadPort: port1 }, [port1]);
+  load.worker.postMessage({ emulatorPort: port2 }, [port2]);
+  const methods: (keyof EmulatorSide)[] = [
     'start',
     'target',
     'intake',
     'openModals',
     'submit',
-    'load',
+    'plan',
     'mark',
     'waitCalls',
     'lastCallAt',
@@ -60,12 +73,17 @@ export async function startSlackSide(): Promise<SlackSide & { terminate(): Promi
     'profileStop',
     'close',
   ];
-  const proxy = Object.fromEntries(methods.map((m) => [m, call(m)])) as unknown as SlackSide;
+  const proxy = Object.fromEntries(methods.map((m) => [m, emulator.call(m)])) as unknown as EmulatorSide;
+  const loader = { load: load.call('load') } as LoadSide;
   return {
     ...proxy,
+    async load({ specs, concurrency }) {
+      await proxy.plan({ specs });
+      return loader.load({ count: specs.length, concurrency });
+    },
     async terminate() {
       await proxy.close().catch(() => {});
-      await worker.terminate();
+      await Promise.all([emulator.worker.terminate(), load.worker.terminate()]);
     },
   };
 }

@@ -1,19 +1,29 @@
 /**
- * The Slack side of the bench, in its own thread (as Slack is another machine): the emulator
- * and the load generator that signs and sends requests the way Slack does. The bot under test
- * runs on the main thread; this thread answers its Web API calls and measures its answers.
+ * The Slack side of the bench, in its own thread (as Slack is another machine): the emulator,
+ * which answers the bot's Web API calls, and builds and signs the requests Slack sends the bot.
+ * The measured requests are sent and timed by the load generator, in a thread of its own
+ * (bench/load-side.ts), which asks this one for them a few at a time over a port: the time the
+ * emulator spends on a card never counts as the bot's latency. The bot under test runs on the
+ * main thread.
  */
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import { type RunningEmulator, startSlackEmulator } from '../src/sandbox/emulator/server.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
-import { createSlackRequester, type SlackRequester } from '../src/sandbox/slack-requests.ts';
+import { type BotAnswer, createSlackRequester, type SignedRequest, type SlackRequester } from '../src/sandbox/slack-requests.ts';
 import { type ProfileSummary, startProfile } from './cpu.ts';
-import type { LoadResult, PacingCheck, RequestSpec, SlackSide } from './slack-types.ts';
+import type { EmulatorSide, PacingCheck, RequestSpec } from './slack-types.ts';
 import { maxInWindow } from './stats.ts';
 
 const CHANNEL = SANDBOX_CHANNEL.id;
 let emulator: RunningEmulator | undefined;
 let requester: SlackRequester | undefined;
+/** Builds and signs requests without sending them (the load generator sends them). */
+let builder: SlackRequester | undefined;
+let built: SignedRequest | undefined;
+/** What the builder's transport was last handed (a function, so no narrowing hides the write). */
+const lastBuilt = () => built;
+/** The measured requests of the level being run, and the cards they click, as planned. */
+let planned: { specs: RequestSpec[]; cards: ReturnType<typeof cardIndex> } | undefined;
 let intake: { url: string; token: string } | undefined;
 let profiler: { stop(): Promise<ProfileSummary> } | undefined;
 
@@ -55,9 +65,27 @@ async function postIntake(body: unknown): Promise<{ status: number; json: any }>
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
+/** The signed request a spec stands for, built now (its trigger is issued now, its signature dated now). */
+async function signedRequest(spec: RequestSpec, cards: ReturnType<typeof cardIndex>): Promise<SignedRequest> {
+  if (spec.kind === 'intake') {
+    const target = need(intake, 'intake target');
+    return {
+      url: target.url,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
+      body: JSON.stringify(spec.body),
+    };
+  }
+  built = undefined;
+  await prepare(spec, cards, need(builder, 'builder'))();
+  return need(lastBuilt(), 'built request');
+}
+
 /** Turns a spec into a function that sends it and answers the HTTP status; lookups happen here, not in the timing. */
-function prepare(spec: RequestSpec, cards: ReturnType<typeof cardIndex>): () => Promise<number> {
-  const slack = need(requester, 'requester');
+function prepare(
+  spec: RequestSpec,
+  cards: ReturnType<typeof cardIndex>,
+  slack: SlackRequester = need(requester, 'requester'),
+): () => Promise<number> {
   switch (spec.kind) {
     case 'intake':
       return async () => (await postIntake(spec.body)).status;
@@ -75,7 +103,7 @@ function prepare(spec: RequestSpec, cards: ReturnType<typeof cardIndex>): () => 
   }
 }
 
-const api: SlackSide = {
+const api: EmulatorSide = {
   async start() {
     emulator = await startSlackEmulator({
       token: 'xoxb-bench-token',
@@ -87,7 +115,16 @@ const api: SlackSide = {
   },
   async target({ botUrl, intakeUrl, intakeToken, signingSecret }) {
     const emu = need(emulator, 'emulator');
-    requester = createSlackRequester({ botUrl, signingSecret, emulator: emu, emulatorUrl: emu.url, channelId: CHANNEL });
+    const options = { botUrl, signingSecret, emulator: emu, emulatorUrl: emu.url, channelId: CHANNEL };
+    requester = createSlackRequester(options);
+    const unsent: BotAnswer = { status: 0, text: '', json: undefined, ms: 0 };
+    builder = createSlackRequester({
+      ...options,
+      transport: async (request) => {
+        built = request;
+        return unsent;
+      },
+    });
     intake = { url: intakeUrl, token: intakeToken };
   },
   async intake({ bodies }) {
@@ -121,28 +158,8 @@ const api: SlackSide = {
     const answer = await need(requester, 'requester').viewSubmission({ user, viewId, values });
     return { status: answer.status, text: answer.text };
   },
-  async load({ specs, concurrency }): Promise<LoadResult> {
-    const cards = cardIndex();
-    const senders = specs.map((spec) => prepare(spec, cards));
-    const latencies = new Array<number>(specs.length).fill(Number.NaN);
-    const statuses = new Array<number>(specs.length).fill(0);
-    let next = 0;
-    const startedAt = Date.now();
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < senders.length; i = next++) {
-          const t = performance.now();
-          try {
-            statuses[i] = await (senders[i] as () => Promise<number>)();
-          } catch {
-            statuses[i] = -1;
-          }
-          latencies[i] = performance.now() - t;
-        }
-      }),
-    );
-    return { latencies, statuses, wallMs: performance.now() - started, startedAt };
+  async plan({ specs }) {
+    planned = { specs, cards: cardIndex() };
   },
   async mark() {
     return need(emulator, 'emulator').state.calls.length;
@@ -228,7 +245,23 @@ const api: SlackSide = {
   },
 };
 
-parentPort?.on('message', async ({ id, method, args }: { id: number; method: keyof SlackSide; args: unknown }) => {
+/** The load generator's asks: the planned requests `from` to `to`, built and signed now. */
+function serveLoadGenerator(port: MessagePort): void {
+  port.on('message', async ({ id, from, to }: { id: number; from: number; to: number }) => {
+    try {
+      const plan = need(planned, 'plan');
+      const requests: SignedRequest[] = [];
+      for (const spec of plan.specs.slice(from, to)) requests.push(await signedRequest(spec, plan.cards));
+      port.postMessage({ id, requests });
+    } catch (error) {
+      port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  });
+}
+
+parentPort?.on('message', async (message: { id: number; method: keyof EmulatorSide; args: unknown; loadPort?: MessagePort }) => {
+  if (message.loadPort) return serveLoadGenerator(message.loadPort);
+  const { id, method, args } = message;
   try {
     const result = await (api[method] as (a: unknown) => Promise<unknown>)(args);
     parentPort?.postMessage({ id, result });

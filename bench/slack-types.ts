@@ -53,8 +53,19 @@ export type SlackSide = {
   lastCallAt(args: { since: number }): Promise<number>;
   faults(rates: FaultRates): Promise<void>;
   pacing(args: { since: number; expectedThread: string[]; expectedUpdates: Record<string, number> }): Promise<PacingCheck>;
-  /** The Slack side's own thread under the sampling profiler, from profileStart to profileStop. */
+  /** The emulator's thread under the sampling profiler, from profileStart to profileStop. */
   profileStart(): Promise<void>;
   profileStop(): Promise<ProfileSummary>;
   close(): Promise<void>;
+};
+
+/** The emulator's thread: everything but sending the measured requests, which it plans and builds. */
+export type EmulatorSide = Omit<SlackSide, 'load'> & {
+  /** The measured requests of the next load; the load generator asks for them, built, as it goes. */
+  plan(args: { specs: RequestSpec[] }): Promise<void>;
+};
+
+/** The load generator's thread: sends the planned requests and times their answers. */
+export type LoadSide = {
+  load(args: { count: number; concurrency: number }): Promise<LoadResult>;
 };

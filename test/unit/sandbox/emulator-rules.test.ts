@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startSlackEmulator } from '../../../src/sandbox/emulator/server.ts';
 import { BOT_USER_ID } from '../../../src/sandbox/emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../../src/sandbox/personas.ts';
-import { createSlackRequester } from '../../../src/sandbox/slack-requests.ts';
+import { createSlackRequester, type SignedRequest, slackSignature } from '../../../src/sandbox/slack-requests.ts';
 
 const TOKEN = 'xoxb-rules';
 const RILEY = PERSONAS[0]?.id ?? '';
@@ -234,5 +234,30 @@ describe('slow acks', () => {
     slowBot.close();
     expect(emulator?.state.slowAcks).toEqual([expect.objectContaining({ what: '/pii status 1' })]);
     expect(reported).toHaveLength(1);
+  });
+});
+
+describe('a requester with a transport', () => {
+  it('hands it the request signed as Slack signs it, and sends nothing itself', async () => {
+    await start();
+    const handed: SignedRequest[] = [];
+    const requester = createSlackRequester({
+      botUrl: 'http://127.0.0.1:1/slack/events',
+      signingSecret: 'transport-secret',
+      emulator: emulator as RunningEmulator,
+      emulatorUrl: emulator?.url ?? '',
+      channelId: CHANNEL,
+      transport: async (request) => {
+        handed.push(request);
+        return { status: 200, text: '', json: undefined, ms: 0 };
+      },
+    });
+    const answer = await requester.command({ user: RILEY, text: 'status 1' });
+    expect(answer.status).toBe(200);
+    const [request] = handed;
+    expect(request?.url).toBe('http://127.0.0.1:1/slack/events');
+    expect(new URLSearchParams(request?.body).get('text')).toBe('status 1');
+    const timestamp = request?.headers['x-slack-request-timestamp'] ?? '';
+    expect(request?.headers['x-slack-signature']).toBe(slackSignature('transport-secret', timestamp, request?.body ?? ''));
   });
 });
