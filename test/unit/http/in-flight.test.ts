@@ -31,7 +31,23 @@ describe('background work waits for the requests being answered', () => {
     expect(await settled(Promise.all(waiting))).toBe(false);
     second.emit('close');
     expect(inFlight.inFlight).toBe(0);
-    expect(await settled(Promise.all(waiting))).toBe(true);
+    await Promise.all(waiting);
+  });
+
+  it('keeps waiting when the next request comes within the grace after the last answer', async () => {
+    const inFlight = createInFlight(10_000, 20);
+    const first = new EventEmitter();
+    inFlight.track(first);
+    const waiting = inFlight.idle();
+    first.emit('finish');
+    const second = new EventEmitter();
+    inFlight.track(second);
+    await sleep(40);
+    expect(await settled(waiting)).toBe(false);
+    second.emit('finish');
+    expect(await settled(waiting)).toBe(false);
+    await sleep(40);
+    expect(await settled(waiting)).toBe(true);
   });
 
   it('under a load that never lets up, lets each waiter go after its longest wait, one per turn', async () => {
