@@ -17,6 +17,7 @@ import {
   ROOT,
   type RunningSandbox,
   STEP_TIMEOUT_MS,
+  scrollIntoView,
   startSandbox,
 } from './support.ts';
 
@@ -341,7 +342,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       // What was chosen is kept while the error shows.
       expect(await field('verdict.Q09').locator('select').inputValue()).toBe('gap:high');
       expect(await field('verdict.Q01').locator('select').inputValue()).toBe('accept');
-      await fieldError('note.Q09').scrollIntoViewIfNeeded();
+      await scrollIntoView(fieldError('note.Q09'));
       await screenshot('journey-review-answers-error.png');
       await field('note.Q09').locator('textarea').fill('No password length or history rule; MFA only for admins.');
       await submitForm();
@@ -377,7 +378,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       );
       expect(await button(app, 'schedule_review').innerText()).toBe('Schedule architecture review');
       await expectClean('pass Stage 2');
-      await card(app).scrollIntoViewIfNeeded();
+      await scrollIntoView(card(app));
       await screenshot('journey-stage3.png');
     },
     JOURNEY_TIMEOUT_MS,
@@ -419,7 +420,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await page.keyboard.press('Escape');
       await poll(() => menu.isVisible()).toBe(false);
       await expectClean('reject');
-      await card(app).scrollIntoViewIfNeeded();
+      await scrollIntoView(card(app));
       await screenshot('journey-rejected.png');
 
       // A reviewer who tries the overflow is told it is for admins.
@@ -495,7 +496,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await expectClean('schedule the architecture review');
 
       // A card with its buttons and the thread with the invite.
-      await card(app).scrollIntoViewIfNeeded();
+      await scrollIntoView(card(app));
       await thread().evaluate((el) => {
         el.scrollTop = el.scrollHeight;
       });
@@ -514,7 +515,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await submitForm();
       await cardShows(app, 'Approved', 'Go-live not recorded', 'no successful call yet; due by');
       await threadShows('recorded the architecture review outcome: approved for restricted access.');
-      await card(app).scrollIntoViewIfNeeded();
+      await scrollIntoView(card(app));
       await screenshot('journey-approved.png');
       await expectClean('approve');
 
@@ -554,7 +555,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await threadShows('recorded the audit outcome: passed (Deloitte).');
       await poll(() => button(app, 'record_audit_outcome').count()).toBe(0);
       await expectClean('audit passed');
-      await card(app).scrollIntoViewIfNeeded();
+      await scrollIntoView(card(app));
       await screenshot('journey-audit-passed.png');
     },
     JOURNEY_TIMEOUT_MS,
@@ -589,7 +590,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await threadShows(
         'recorded the outcome: clarification required (2 questions): 1. Which KMS holds the invoice keys? 2. Who is paged when the IDS alerts?',
       );
-      await card(app).scrollIntoViewIfNeeded();
+      await scrollIntoView(card(app));
       await screenshot('journey-clarification.png');
 
       // The developer's answer arrives through intake: back in review, questions still open.
@@ -649,7 +650,7 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       }
       expect(text).toMatch(/History · 1\d events/);
       expect(text).toContain('Only visible to you');
-      await status.scrollIntoViewIfNeeded();
+      await scrollIntoView(status);
       await screenshot('journey-status.png');
       await expectClean('/pii status');
     },

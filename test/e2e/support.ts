@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { freePort } from '../support/ports.ts';
 
 /** Shared by the browser tests that run the real bot (`npm start` without Slack tokens) against Debian's Chromium. */
@@ -35,6 +35,22 @@ export async function clickUntilOpen(
     } catch (error) {
       if (attempt >= 3) throw error;
       await again();
+    }
+  }
+}
+
+/**
+ * Scrolls to an element the page may redraw meanwhile: a thread post redraws its card and the
+ * messages after it (as a new message version does in Slack), and an element replaced during
+ * the scroll is no longer attached. The locator finds the new one on the next attempt.
+ */
+export async function scrollIntoView(target: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await target.scrollIntoViewIfNeeded({ timeout: STEP_TIMEOUT_MS });
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('not attached')) throw error;
     }
   }
 }
