@@ -39,7 +39,7 @@ export type AckResult = {
   /** The bot's thread under the sampling profiler through one more mixed level. */
   cpuProfile?: ProfileSummary;
   /** The emulator's thread through the same level. */
-  slackProfile?: ProfileSummary;
+  emulatorProfile?: ProfileSummary;
   profileConcurrency: number;
   checks: string[];
   roundTripMs: number;
@@ -311,7 +311,7 @@ export async function ackPhase(args: {
       await slack.waitCalls({ method: 'views.open', since, count: clicks, timeoutMs: 30_000 });
       await settle(bot.dispatcher);
     });
-    result.slackProfile = await slack.profileStop();
+    result.emulatorProfile = await slack.profileStop();
   } finally {
     await floor.stop();
     await bare.stop();

@@ -4,9 +4,10 @@
  * each from send to its whole answer read. Nothing else runs on this thread, so a latency is
  * the bot's answer and the loopback, never the emulator's work on a card.
  */
-import { type MessagePort, parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { SignedRequest } from '../src/sandbox/slack-requests.ts';
 import type { LoadResult, LoadSide } from './slack-types.ts';
+import { serveWorker } from './worker-rpc.ts';
 
 let emulator: MessagePort | undefined;
 const asked = new Map<number, { resolve: (requests: SignedRequest[]) => void; reject: (error: Error) => void }>();
@@ -72,27 +73,12 @@ const api: LoadSide = {
   },
 };
 
-parentPort?.on(
-  'message',
-  async (message: { id?: number; method?: keyof LoadSide; args?: unknown; emulatorPort?: MessagePort }) => {
-    if (message.emulatorPort) {
-      emulator = message.emulatorPort;
-      emulator.on('message', ({ id, requests, error }: { id: number; requests?: SignedRequest[]; error?: string }) => {
-        const waiting = asked.get(id);
-        asked.delete(id);
-        if (error !== undefined) waiting?.reject(new Error(`emulator: ${error}`));
-        else waiting?.resolve(requests ?? []);
-      });
-      return;
-    }
-    const { id, method, args } = message;
-    if (id === undefined || method === undefined) return;
-    try {
-      const result = await api[method](args as never);
-      parentPort?.postMessage({ id, result });
-    } catch (error) {
-      parentPort?.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    }
-  },
-);
-parentPort?.postMessage({ ready: true });
+serveWorker(api, (port) => {
+  emulator = port;
+  port.on('message', ({ id, requests, error }: { id: number; requests?: SignedRequest[]; error?: string }) => {
+    const waiting = asked.get(id);
+    asked.delete(id);
+    if (error !== undefined) waiting?.reject(new Error(`emulator: ${error}`));
+    else waiting?.resolve(requests ?? []);
+  });
+});

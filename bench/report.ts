@@ -124,7 +124,7 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     ),
   ];
   const profile = ack.cpuProfile;
-  const slackProfile = ack.slackProfile;
+  const emulatorProfile = ack.emulatorProfile;
   const profileLines = [
     ...(profile
       ? [
@@ -134,12 +134,12 @@ function ackSection(ack: AckResult, postgres: boolean): string {
           ...profileTables(profile),
         ]
       : []),
-    ...(slackProfile
+    ...(emulatorProfile
       ? [
           '',
-          `Profile of the emulator's thread through the same level (answering the bot's Web API calls with Slack's checks, and building and signing the requests the load generator sends): ${ms(slackProfile.totalMs, 0)} ms of self time, ${ms(slackProfile.totalMs / ack.count, 2)} ms per request. It shares the machine's cores with the bot, Postgres and the load generator.`,
+          `Profile of the emulator's thread through the same level (answering the bot's Web API calls with Slack's checks, and building and signing the requests the load generator sends): ${ms(emulatorProfile.totalMs, 0)} ms of self time, ${ms(emulatorProfile.totalMs / ack.count, 2)} ms per request. It shares the machine's cores with the bot, Postgres and the load generator.`,
           '',
-          ...profileTables(slackProfile),
+          ...profileTables(emulatorProfile),
         ]
       : []),
   ];

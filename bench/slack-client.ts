@@ -55,8 +55,8 @@ export async function startSlackSide(): Promise<SlackSide & { terminate(): Promi
   const emulator = await startWorker('./slack-side.ts');
   const load = await startWorker('./load-side.ts');
   const { port1, port2 } = new MessageChannel();
-  emulator.worker.postMessage({ loadPort: port1 }, [port1]);
-  load.worker.postMessage({ emulatorPort: port2 }, [port2]);
+  emulator.worker.postMessage({ port: port1 }, [port1]);
+  load.worker.postMessage({ port: port2 }, [port2]);
   const methods: (keyof EmulatorSide)[] = [
     'start',
     'target',

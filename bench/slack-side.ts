@@ -6,22 +6,26 @@
  * emulator spends on a card never counts as the bot's latency. The bot under test runs on the
  * main thread.
  */
-import { type MessagePort, parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { type RunningEmulator, startSlackEmulator } from '../src/sandbox/emulator/server.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
-import { type BotAnswer, createSlackRequester, type SignedRequest, type SlackRequester } from '../src/sandbox/slack-requests.ts';
+import {
+  type BotAnswer,
+  createSlackRequester,
+  type RequesterOptions,
+  type SignedRequest,
+  type SlackRequester,
+} from '../src/sandbox/slack-requests.ts';
 import { type ProfileSummary, startProfile } from './cpu.ts';
 import type { EmulatorSide, PacingCheck, RequestSpec } from './slack-types.ts';
 import { maxInWindow } from './stats.ts';
+import { errorText, serveWorker } from './worker-rpc.ts';
 
 const CHANNEL = SANDBOX_CHANNEL.id;
 let emulator: RunningEmulator | undefined;
 let requester: SlackRequester | undefined;
-/** Builds and signs requests without sending them (the load generator sends them). */
-let builder: SlackRequester | undefined;
-let built: SignedRequest | undefined;
-/** What the builder's transport was last handed (a function, so no narrowing hides the write). */
-const lastBuilt = () => built;
+/** What the requester is made of, for building requests without sending them (the load generator sends them). */
+let requesterOptions: RequesterOptions | undefined;
 /** The measured requests of the level being run, and the cards they click, as planned. */
 let planned: { specs: RequestSpec[]; cards: ReturnType<typeof cardIndex> } | undefined;
 let intake: { url: string; token: string } | undefined;
@@ -54,30 +58,38 @@ function cardIndex(): Map<number, { ts: string; buttons: Map<string, string> }> 
   return index;
 }
 
-async function postIntake(body: unknown): Promise<{ status: number; json: any }> {
+/** An intake of `body`, as the integration sends it to the bot's intake API. */
+function intakeRequest(body: unknown): SignedRequest {
   const target = need(intake, 'intake target');
-  const response = await fetch(target.url, {
-    method: 'POST',
+  return {
+    url: target.url,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
     body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
 }
+
+async function postIntake(body: unknown): Promise<{ status: number; json: any }> {
+  const { url, headers, body: text } = intakeRequest(body);
+  const response = await fetch(url, { method: 'POST', headers, body: text });
+  const answer = await response.text();
+  return { status: response.status, json: answer ? JSON.parse(answer) : undefined };
+}
+
+const UNSENT: BotAnswer = { status: 0, text: '', json: undefined, ms: 0 };
 
 /** The signed request a spec stands for, built now (its trigger is issued now, its signature dated now). */
 async function signedRequest(spec: RequestSpec, cards: ReturnType<typeof cardIndex>): Promise<SignedRequest> {
-  if (spec.kind === 'intake') {
-    const target = need(intake, 'intake target');
-    return {
-      url: target.url,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
-      body: JSON.stringify(spec.body),
-    };
-  }
-  built = undefined;
-  await prepare(spec, cards, need(builder, 'builder'))();
-  return need(lastBuilt(), 'built request');
+  if (spec.kind === 'intake') return intakeRequest(spec.body);
+  const built: SignedRequest[] = [];
+  const builder = createSlackRequester({
+    ...need(requesterOptions, 'requester'),
+    transport: async (request) => {
+      built.push(request);
+      return UNSENT;
+    },
+  });
+  await prepare(spec, cards, builder)();
+  return need(built[0], 'built request');
 }
 
 /** Turns a spec into a function that sends it and answers the HTTP status; lookups happen here, not in the timing. */
@@ -115,16 +127,8 @@ const api: EmulatorSide = {
   },
   async target({ botUrl, intakeUrl, intakeToken, signingSecret }) {
     const emu = need(emulator, 'emulator');
-    const options = { botUrl, signingSecret, emulator: emu, emulatorUrl: emu.url, channelId: CHANNEL };
-    requester = createSlackRequester(options);
-    const unsent: BotAnswer = { status: 0, text: '', json: undefined, ms: 0 };
-    builder = createSlackRequester({
-      ...options,
-      transport: async (request) => {
-        built = request;
-        return unsent;
-      },
-    });
+    requesterOptions = { botUrl, signingSecret, emulator: emu, emulatorUrl: emu.url, channelId: CHANNEL };
+    requester = createSlackRequester(requesterOptions);
     intake = { url: intakeUrl, token: intakeToken };
   },
   async intake({ bodies }) {
@@ -254,19 +258,9 @@ function serveLoadGenerator(port: MessagePort): void {
       for (const spec of plan.specs.slice(from, to)) requests.push(await signedRequest(spec, plan.cards));
       port.postMessage({ id, requests });
     } catch (error) {
-      port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      port.postMessage({ id, error: errorText(error) });
     }
   });
 }
 
-parentPort?.on('message', async (message: { id: number; method: keyof EmulatorSide; args: unknown; loadPort?: MessagePort }) => {
-  if (message.loadPort) return serveLoadGenerator(message.loadPort);
-  const { id, method, args } = message;
-  try {
-    const result = await (api[method] as (a: unknown) => Promise<unknown>)(args);
-    parentPort?.postMessage({ id, result });
-  } catch (error) {
-    parentPort?.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  }
-});
-parentPort?.postMessage({ ready: true });
+serveWorker(api, serveLoadGenerator);
