@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { type ApplicationRow, applications, type OutboxRow, reviewCycles } from '../../db/schema.ts';
+import { type ApplicationRow, type OutboxRow, reviewCycles } from '../../db/schema.ts';
 import { reviewCard } from '../../views/card.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
@@ -39,9 +39,9 @@ export type CardDeliveryDeps = {
 /**
  * The card and its thread. A card deleted in Slack (by a person or a retention policy) or not
  * ours any more is posted again, so the update and the thread line that found it gone land on
- * the new card. `onPosted` hears of every card posted: the dispatcher stores where it is with
- * the settling of the effects that posted it (one statement), and hands the location to the
- * effects after it in the same claim.
+ * the new card. `onPosted` hears of every card posted, and of an older card's link once it is
+ * known: the dispatcher stores where the card is and its link with the settling of the effects
+ * that found them (one statement), and hands them to the effects after it in the same claim.
  */
 export function createCardDelivery(
   deps: CardDeliveryDeps,
@@ -60,9 +60,10 @@ export function createCardDelivery(
     return false;
   }
 
-  async function storePermalink(app: ApplicationRow, card: CardLocation): Promise<void> {
-    const cardPermalink = await permalinks.ofCard(card);
-    if (cardPermalink) await deps.db.update(applications).set({ cardPermalink }).where(eq(applications.id, app.id));
+  /** A card posted before links were stored gets its link, stored as a posted card's is. */
+  async function linkOlderCard(app: ApplicationRow, card: CardLocation): Promise<void> {
+    const permalink = await permalinks.ofCard(card);
+    if (permalink) onPosted(app.id, { ...card, permalink });
   }
 
   /** Posts the application's card (the first time, or again after it was deleted) and tells where it now is. */
@@ -100,7 +101,7 @@ export function createCardDelivery(
           .then(() => true)
           .catch((error: unknown) => cardGone(item, error));
         // Cards posted before permalinks were stored get theirs on their next update.
-        if (updated && !app.cardPermalink) await storePermalink(app, card);
+        if (updated && !app.cardPermalink) await linkOlderCard(app, card);
         if (updated) return;
       }
       await postCard(item, app, undefined, rows);

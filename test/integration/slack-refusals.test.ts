@@ -128,6 +128,20 @@ describe('a card deleted in Slack', () => {
   });
 });
 
+describe('a card posted before links were stored', () => {
+  it('gets its link with its next update', async () => {
+    const id = await newApplication();
+    await database.db.update(applications).set({ cardPermalink: null }).where(eq(applications.id, id));
+    await r.click(USERS.reviewer, id, 'card.claim');
+    await h.settle();
+    const { ts } = r.card(id);
+    expect(await row(id)).toMatchObject({
+      cardTs: ts,
+      cardPermalink: `${h.emulator.url}archives/${CHANNEL}/p${ts.replace('.', '')}`,
+    });
+  });
+});
+
 describe('an effect Slack refuses for good', () => {
   it('is parked, the admins are told once, and the application’s next card update still lands', async () => {
     const id = await newApplication();
