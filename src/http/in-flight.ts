@@ -81,5 +81,3 @@ export function createInFlight(maxWaitMs: number, graceMs = 1) {
     },
   };
 }
-
-export type InFlight = ReturnType<typeof createInFlight>;

@@ -47,5 +47,3 @@ export function createPermalinks(deps: { slack: WebClient; logger: Logger }) {
     },
   };
 }
-
-export type Permalinks = ReturnType<typeof createPermalinks>;
