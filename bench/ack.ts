@@ -286,7 +286,7 @@ export async function ackPhase(args: {
         await slack.target(target);
         const sample = await measureCpu(async () => {
           await slack.load({ specs, concurrency: CPU_CONCURRENCY });
-        });
+        }, slack.threads);
         result.cpu.push({ kind, app, requests: specs.length, sample });
       }
       await slack.target(realTarget);
@@ -296,7 +296,7 @@ export async function ackPhase(args: {
         await slack.load({ specs, concurrency: CPU_CONCURRENCY });
         if (kind === 'click') await slack.waitCalls({ method: 'views.open', since, count: specs.length, timeoutMs: 30_000 });
         await settle(bot.dispatcher);
-      });
+      }, slack.threads);
       result.cpu.push({ kind, app: 'pii-review', requests: specs.length, sample });
     }
 

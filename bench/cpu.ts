@@ -13,6 +13,8 @@ export type CpuSample = {
   /** Busy wall time of the bot's thread (event-loop utilisation): on a loaded machine it also counts waiting for a core. */
   busyMs: number;
   processMs: number;
+  /** CPU time of each named thread of this process (the Slack side's load generator and emulator). */
+  threadsMs: Record<string, number | undefined>;
   postgresMs: number | undefined;
 };
 
@@ -42,10 +44,10 @@ function postgresCpuMs(): number | undefined {
   }
 }
 
-/** utime + stime of this process's main thread (the bot's), in ms. */
-function mainThreadCpuMs(): number | undefined {
+/** utime + stime of one of this process's threads (by default the main one, the bot's), in ms. */
+function threadCpuMs(tid: number = process.pid): number | undefined {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   } catch {
@@ -53,21 +55,29 @@ function mainThreadCpuMs(): number | undefined {
   }
 }
 
-export async function measureCpu(fn: () => Promise<void>): Promise<CpuSample> {
+const elapsed = (before: number | undefined, after: number | undefined) =>
+  before !== undefined && after !== undefined ? after - before : undefined;
+
+export async function measureCpu(fn: () => Promise<void>, threads: Record<string, number | undefined> = {}): Promise<CpuSample> {
+  const named = Object.entries(threads);
+  const threadsAt = () => named.map(([, tid]) => (tid === undefined ? undefined : threadCpuMs(tid)));
   const elu = performance.eventLoopUtilization();
   const usage = process.cpuUsage();
   const pgBefore = postgresCpuMs();
-  const mainBefore = mainThreadCpuMs();
+  const threadsBefore = threadsAt();
+  const mainBefore = threadCpuMs();
   await fn();
-  const mainAfter = mainThreadCpuMs();
+  const mainAfter = threadCpuMs();
+  const threadsAfter = threadsAt();
   const pgAfter = postgresCpuMs();
   const spent = process.cpuUsage(usage);
   const busyMs = performance.eventLoopUtilization(elu).active;
   return {
-    mainMs: mainBefore !== undefined && mainAfter !== undefined ? mainAfter - mainBefore : busyMs,
+    mainMs: elapsed(mainBefore, mainAfter) ?? busyMs,
     busyMs,
     processMs: (spent.user + spent.system) / 1000,
-    postgresMs: pgBefore !== undefined && pgAfter !== undefined ? pgAfter - pgBefore : undefined,
+    threadsMs: Object.fromEntries(named.map(([name], i) => [name, elapsed(threadsBefore[i], threadsAfter[i])])),
+    postgresMs: elapsed(pgBefore, pgAfter),
   };
 }
 

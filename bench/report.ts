@@ -98,13 +98,22 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     ...KINDS.map((k) => `${ms(r.byKind[k].p50)} / ${ms(r.byKind[k].p95)} / ${ms(r.byKind[k].p99)}`),
   ]);
   // Negative when a postgres process (another user's session) ended between the two readings.
-  const perReq = (v: number | undefined, n: number) => (v === undefined || v < 0 ? 'n/a' : ms(v / n, 2));
+  const perReq = (v: number | undefined, n: number) => (v === undefined || !(v >= 0) ? 'n/a' : ms(v / n, 2));
   const cpuRows = ack.cpu.map((c) => [
     c.kind,
     c.app,
     c.requests,
     perReq(c.sample.mainMs, c.requests),
     perReq(c.sample.busyMs, c.requests),
+    perReq(c.sample.threadsMs['load generator'], c.requests),
+    perReq(c.sample.threadsMs.emulator, c.requests),
+    perReq(
+      c.sample.processMs -
+        c.sample.mainMs -
+        (c.sample.threadsMs['load generator'] ?? Number.NaN) -
+        (c.sample.threadsMs.emulator ?? Number.NaN),
+      c.requests,
+    ),
     perReq(c.sample.processMs, c.requests),
     ...(postgres ? [perReq(c.sample.postgresMs, c.requests)] : []),
   ]);
@@ -193,7 +202,9 @@ function ackSection(ack: AckResult, postgres: boolean): string {
     `CPU per request by kind: ${n(ack.cpu[0]?.requests ?? 0)} requests of one kind at concurrency ${ack.cpuConcurrency} through each app, until their work was done (pii-review: outbox drained, modals open). ` +
       '**bot thread CPU** = CPU time of the thread the app runs on (Bolt, drizzle, pg, rendering, and on PGlite the database itself); ' +
       '**bot thread busy** = its busy wall time (event-loop utilisation), which on a loaded machine also counts waiting for a core; ' +
-      "**process** = CPU of the whole bench process, which includes the Slack side's threads (load generator and emulator)" +
+      "**load generator** and **emulator** = CPU time of the Slack side's two threads (sending and timing the requests; answering the bot's Web API calls and building and signing the requests); " +
+      "**other threads** = the rest of the process's CPU: V8's helper threads (garbage collection, compilation) and libuv's pool; " +
+      '**process** = CPU of the whole bench process, all of the above' +
       (postgres
         ? '; **postgres** = CPU of every `postgres` process on the machine (the server; anything else using it counts too).'
         : '.'),
@@ -205,6 +216,9 @@ function ackSection(ack: AckResult, postgres: boolean): string {
         'requests',
         'bot thread CPU ms/req',
         'bot thread busy ms/req',
+        'load generator CPU ms/req',
+        'emulator CPU ms/req',
+        'other threads CPU ms/req',
         'process CPU ms/req',
         ...(postgres ? ['postgres CPU ms/req'] : []),
       ],

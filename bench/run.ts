@@ -15,7 +15,7 @@ import { renderReport } from './report.ts';
 import { startSlackSide } from './slack-client.ts';
 
 /** Smaller runs while working on the bench: BENCH_REQUESTS=100 BENCH_SIZES=1000,10000. */
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1200);
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const CONCURRENCY = [1, 10, 50];
 const EFFECTS = 1000;

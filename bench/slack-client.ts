@@ -14,13 +14,13 @@ async function startWorker(file: string) {
   const worker = new Worker(boot, { eval: true });
   const pending = new Map<number, Pending>();
   let seq = 0;
-  await new Promise<void>((resolve, reject) => {
+  const tid = await new Promise<number | undefined>((resolve, reject) => {
     worker.once('error', reject);
-    worker.on('message', function ready(message: { ready?: boolean }) {
+    worker.on('message', function ready(message: { ready?: boolean; tid?: number }) {
       if (message.ready) {
         worker.off('message', ready);
         worker.off('error', reject);
-        resolve();
+        resolve(message.tid);
       }
     });
   });
@@ -43,7 +43,7 @@ async function startWorker(file: string) {
         pending.set(seq, { resolve, reject });
         worker.postMessage({ id: seq, method, args });
       });
-  return { worker, call };
+  return { worker, call, tid };
 }
 
 /**
@@ -77,6 +77,7 @@ export async function startSlackSide(): Promise<SlackSide & { terminate(): Promi
   const loader = { load: load.call('load') } as LoadSide;
   return {
     ...proxy,
+    threads: { 'load generator': load.tid, emulator: emulator.tid },
     async load({ specs, concurrency }) {
       await proxy.plan({ specs });
       return loader.load({ count: specs.length, concurrency });

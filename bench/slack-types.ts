@@ -37,6 +37,8 @@ export type PacingCheck = {
 
 /** The worker's API; every call crosses the thread boundary as structured-cloned data. */
 export type SlackSide = {
+  /** Kernel thread ids of the Slack side's threads, by name, so CPU can be told apart (bench/cpu.ts). */
+  threads?: Record<string, number | undefined>;
   start(): Promise<{ url: string; apiUrl: string }>;
   target(args: { botUrl: string; intakeUrl: string; intakeToken: string; signingSecret: string }): Promise<void>;
   intake(args: { bodies: Record<string, unknown>[] }): Promise<number[]>;
@@ -60,7 +62,7 @@ export type SlackSide = {
 };
 
 /** The emulator's thread: everything but sending the measured requests, which it plans and builds. */
-export type EmulatorSide = Omit<SlackSide, 'load'> & {
+export type EmulatorSide = Omit<SlackSide, 'load' | 'threads'> & {
   /** The measured requests of the next load; the load generator asks for them, built, as it goes. */
   plan(args: { specs: RequestSpec[] }): Promise<void>;
 };
