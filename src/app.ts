@@ -13,6 +13,7 @@ import { hasBearer } from './http/json.ts';
 import { openApiRoute } from './http/openapi.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
+import { slackFetch } from './http/slack-fetch.ts';
 import { PortSocketModeReceiver } from './http/socket-mode.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import { createLiveness } from './jobs/liveness.ts';
@@ -120,6 +121,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     // A hung connection must fail, or it holds an outbox batch (and the effects behind it) for ever.
     timeout: deps.slack.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
+    fetch: slackFetch,
     logger: slackLoggerFrom(logger, 'slack-web-api'),
     logLevel: LogLevel.WARN,
   };
