@@ -1,7 +1,15 @@
 import { inArray, sql } from 'drizzle-orm';
 import { events } from '../db/schema.ts';
 import { PERSONAS } from '../src/sandbox/personas.ts';
-import { INTAKE_TOKEN, type LogSink, SIGNING_SECRET, startBareBolt, startDurableBolt, startRealBot } from './bot.ts';
+import {
+  INTAKE_TOKEN,
+  type LogSink,
+  SIGNING_SECRET,
+  startBareBolt,
+  startDurableBolt,
+  startRealBot,
+  startSlackCallFloor,
+} from './bot.ts';
 import { type CpuSample, measureCpu, type ProfileSummary, profileCpu } from './cpu.ts';
 import type { BenchDatabase } from './database.ts';
 import { ackMarker, countingDatabase, outboxIdle, poolWatcher, roundTripMs } from './diagnose.ts';
@@ -25,7 +33,12 @@ export type AckRun = {
 /** Queries one request sends before its ack and after it (outbox delivery, modal), median of PROFILE_RUNS. */
 export type QueryProfile = { request: string; beforeAck: number; afterAck: number; ackMs: number };
 /** CPU per request of one kind, by app: ms per request (see bench/cpu.ts for what each column counts). */
-export type CpuRow = { kind: Kind; app: 'bare Bolt' | 'durable floor' | 'pii-review'; requests: number; sample: CpuSample };
+export type CpuRow = {
+  kind: Kind;
+  app: 'bare Bolt' | 'durable floor' | 'Slack-call floor' | 'pii-review';
+  requests: number;
+  sample: CpuSample;
+};
 export type AckResult = {
   count: number;
   /** Unmeasured requests each app took at a level's concurrency before the measured ones. */
@@ -33,6 +46,8 @@ export type AckResult = {
   bare: AckRun[];
   /** Bare Bolt committing one row per request before its ack. */
   floor: AckRun[];
+  /** The durable floor making, after each ack, the Web API calls pii-review makes for that kind of request. */
+  calls: AckRun[];
   real: AckRun[];
   cpu: CpuRow[];
   cpuConcurrency: number;
@@ -202,6 +217,7 @@ export async function ackPhase(args: {
   const pool = poolWatcher(database);
   const bare = await startBareBolt();
   const floor = await startDurableBolt(database);
+  const calls = await startSlackCallFloor(database, args.apiUrl);
   const realTarget = {
     botUrl: `${bot.url}/slack/events`,
     intakeUrl: `${bot.url}/api/applications`,
@@ -210,11 +226,13 @@ export async function ackPhase(args: {
   };
   const bareTarget = { ...realTarget, botUrl: `${bare.url}/slack/events`, intakeUrl: `${bare.url}/api/applications` };
   const floorTarget = { ...realTarget, botUrl: `${floor.url}/slack/events`, intakeUrl: `${floor.url}/api/applications` };
+  const callsTarget = { ...realTarget, botUrl: `${calls.url}/slack/events`, intakeUrl: `${calls.url}/api/applications` };
   const result: AckResult = {
     count: perKind * KINDS.length,
     warmup: WARMUP_REQUESTS,
     bare: [],
     floor: [],
+    calls: [],
     real: [],
     cpu: [],
     cpuConcurrency: CPU_CONCURRENCY,
@@ -244,6 +262,14 @@ export async function ackPhase(args: {
       await slack.load({ specs: warmup, concurrency });
       const floorLoad = await slack.load({ specs, concurrency });
       result.floor.push(runOf(concurrency, specs, floorLoad, floorLoad.wallMs));
+      await slack.target(callsTarget);
+      await slack.load({ specs: warmup, concurrency });
+      await calls.idle();
+      const callsSince = await slack.mark();
+      const callsLoad = await slack.load({ specs, concurrency });
+      await calls.idle();
+      const callsLastAt = await slack.lastCallAt({ since: callsSince });
+      result.calls.push(runOf(concurrency, specs, callsLoad, Math.max(callsLoad.wallMs, callsLastAt - callsLoad.startedAt)));
 
       await slack.target(realTarget);
       const warmupSince = await slack.mark();
@@ -273,19 +299,22 @@ export async function ackPhase(args: {
           `, ${(args.logs.counts.error ?? 0) - errorsBefore} errors logged by the app`,
       );
     }
+    result.checks.push(`Slack-call floor: ${calls.failedCalls()} of its Web API calls failed over all levels`);
 
     // CPU per request kind: the same requests of one kind through each app, until their work is done.
     const cpuSpecs = levelSpecs(args.concurrencies.length, perKind, prep);
     const kindOf = (s: RequestSpec): Kind => (s.kind === 'submit' ? 'decision' : s.kind === 'command' ? 'status' : s.kind);
     for (const kind of KINDS) {
       const specs = cpuSpecs.filter((s) => kindOf(s) === kind);
-      for (const [app, target] of [
-        ['bare Bolt', bareTarget],
-        ['durable floor', floorTarget],
+      for (const [app, target, idle] of [
+        ['bare Bolt', bareTarget, bare.idle],
+        ['durable floor', floorTarget, floor.idle],
+        ['Slack-call floor', callsTarget, calls.idle],
       ] as const) {
         await slack.target(target);
         const sample = await measureCpu(async () => {
           await slack.load({ specs, concurrency: CPU_CONCURRENCY });
+          await idle();
         }, slack.threads);
         result.cpu.push({ kind, app, requests: specs.length, sample });
       }
@@ -313,6 +342,7 @@ export async function ackPhase(args: {
     });
     result.emulatorProfile = await slack.profileStop();
   } finally {
+    await calls.stop();
     await floor.stop();
     await bare.stop();
     await bot.stop();

@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type pg from 'pg';
 import type { Database } from '../db/client.ts';
 import { buildApp, type RunningApp } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig, type Policy } from '../src/config.ts';
+import { slackFetch } from '../src/http/slack-fetch.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadQuestionnaire } from '../src/questionnaire/questionnaire.ts';
 import { personaRoles, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
@@ -87,7 +89,7 @@ export async function startRealBot(args: {
  * (`begin; insert; commit` on a pooled pg connection, or the same through PGlite). A click is
  * never acknowledged and then lost at this cost; anything above it is the app's own work.
  */
-export async function startDurableBolt(database: BenchDatabase): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDurableBolt(database: BenchDatabase, calls?: FloorCalls): Promise<BareBolt> {
   await database.raw('create table if not exists bench_floor (id bigserial primary key, at timestamptz not null, body text)');
   const client = (database.db as unknown as { $client: unknown }).$client;
   let commit: () => Promise<void>;
@@ -111,15 +113,107 @@ export async function startDurableBolt(database: BenchDatabase): Promise<{ url: 
       });
     };
   }
-  return startBareBolt(commit);
+  return startBareBolt(commit, calls);
 }
+
+/** The Web API calls a kind of request leads to, made after its ack. */
+export type FloorCalls = {
+  decision(): Promise<unknown>;
+  click(triggerId: string): Promise<unknown>;
+  intake(): Promise<unknown>;
+};
+
+/** A card of a few blocks, the same every time: what the Slack-call floor posts and updates. */
+const FLOOR_CARD = {
+  text: 'Application 1 · Business criteria',
+  blocks: [
+    { type: 'header', text: { type: 'plain_text', text: 'Example Seller Tools' } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Stage:* Business criteria\n*Status:* In review\n*Assignee:* <@U0REVIEW01>' },
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Received 2026-12-01 · roles: Direct-to-Consumer Shipping' }] },
+    {
+      type: 'actions',
+      elements: ['Pass', 'Deny', 'Assign', 'Withdraw'].map((label) => ({
+        type: 'button',
+        action_id: `floor.${label.toLowerCase()}`,
+        text: { type: 'plain_text', text: label },
+        value: '1:1',
+      })),
+    },
+  ],
+};
+
+/**
+ * The Slack-call floor: the durable floor, and after each ack the Web API calls pii-review makes
+ * for that kind of request, with a small fixed card and no logic: a decision updates a card and
+ * posts a line in its thread, a click opens a modal, an intake posts a card, a status makes no
+ * call. Its client is configured as the bot's (the same transport, no retries, rejecting rate
+ * limits). What Slack's calls cost any app that makes them, at the least.
+ */
+export async function startSlackCallFloor(database: BenchDatabase, apiUrl: string): Promise<BareBolt> {
+  const web = new WebClient(BOT_TOKEN, {
+    slackApiUrl: apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    fetch: slackFetch,
+    logLevel: LogLevel.ERROR,
+  });
+  const card = await web.chat.postMessage({ channel: CHANNEL, ...FLOOR_CARD });
+  const ts = card.ts ?? '';
+  return startDurableBolt(database, {
+    async decision() {
+      await web.chat.update({ channel: CHANNEL, ts, ...FLOOR_CARD });
+      await web.chat.postMessage({ channel: CHANNEL, thread_ts: ts, text: 'Business criteria passed by <@U0REVIEW01>.' });
+    },
+    click: (triggerId) =>
+      web.views.open({
+        trigger_id: triggerId,
+        view: {
+          type: 'modal',
+          callback_id: 'floor',
+          title: { type: 'plain_text', text: 'Business criteria' },
+          submit: { type: 'plain_text', text: 'Record' },
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'note',
+              label: { type: 'plain_text', text: 'Note' },
+              element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+            },
+          ],
+        },
+      }),
+    intake: () => web.chat.postMessage({ channel: CHANNEL, ...FLOOR_CARD }),
+  });
+}
+
+export type BareBolt = {
+  url: string;
+  stop(): Promise<void>;
+  /** Resolves once every Web API call made after an ack has been answered (or failed). */
+  idle(): Promise<void>;
+  /** Web API calls that failed since the start. */
+  failedCalls(): number;
+};
 
 /**
  * Bolt with nothing behind it: the same receiver, signing secret and signature checks,
  * listeners that only ack, and an intake route that answers 201 once it has read the body.
  */
-export async function startBareBolt(commit?: () => Promise<void>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startBareBolt(commit?: () => Promise<void>, calls?: FloorCalls): Promise<BareBolt> {
   const done = commit ?? (() => Promise.resolve());
+  const pending = new Set<Promise<unknown>>();
+  let failed = 0;
+  const after = (call: (() => Promise<unknown>) | undefined) => {
+    if (!call) return;
+    const made = call().catch(() => {
+      failed += 1;
+    });
+    pending.add(made);
+    void made.finally(() => pending.delete(made));
+  };
   const receiver = new HTTPReceiver({
     signingSecret: SIGNING_SECRET,
     endpoints: ['/slack/events'],
@@ -136,6 +230,7 @@ export async function startBareBolt(commit?: () => Promise<void>): Promise<{ url
               () => {
                 res.writeHead(201, { 'content-type': 'application/json' });
                 res.end('{}');
+                after(calls?.intake);
               },
               () => {
                 res.writeHead(500);
@@ -152,14 +247,24 @@ export async function startBareBolt(commit?: () => Promise<void>): Promise<{ url
     await done();
     await ack();
   });
-  app.action(/.*/, async ({ ack }) => {
+  app.action(/.*/, async ({ ack, body }) => {
     await done();
     await ack();
+    const triggerId = (body as { trigger_id?: string }).trigger_id ?? '';
+    after(calls && (() => calls.click(triggerId)));
   });
   app.view(/.*/, async ({ ack }) => {
     await done();
     await ack();
+    after(calls?.decision);
   });
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => app.stop() as Promise<void> };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => app.stop() as Promise<void>,
+    async idle() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    failedCalls: () => failed,
+  };
 }

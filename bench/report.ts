@@ -35,6 +35,7 @@ function ackSection(ack: AckResult, postgres: boolean): string {
   for (const [i, real] of ack.real.entries()) {
     const bare = ack.bare[i] as AckRun;
     const floor = ack.floor[i] as AckRun;
+    const calls = ack.calls[i] as AckRun;
     const line = (name: string, r: AckRun) => [
       r.concurrency,
       name,
@@ -53,12 +54,27 @@ function ackSection(ack: AckResult, postgres: boolean): string {
       x(ratio(real.all.p95, base.all.p95)),
       x(ratio(real.all.p99, base.all.p99)),
       x(ratio(real.rps, base.rps)),
-      x(ratio(real.completedRps, base.rps)),
+      x(ratio(real.completedRps, base.completedRps)),
       '',
       '',
     ];
-    rows.push(line('bare Bolt', bare), line('durable floor', floor), line('pii-review', real));
-    rows.push(ratios('**ratio pii-review / bare**', bare), ratios('**ratio pii-review / floor**', floor));
+    rows.push(line('bare Bolt', bare), line('durable floor', floor), line('Slack-call floor', calls), line('pii-review', real));
+    rows.push(
+      ratios('**ratio pii-review / bare**', bare),
+      ratios('**ratio pii-review / floor**', floor),
+      ratios('ratio pii-review / Slack-call floor', calls),
+      [
+        calls.concurrency,
+        'ratio Slack-call floor / floor',
+        x(ratio(calls.all.p50, floor.all.p50)),
+        x(ratio(calls.all.p95, floor.all.p95)),
+        x(ratio(calls.all.p99, floor.all.p99)),
+        x(ratio(calls.rps, floor.rps)),
+        x(ratio(calls.completedRps, floor.rps)),
+        '',
+        '',
+      ],
+    );
   }
   const floorOf = (r: AckRun) => ack.floor[ack.real.indexOf(r)] as AckRun;
   const at = (c: number) => ack.real.find((r) => r.concurrency === c);
@@ -163,7 +179,8 @@ function ackSection(ack: AckResult, postgres: boolean): string {
       '(outbox drained with `postIntervalMs` 0, modals open). Before its measured requests at a level, each app takes ' +
       `${n(ack.warmup)} more of the same mix at that concurrency, unmeasured (pool connections opened, statements prepared and planned on them). ` +
       'Bare Bolt: same HTTPReceiver and signature checks, listeners that only `ack()`. ' +
-      '**Durable floor**: bare Bolt whose every request commits one row before its ack (`begin; insert; commit` on a pooled pg connection, on PGlite through PGlite): what a click that is never acknowledged and then lost costs at least.',
+      '**Durable floor**: bare Bolt whose every request commits one row before its ack (`begin; insert; commit` on a pooled pg connection, on PGlite through PGlite): what a click that is never acknowledged and then lost costs at least. ' +
+      "**Slack-call floor**: the durable floor making, after each ack, the Web API calls pii-review makes for that kind of request, with a small fixed card and no logic (a decision: `chat.update` of a card and `chat.postMessage` in its thread; a click: `views.open`; an intake: `chat.postMessage` of a card; a status: none), through a client configured as the bot's; its work is done when the emulator has answered them all: what Slack's calls cost any app that makes them, on this machine where the emulator shares the cores.",
     '',
     table(
       [
