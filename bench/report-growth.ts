@@ -57,7 +57,7 @@ export function growthSection(growth: SizeResult[]): string {
     '## 2. Growth',
     'Bulk-seeded (`INSERT … SELECT generate_series`, 10,000 applications a chunk) at 50 applications a day, so 100,000 is the ' +
       'same recent backlog with ten times the history; 10 events each; restricted calls, audits, meetings and gaps as the ' +
-      'stages imply; every 100th application has a reminder due (stale, waiting, no call, audit due). `ANALYZE` after seeding.',
+      'stages imply; every 100th application has a reminder due (stale, waiting, no call, audit due). `VACUUM ANALYZE` after seeding (what autovacuum has done to tables that grew over months: planner statistics, and the visibility map that index-only scans need).',
     '',
     table(['applications', 'events', 'open', 'approved', 'rejected', 'withdrawn', 'reminders due', 'seed time'], spreadRows),
     '',

@@ -68,7 +68,9 @@ export async function eligibleAudits(
 
 /**
  * Scheduled audits (`audits_scheduled_idx`), soonest first: those whose date passed (awaiting an
- * outcome), or those ahead, up to `until` when given (the Home's horizon).
+ * outcome), or those ahead, up to `until` when given (the Home's horizon). The audits are
+ * counted and cut to the page on their own index before the page's applications are joined: a
+ * count over the join would look up the application of every audit counted.
  */
 export async function scheduledAudits(
   deps: DashboardDeps,
@@ -77,22 +79,36 @@ export async function scheduledAudits(
   const when = args.passed
     ? lt(audits.scheduledFor, args.now)
     : and(gte(audits.scheduledFor, args.now), args.until ? lte(audits.scheduledFor, args.until) : undefined);
+  const page = deps.db.$with('page').as(
+    deps.db
+      .select({
+        id: audits.id,
+        applicationId: audits.applicationId,
+        status: audits.status,
+        auditor: audits.auditor,
+        scheduledFor: audits.scheduledFor,
+        total: totalCount.as('total'),
+      })
+      .from(audits)
+      .where(and(eq(audits.status, 'scheduled'), when))
+      .orderBy(asc(audits.scheduledFor), asc(audits.id))
+      .limit(args.limit),
+  );
   const rows = await deps.db
+    .with(page)
     .select({
       applicationId: applications.id,
       organizationName: applications.organizationName,
       productionSince: applications.productionSince,
-      status: audits.status,
-      auditor: audits.auditor,
-      scheduledFor: audits.scheduledFor,
+      status: page.status,
+      auditor: page.auditor,
+      scheduledFor: page.scheduledFor,
       ...card,
-      total: totalCount,
+      total: page.total,
     })
-    .from(audits)
-    .innerJoin(applications, eq(applications.id, audits.applicationId))
-    .where(and(eq(audits.status, 'scheduled'), when))
-    .orderBy(asc(audits.scheduledFor), asc(audits.id))
-    .limit(args.limit);
+    .from(page)
+    .innerJoin(applications, eq(applications.id, page.applicationId))
+    .orderBy(asc(page.scheduledFor), asc(page.id));
   return sliceOf(rows, (r) => {
     const live = r.productionSince ?? r.scheduledFor;
     return {
