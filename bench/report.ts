@@ -47,14 +47,14 @@ function ackSection(ack: AckResult, postgres: boolean): string {
       r.failed,
       r.poolMaxWaiting ?? '',
     ];
-    const ratios = (name: string, base: AckRun) => [
-      real.concurrency,
+    const ratios = (name: string, base: AckRun, of: AckRun = real) => [
+      of.concurrency,
       name,
-      x(ratio(real.all.p50, base.all.p50)),
-      x(ratio(real.all.p95, base.all.p95)),
-      x(ratio(real.all.p99, base.all.p99)),
-      x(ratio(real.rps, base.rps)),
-      x(ratio(real.completedRps, base.completedRps)),
+      x(ratio(of.all.p50, base.all.p50)),
+      x(ratio(of.all.p95, base.all.p95)),
+      x(ratio(of.all.p99, base.all.p99)),
+      x(ratio(of.rps, base.rps)),
+      x(ratio(of.completedRps, base.completedRps)),
       '',
       '',
     ];
@@ -63,17 +63,7 @@ function ackSection(ack: AckResult, postgres: boolean): string {
       ratios('**ratio pii-review / bare**', bare),
       ratios('**ratio pii-review / floor**', floor),
       ratios('ratio pii-review / Slack-call floor', calls),
-      [
-        calls.concurrency,
-        'ratio Slack-call floor / floor',
-        x(ratio(calls.all.p50, floor.all.p50)),
-        x(ratio(calls.all.p95, floor.all.p95)),
-        x(ratio(calls.all.p99, floor.all.p99)),
-        x(ratio(calls.rps, floor.rps)),
-        x(ratio(calls.completedRps, floor.rps)),
-        '',
-        '',
-      ],
+      ratios('ratio Slack-call floor / floor', floor, calls),
     );
   }
   const floorOf = (r: AckRun) => ack.floor[ack.real.indexOf(r)] as AckRun;
