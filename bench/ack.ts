@@ -217,7 +217,7 @@ export async function ackPhase(args: {
   const pool = poolWatcher(database);
   const bare = await startBareBolt();
   const floor = await startDurableBolt(database);
-  const calls = await startSlackCallFloor(database, args.apiUrl);
+  const calls = await startSlackCallFloor(database, args.apiUrl, args.logs);
   const realTarget = {
     botUrl: `${bot.url}/slack/events`,
     intakeUrl: `${bot.url}/api/applications`,

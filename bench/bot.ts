@@ -6,10 +6,9 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type pg from 'pg';
 import type { Database } from '../db/client.ts';
-import { buildApp, type RunningApp } from '../src/app.ts';
+import { buildApp, type RunningApp, webClientOptions } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig, type Policy } from '../src/config.ts';
-import { slackFetch } from '../src/http/slack-fetch.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadQuestionnaire } from '../src/questionnaire/questionnaire.ts';
 import { personaRoles, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
@@ -149,17 +148,11 @@ const FLOOR_CARD = {
  * The Slack-call floor: the durable floor, and after each ack the Web API calls pii-review makes
  * for that kind of request, with a small fixed card and no logic: a decision updates a card and
  * posts a line in its thread, a click opens a modal, an intake posts a card, a status makes no
- * call. Its client is configured as the bot's (the same transport, no retries, rejecting rate
- * limits). What Slack's calls cost any app that makes them, at the least.
+ * call. Its client is set up as the bot's (webClientOptions: the same transport, no retries,
+ * rejecting rate limits). What Slack's calls cost any app that makes them, at the least.
  */
-export async function startSlackCallFloor(database: BenchDatabase, apiUrl: string): Promise<BareBolt> {
-  const web = new WebClient(BOT_TOKEN, {
-    slackApiUrl: apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    fetch: slackFetch,
-    logLevel: LogLevel.ERROR,
-  });
+export async function startSlackCallFloor(database: BenchDatabase, apiUrl: string, logs: LogSink): Promise<BareBolt> {
+  const web = new WebClient(BOT_TOKEN, webClientOptions({ apiUrl, logger: logs.logger }));
   const card = await web.chat.postMessage({ channel: CHANNEL, ...FLOOR_CARD });
   const ts = card.ts ?? '';
   return startDurableBolt(database, {

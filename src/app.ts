@@ -104,6 +104,23 @@ export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
 /** The longest the outbox waits, before each step, for the requests being answered. */
 const IN_FLIGHT_MAX_WAIT_MS = 50;
 
+/**
+ * How the bot's Web API client is set up. Slack effects are retried from the outbox (durable),
+ * so the client itself never waits on retries or rate limits; a hung connection must fail, or
+ * it holds an outbox batch (and the effects behind it) for ever.
+ */
+export function webClientOptions(args: { apiUrl?: string; timeoutMs?: number; logger: Logger }) {
+  return {
+    ...(args.apiUrl ? { slackApiUrl: args.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: args.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
+    rejectRateLimitedCalls: true,
+    fetch: slackFetch,
+    logger: slackLoggerFrom(args.logger, 'slack-web-api'),
+    logLevel: LogLevel.WARN,
+  };
+}
+
 function requireSigningSecret(secret: string | undefined): string {
   if (!secret) throw new Error('SLACK_SIGNING_SECRET is required when the bot takes Slack requests over HTTP');
   return secret;
@@ -114,17 +131,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const slackLogger = slackLoggerFrom(logger, 'bolt');
   let shuttingDown = false;
 
-  // Slack effects are retried from the outbox (durable), so the client itself never waits on retries.
-  const clientOptions = {
-    ...(deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : {}),
-    retryConfig: { retries: 0 },
-    // A hung connection must fail, or it holds an outbox batch (and the effects behind it) for ever.
-    timeout: deps.slack.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
-    rejectRateLimitedCalls: true,
-    fetch: slackFetch,
-    logger: slackLoggerFrom(logger, 'slack-web-api'),
-    logLevel: LogLevel.WARN,
-  };
+  const clientOptions = webClientOptions({
+    ...(deps.slack.apiUrl ? { apiUrl: deps.slack.apiUrl } : {}),
+    ...(deps.slack.timeoutMs === undefined ? {} : { timeoutMs: deps.slack.timeoutMs }),
+    logger,
+  });
   const slackClient: WebClient = new CountedWebClient(deps.slack.botToken, clientOptions);
   const metrics = createMetrics({ database: deps.database, clock: deps.clock, webhook: deps.webhook !== undefined });
   const serveMetrics = metricsHandler(metrics, deps.metrics?.token, hasBearer);

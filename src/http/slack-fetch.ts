@@ -4,9 +4,6 @@ import { request } from 'undici';
 /** What the client reads of an answer. */
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 
-/** Statuses whose answer has no body. */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
 /**
  * The Web API client's HTTP transport (WebClient's `fetch` option): undici's `request` for the
  * form-encoded calls the client makes, answered as the plain object the client reads
@@ -29,7 +26,8 @@ export const slackFetch: FetchFunction = async (url, init) => {
     return (await fetch(url, init)) as unknown as FetchResponse;
   }
   const answer = await request(url, { method: 'POST', headers: init.headers, body, signal: init.signal });
-  const bytes = NULL_BODY_STATUSES.has(answer.statusCode) ? Buffer.alloc(0) : Buffer.from(await answer.body.arrayBuffer());
+  // Read whole, whatever the status (an answer without a body reads as empty): the connection goes back to the pool.
+  const bytes = Buffer.from(await answer.body.arrayBuffer());
   const headerOf = (name: string): string | null => {
     const value = answer.headers[name.toLowerCase()];
     if (value === undefined) return null;
