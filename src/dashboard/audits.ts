@@ -1,9 +1,10 @@
 import { and, asc, eq, gte, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { applications, audits, remediationItems } from '../../db/schema.ts';
+import { type Read, read, readAll, readOne } from '../../db/together.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
 import { addDaysUtc, subDaysUtc } from '../time.ts';
 import type { AccessStatus } from '../workflow/access.ts';
-import { accessColumns, cardRef, type DashboardDeps, sliceOf, toAccessItem, totalCount } from './items.ts';
+import { accessColumns, cardRef, type DashboardDeps, listRead, toAccessItem, totalCount } from './items.ts';
 
 const card = { cardChannel: applications.cardChannel, cardTs: applications.cardTs, cardPermalink: applications.cardPermalink };
 
@@ -12,28 +13,31 @@ const card = { cardChannel: applications.cardChannel, cardTs: applications.cardT
  * (never audited, AUDIT_AFTER_DAYS into production), scheduled (date ahead), awaiting an
  * outcome (date passed), remediation items open (overdue counted), access at risk and suspended.
  */
-export async function auditOverview(
+export function auditOverview(
   deps: DashboardDeps,
   args: { now: Date; auditAfterDays: number; limit: number },
 ): Promise<AuditsModel> {
-  const [eligible, scheduled, awaitingOutcome, remediation, remediationOverdue, atRisk, suspended] = await Promise.all([
-    eligibleAudits(deps, args),
-    scheduledAudits(deps, { ...args, until: null, passed: false }),
-    scheduledAudits(deps, { ...args, until: null, passed: true }),
-    openRemediation(deps, args.limit),
-    overdueRemediationCount(deps, args.now),
-    accessList(deps, 'at_risk', args.limit),
-    accessList(deps, 'suspended', args.limit),
-  ]);
-  return { eligible, scheduled, awaitingOutcome, remediation, remediationOverdue, atRisk, suspended };
+  const overview = readAll(
+    {
+      eligible: eligibleAudits(deps, args),
+      scheduled: scheduledAudits(deps, { ...args, until: null, passed: false }),
+      awaitingOutcome: scheduledAudits(deps, { ...args, until: null, passed: true }),
+      remediation: openRemediation(deps, args.limit),
+      remediationOverdue: overdueRemediationCount(deps, args.now),
+      atRisk: accessList(deps, 'at_risk', args.limit),
+      suspended: accessList(deps, 'suspended', args.limit),
+    },
+    (model): AuditsModel => model,
+  );
+  return readOne(deps.db, overview);
 }
 
 /** Never audited, live at least `auditAfterDays` (`applications_unaudited_idx`), oldest eligibility first. */
-export async function eligibleAudits(
+export function eligibleAudits(
   deps: DashboardDeps,
   args: { now: Date; auditAfterDays: number; limit: number },
-): Promise<Slice<AuditItem>> {
-  const rows = await deps.db
+): Read<Slice<AuditItem>> {
+  const query = deps.db
     .select({
       applicationId: applications.id,
       organizationName: applications.organizationName,
@@ -53,7 +57,7 @@ export async function eligibleAudits(
     )
     .orderBy(asc(applications.productionSince), asc(applications.id))
     .limit(args.limit);
-  return sliceOf(rows, (r) => {
+  return listRead(query, (r) => {
     const since = r.productionSince ?? args.now;
     return {
       applicationId: r.applicationId,
@@ -72,10 +76,10 @@ export async function eligibleAudits(
  * counted and cut to the page on their own index before the page's applications are joined: a
  * count over the join would look up the application of every audit counted.
  */
-export async function scheduledAudits(
+export function scheduledAudits(
   deps: DashboardDeps,
   args: { now: Date; auditAfterDays: number; limit: number; until: Date | null; passed: boolean },
-): Promise<Slice<AuditItem>> {
+): Read<Slice<AuditItem>> {
   const when = args.passed
     ? lt(audits.scheduledFor, args.now)
     : and(gte(audits.scheduledFor, args.now), args.until ? lte(audits.scheduledFor, args.until) : undefined);
@@ -94,7 +98,7 @@ export async function scheduledAudits(
       .orderBy(asc(audits.scheduledFor), asc(audits.id))
       .limit(args.limit),
   );
-  const rows = await deps.db
+  const query = deps.db
     .with(page)
     .select({
       applicationId: applications.id,
@@ -109,7 +113,7 @@ export async function scheduledAudits(
     .from(page)
     .innerJoin(applications, eq(applications.id, page.applicationId))
     .orderBy(asc(page.scheduledFor), asc(page.id));
-  return sliceOf(rows, (r) => {
+  return listRead(query, (r) => {
     const live = r.productionSince ?? r.scheduledFor;
     return {
       applicationId: r.applicationId,
@@ -123,8 +127,8 @@ export async function scheduledAudits(
 }
 
 /** Open remediation items soonest due first (`remediation_open_idx`). */
-export async function openRemediation(deps: DashboardDeps, limit: number): Promise<Slice<RemediationDue>> {
-  const rows = await deps.db
+export function openRemediation(deps: DashboardDeps, limit: number): Read<Slice<RemediationDue>> {
+  const query = deps.db
     .select({
       itemId: remediationItems.id,
       applicationId: applications.id,
@@ -140,27 +144,31 @@ export async function openRemediation(deps: DashboardDeps, limit: number): Promi
     .where(isNull(remediationItems.closedAt))
     .orderBy(asc(remediationItems.dueOn), asc(remediationItems.id))
     .limit(limit);
-  return sliceOf(rows, ({ cardChannel, cardTs, cardPermalink, total: _total, ...item }) => ({
+  return listRead(query, ({ cardChannel, cardTs, cardPermalink, total: _total, ...item }) => ({
     ...item,
     card: cardRef({ cardChannel, cardTs, cardPermalink }),
   }));
 }
 
-export async function overdueRemediationCount(deps: DashboardDeps, now: Date): Promise<number> {
-  const [row] = await deps.db
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(remediationItems)
-    .where(and(isNull(remediationItems.closedAt), lt(remediationItems.dueOn, now)));
-  return row?.n ?? 0;
+export function overdueRemediationCount(deps: DashboardDeps, now: Date): Read<number> {
+  return read(
+    deps.db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(remediationItems)
+      .where(and(isNull(remediationItems.closedAt), lt(remediationItems.dueOn, now))),
+    ([row]) => row?.n ?? 0,
+  );
 }
 
 /** Applications whose access is at risk or suspended (`applications_access_idx`), longest first. */
-export async function accessList(deps: DashboardDeps, status: AccessStatus, limit: number): Promise<Slice<AccessItem>> {
-  const rows = await deps.db
-    .select({ ...accessColumns, total: totalCount })
-    .from(applications)
-    .where(eq(applications.accessStatus, status))
-    .orderBy(asc(applications.accessSince), asc(applications.id))
-    .limit(limit);
-  return sliceOf(rows, toAccessItem);
+export function accessList(deps: DashboardDeps, status: AccessStatus, limit: number): Read<Slice<AccessItem>> {
+  return listRead(
+    deps.db
+      .select({ ...accessColumns, total: totalCount })
+      .from(applications)
+      .where(eq(applications.accessStatus, status))
+      .orderBy(asc(applications.accessSince), asc(applications.id))
+      .limit(limit),
+    toAccessItem,
+  );
 }

@@ -1,7 +1,8 @@
 import { notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { applications } from '../../db/schema.ts';
-import type { AccessItem, CardRef, ListItem } from '../../views/dashboard-types.ts';
+import { type Read, read, type SelectQuery } from '../../db/together.ts';
+import type { AccessItem, CardRef, ListItem, Slice } from '../../views/dashboard-types.ts';
 import type { AccessStatus } from '../workflow/access.ts';
 import { FINAL_STATUSES, type Stage, type Status } from '../workflow/states.ts';
 
@@ -81,6 +82,11 @@ export const statusOrder = sql`case ${applications.status} when 'new' then 1 whe
 /** The first `limit` rows with the window total, as a slice (total is 0 when nothing matched). */
 export function sliceOf<R extends { total: number }, T>(rows: R[], map: (row: R) => T): { items: T[]; total: number } {
   return { items: rows.map(map), total: rows[0]?.total ?? 0 };
+}
+
+/** A read of a list's first page and its total (`totalCount`), each row mapped. */
+export function listRead<R extends { total: number }, T>(query: SelectQuery<R>, map: (row: R) => T): Read<Slice<T>> {
+  return read(query, (rows) => sliceOf(rows, map));
 }
 
 /** What an access line shows (at risk, suspended): `/pii audits`, `/pii mine` and the Home read the same columns. */

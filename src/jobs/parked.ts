@@ -1,6 +1,7 @@
 import { count, eq, isNotNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { outbox, slackAlerts } from '../../db/schema.ts';
+import { type Read, read, readOne } from '../../db/together.ts';
 import type { SlackDeliveryDetail } from '../http/intake-routes.ts';
 import type { Logger } from '../logger.ts';
 
@@ -24,15 +25,22 @@ export async function claimAlert(db: Db, cause: string, now: Date): Promise<bool
 }
 
 /** Parked effects by cause, most frequent first: what the Home, `/readyz` and `/pii retry-parked` show. */
-export async function parkedByCause(db: Db): Promise<ParkedCause[]> {
-  const rows = await db
-    .select({ cause: outbox.parkedError, count: count() })
-    .from(outbox)
-    .where(isNotNull(outbox.parkedAt))
-    .groupBy(outbox.parkedError);
-  return rows
-    .map((r) => ({ cause: r.cause ?? 'unknown', count: Number(r.count) }))
-    .sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause));
+export function parkedByCauseRead(db: DbOrTx): Read<ParkedCause[]> {
+  return read(
+    db
+      .select({ cause: outbox.parkedError, count: count() })
+      .from(outbox)
+      .where(isNotNull(outbox.parkedAt))
+      .groupBy(outbox.parkedError),
+    (rows) =>
+      rows
+        .map((r) => ({ cause: r.cause ?? 'unknown', count: Number(r.count) }))
+        .sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause)),
+  );
+}
+
+export function parkedByCause(db: Db): Promise<ParkedCause[]> {
+  return readOne(db, parkedByCauseRead(db));
 }
 
 export async function parkedCount(db: Db): Promise<number> {
