@@ -51,8 +51,8 @@ export function eligibleAudits(
         isNotNull(applications.productionSince),
         isNull(applications.auditStatus),
         lte(applications.productionSince, subDaysUtc(args.now, args.auditAfterDays)),
-        ne(applications.stage, 'closed'),
-        or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked')),
+        ne(applications.stage, 'closed').inlineParams(),
+        or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked').inlineParams()),
       ),
     )
     .orderBy(asc(applications.productionSince), asc(applications.id))
@@ -94,7 +94,7 @@ export function scheduledAudits(
         total: totalCount.as('total'),
       })
       .from(audits)
-      .where(and(eq(audits.status, 'scheduled'), when))
+      .where(and(eq(audits.status, 'scheduled').inlineParams(), when))
       .orderBy(asc(audits.scheduledFor), asc(audits.id))
       .limit(args.limit),
   );
@@ -166,7 +166,7 @@ export function accessList(deps: DashboardDeps, status: AccessStatus, limit: num
     deps.db
       .select({ ...accessColumns, total: totalCount })
       .from(applications)
-      .where(eq(applications.accessStatus, status))
+      .where(eq(applications.accessStatus, status).inlineParams())
       .orderBy(asc(applications.accessSince), asc(applications.id))
       .limit(limit),
     toAccessItem,

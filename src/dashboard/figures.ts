@@ -30,7 +30,11 @@ export function teamFigures(deps: DashboardDeps, now: Date): Read<TeamFigures> {
       // (received_at is that instant), and approval is final and sets approved_at at the event's instant.
       received: counted(and(gte(applications.receivedAt, since), lte(applications.receivedAt, now))),
       approved: counted(
-        and(eq(applications.status, 'approved'), gte(applications.approvedAt, since), lte(applications.approvedAt, now)),
+        and(
+          eq(applications.status, 'approved').inlineParams(),
+          gte(applications.approvedAt, since),
+          lte(applications.approvedAt, now),
+        ),
       ),
     },
     ({ open, received, approved }) => {

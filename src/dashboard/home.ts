@@ -29,8 +29,10 @@ function waitingOnUser(
   asArchitect: boolean,
 ): Read<Slice<ListItem & { reason: WaitingReason }>> | null {
   const mine: SQL[] = [];
-  if (asAssignee) mine.push(and(eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer')) as SQL);
-  if (asArchitect) mine.push(and(eq(applications.stage, 'architecture'), eq(applications.architectId, userId)) as SQL);
+  if (asAssignee)
+    mine.push(and(eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer').inlineParams()) as SQL);
+  if (asArchitect)
+    mine.push(and(eq(applications.stage, 'architecture').inlineParams(), eq(applications.architectId, userId)) as SQL);
   if (mine.length === 0) return null;
   return listRead(
     deps.db

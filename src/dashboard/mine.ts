@@ -22,7 +22,7 @@ export function assignedTo(deps: DashboardDeps, userId: string, limit: number): 
     deps.db
       .select({ ...listColumns, total: totalCount })
       .from(applications)
-      .where(and(isOpen, eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer')))
+      .where(and(isOpen, eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer').inlineParams()))
       .orderBy(asc(applications.statusSince), asc(applications.id))
       .limit(limit),
     toListItem,
@@ -35,7 +35,7 @@ export function architectOf(deps: DashboardDeps, userId: string, limit: number):
     deps.db
       .select({ ...listColumns, total: totalCount })
       .from(applications)
-      .where(and(isOpen, eq(applications.stage, 'architecture'), eq(applications.architectId, userId)))
+      .where(and(isOpen, eq(applications.stage, 'architecture').inlineParams(), eq(applications.architectId, userId)))
       .orderBy(asc(applications.statusSince), asc(applications.id))
       .limit(limit),
     toListItem,
@@ -61,7 +61,7 @@ export function waitingOnDevelopers(deps: DashboardDeps, limit: number): Read<Sl
     deps.db
       .select({ ...listColumns, total: totalCount })
       .from(applications)
-      .where(and(isOpen, eq(applications.status, 'waiting_on_developer')))
+      .where(and(isOpen, eq(applications.status, 'waiting_on_developer').inlineParams()))
       .orderBy(asc(applications.statusSince), asc(applications.id))
       .limit(limit),
     toListItem,
@@ -97,7 +97,7 @@ export function upcomingMeetings(
     })
     .from(meetings)
     .innerJoin(applications, eq(applications.id, meetings.applicationId))
-    .where(and(eq(meetings.status, 'scheduled'), gte(meetings.startsAt, args.now), whose))
+    .where(and(eq(meetings.status, 'scheduled').inlineParams(), gte(meetings.startsAt, args.now), whose))
     .orderBy(asc(meetings.startsAt), asc(meetings.id))
     .limit(args.limit);
   return listRead(query, ({ cardChannel, cardTs, cardPermalink, total: _total, ...meeting }) => ({
@@ -117,9 +117,9 @@ export function accessWaitingOn(deps: DashboardDeps, userId: string, admin: bool
       .from(applications)
       .where(
         and(
-          inArray(applications.accessStatus, ['at_risk', 'suspended']),
+          inArray(applications.accessStatus, ['at_risk', 'suspended']).inlineParams(),
           admin
-            ? or(eq(applications.assigneeId, userId), eq(applications.accessStatus, 'suspended'))
+            ? or(eq(applications.assigneeId, userId), eq(applications.accessStatus, 'suspended').inlineParams())
             : eq(applications.assigneeId, userId),
         ),
       )
