@@ -64,8 +64,10 @@ export const applications = pgTable(
     roleReviewStages: jsonb('role_review_stages').$type<string[]>(),
   },
   (t) => [
+    // The assignee as the last key: the Home's team figures (open work by stage, status and
+    // whether anyone has claimed it) are counted from this index alone (index-only scan).
     index('applications_open_by_stage_idx')
-      .on(t.stage, t.status, t.statusSince)
+      .on(t.stage, t.status, t.statusSince, t.assigneeId)
       .where(sql`${t.status} not in ('approved', 'rejected', 'withdrawn')`),
     // text_pattern_ops serves both `=` and the `LIKE 'prefix%'` of /pii status by name.
     index('applications_org_name_lower_idx').on(sql`lower(${t.organizationName}) text_pattern_ops`),
