@@ -1,5 +1,4 @@
-import { and, asc, eq, ne, or, type SQL } from 'drizzle-orm';
-import { applications } from '../../db/schema.ts';
+import { or, type SQL } from 'drizzle-orm';
 import { type Read, readAll, readOne } from '../../db/together.ts';
 import type { AuditItem, HomeModel, ListItem, Slice, WaitingReason } from '../../views/dashboard-types.ts';
 import type { Policy, Roles } from '../config.ts';
@@ -8,8 +7,8 @@ import { addDaysUtc } from '../time.ts';
 import { rolesOf } from '../workflow/roles.ts';
 import { accessList, eligibleAudits, overdueRemediationCount, scheduledAudits } from './audits.ts';
 import { teamFigures } from './figures.ts';
-import { type DashboardDeps, isOpen, listColumns, listRead, toListItem, totalCount } from './items.ts';
-import { unassignedOpen, upcomingMeetings, waitingOnDevelopers } from './mine.ts';
+import { type DashboardDeps, openApplications, toListItem } from './items.ts';
+import { architectWork, assignedWork, unassignedOpen, upcomingMeetings, waitingOnDevelopers } from './mine.ts';
 
 /** Items per Home list; the rest is counted ("and N more"), keeping the tab far inside 100 blocks. */
 export const HOME_LIST_LIMIT = 10;
@@ -29,23 +28,17 @@ function waitingOnUser(
   asArchitect: boolean,
 ): Read<Slice<ListItem & { reason: WaitingReason }>> | null {
   const mine: SQL[] = [];
-  if (asAssignee)
-    mine.push(and(eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer').inlineParams()) as SQL);
-  if (asArchitect)
-    mine.push(and(eq(applications.stage, 'architecture').inlineParams(), eq(applications.architectId, userId)) as SQL);
+  if (asAssignee) mine.push(assignedWork(userId));
+  if (asArchitect) mine.push(architectWork(userId));
   if (mine.length === 0) return null;
-  return listRead(
-    deps.db
-      .select({ ...listColumns, total: totalCount })
-      .from(applications)
-      .where(and(isOpen, or(...mine)))
-      .orderBy(asc(applications.statusSince), asc(applications.id))
-      .limit(HOME_LIST_LIMIT),
-    (row) => ({
+  return openApplications(deps, {
+    where: or(...mine),
+    limit: HOME_LIST_LIMIT,
+    map: (row) => ({
       ...toListItem(row),
       reason: asAssignee && row.assigneeId === userId ? ('assigned' as const) : ('architect' as const),
     }),
-  );
+  });
 }
 
 /** Audits awaiting an outcome (their date passed), then those scheduled within the horizon. */

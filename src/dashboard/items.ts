@@ -1,4 +1,4 @@
-import { notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { applications } from '../../db/schema.ts';
 import { type Read, read, type SelectQuery } from '../../db/together.ts';
@@ -88,6 +88,26 @@ export const statusOrder = sql`case ${applications.status} when 'new' then 1 whe
 /** The first `limit` rows with the window total, as a slice (total is 0 when nothing matched). */
 export function sliceOf<R extends { total: number }, T>(rows: R[], map: (row: R) => T): { items: T[]; total: number } {
   return { items: rows.map(map), total: rows[0]?.total ?? 0 };
+}
+
+/**
+ * A page of the open applications that match `where`, oldest in their status first unless
+ * `order` says otherwise, with the total: what every list of applications on the dashboards
+ * reads (on `applications_open_*` indexes).
+ */
+export function openApplications<T = ListItem>(
+  deps: DashboardDeps,
+  args: { where: SQL | undefined; limit: number; order?: SQL[]; map?: (row: ListRow) => T },
+): Read<Slice<T>> {
+  return listRead(
+    deps.db
+      .select({ ...listColumns, total: totalCount })
+      .from(applications)
+      .where(and(isOpen, args.where))
+      .orderBy(...(args.order ?? [asc(applications.statusSince), asc(applications.id)]))
+      .limit(args.limit),
+    (args.map ?? toListItem) as (row: ListRow) => T,
+  );
 }
 
 /** A read of a list's first page and its total (`totalCount`), each row mapped. */

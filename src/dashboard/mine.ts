@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
 import { applications, meetings } from '../../db/schema.ts';
 import { type Read, readAll, readOne } from '../../db/together.ts';
 import type { AccessItem, ListItem, MeetingItem, MineModel, Slice } from '../../views/dashboard-types.ts';
@@ -7,65 +7,40 @@ import {
   accessColumns,
   cardRef,
   type DashboardDeps,
-  isOpen,
-  listColumns,
   listRead,
+  openApplications,
   stageOrder,
   toAccessItem,
-  toListItem,
   totalCount,
 } from './items.ts';
 
+/** A reviewer's work: applications assigned to the user that do not wait on the developer. */
+export const assignedWork = (userId: string): SQL =>
+  and(eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer').inlineParams()) as SQL;
+
+/** An architect's work: Stage 3 applications whose solution architect is the user. */
+export const architectWork = (userId: string): SQL =>
+  and(eq(applications.stage, 'architecture').inlineParams(), eq(applications.architectId, userId)) as SQL;
+
 /** Open applications assigned to the user that do not wait on the developer (the reviewer's work). */
 export function assignedTo(deps: DashboardDeps, userId: string, limit: number): Read<Slice<ListItem>> {
-  return listRead(
-    deps.db
-      .select({ ...listColumns, total: totalCount })
-      .from(applications)
-      .where(and(isOpen, eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer').inlineParams()))
-      .orderBy(asc(applications.statusSince), asc(applications.id))
-      .limit(limit),
-    toListItem,
-  );
+  return openApplications(deps, { where: assignedWork(userId), limit });
 }
 
 /** Open Stage 3 applications whose solution architect is the user. */
 export function architectOf(deps: DashboardDeps, userId: string, limit: number): Read<Slice<ListItem>> {
-  return listRead(
-    deps.db
-      .select({ ...listColumns, total: totalCount })
-      .from(applications)
-      .where(and(isOpen, eq(applications.stage, 'architecture').inlineParams(), eq(applications.architectId, userId)))
-      .orderBy(asc(applications.statusSince), asc(applications.id))
-      .limit(limit),
-    toListItem,
-  );
+  return openApplications(deps, { where: architectWork(userId), limit });
 }
 
-/** Open applications nobody has claimed, oldest first. */
+/** Open applications nobody has claimed, earliest stage first, then oldest. */
 export function unassignedOpen(deps: DashboardDeps, limit: number): Read<Slice<ListItem>> {
-  return listRead(
-    deps.db
-      .select({ ...listColumns, total: totalCount })
-      .from(applications)
-      .where(and(isOpen, isNull(applications.assigneeId)))
-      .orderBy(stageOrder, asc(applications.statusSince), asc(applications.id))
-      .limit(limit),
-    toListItem,
-  );
+  const order = [stageOrder, asc(applications.statusSince), asc(applications.id)];
+  return openApplications(deps, { where: isNull(applications.assigneeId), limit, order });
 }
 
 /** Open applications waiting on the developer, longest waiting first. */
 export function waitingOnDevelopers(deps: DashboardDeps, limit: number): Read<Slice<ListItem>> {
-  return listRead(
-    deps.db
-      .select({ ...listColumns, total: totalCount })
-      .from(applications)
-      .where(and(isOpen, eq(applications.status, 'waiting_on_developer').inlineParams()))
-      .orderBy(asc(applications.statusSince), asc(applications.id))
-      .limit(limit),
-    toListItem,
-  );
+  return openApplications(deps, { where: eq(applications.status, 'waiting_on_developer').inlineParams(), limit });
 }
 
 /**
