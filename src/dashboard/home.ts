@@ -80,8 +80,8 @@ const HOME_ACCESS_LIMIT = 5;
  * Everything one user's App Home shows; people without a role see the team figures only. Two
  * statements on two pooled connections, so Postgres runs them side by side: the lists, and the
  * counts (the team figures over the open backlog, production's state, parked effects). Measured
- * at 100,000 applications against a query per list: a third less CPU in the bot, p50 8.7 against
- * 10.9 ms (README, performance).
+ * at 100,000 applications against a query per list: a quarter less CPU in the bot, p50 8.6-8.7
+ * against 10.7-11.1 ms (README, performance).
  */
 export async function loadHomeModel(deps: HomeDeps, userId: string, now: Date): Promise<HomeModel> {
   const held = rolesOf(deps.roles, userId);
