@@ -9,13 +9,25 @@ export type SelectQuery<R> = SQLWrapper & PromiseLike<R[]> & { _: { selectedFiel
 type Decode = (value: unknown) => unknown;
 
 /**
+ * Columns whose JSON form is not their driver's text: numbers JSON parses as doubles (int8 as
+ * bigint, numeric as text) and timestamps kept as strings (JSON writes them as ISO 8601). A read
+ * of one runs alone, as Drizzle runs it.
+ */
+const DIFFERENT_IN_JSON = new Set(['PgNumeric', 'PgNumericBigInt', 'PgBigInt64', 'PgTimestampString']);
+
+/**
  * How Drizzle turns each selected field's driver value into the row's value: a column by its own
  * mapping (Dates, parsed JSON), an expression by its `mapWith` decoder (none: as it came). The
  * expression's decoder is not in Drizzle's typings; it is what Drizzle's own row mapping reads.
+ * Only flat selections of columns and expressions read together (what every read here is).
  */
 function decodersOf(fields: Record<string, unknown>): [string, Decode][] {
   return Object.entries(fields).map(([key, field]) => {
-    if (is(field, Column)) return [key, (v) => field.mapFromDriverValue(v)];
+    if (is(field, Column)) {
+      if (DIFFERENT_IN_JSON.has(field.columnType))
+        throw new Error(`readOne: ${key} (${field.columnType}) cannot be read as JSON`);
+      return [key, (v) => field.mapFromDriverValue(v)];
+    }
     const expression = is(field, SQL) ? field : is(field, SQL.Aliased) ? field.sql : undefined;
     if (!expression) throw new Error(`readOne: the field ${key} is neither a column nor an expression`);
     const decoder = (expression as unknown as { decoder: { mapFromDriverValue: Decode } }).decoder;
@@ -56,7 +68,8 @@ export function readAll<P extends Record<string, Read<unknown> | null>, T>(parts
  * subquery's order (PostgreSQL documentation, "Aggregate Functions": "supplying the input values
  * from a sorted subquery will usually work"); the dashboard tests read lists back in order on
  * both databases. The statement is prepared: its texts are the combinations of reads a screen
- * builds, a bounded set.
+ * builds, a bounded set. A read's selects were built on a database handle (`deps.db`): one
+ * select runs there; several run on `db`, which must be that handle (or its transaction).
  */
 export async function readOne<T>(db: DbOrTx, r: Read<T>): Promise<T> {
   if (r.kind === 'select') return r.map((await r.query) as unknown[]);
@@ -79,6 +92,11 @@ export async function readOne<T>(db: DbOrTx, r: Read<T>): Promise<T> {
     selects.forEach((select, i) => {
       const raw = row?.[`r${i}`];
       const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>[];
+      // A select whose SQL has more columns than its fields (a `select()` of a join) would be
+      // decoded off by position: refuse it rather than answer the wrong values.
+      const width = list[0] ? Object.keys(list[0]).length : select.fields.length;
+      if (width !== select.fields.length)
+        throw new Error(`readOne: a select answered ${width} columns for ${select.fields.length} fields`);
       select.rows = list.map((obj) => {
         const decoded: Record<string, unknown> = {};
         select.fields.forEach(([key, decode], c) => {

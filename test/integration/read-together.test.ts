@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, events, outbox } from '../../db/schema.ts';
 import { read, readAll, readOne } from '../../db/together.ts';
@@ -119,6 +119,73 @@ describe('reads run together', () => {
     expect(together.counted).toBe(1);
     expect(together.none).toEqual([]);
     expect(together.skipped).toBeNull();
+  });
+
+  it('reads a CTE’s fields and Date parameters in a transaction, as Drizzle does', async () => {
+    await seedApplications(database.db, now, [
+      { organizationName: 'Early', statusSince: new Date('2026-02-01T10:00:00.456Z') },
+      { organizationName: 'Late', statusSince: new Date('2026-02-25T10:00:00.789Z') },
+      { organizationName: 'Later', statusSince: new Date('2026-02-27T10:00:00Z') },
+    ]);
+    const result = await database.db.transaction(async (tx) => {
+      // As the Home's scheduled audits: a page counted on its own, then joined.
+      const page = tx.$with('page').as(
+        tx
+          .select({
+            id: applications.id,
+            since: applications.statusSince,
+            total: sql<number>`count(*) over()`.mapWith(Number).as('total'),
+          })
+          .from(applications)
+          .where(gte(applications.statusSince, new Date('2026-02-20T00:00:00Z')))
+          .orderBy(asc(applications.statusSince))
+          .limit(1),
+      );
+      const paged = read(
+        tx
+          .with(page)
+          .select({ name: applications.organizationName, since: page.since, total: page.total })
+          .from(page)
+          .innerJoin(applications, eq(applications.id, page.id)),
+        (rows) => rows,
+      );
+      const before = read(
+        tx
+          .select({ name: applications.organizationName, since: applications.statusSince })
+          .from(applications)
+          .where(lt(applications.statusSince, new Date('2026-02-20T00:00:00Z'))),
+        (rows) => rows,
+      );
+      const together = await readOne(
+        tx,
+        readAll({ paged, before }, (r) => r),
+      );
+      const alone = { paged: await readOne(tx, paged), before: await readOne(tx, before) };
+      return { together, alone };
+    });
+    expect(result.together).toEqual(result.alone);
+    expect(result.together).toEqual({
+      paged: [{ name: 'Late', since: new Date('2026-02-25T10:00:00.789Z'), total: 2 }],
+      before: [{ name: 'Early', since: new Date('2026-02-01T10:00:00.456Z') }],
+    });
+  });
+
+  it('refuses a select whose statement answers more columns than its fields', async () => {
+    const [one] = await seedApplications(database.db, now, [{ organizationName: 'One' }]);
+    if (!one) throw new Error('seeding answered no rows');
+    await database.db.insert(events).values({ applicationId: one.id, type: 'a', actor: 'U1', at: now, payload: {} });
+    // `select()` of a join: Drizzle's statement has both tables' columns, its fields only the first's.
+    const wide = read(
+      database.db.select().from(applications).innerJoin(events, eq(events.applicationId, applications.id)),
+      (r) => r,
+    );
+    const only = read(database.db.select({ id: applications.id }).from(applications), (r) => r);
+    await expect(
+      readOne(
+        database.db,
+        readAll({ wide, only }, (r) => r),
+      ),
+    ).rejects.toThrow(/answered \d+ columns for \d+ fields/);
   });
 
   it('keeps a long sorted list in its order', async () => {
