@@ -1,7 +1,7 @@
 import { Column, is, SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.ts';
 import { executePrepared } from './prepared.ts';
-import { rowsOf } from './rows.ts';
+import { parsedJson, rowsOf } from './rows.ts';
 
 /** A select built with Drizzle and not yet run. */
 export type SelectQuery<R> = SQLWrapper & PromiseLike<R[]> & { _: { selectedFields: Record<string, unknown> } };
@@ -10,8 +10,8 @@ type Decode = (value: unknown) => unknown;
 
 /**
  * Columns whose JSON form is not their driver's text: numbers JSON parses as doubles (int8 as
- * bigint, numeric as text) and timestamps kept as strings (JSON writes them as ISO 8601). A read
- * of one runs alone, as Drizzle runs it.
+ * bigint, numeric as text) and timestamps kept as strings (JSON writes them as ISO 8601). A select
+ * of one is refused in a combined read; run it alone, as Drizzle runs it.
  */
 const DIFFERENT_IN_JSON = new Set(['PgNumeric', 'PgNumericBigInt', 'PgBigInt64', 'PgTimestampString']);
 
@@ -91,7 +91,7 @@ export async function readOne<T>(db: DbOrTx, r: Read<T>): Promise<T> {
     const [row] = rowsOf<Record<string, unknown>>(await executePrepared(db, sql`select ${sql.join(columns, sql`, `)}`));
     selects.forEach((select, i) => {
       const raw = row?.[`r${i}`];
-      const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>[];
+      const list = parsedJson(raw) as Record<string, unknown>[];
       // A select whose SQL has more columns than its fields (a `select()` of a join) would be
       // decoded off by position: refuse it rather than answer the wrong values.
       const width = list[0] ? Object.keys(list[0]).length : select.fields.length;
