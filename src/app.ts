@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
 import type { WebClient } from '@slack/web-api';
 import type { Database } from '../db/client.ts';
@@ -13,7 +13,7 @@ import { hasBearer } from './http/json.ts';
 import { openApiRoute } from './http/openapi.ts';
 import { remindRoute } from './http/remind-route.ts';
 import { guardSlackRequests } from './http/request-guard.ts';
-import { slackFetch } from './http/slack-fetch.ts';
+import { webClientOptions } from './http/slack-client.ts';
 import { PortSocketModeReceiver } from './http/socket-mode.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import { createLiveness } from './jobs/liveness.ts';
@@ -99,27 +99,8 @@ export type BuiltApp = {
   start(listen: { port: number; host?: string }): Promise<RunningApp>;
 };
 
-/** Long enough for a large files upload step, short enough that a hung call does not stall the outbox. */
-export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
 /** The longest the outbox waits, before each step, for the requests being answered. */
 const IN_FLIGHT_MAX_WAIT_MS = 50;
-
-/**
- * How the bot's Web API client is set up. Slack effects are retried from the outbox (durable),
- * so the client itself never waits on retries or rate limits; a hung connection must fail, or
- * it holds an outbox batch (and the effects behind it) for ever.
- */
-export function webClientOptions(args: { apiUrl?: string; timeoutMs?: number; logger: Logger }) {
-  return {
-    ...(args.apiUrl ? { slackApiUrl: args.apiUrl } : {}),
-    retryConfig: { retries: 0 },
-    timeout: args.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
-    rejectRateLimitedCalls: true,
-    fetch: slackFetch,
-    logger: slackLoggerFrom(args.logger, 'slack-web-api'),
-    logLevel: LogLevel.WARN,
-  };
-}
 
 function requireSigningSecret(secret: string | undefined): string {
   if (!secret) throw new Error('SLACK_SIGNING_SECRET is required when the bot takes Slack requests over HTTP');

@@ -3,20 +3,35 @@ import { WebClient } from '@slack/web-api';
 import { openDatabase } from '../../db/client.ts';
 import { systemClock } from '../clock.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { webClientOptions } from '../http/slack-client.ts';
 import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.ts';
 import { purgeExpired } from '../jobs/retention.ts';
 import { createLogger } from '../logger.ts';
+import { type Delivery, deliverSweep, waiting } from '../reminders/delivery.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { SANDBOX_INTAKE_TOKEN } from '../sandbox/index.ts';
 
 type Reminder = { key: string; kind: string; applicationId: number | null };
 const USAGE = 'usage: npm run remind -- --at <ISO instant> [--dry-run]';
 
-function report(at: string, dryRun: boolean, reminders: Reminder[], delivered: boolean, purged: number[]): void {
+type Effects = { sent: number; parked: number; waiting: number };
+
+function report(at: string, dryRun: boolean, reminders: Reminder[], effects: Effects, purged: number[]): void {
   for (const r of reminders)
     console.log(`${r.kind.padEnd(16)} ${r.applicationId === null ? 'channel' : `#${r.applicationId}`.padEnd(8)} ${r.key}`);
-  const verb = dryRun ? 'would be sent' : delivered ? 'sent' : 'claimed (delivery still in progress; the bot keeps retrying)';
-  console.log(`${reminders.length} reminder${reminders.length === 1 ? '' : 's'} ${verb} for ${at}.`);
+  const counted = `${reminders.length} reminder${reminders.length === 1 ? '' : 's'}`;
+  if (dryRun) console.log(`${counted} would be sent for ${at}.`);
+  else if (effects.parked === 0 && effects.waiting === 0) console.log(`${counted} sent for ${at}.`);
+  else {
+    const total = effects.sent + effects.parked + effects.waiting;
+    const left = [
+      effects.waiting > 0 ? `${effects.waiting} still in the outbox (the bot retries them)` : '',
+      effects.parked > 0
+        ? `${effects.parked} refused by Slack and parked (/readyz names the cause; an admin retries them with /pii retry-parked)`
+        : '',
+    ].filter(Boolean);
+    console.log(`${counted} claimed for ${at}: ${effects.sent} of ${total} Slack posts sent, ${left.join(', ')}.`);
+  }
   const ids = purged.map((id) => `#${id}`).join(', ');
   const purgedVerb = dryRun ? 'would be purged' : 'purged';
   console.log(`Retention: ${purged.length} application${purged.length === 1 ? '' : 's'} ${purgedVerb}${ids ? ` (${ids})` : ''}.`);
@@ -43,12 +58,13 @@ async function throughTheBot(config: Config, at: string, dryRun: boolean): Promi
   const answer = (await response.json()) as {
     error?: string;
     reminders?: Reminder[];
-    delivered?: boolean;
+    effects?: Effects;
     dryRun?: boolean;
     purged?: number[];
   };
   if (!response.ok) throw new Error(`the bot refused the sweep (${response.status}): ${answer.error ?? 'unknown error'}`);
-  report(at, answer.dryRun ?? dryRun, answer.reminders ?? [], answer.delivered ?? false, answer.purged ?? []);
+  const effects = answer.effects ?? { sent: 0, parked: 0, waiting: 0 };
+  report(at, answer.dryRun ?? dryRun, answer.reminders ?? [], effects, answer.purged ?? []);
 }
 
 async function directly(config: Config, at: string, dryRun: boolean): Promise<void> {
@@ -62,30 +78,31 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
       new Date(at),
       { dryRun },
     );
-    let delivered = true;
-    if (!dryRun && result.claimed.length > 0) {
-      const slack = new WebClient(config.slack.botToken, {
-        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
+    let delivery: Delivery = { effects: 0, sent: 0, parked: 0 };
+    if (!dryRun && result.effects.length > 0) {
+      const options = webClientOptions({
+        ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+        timeoutMs: config.slack.timeoutMs,
+        logger,
       });
       const dispatcher = createOutboxDispatcher(
         {
           db: database.db,
-          slack,
+          slack: new WebClient(config.slack.botToken, options),
           clock: systemClock,
           logger,
           reviewChannelId: config.reviewChannelId,
           policy: config.policy,
           postIntervalMs: config.slackPostIntervalMs,
+          slackTimeoutMs: options.timeout,
         },
         { pollMs: 1000 },
       );
-      for (let i = 0; i < 200 && (await dispatcher.pending()) > 0; i += 1) await dispatcher.drain();
-      delivered = (await dispatcher.pending()) === 0;
+      // One pass over what is due: an effect Slack holds back stays queued for the bot's outbox.
+      delivery = await deliverSweep({ db: database.db, dispatcher }, result.effects);
     }
     const purged = await purgeExpired({ db: database.db, logger }, new Date(at), config.policy.retentionDays, { dryRun });
-    report(at, dryRun, result.claimed, delivered, purged);
+    report(at, dryRun, result.claimed, { sent: delivery.sent, parked: delivery.parked, waiting: waiting(delivery) }, purged);
   } finally {
     await database.close();
   }

@@ -6,6 +6,7 @@ import type { Policy, Roles } from '../config.ts';
 import type { Jobs } from '../jobs/index.ts';
 import { purgeExpired } from '../jobs/retention.ts';
 import type { Logger } from '../logger.ts';
+import { deliverSweep, waiting } from '../reminders/delivery.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
 
@@ -64,11 +65,15 @@ export function remindRoute(deps: {
         const result = await sweepReminders(deps, at, { dryRun });
         // The retention pass belongs to the same scheduled tick: `npm run remind -- --at` makes it testable.
         const purged = await purgeExpired(deps, at, deps.policy.retentionDays, { dryRun: result.dryRun });
-        const delivered = result.dryRun ? true : await deliver(deps.jobs, result.claimed.length);
+        const delivery = await deliverSweep({ db: deps.db, dispatcher: deps.jobs.dispatcher }, result.effects, {
+          waitMs: DELIVERY_WAIT_MS,
+          pollMs: DELIVERY_POLL_MS,
+        });
         sendJson(res, 200, {
           at: at.toISOString(),
           dryRun: result.dryRun,
-          delivered,
+          delivered: delivery.sent === delivery.effects,
+          effects: { sent: delivery.sent, parked: delivery.parked, waiting: waiting(delivery) },
           reminders: result.claimed.map((r) => ({ key: r.key, kind: r.kind, applicationId: r.applicationId })),
           purged,
         });
@@ -83,17 +88,4 @@ export function remindRoute(deps: {
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
-
-/** Drains the outbox until it is idle or the wait runs out; answers whether it got everything out. */
-async function deliver(jobs: Jobs, claimed: number): Promise<boolean> {
-  if (claimed === 0) return true;
-  const until = Date.now() + DELIVERY_WAIT_MS;
-  while (Date.now() < until) {
-    const delivered = await jobs.dispatcher.drain();
-    if ((await jobs.dispatcher.pending()) === 0) return true;
-    // Waiting on Retry-After or another instance's lease: look again shortly, never spin on the database.
-    if (delivered === 0) await new Promise((resolve) => setTimeout(resolve, DELIVERY_POLL_MS));
-  }
-  return false;
 }

@@ -22,7 +22,14 @@ import {
   withAudience,
 } from '../workflow/reminders.ts';
 
-export type SweepResult = { at: Date; dryRun: boolean; due: DueReminder[]; claimed: DueReminder[] };
+export type SweepResult = {
+  at: Date;
+  dryRun: boolean;
+  due: DueReminder[];
+  claimed: DueReminder[];
+  /** The outbox effects the claims queued (posts and card redraws): what reaching Slack means for this sweep. */
+  effects: number[];
+};
 
 /** Per-list cap of the digest: it summarises, the threads carry the detail. */
 const DIGEST_LIST = 15;
@@ -217,12 +224,12 @@ export async function sweepReminders(
   }
   if (options.dryRun) {
     const claimed = await alreadyClaimed(db, due);
-    return { at: now, dryRun: true, due, claimed: due.filter((d) => !claimed.has(d.key)) };
+    return { at: now, dryRun: true, due, claimed: due.filter((d) => !claimed.has(d.key)), effects: [] };
   }
   // A sweep "as if" another instant (npm run remind --at) still posts now.
-  const claimed = await claim(db, due, deps.clock.now());
+  const { claimed, effects } = await claim(db, due, deps.clock.now());
   recordRemindersClaimed(claimed);
-  return { at: now, dryRun: false, due, claimed };
+  return { at: now, dryRun: false, due, claimed, effects };
 }
 
 const REDRAWN = new Set<DueReminder['kind']>(['audit_eligible', 'audit_outcome', 'remediation_due']);
@@ -253,8 +260,8 @@ function digestReminder(key: string, now: Date, lists: Record<string, DigestItem
   return { key, kind: 'digest', applicationId: null, dueAt: now, data };
 }
 
-async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<DueReminder[]> {
-  if (due.length === 0) return [];
+async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<{ claimed: DueReminder[]; effects: number[] }> {
+  if (due.length === 0) return { claimed: [], effects: [] };
   return db.transaction(async (tx) => {
     const rows = await tx
       .insert(reminders)
@@ -286,7 +293,7 @@ async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<Du
       })),
       ...redrawn.map((applicationId) => ({ kind: 'card.sync', applicationId, payload: {}, createdAt: now, availableAt: now })),
     ];
-    if (effects.length > 0) await tx.insert(outbox).values(effects);
-    return claimed;
+    const queued = effects.length > 0 ? await tx.insert(outbox).values(effects).returning({ id: outbox.id }) : [];
+    return { claimed, effects: queued.map((e) => e.id) };
   });
 }

@@ -260,6 +260,43 @@ describe('claims', () => {
     });
     expect(unauthorized.status).toBe(401);
   });
+
+  it('POST /api/reminders/sweep waits through a retry, and does not call delivered what Slack refused', async () => {
+    await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') });
+    const sweepNow = async () => {
+      const response = await fetch(`${h.baseUrl}/api/reminders/sweep`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ at: clock.now().toISOString() }),
+      });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    const digests = () => h.emulator.state.messages.filter((m) => !m.threadTs && m.text.startsWith('Daily digest'));
+    const retrying = async () =>
+      (await database.db.select().from(outbox).where(isNull(outbox.doneAt))).filter((o) => o.lastError !== null).length;
+
+    // The channel was archived: one of the two posts is refused for good and parked, the other goes out.
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'is_archived' } });
+    const refused = await sweepNow();
+    expect(refused.reminders.map((r: { kind: string }) => r.kind).sort()).toEqual(['digest', 'stale']);
+    expect(refused).toMatchObject({ delivered: false, effects: { sent: 1, parked: 1, waiting: 0 } });
+    expect(threadLines().length + digests().length).toBe(1);
+
+    // The next day's digest meets an error worth a retry: the route waits for it (the retry comes
+    // due when the bot's clock has moved on) and answers once the digest is in the channel.
+    clock.set('2026-03-03T10:00:00Z');
+    const before = digests().length;
+    h.emulator.state.faults.push({ method: 'chat.postMessage', fault: { error: 'internal_error' } });
+    const answer = sweepNow();
+    for (let i = 0; i < 200 && (await retrying()) === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+    expect(await retrying()).toBe(1);
+    clock.set('2026-03-03T10:05:00Z');
+    const held = await answer;
+    expect(held.reminders.map((r: { kind: string }) => r.kind)).toEqual(['digest']);
+    expect(held).toMatchObject({ delivered: true, effects: { sent: 1, parked: 0, waiting: 0 } });
+    expect(digests()).toHaveLength(before + 1);
+  });
 });
 
 describe('a burst of 1,000 due reminders', () => {
