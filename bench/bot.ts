@@ -3,13 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
 import type pg from 'pg';
 import type { Database } from '../db/client.ts';
 import { buildApp, type RunningApp } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig, type Policy } from '../src/config.ts';
-import { webClientOptions } from '../src/http/slack-client.ts';
+import { SlackWebClient, webClientOptions } from '../src/http/slack-client.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadQuestionnaire } from '../src/questionnaire/questionnaire.ts';
 import { personaRoles, SANDBOX_CHANNEL } from '../src/sandbox/personas.ts';
@@ -153,7 +152,7 @@ const FLOOR_CARD = {
  * rejecting rate limits). What Slack's calls cost any app that makes them, at the least.
  */
 export async function startSlackCallFloor(database: BenchDatabase, apiUrl: string, logs: LogSink): Promise<BareBolt> {
-  const web = new WebClient(BOT_TOKEN, webClientOptions({ apiUrl, logger: logs.logger }));
+  const web = new SlackWebClient(BOT_TOKEN, webClientOptions({ apiUrl, logger: logs.logger }));
   const card = await web.chat.postMessage({ channel: CHANNEL, ...FLOOR_CARD });
   const ts = card.ts ?? '';
   return startDurableBolt(database, {

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyMiddlewareArgs, CustomRoute, Middleware } from '@slack/bolt';
-import { type WebAPICallResult, WebClient } from '@slack/web-api';
+import type { WebAPICallResult } from '@slack/web-api';
 import { sql } from 'drizzle-orm';
 import client from 'prom-client';
 import type { Database } from '../db/client.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Clock } from './clock.ts';
+import { SlackWebClient } from './http/slack-client.ts';
 
 /**
  * Prometheus metrics (prom-client). Counters and histograms live in one process-wide registry
@@ -327,11 +328,8 @@ function slackErrorOf(error: unknown): string {
   }
 }
 
-/**
- * A WebClient that counts every Web API call by method and error. Every method goes through
- * `apiCall`, which the base class binds in its constructor, so the override must be a subclass's.
- */
-export class CountedWebClient extends WebClient {
+/** The bot's Web API client, counting every call by method and error. */
+export class CountedWebClient extends SlackWebClient {
   override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
     try {
       const result = await super.apiCall(method, options);

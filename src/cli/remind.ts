@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { WebClient } from '@slack/web-api';
 import { openDatabase } from '../../db/client.ts';
 import { systemClock } from '../clock.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { webClientOptions } from '../http/slack-client.ts';
+import { SlackWebClient, webClientOptions } from '../http/slack-client.ts';
 import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.ts';
 import { purgeExpired } from '../jobs/retention.ts';
 import { createLogger } from '../logger.ts';
@@ -88,7 +87,7 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
       const dispatcher = createOutboxDispatcher(
         {
           db: database.db,
-          slack: new WebClient(config.slack.botToken, options),
+          slack: new SlackWebClient(config.slack.botToken, options),
           clock: systemClock,
           logger,
           reviewChannelId: config.reviewChannelId,

@@ -1,4 +1,4 @@
-import { LogLevel } from '@slack/web-api';
+import { LogLevel, type WebAPICallResult, WebClient } from '@slack/web-api';
 import { type Logger, slackLoggerFrom } from '../logger.ts';
 import { slackFetch } from './slack-fetch.ts';
 
@@ -21,4 +21,30 @@ export function webClientOptions(args: { apiUrl?: string; timeoutMs?: number; lo
     logger: slackLoggerFrom(args.logger, 'slack-web-api'),
     logLevel: LogLevel.WARN,
   };
+}
+
+/** Arguments whose value is Block Kit JSON: cards, thread lines, modals, Homes. */
+const BLOCK_KIT_ARGUMENTS = new Set(['blocks', 'view']);
+
+/**
+ * The Web API client our own effects go through. It hands Slack the same form body as the base
+ * client, with Block Kit arguments serialised once, here: the base client walks every object
+ * argument to redact it for a debug line (whatever the log level) and then serialises it again
+ * for the body, and a string it passes through as it is. Measured on the bench machine, a
+ * `chat.update` of a twelve-block card against a local server: 0.34 to 0.36 ms of process CPU a
+ * call against 0.39 to 0.43. Every method goes through `apiCall`, which the base class binds in
+ * its constructor, so the override must be a subclass's.
+ */
+export class SlackWebClient extends WebClient {
+  override apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
+    if (options === undefined || method === 'files.uploadV2') return super.apiCall(method, options);
+    let serialised: Record<string, unknown> | undefined;
+    for (const key of BLOCK_KIT_ARGUMENTS) {
+      const value = options[key];
+      if (value === undefined || value === null || typeof value === 'string') continue;
+      serialised ??= { ...options };
+      serialised[key] = JSON.stringify(value);
+    }
+    return super.apiCall(method, serialised ?? options);
+  }
 }
