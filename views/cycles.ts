@@ -14,7 +14,7 @@ export const CYCLE_REASON_MAX = 2000;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const stageName = (v: unknown) => STAGE_LABELS[str(v) as Stage] ?? escapeMrkdwn(str(v));
-const roleList = (v: unknown) => strings(v).map(escapeMrkdwn).join(', ') || 'none';
+export const roleList = (v: unknown) => strings(v).map(escapeMrkdwn).join(', ') || 'none';
 const quote = (text: string) => `_${escapeMrkdwn(truncate(text.replace(/\s+/g, ' '), 300))}_`;
 const plural = (n: number, word: string) => `${word}${n === 1 ? '' : 's'}`;
 

@@ -1,4 +1,5 @@
 import { SUSPENSION_REASON_LABELS, type SuspensionReason } from '../src/workflow/access.ts';
+import { roleList } from './cycles.ts';
 import { escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import type { HistoryEntry } from './types.ts';
 
@@ -61,8 +62,12 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
       return `${who} *suspended* access (${escapeMrkdwn(SUSPENSION_REASON_LABELS[p.reason as SuspensionReason] ?? str(p.reason))})${p.note ? `: ${quote(str(p.note))}` : '.'}`;
     case 'access.reinstated':
       return `${who} *reinstated* access: it is active again.${p.note ? ` ${quote(str(p.note))}` : ''}`;
-    case 'access.revoked':
-      return `${who} *revoked* access, for good in this cycle: ${quote(str(p.note))}`;
+    case 'access.revoked': {
+      const review = Array.isArray(p.roleReviewEnded)
+        ? ` The role review under way ends with it: ${roleList(p.roleReviewEnded)} not granted.`
+        : '';
+      return `${who} *revoked* access, for good in this cycle: ${quote(str(p.note))}${review}`;
+    }
     case 'audit.passed':
       return `${who} recorded the audit outcome: *passed* (${escapeMrkdwn(str(p.auditor))}).`;
     case 'audit.remediation_required': {

@@ -368,12 +368,15 @@ async function decideUnderLock(
 type Course =
   | { kind: 'none' }
   | { kind: 'role_review_ends'; to: 'approved' | 'removed' | 'denied' }
+  | { kind: 'role_review_cut' }
   | { kind: 'reopen' }
   | { kind: 'cycle_ends'; outcome: 'rejected' | 'withdrawn' | 'approved' };
 
 function courseOf(app: ApplicationRow, state: WorkflowState, details: Details, next: { stage: string; status: string }): Course {
   if (state.roleReview) {
     if (next.stage !== 'approved') return { kind: 'none' };
+    // Access revoked: the role review ends with it, its roles withdrawn; the event stays the revocation.
+    if (details.type === 'access.revoked') return { kind: 'role_review_cut' };
     const approving = details.type !== 'application.withdrawn' && !details.type.endsWith('.rejected');
     return {
       kind: 'role_review_ends',
@@ -398,7 +401,8 @@ function keptChanges(app: ApplicationRow, details: Details): Details {
  * of a review cycle (rejected, withdrawn, approved) is recorded with its stage, a reopen takes it
  * back; the first approval records the approved roles; a role review that reaches its end settles
  * the roles under review (approved, denied, or withdrawn) and leaves the application approved, its
- * production life untouched (approvedAt is set once).
+ * production life untouched (approvedAt is set once); revoked access ends a role review under way,
+ * its roles withdrawn.
  */
 async function courseChanges(write: Write, course: Course, details: Details): Promise<Details & { endsCycle?: boolean }> {
   const { tx, app, actorId, now } = write;
@@ -417,6 +421,14 @@ async function courseChanges(write: Write, course: Course, details: Details): Pr
               ? 'role_review.denied'
               : 'role_review.withdrawn',
         payload: { ...details.payload, roles, via: details.type },
+        applicationChanges: { ...kept.applicationChanges, roleReviewSince: null, roleReviewStages: null },
+      };
+    }
+    case 'role_review_cut': {
+      const roles = await settleRoleReview(tx, app.id, 'removed', actorId, now);
+      return {
+        ...kept,
+        payload: { ...details.payload, roleReviewEnded: roles },
         applicationChanges: { ...kept.applicationChanges, roleReviewSince: null, roleReviewStages: null },
       };
     }

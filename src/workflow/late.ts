@@ -245,7 +245,9 @@ export function decideLate(
     case 'reinstate_access':
       return stay;
     case 'revoke_access':
-      return command.note.trim() ? stay : refuse('guard', 'Say why access is revoked: it is final for this cycle.', 'note');
+      if (!command.note.trim()) return refuse('guard', 'Say why access is revoked: it is final for this cycle.', 'note');
+      // The cycle's production life is over, and with it a role review under way: its roles are not granted.
+      return { ...stay, next: s.roleReview ? ROLE_REVIEW_END : stay.next };
     case 'record_audit_outcome':
       if (s.audit?.scheduledFor && env.now.getTime() < s.audit.scheduledFor.getTime())
         return refuse(

@@ -319,6 +319,39 @@ describe('Added roles', () => {
     expect(stats).toContain('*Rejected*\\n0');
   });
 
+  it('access revoked during a role review ends it: the added role is not granted, and no stage decision is left open', async () => {
+    const { id, body } = await approved();
+    await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'business', status: 'new' });
+    await r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Repeated incidents.') });
+    await h.settle();
+    expect(await row(id)).toMatchObject({
+      stage: 'approved',
+      status: 'approved',
+      accessStatus: 'revoked',
+      roleReviewSince: null,
+      roleReviewStages: null,
+    });
+    const roles = await database.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
+    expect(Object.fromEntries(roles.map((x) => [x.role, x.status]))).toEqual({
+      'Direct-to-Consumer Shipping': 'approved',
+      'Tax Remittance': 'removed',
+    });
+    const [revoked] = await database.db
+      .select()
+      .from(events)
+      .where(and(eq(events.applicationId, id), eq(events.type, 'access.revoked')));
+    expect(revoked?.payload).toMatchObject({ to: 'revoked', roleReviewEnded: ['Tax Remittance'] });
+    expect(r.threadOf(id).at(-1)).toContain('The role review under way ends with it: Tax Remittance not granted.');
+    expect(cardText(id)).not.toContain('Roles under review');
+    expect(cardText(id)).toContain('Tax Remittance (removed)');
+    expect(r.buttons(id)).not.toContain('card.business_review');
+    // The developer resubmits: a new cycle, which reviews every role afresh.
+    const again = await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'], launchReadiness: 'beta' });
+    expect(again.json).toMatchObject({ outcome: 'resubmitted', cycle: 2, stage: 'business', status: 'new' });
+  });
+
   it('records a removed role without review, and asks for a Stage 3 meeting only when a reviewer wants one', async () => {
     const { id, body } = await approved(['Direct-to-Consumer Shipping', 'Tax Invoicing']);
     await h.intake({ ...body, roles: ['Direct-to-Consumer Shipping'] });

@@ -142,6 +142,19 @@ describe('access commands', () => {
     expect(FINAL_BY_DESIGN.find((f) => f.name === 'access revoked')?.holds(revoked)).toBe(true);
   });
 
+  it('ends a role review under way when access is revoked: back to approved, nothing left to decide', () => {
+    const inRoleReview = live({ stage: 'security', status: 'in_review', roleReview: { stages: ['business', 'security'] } });
+    expect(decide(inRoleReview, { type: 'revoke_access', note: 'Incidents.' }, admin, ENV)).toEqual({
+      ok: true,
+      next: { stage: 'approved', status: 'approved' },
+    });
+    // Suspension is not the end: the role review goes on while access is suspended.
+    expect(decide(inRoleReview, { type: 'suspend_access', reason: 'incident_reported', note: '' }, admin, ENV)).toEqual({
+      ok: true,
+      next: { stage: 'security', status: 'in_review' },
+    });
+  });
+
   it('keeps the production life while a role review moves stage and status back into review', () => {
     const inRoleReview = live({ stage: 'business', status: 'in_review' });
     expect(hasProductionLife(inRoleReview)).toBe(true);
