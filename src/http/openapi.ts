@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { applicationInput, LAUNCH_READINESS } from '../intake/application.ts';
 import { RESTRICTED_ROLES, UNRESTRICTED_ROLES } from '../intake/roles.ts';
+import { ACCESS_STATUSES, SUSPENSION_REASONS } from '../workflow/access.ts';
 import { STAGES, STATUSES } from '../workflow/states.ts';
 import { restrictedCallBody } from './intake-routes.ts';
 import { MAX_JSON_BODY, sendJson } from './json.ts';
@@ -154,9 +155,26 @@ export const webhookEvent = z
     profileId: z.string().optional(),
     stage: stage.optional().meta({ description: 'As the event left the application, however late it is delivered.' }),
     status: status.optional(),
+    cycle: z.number().int().min(1).optional().meta({
+      description:
+        'The review cycle the event belongs to, as the event left the application: a resubmission after a rejection, withdrawal or revocation opens the next.',
+    }),
     actor: z.string().meta({ description: 'A Slack user id, or `intake` for the intake API and integrations.' }),
     at: instant,
     rejectedAtStage: stage.optional().meta({ description: 'On a rejection: the stage the review ended in.' }),
+    access: z
+      .strictObject({
+        from: z.enum(ACCESS_STATUSES).optional(),
+        to: z.enum(ACCESS_STATUSES),
+        reason: z
+          .string()
+          .optional()
+          .meta({
+            description: `A code, never the team's note: a suspension's (${SUSPENSION_REASONS.join(', ')}), or why access fell at risk.`,
+          }),
+      })
+      .optional()
+      .meta({ description: 'On a change of restricted access after approval.' }),
     text: z.string().optional().meta({
       description:
         'Developer-facing text the event carries (denial, information request, questionnaire, clarification questions).',

@@ -19,7 +19,7 @@ const MESSAGE_KINDS: Record<string, string> = {
   'review.clarification_required': 'clarification',
 };
 
-type Snapshot = { stage?: string; status?: string };
+type Snapshot = { stage?: string; status?: string; cycle?: number };
 /** A rejection names the stage it ended, whatever the stage is now (closed, or reopened since). */
 function rejectionOf(event: typeof events.$inferSelect): { rejectedAtStage?: string } {
   const p = (event.payload ?? {}) as { before?: { stage?: string; status?: string }; after?: { status?: string } };
@@ -129,6 +129,8 @@ export function createWebhookRelay(deps: {
       profileId: app?.profileId,
       stage: state?.stage,
       status: state?.status,
+      // Events recorded before the snapshot carried it tell no cycle: a later one may have opened since.
+      ...(typeof state?.cycle === 'number' ? { cycle: state.cycle } : {}),
       actor: event.actor,
       at: event.at.toISOString(),
       ...rejectionOf(event),

@@ -86,18 +86,18 @@ export async function recordChange(
 ): Promise<number> {
   const at = event.at.toISOString();
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
-  // The application's stage and status as the change left them go into the event (`state`), so
+  // The application's stage, status and review cycle as the change left them go into the event (`state`), so
   // anything sent later (a retried webhook) tells what was true then, not what is true now.
   const result = await executePrepared(
     tx,
     sql`
-    with a as (select id, stage, status from ${applications} where id = ${event.applicationId}::integer),
+    with a as (select id, stage, status, cycle from ${applications} where id = ${event.applicationId}::integer),
     ${xidFirst(sql`a`)},
     e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select ${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
         ${JSON.stringify(event.payload)}::jsonb
-          || jsonb_build_object('state', jsonb_build_object('stage', a.stage, 'status', a.status))
+          || jsonb_build_object('state', jsonb_build_object('stage', a.stage, 'status', a.status, 'cycle', a.cycle))
       from a cross join ordered
       returning id
     ), queued as (
@@ -159,7 +159,7 @@ export async function recordUpdateAndChange(
       select u.id, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
         ${after}
           || ${JSON.stringify(event.payload)}::jsonb${added.payload}
-          || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status))
+          || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status, 'cycle', u.cycle))
       from u cross join ordered
       returning id, application_id
     ), queued as (

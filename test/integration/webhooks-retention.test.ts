@@ -135,8 +135,33 @@ describe('outbound webhooks', () => {
     clock.advanceBy(11 * 60_000);
     expect(await relay().drain()).toBe(2);
     const [receivedEvent, claimed] = received.map((d) => JSON.parse(d.body));
-    expect(receivedEvent).toMatchObject({ type: 'application.received', stage: 'business', status: 'new' });
-    expect(claimed).toMatchObject({ type: 'application.claimed', stage: 'business', status: 'in_review' });
+    expect(receivedEvent).toMatchObject({ type: 'application.received', stage: 'business', status: 'new', cycle: 1 });
+    expect(claimed).toMatchObject({ type: 'application.claimed', stage: 'business', status: 'in_review', cycle: 1 });
+  });
+
+  it('names the review cycle an event belongs to, even when it is delivered after the next cycle opened', async () => {
+    const body = applicationBody();
+    const id = (await h.intake(body)).json.id as number;
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.use_case': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text('We cannot grant the requested roles at this time.'),
+    });
+    // The receiver is down while the developer resubmits: the rejection goes out after cycle 2 opened.
+    answers = [500];
+    expect(await relay().drain()).toBe(0);
+    const again = await h.intake({ ...body, launchReadiness: 'beta' });
+    expect(again.json).toMatchObject({ outcome: 'resubmitted', cycle: 2 });
+    clock.advanceBy(11 * 60_000);
+    await relay().drain();
+    const sent = received.map((d) => JSON.parse(d.body));
+    expect(sent.map((e) => [e.type, e.cycle, e.status])).toEqual([
+      ['application.received', 1, 'new'],
+      ['business_review.rejected', 1, 'rejected'],
+      ['application.resubmitted', 2, 'new'],
+    ]);
   });
 
   it('two relays on one database never send an event twice', async () => {
