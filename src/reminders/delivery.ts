@@ -8,7 +8,7 @@ export type Delivery = { effects: number; sent: number; parked: number };
 
 export const waiting = (d: Delivery): number => d.effects - d.sent - d.parked;
 
-export async function deliveryOf(db: Db, ids: readonly number[]): Promise<Delivery> {
+async function deliveryOf(db: Db, ids: readonly number[]): Promise<Delivery> {
   if (ids.length === 0) return { effects: 0, sent: 0, parked: 0 };
   const [row] = await db
     .select({
