@@ -245,6 +245,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
 
   registerListeners(app, {
     readCache: createReadCache(),
+    slack: slackClient,
     db: deps.database.db,
     clock: deps.clock,
     logger,

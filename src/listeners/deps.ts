@@ -1,3 +1,4 @@
+import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
@@ -18,6 +19,12 @@ export type ListenerDeps = {
   policy: Policy;
   /** Called after a use case committed, so its queued Slack effects go out now. */
   onCommitted: () => void;
+  /**
+   * The bot's Web API client. Listeners call Slack through it rather than through Bolt's
+   * per-request client (the same token, one workspace): every call is counted in the metrics,
+   * and goes out as the outbox's do (src/http/slack-client.ts).
+   */
+  slack: WebClient;
   /** What this instance read when it opened a decision's modal (src/reviews/read-cache.ts). */
   readCache?: ReadCache;
 };

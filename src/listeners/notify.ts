@@ -16,12 +16,12 @@ const NOT_THERE = new Set(['user_not_in_channel', 'not_in_channel', 'channel_not
  * A failure of both is logged: the change the notice reports is already committed.
  */
 export async function notifyPerson(
-  deps: { client: WebClient; channel: string; logger: Logger },
+  deps: { slack: WebClient; reviewChannelId: string; logger: Logger },
   user: string,
   notice: Pick<MessageView, 'text'> & Partial<Pick<MessageView, 'blocks'>>,
 ): Promise<void> {
   try {
-    await deps.client.chat.postEphemeral({ channel: deps.channel, user, ...notice });
+    await deps.slack.chat.postEphemeral({ channel: deps.reviewChannelId, user, ...notice });
     return;
   } catch (error) {
     const code = slackErrorCode(error);
@@ -31,10 +31,10 @@ export async function notifyPerson(
     }
   }
   try {
-    const opened = await deps.client.conversations.open({ users: user });
+    const opened = await deps.slack.conversations.open({ users: user });
     const channel = opened.channel?.id;
     if (!channel) throw new Error('conversations.open answered without a channel');
-    await deps.client.chat.postMessage({ channel, ...notice, unfurl_links: false });
+    await deps.slack.chat.postMessage({ channel, ...notice, unfurl_links: false });
   } catch (error) {
     deps.logger.warn({ err: error, user }, 'could not send a notice by direct message either');
   }

@@ -192,4 +192,28 @@ describe('GET /metrics', () => {
     }
     expect(value(samples, 'pii_review_requests_total', { kind: 'reminder_sweep', outcome: '200' })).toBe(1);
   });
+
+  it("counts the listeners' Web API calls too: a modal opened, and one Slack refused", async () => {
+    const id = (await h.intake(applicationBody())).json.id as number;
+    await h.settle();
+    const opened = (samples: Sample[], error: string) =>
+      value(samples, 'pii_review_slack_calls_total', { method: 'views.open', error });
+    const before = parse((await scrape()).text);
+    /** The emulator has answered before the bot's client counts the call: look again until it has. */
+    const counted = async (error: string) => {
+      let samples = parse((await scrape()).text);
+      for (let i = 0; i < 50 && opened(samples, error) === opened(before, error); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        samples = parse((await scrape()).text);
+      }
+      return opened(samples, error) - opened(before, error);
+    };
+    const r = reviewer(h);
+    await r.open(USERS.reviewer, id, 'card.business_review');
+    expect(await counted('none')).toBe(1);
+    h.emulator.state.faults.push({ method: 'views.open', fault: { error: 'expired_trigger_id' } });
+    await r.click(USERS.reviewer, id, 'card.business_review');
+    expect(await counted('expired_trigger_id')).toBe(1);
+    expect(await counted('none')).toBe(1);
+  });
 });

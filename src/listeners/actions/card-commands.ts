@@ -152,10 +152,10 @@ async function agendaFor(deps: ListenerDeps, ctx: ReviewContext): Promise<string
 type Respond = ButtonArgs['respond'];
 /** Where a notice goes: the message's response_url, or (clicks in the App Home have none) an ephemeral in the review channel. */
 type Teller = (notice: MessageView) => Promise<unknown>;
-function teller(deps: ListenerDeps, args: { respond?: Respond; client: ButtonArgs['client']; user: string }): Teller {
-  const { respond, client, user } = args;
+function teller(deps: ListenerDeps, args: { respond?: Respond; user: string }): Teller {
+  const { respond, user } = args;
   if (respond) return (notice) => respond({ response_type: 'ephemeral', replace_original: false, ...notice });
-  return (notice) => notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
+  return (notice) => notifyPerson(deps, user, notice);
 }
 
 /**
@@ -170,7 +170,6 @@ async function openModal(
     command: CommandType;
     target: { id: number };
     tell: Teller;
-    client: ButtonArgs['client'];
   },
 ): Promise<void> {
   const { user, command, tell } = args;
@@ -186,7 +185,7 @@ async function openModal(
     if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
     const view = await MODALS[command]?.(ctx, deps);
     if (!view) return void (await tell(refusalNotice('There is nothing to fill in for this now.')));
-    await args.client.views.open({ trigger_id: args.triggerId, view });
+    await deps.slack.views.open({ trigger_id: args.triggerId, view });
   } catch (error) {
     deps.logger.error({ err: error, user, command }, 'could not open a modal');
     await tell({ text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {});
@@ -194,12 +193,12 @@ async function openModal(
 }
 
 export function modalButton(deps: ListenerDeps, command: CommandType) {
-  return async ({ ack, action, body, respond, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     await ack();
-    const tell = teller(deps, { respond, client, user: body.user.id });
+    const tell = teller(deps, { respond, user: body.user.id });
     const target = parseCardValue(action.value);
     if (!target) return void (await tell(refusalNotice('This button does not belong to an application.')));
-    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell, client });
+    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell });
   };
 }
 
@@ -210,15 +209,15 @@ const isOverflowCommand = (c: string): c is (typeof OVERFLOW_COMMANDS)[number] =
 
 /** The admin overflow: its option value is `<command>:<id>:<version>`. */
 export function adminOverflow(deps: ListenerDeps) {
-  return async ({ ack, action, body, respond, client }: OverflowArgs): Promise<void> => {
+  return async ({ ack, action, body, respond }: OverflowArgs): Promise<void> => {
     await ack();
-    const tell = teller(deps, { respond, client, user: body.user.id });
+    const tell = teller(deps, { respond, user: body.user.id });
     const [command, ...rest] = (action.selected_option?.value ?? '').split(':');
     const target = parseCardValue(rest.join(':'));
     if (!target || !command || !isOverflowCommand(command)) {
       return void (await tell(refusalNotice('That is not an option of this card.')));
     }
-    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell, client });
+    await openModal(deps, { user: body.user.id, triggerId: body.trigger_id, command, target, tell });
   };
 }
 
@@ -238,9 +237,9 @@ const DIRECT: Record<'claim' | 'send_questionnaire' | 'pass_security', (deps: Li
  * the transaction takes milliseconds, far inside Slack's 3 seconds.
  */
 export function directButton(deps: ListenerDeps, command: keyof typeof DIRECT) {
-  return async ({ ack, action, body, respond, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, action, body, respond }: ButtonArgs): Promise<void> => {
     const user = body.user.id;
-    const tell = teller(deps, { respond, client, user });
+    const tell = teller(deps, { respond, user });
     const target = parseCardValue(action.value);
     if (!target) {
       await ack();

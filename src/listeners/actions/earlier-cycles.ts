@@ -14,7 +14,7 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
  * team's internal reasons, in a modal for reviewers, architects and admins (never in the channel).
  */
 export function earlierCyclesAction(deps: ListenerDeps) {
-  return async ({ ack, action, body, client, respond }: Args): Promise<void> => {
+  return async ({ ack, action, body, respond }: Args): Promise<void> => {
     await ack();
     const user = body.user.id;
     const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, ...refusalNotice(text) });
@@ -28,7 +28,7 @@ export function earlierCyclesAction(deps: ListenerDeps) {
         return;
       }
       const cycles = await earlierCycles(deps.db, app.id);
-      await client.views.open({ trigger_id: body.trigger_id, view: earlierCyclesModal(toSummary(app), cycles) });
+      await deps.slack.views.open({ trigger_id: body.trigger_id, view: earlierCyclesModal(toSummary(app), cycles) });
     } catch (error) {
       deps.logger.error({ err: error, user }, 'could not open the earlier cycles');
       await respond({ response_type: 'ephemeral', replace_original: false, text: SOMETHING_WENT_WRONG }).catch(() => {});

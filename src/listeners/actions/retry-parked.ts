@@ -11,17 +11,16 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 
 /** "Retry parked" on an admin's App Home: the parked effects go back in the queue, the Home shows it. */
 export function retryParkedClicked(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, body }: ButtonArgs): Promise<void> => {
     await ack();
     const user = body.user.id;
-    const tell = (notice: { text: string }) =>
-      notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
+    const tell = (notice: { text: string }) => notifyPerson(deps, user, notice);
     if (!rolesOf(deps.roles, user).has('admin')) return tell(refusalNotice('Only an admin can retry parked Slack effects.'));
     try {
       const causes = await retryParkedEffects(deps, user);
       deps.onCommitted();
       await tell(retriedNotice(causes));
-      await publishHome({ ...deps, slack: client }, user);
+      await publishHome(deps, user);
     } catch (error) {
       deps.logger.error({ err: error, user }, 'retrying parked effects failed');
       await tell({ text: SOMETHING_WENT_WRONG });

@@ -19,7 +19,7 @@ function tell(args: Args, deps: ListenerDeps, notice: MessageView): Promise<unkn
     return args.respond({ response_type: 'ephemeral', replace_original: false, ...notice });
   }
   // From a modal there is no response_url; someone outside the channel gets a direct message.
-  return notifyPerson({ client: args.client, channel: deps.reviewChannelId, logger: deps.logger }, args.body.user.id, notice);
+  return notifyPerson(deps, args.body.user.id, notice);
 }
 
 /**
@@ -28,7 +28,7 @@ function tell(args: Args, deps: ListenerDeps, notice: MessageView): Promise<unkn
  */
 export function viewSubmissionAction(deps: ListenerDeps) {
   return async (args: Args): Promise<void> => {
-    const { ack, action, body, client } = args;
+    const { ack, action, body } = args;
     await ack();
     const user = body.user.id;
     try {
@@ -37,7 +37,7 @@ export function viewSubmissionAction(deps: ListenerDeps) {
       const read = await readSubmission(deps, target.id, user);
       if (read.kind === 'refused') return void (await tell(args, deps, refusalNotice(read.message)));
       if (read.kind === 'not_found') return void (await tell(args, deps, missingNotice(target.id)));
-      await client.views.open({ trigger_id: body.trigger_id, view: submissionModal(read.model, 0) });
+      await deps.slack.views.open({ trigger_id: body.trigger_id, view: submissionModal(read.model, 0) });
     } catch (error) {
       deps.logger.error({ err: error, user }, 'could not open the submission');
       await tell(args, deps, { text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {});
@@ -48,7 +48,7 @@ export function viewSubmissionAction(deps: ListenerDeps) {
 /** "Previous page" / "Next page" inside the submission modal: the same view, rebuilt for the same reader. */
 export function submissionPageAction(deps: ListenerDeps) {
   return async (args: Args): Promise<void> => {
-    const { ack, action, body, client } = args;
+    const { ack, action, body } = args;
     await ack();
     const user = body.user.id;
     const viewId = body.view?.id;
@@ -60,7 +60,7 @@ export function submissionPageAction(deps: ListenerDeps) {
         const notice = read.kind === 'refused' ? refusalNotice(read.message) : missingNotice(target.id);
         return void (await tell(args, deps, notice));
       }
-      await client.views.update({ view_id: viewId, view: submissionModal(read.model, target.page) });
+      await deps.slack.views.update({ view_id: viewId, view: submissionModal(read.model, target.page) });
     } catch (error) {
       deps.logger.error({ err: error, user }, 'could not turn the page of a submission');
       await tell(args, deps, { text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {});

@@ -28,7 +28,7 @@ import { enterByHandRefusal, MAY_ENTER_BY_HAND } from '../views/new-application.
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type Answer = { message: MessageView; after?: () => Promise<void> } | { modal: ModalView };
-type Request = { user: string; channel: string; triggerId: string; respond: Args['respond']; client: Args['client'] };
+type Request = { user: string; channel: string; triggerId: string; respond: Args['respond'] };
 
 /** Items per list of `/pii mine` and `/pii audits`; the rest is counted, never dropped silently. */
 const LIST_LIMIT = 15;
@@ -37,9 +37,9 @@ const MAX_DAYS = 365;
 
 /** `/pii <subcommand> [arguments]`: answers are ephemeral, sent in the ack so they arrive at once. */
 export function piiCommand(deps: ListenerDeps) {
-  return async ({ command, ack, client, respond }: Args): Promise<void> => {
+  return async ({ command, ack, respond }: Args): Promise<void> => {
     const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
-    const request = { user: command.user_id, channel: command.channel_id, triggerId: command.trigger_id, respond, client };
+    const request = { user: command.user_id, channel: command.channel_id, triggerId: command.trigger_id, respond };
     let result: Answer;
     try {
       result = await answer(deps, subcommand.toLowerCase(), rest.join(' '), request);
@@ -53,7 +53,7 @@ export function piiCommand(deps: ListenerDeps) {
       return;
     }
     await ack();
-    await client.views.open({ trigger_id: command.trigger_id, view: result.modal });
+    await deps.slack.views.open({ trigger_id: command.trigger_id, view: result.modal });
   };
 }
 
@@ -145,10 +145,10 @@ async function answer(deps: ListenerDeps, subcommand: string, argument: string, 
 async function sendExport(deps: ListenerDeps, request: Request, days: number): Promise<void> {
   try {
     const built = await buildExport(deps, { now: deps.clock.now(), days });
-    const dm = await request.client.conversations.open({ users: request.user });
+    const dm = await deps.slack.conversations.open({ users: request.user });
     const channel = dm.channel?.id;
     if (!channel) throw new Error('conversations.open answered without a channel');
-    await request.client.filesUploadV2({
+    await deps.slack.filesUploadV2({
       channel_id: channel,
       initial_comment: exportComment({ days, ...built }),
       file_uploads: built.files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title })),

@@ -7,10 +7,10 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
 
 /** Publishes the user's App Home each time they open its Home tab (a retried event publishes the same again). */
 export function homeOpened(deps: ListenerDeps) {
-  return async ({ event, client }: HomeOpenedArgs): Promise<void> => {
+  return async ({ event }: HomeOpenedArgs): Promise<void> => {
     if (event.tab !== 'home') return;
     try {
-      await publishHome({ ...deps, slack: client }, event.user);
+      await publishHome(deps, event.user);
     } catch (error) {
       // Nobody to tell: the tab keeps its last published content.
       deps.logger.error({ err: error, user: event.user }, 'could not publish the App Home');

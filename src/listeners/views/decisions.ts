@@ -137,10 +137,9 @@ function blockFor(field: string | undefined, form: FormReader): string | undefin
  * with a field stays in the modal; anything else is told to the user as an ephemeral.
  */
 function submitDecision(deps: ListenerDeps, parse: Parse) {
-  return async ({ ack, view, body, client }: Args): Promise<void> => {
+  return async ({ ack, view, body }: Args): Promise<void> => {
     const user = body.user.id;
-    const tell = (notice: MessageView) =>
-      notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
+    const tell = (notice: MessageView) => notifyPerson(deps, user, notice);
     const meta = parseMeta(view.private_metadata);
     if (!meta) {
       await ack();
@@ -165,7 +164,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         return;
       }
       const scheduling = 'type' in command && (command.type === 'schedule_review' || command.type === 'reschedule_review');
-      const architectTimeZone = scheduling ? await timeZoneOf(client, deps, command.architectId) : undefined;
+      const architectTimeZone = scheduling ? await timeZoneOf(deps, command.architectId) : undefined;
       const result = await applyDecision(deps, {
         applicationId: meta.id,
         seenVersion: meta.v,
@@ -212,9 +211,9 @@ export function registerDecisionViews(routes: Routes, deps: ListenerDeps): void 
 }
 
 /** The architect's own time zone, for the working-hours check; without it the check is skipped, not guessed. */
-async function timeZoneOf(client: Args['client'], deps: ListenerDeps, userId: string): Promise<string | undefined> {
+async function timeZoneOf(deps: ListenerDeps, userId: string): Promise<string | undefined> {
   try {
-    const info = await client.users.info({ user: userId });
+    const info = await deps.slack.users.info({ user: userId });
     return info.user?.tz ?? undefined;
   } catch (error) {
     deps.logger.warn({ err: error, user: userId }, 'could not read the architect’s time zone');

@@ -66,10 +66,9 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  * modal then shows what is left to re-judge, or says it is done.
  */
 export function acceptAllRemaining(deps: ListenerDeps) {
-  return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, body }: ButtonArgs): Promise<void> => {
     const user = body.user.id;
-    const tell = (notice: MessageView) =>
-      notifyPerson({ client, channel: deps.reviewChannelId, logger: deps.logger }, user, notice);
+    const tell = (notice: MessageView) => notifyPerson(deps, user, notice);
     const meta = parseMeta(body.view?.private_metadata);
     const viewId = body.view?.id;
     if (!meta || !viewId) {
@@ -110,7 +109,7 @@ export function acceptAllRemaining(deps: ListenerDeps) {
         after?.questionnaire && reviewableAnswers(after.answers).length > 0
           ? reviewAnswersModal(after.application, after.questionnaire, after.answers)
           : undefined;
-      await client.views.update({ view_id: viewId, view: next ?? acceptedView(accepted) });
+      await deps.slack.views.update({ view_id: viewId, view: next ?? acceptedView(accepted) });
     } catch (error) {
       // The answers are accepted; only the modal kept its old page.
       deps.logger.warn({ err: error, user }, 'could not update the Review answers modal');

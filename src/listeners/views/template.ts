@@ -14,22 +14,21 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** An admin saves a new version of the denial template. */
 export function registerTemplateView(routes: Routes, deps: ListenerDeps): void {
-  routes.view(CALLBACKS.editTemplate, async ({ ack, view, body, client }: Args) => {
+  routes.view(CALLBACKS.editTemplate, async ({ ack, view, body }: Args) => {
     const user = body.user.id;
-    const notifyDeps = { client, channel: deps.reviewChannelId, logger: deps.logger };
     const form = new FormReader(shownValues(view));
     const text = form.text('body', { required: true, max: TEMPLATE_MAX });
     if (!form.ok) return void (await ack({ response_action: 'errors', errors: form.errors }));
     if (!rolesOf(deps.roles, user).has('admin')) {
       await ack();
-      await notifyPerson(notifyDeps, user, refusalNotice('Only an admin can edit templates.'));
+      await notifyPerson(deps, user, refusalNotice('Only an admin can edit templates.'));
       return;
     }
     try {
       const saved = await saveTemplate(deps, 'denial', text, user, `view:${view.id}`);
       await ack();
       const notice = `:white_check_mark: Denial template v${saved.version} saved; rejections from now on use it.`;
-      await notifyPerson(notifyDeps, user, { text: notice });
+      await notifyPerson(deps, user, { text: notice });
     } catch (error) {
       if (error instanceof AlreadyHandled) return void (await ack());
       deps.logger.error({ err: error, user }, 'template save failed');
