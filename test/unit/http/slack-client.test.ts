@@ -1,38 +1,24 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { KnownBlock, View } from '@slack/web-api';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackWebClient, webClientOptions } from '../../../src/http/slack-client.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { startWebApiStandIn, type WebApiStandIn } from '../../support/web-api-stand-in.ts';
 
 /** A Web API stand-in that answers ok and keeps each request's form body. */
-let server: Server;
+let standIn: WebApiStandIn;
 let apiUrl: string;
-const bodies: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ ok: true, channel: 'C1', ts: '1.000200' }));
-    });
+  standIn = await startWebApiStandIn((_method, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ ok: true, channel: 'C1', ts: '1.000200' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  apiUrl = standIn.apiUrl;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => standIn.close());
 beforeEach(() => {
-  bodies.length = 0;
+  standIn.seen.length = 0;
 });
 
 const options = () => webClientOptions({ apiUrl, logger: createLogger('silent') });
@@ -49,7 +35,7 @@ const view: View = { type: 'modal', title: { type: 'plain_text', text: 'Record a
 async function bodiesOf(call: (client: WebClient) => Promise<unknown>): Promise<{ base: string; ours: string }> {
   await call(new WebClient('xoxb-test', options()));
   await call(new SlackWebClient('xoxb-test', options()));
-  const [base, ours] = bodies.splice(0);
+  const [base, ours] = standIn.seen.splice(0).map((r) => r.body);
   return { base: base ?? '', ours: ours ?? '' };
 }
 
@@ -71,7 +57,7 @@ describe('SlackWebClient', () => {
     const args = { channel: 'C1', thread_ts: '1.000200', text: 'a line', blocks };
     await new SlackWebClient('xoxb-test', options()).chat.postMessage(args);
     expect(args.blocks).toBe(blocks);
-    expect(bodies.splice(0)).toHaveLength(1);
+    expect(standIn.seen.splice(0)).toHaveLength(1);
     const plain = await bodiesOf((c) => c.chat.postMessage({ channel: 'C1', text: 'no blocks' }));
     expect(plain.ours).toBe(plain.base);
   });

@@ -1,15 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { ErrorCode, type FetchFunction, LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackFetch } from '../../../src/http/slack-fetch.ts';
-
-type Seen = { method?: string; url?: string; headers: IncomingMessage['headers']; body: string };
+import { type SeenRequest, startWebApiStandIn, type WebApiStandIn } from '../../support/web-api-stand-in.ts';
 
 /** A Web API stand-in: answers by method name, and records what each request carried. */
-let server: Server;
+let standIn: WebApiStandIn;
 let apiUrl: string;
-const seen: Seen[] = [];
+let seen: SeenRequest[];
 const answers: Record<string, (res: ServerResponse) => void> = {
   'chat.postMessage': (res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'set-cookie': ['a=1', 'b=2'] });
@@ -33,25 +31,10 @@ const answers: Record<string, (res: ServerResponse) => void> = {
 };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
-      const method = req.url?.split('/').pop() ?? '';
-      (answers[method] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  standIn = await startWebApiStandIn((method, res) => (answers[method] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res));
+  ({ apiUrl, seen } = standIn);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => standIn.close());
 
 const client = (fetchFn?: FetchFunction) =>
   new WebClient('xoxb-test', {
