@@ -28,8 +28,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

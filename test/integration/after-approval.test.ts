@@ -43,8 +43,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await h.settle();
   clock.set('2026-03-02T09:00:00Z');
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
   receiver.bodies.length = 0;
 });
 

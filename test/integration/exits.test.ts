@@ -41,8 +41,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock.set('2026-03-02T09:00:00Z');
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 const row = async (id: number) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0];

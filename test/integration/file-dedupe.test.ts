@@ -20,8 +20,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 async function inStage2(): Promise<number> {

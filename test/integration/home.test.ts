@@ -32,8 +32,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock.set('2026-03-02T09:00:00Z');
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 const seed = (rows: Parameters<typeof seedApplications>[2]) => seedApplications(database.db, clock.now(), rows);

@@ -19,8 +19,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 /** What a person was sent in their direct message with the bot. */

@@ -24,8 +24,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 const cards = () => h.emulator.state.callsTo('chat.postMessage').filter((c) => !c.args.thread_ts);

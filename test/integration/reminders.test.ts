@@ -29,8 +29,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock.set('2026-03-02T10:00:00Z');
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 async function application(patch: Partial<typeof applications.$inferInsert> = {}) {

@@ -38,8 +38,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 type View = { blocks: { block_id?: string }[] };

@@ -48,8 +48,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
   inbox.clear();
   clock.jump('now');
 });

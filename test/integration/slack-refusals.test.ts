@@ -31,8 +31,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
   h.logs.lines.length = 0;
 });
 

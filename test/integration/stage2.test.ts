@@ -24,8 +24,7 @@ afterAll(async () => {
   await database?.close();
 });
 beforeEach(async () => {
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
 });
 
 const row = async (id: number) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0];

@@ -52,8 +52,7 @@ beforeEach(async () => {
   // The last test's effects still in flight would land on this test's channel.
   await h.settle();
   clock.set('2026-03-02T10:00:00Z');
-  await database.reset();
-  h.emulator.state.reset();
+  await h.reset();
   received.length = 0;
   answers = [];
 });

@@ -38,6 +38,11 @@ export type Harness = {
   get(path: string, token?: string | null): Promise<{ status: number; json: any }>;
   /** Waits until every Slack effect that is due has been delivered. */
   settle(): Promise<void>;
+  /**
+   * Between tests: lets the outbox finish what the last test left in flight (its settle, racing
+   * the truncate, can deadlock with it), then empties the database and Slack's state.
+   */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -98,6 +103,11 @@ export async function startHarness(
         init.token,
       ),
     get: (path, token) => request(path, { method: 'GET' }, token),
+    async reset() {
+      await running.dispatcher.drain();
+      await database.reset();
+      emulator.state.reset();
+    },
     async settle() {
       for (let i = 0; i < 50; i += 1) {
         await running.dispatcher.drain();
