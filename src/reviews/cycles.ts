@@ -130,7 +130,8 @@ export async function openNextCycle(tx: Tx, app: ApplicationRow, now: Date): Pro
     .insert(reviewCycles)
     .values({ applicationId: app.id, number: app.cycle + 1, startedAt: now })
     .onConflictDoNothing();
-  // A meeting still ahead from the cycle that ended (a withdrawal does not cancel it) is off: no reminder for it.
+  // A meeting still ahead from the cycle that ended is off (the decision that ended it cancels it;
+  // a cycle that ended before it did may still hold one): no reminder for it.
   await tx
     .update(meetings)
     .set({ status: 'cancelled', updatedAt: now })

@@ -14,7 +14,7 @@ import type { WorkflowState } from '../workflow/types.ts';
 import { endCycle, markCycleOutcomeEvent, reopenCycle } from './cycles.ts';
 import { applyCycleEffects } from './effects/cycles.ts';
 import { applyEarlyEffects, PLAIN_EARLY_TYPES, plainEarlyEffects } from './effects/early.ts';
-import { applyLateEffects } from './effects/late.ts';
+import { applyLateEffects, cancelMeetingAhead } from './effects/late.ts';
 import type { Details, Write } from './effects/types.ts';
 import type { ReadCache, ReadState } from './read-cache.ts';
 import { recordUpdateAndChange } from './record.ts';
@@ -405,6 +405,14 @@ function keptChanges(app: ApplicationRow, details: Details): Details {
  * its roles withdrawn.
  */
 async function courseChanges(write: Write, course: Course, details: Details): Promise<Details & { endsCycle?: boolean }> {
+  const changes = await courseOnly(write, course, details);
+  if (course.kind === 'none' || course.kind === 'reopen') return changes;
+  // The review it belonged to is over: a meeting still ahead is off, and its attendees are told.
+  const cancelled = await cancelMeetingAhead(write);
+  return cancelled ? { ...changes, effects: [...(changes.effects ?? []), cancelled] } : changes;
+}
+
+async function courseOnly(write: Write, course: Course, details: Details): Promise<Details & { endsCycle?: boolean }> {
   const { tx, app, actorId, now } = write;
   const kept = keptChanges(app, details);
   switch (course.kind) {

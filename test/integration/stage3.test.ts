@@ -142,6 +142,33 @@ describe('Stage 3: scheduling the architecture review', () => {
   });
 });
 
+describe('Stage 3: a review that ends before its meeting', () => {
+  const sweepAt = (iso: string, dryRun = false) =>
+    sweepReminders({ db: database.db, policy: loadConfig({}).policy, clock }, new Date(iso), { dryRun });
+  const meetingReminders = (sweep: Awaited<ReturnType<typeof sweepAt>>) => sweep.due.filter((d) => d.kind === 'meeting');
+
+  it('a withdrawal cancels the meeting ahead: the attendees get the cancellation, and no reminder comes', async () => {
+    const { id } = await toStage3(h, r);
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));
+    // 24 hours before, the meeting would be reminded (dry run: nothing claimed).
+    const dueBefore = await sweepAt('2026-03-02T18:30:00Z', true);
+    expect(meetingReminders(dueBefore)).toHaveLength(1);
+
+    await r.decide(USERS.admin, id, 'admin:withdraw', { reason: input.text('The developer paused the integration.') });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'closed', status: 'withdrawn' });
+    const [meeting] = await database.db.select().from(meetings).where(eq(meetings.applicationId, id));
+    expect(meeting).toMatchObject({ status: 'cancelled', sequence: 1 });
+    const parsed = invites().map((f) => parseInvite(f.content?.toString('utf8') ?? ''));
+    expect(parsed.map((p) => [p.method, p.sequence])).toEqual([
+      ['REQUEST', 0],
+      ['CANCEL', 1],
+    ]);
+    expect(meetingReminders(await sweepAt('2026-03-02T18:30:00Z'))).toEqual([]);
+    expect(meetingReminders(await sweepAt('2026-03-03T17:30:00Z'))).toEqual([]);
+  });
+});
+
 describe('Stage 3: the outcome', () => {
   it('lets only the application’s architect or an admin record it', async () => {
     const { id } = await toStage3(h, r);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
   audits,
   clarificationQuestions,
@@ -11,6 +11,7 @@ import { addDaysUtc } from '../../time.ts';
 import { accessAtRisk, accessOf } from '../../workflow/access.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
+import type { Effect } from '../record.ts';
 import { applyAccessEffects, isAccessCommand } from './access.ts';
 import { applyDenial } from './denial.ts';
 import type { Details, Write } from './types.ts';
@@ -18,6 +19,29 @@ import type { Details, Write } from './types.ts';
 type LateCommand = Extract<Command, { type: LateCommandType }>;
 
 const iso = (d: Date) => d.toISOString();
+
+/** The architecture review's calendar file, posted in the thread: an invite, or its cancellation. */
+const invite = (applicationId: number, meetingId: number): Effect => ({
+  kind: 'thread.file',
+  applicationId,
+  file: 'invite',
+  meetingId,
+});
+
+/**
+ * A meeting still scheduled is off once a decision ends the review it belongs to (a denial, a
+ * withdrawal, a role review ended by its outcome or by revoked access): it is cancelled, so no
+ * reminder or digest names it, and the attendees get the cancellation (the same event with a
+ * higher SEQUENCE, METHOD:CANCEL). Answers the effect that sends it, if there was one.
+ */
+export async function cancelMeetingAhead({ tx, app, now }: Pick<Write, 'tx' | 'app' | 'now'>): Promise<Effect | undefined> {
+  const [cancelled] = await tx
+    .update(meetings)
+    .set({ status: 'cancelled', sequence: sql`${meetings.sequence} + 1`, updatedAt: now })
+    .where(and(eq(meetings.applicationId, app.id), eq(meetings.cycle, app.cycle), eq(meetings.status, 'scheduled')))
+    .returning({ id: meetings.id });
+  return cancelled ? invite(app.id, cancelled.id) : undefined;
+}
 
 /** The rows a Stage 3 or post-approval decision writes; runs only after the rules said yes. */
 export async function applyLateEffects(write: Write, command: LateCommand): Promise<Details> {
@@ -32,25 +56,10 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
         .orderBy(desc(meetings.id))
         .limit(1)
     )[0];
-  const invite = (meetingId: number) => ({
-    kind: 'thread.file' as const,
-    applicationId: app.id,
-    file: 'invite' as const,
-    meetingId,
-  });
-
   switch (command.type) {
-    case 'deny_architecture': {
-      const denied = await applyDenial({ tx, deps, app, actorId, now }, command, 'review.rejected');
-      // A meeting still ahead is off: no reminders for it, and the attendees get the cancellation.
-      const meeting = await latestMeeting();
-      if (meeting?.status !== 'scheduled') return denied;
-      await tx
-        .update(meetings)
-        .set({ status: 'cancelled', sequence: meeting.sequence + 1, updatedAt: now })
-        .where(eq(meetings.id, meeting.id));
-      return { ...denied, effects: [...(denied.effects ?? []), invite(meeting.id)] };
-    }
+    case 'deny_architecture':
+      // A meeting still ahead is cancelled with the review it belonged to (decide.ts, courseChanges).
+      return applyDenial({ tx, deps, app, actorId, now }, command, 'review.rejected');
     case 'schedule_review': {
       const [meeting] = await tx
         .insert(meetings)
@@ -76,7 +85,7 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
           durationMinutes: command.durationMinutes,
         },
         applicationChanges: { architectId: command.architectId },
-        effects: [invite(meeting.id)],
+        effects: [invite(app.id, meeting.id)],
       };
     }
     case 'reschedule_review': {
@@ -103,7 +112,7 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
           durationMinutes: command.durationMinutes,
         },
         applicationChanges: { architectId: command.architectId },
-        effects: [invite(before.id)],
+        effects: [invite(app.id, before.id)],
       };
     }
     case 'cancel_review': {
@@ -116,7 +125,7 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
       return {
         type: 'review.cancelled',
         payload: { meetingId: meeting.id, startsAt: iso(meeting.startsAt), reason: command.reason.trim() },
-        effects: [invite(meeting.id)],
+        effects: [invite(app.id, meeting.id)],
       };
     }
     case 'record_outcome': {
