@@ -27,7 +27,8 @@ export function webClientOptions(args: { apiUrl?: string; timeoutMs?: number; lo
 const BLOCK_KIT_ARGUMENTS = new Set(['blocks', 'view']);
 
 /**
- * The Web API client our own effects go through. It hands Slack the same form body as the base
+ * The Web API client every call of ours goes through (the outbox, the jobs, the listeners, the
+ * CLI; the bot's counts them: CountedWebClient). It hands Slack the same form body as the base
  * client, with Block Kit arguments serialised once, here: the base client walks every object
  * argument to redact it for a debug line (whatever the log level) and then serialises it again
  * for the body, and a string it passes through as it is. Measured on the bench machine, a
