@@ -6,16 +6,14 @@ import { SlackWebClient, webClientOptions } from '../http/slack-client.ts';
 import { createOutboxDispatcher } from '../jobs/outbox-dispatcher.ts';
 import { purgeExpired } from '../jobs/retention.ts';
 import { createLogger } from '../logger.ts';
-import { type Delivery, deliverSweep, waiting } from '../reminders/delivery.ts';
+import { type Delivery, deliverSweep, NOTHING_QUEUED } from '../reminders/delivery.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { SANDBOX_INTAKE_TOKEN } from '../sandbox/index.ts';
 
 type Reminder = { key: string; kind: string; applicationId: number | null };
 const USAGE = 'usage: npm run remind -- --at <ISO instant> [--dry-run]';
 
-type Effects = { sent: number; parked: number; waiting: number };
-
-function report(at: string, dryRun: boolean, reminders: Reminder[], effects: Effects, purged: number[]): void {
+function report(at: string, dryRun: boolean, reminders: Reminder[], effects: Delivery, purged: number[]): void {
   for (const r of reminders)
     console.log(`${r.kind.padEnd(16)} ${r.applicationId === null ? 'channel' : `#${r.applicationId}`.padEnd(8)} ${r.key}`);
   const counted = `${reminders.length} reminder${reminders.length === 1 ? '' : 's'}`;
@@ -57,13 +55,12 @@ async function throughTheBot(config: Config, at: string, dryRun: boolean): Promi
   const answer = (await response.json()) as {
     error?: string;
     reminders?: Reminder[];
-    effects?: Effects;
+    effects?: Delivery;
     dryRun?: boolean;
     purged?: number[];
   };
   if (!response.ok) throw new Error(`the bot refused the sweep (${response.status}): ${answer.error ?? 'unknown error'}`);
-  const effects = answer.effects ?? { sent: 0, parked: 0, waiting: 0 };
-  report(at, answer.dryRun ?? dryRun, answer.reminders ?? [], effects, answer.purged ?? []);
+  report(at, answer.dryRun ?? dryRun, answer.reminders ?? [], answer.effects ?? NOTHING_QUEUED, answer.purged ?? []);
 }
 
 async function directly(config: Config, at: string, dryRun: boolean): Promise<void> {
@@ -77,7 +74,7 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
       new Date(at),
       { dryRun },
     );
-    let delivery: Delivery = { effects: 0, sent: 0, parked: 0 };
+    let delivery = NOTHING_QUEUED;
     if (!dryRun && result.effects.length > 0) {
       const options = webClientOptions({
         ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
@@ -101,7 +98,7 @@ async function directly(config: Config, at: string, dryRun: boolean): Promise<vo
       delivery = await deliverSweep({ db: database.db, dispatcher }, result.effects);
     }
     const purged = await purgeExpired({ db: database.db, logger }, new Date(at), config.policy.retentionDays, { dryRun });
-    report(at, dryRun, result.claimed, { sent: delivery.sent, parked: delivery.parked, waiting: waiting(delivery) }, purged);
+    report(at, dryRun, result.claimed, delivery, purged);
   } finally {
     await database.close();
   }

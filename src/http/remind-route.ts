@@ -6,7 +6,7 @@ import type { Policy, Roles } from '../config.ts';
 import type { Jobs } from '../jobs/index.ts';
 import { purgeExpired } from '../jobs/retention.ts';
 import type { Logger } from '../logger.ts';
-import { deliverSweep, waiting } from '../reminders/delivery.ts';
+import { deliverSweep } from '../reminders/delivery.ts';
 import { sweepReminders } from '../reminders/sweep.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
 
@@ -72,8 +72,8 @@ export function remindRoute(deps: {
         sendJson(res, 200, {
           at: at.toISOString(),
           dryRun: result.dryRun,
-          delivered: delivery.sent === delivery.effects,
-          effects: { sent: delivery.sent, parked: delivery.parked, waiting: waiting(delivery) },
+          delivered: delivery.parked === 0 && delivery.waiting === 0,
+          effects: delivery,
           reminders: result.claimed.map((r) => ({ key: r.key, kind: r.kind, applicationId: r.applicationId })),
           purged,
         });

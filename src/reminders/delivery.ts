@@ -4,12 +4,12 @@ import { outbox } from '../../db/schema.ts';
 import type { OutboxDispatcher } from '../jobs/outbox-dispatcher.ts';
 
 /** Where the effects a sweep queued stand: sent, refused by Slack for good (parked), or still in the outbox. */
-export type Delivery = { effects: number; sent: number; parked: number };
+export type Delivery = { sent: number; parked: number; waiting: number };
 
-export const waiting = (d: Delivery): number => d.effects - d.sent - d.parked;
+export const NOTHING_QUEUED: Delivery = { sent: 0, parked: 0, waiting: 0 };
 
 async function deliveryOf(db: Db, ids: readonly number[]): Promise<Delivery> {
-  if (ids.length === 0) return { effects: 0, sent: 0, parked: 0 };
+  if (ids.length === 0) return NOTHING_QUEUED;
   const [row] = await db
     .select({
       settled: count(outbox.doneAt),
@@ -19,7 +19,7 @@ async function deliveryOf(db: Db, ids: readonly number[]): Promise<Delivery> {
     .where(inArray(outbox.id, [...ids]));
   const settled = row?.settled ?? 0;
   const parked = row?.parked ?? 0;
-  return { effects: ids.length, sent: settled - parked, parked };
+  return { sent: settled - parked, parked, waiting: ids.length - settled };
 }
 
 /**
@@ -32,12 +32,12 @@ export async function deliverSweep(
   ids: readonly number[],
   options: { waitMs?: number; pollMs?: number } = {},
 ): Promise<Delivery> {
-  if (ids.length === 0) return deliveryOf(deps.db, ids);
+  if (ids.length === 0) return NOTHING_QUEUED;
   const until = Date.now() + (options.waitMs ?? 0);
   for (;;) {
     const drained = await deps.dispatcher.drain();
     const delivery = await deliveryOf(deps.db, ids);
-    if (waiting(delivery) === 0 || Date.now() >= until) return delivery;
+    if (delivery.waiting === 0 || Date.now() >= until) return delivery;
     // Held back: look again shortly, never spin on the database.
     if (drained === 0) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
