@@ -29,18 +29,24 @@ const invite = (applicationId: number, meetingId: number): Effect => ({
 });
 
 /**
- * A meeting still scheduled is off once a decision ends the review it belongs to (a denial, a
- * withdrawal, a role review ended by its outcome or by revoked access): it is cancelled, so no
- * reminder or digest names it, and the attendees get the cancellation (the same event with a
- * higher SEQUENCE, METHOD:CANCEL). Answers the effect that sends it, if there was one.
+ * Cancels the cycle's meeting still scheduled, if there is one: no reminder or digest names it
+ * any more, and the attendees get the cancellation (the same event with a higher SEQUENCE,
+ * METHOD:CANCEL), through the effect answered with it. Cancel meeting does this; so does every
+ * decision that ends the review the meeting belongs to (a denial, a withdrawal, a role review
+ * ended by its outcome or by revoked access).
  */
-export async function cancelMeetingAhead({ tx, app, now }: Pick<Write, 'tx' | 'app' | 'now'>): Promise<Effect | undefined> {
+async function cancelScheduledMeeting({ tx, app, now }: Pick<Write, 'tx' | 'app' | 'now'>) {
   const [cancelled] = await tx
     .update(meetings)
     .set({ status: 'cancelled', sequence: sql`${meetings.sequence} + 1`, updatedAt: now })
     .where(and(eq(meetings.applicationId, app.id), eq(meetings.cycle, app.cycle), eq(meetings.status, 'scheduled')))
-    .returning({ id: meetings.id });
-  return cancelled ? invite(app.id, cancelled.id) : undefined;
+    .returning({ id: meetings.id, startsAt: meetings.startsAt });
+  return cancelled ? { ...cancelled, effect: invite(app.id, cancelled.id) } : undefined;
+}
+
+/** A decision ended the review: its meeting still scheduled is off. Answers the cancellation's effect, if any. */
+export async function cancelMeetingAhead(write: Pick<Write, 'tx' | 'app' | 'now'>): Promise<Effect | undefined> {
+  return (await cancelScheduledMeeting(write))?.effect;
 }
 
 /** The rows a Stage 3 or post-approval decision writes; runs only after the rules said yes. */
@@ -116,16 +122,12 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
       };
     }
     case 'cancel_review': {
-      const meeting = await latestMeeting();
+      const meeting = await cancelScheduledMeeting(write);
       if (!meeting) throw new Error(`application ${app.id} has no meeting to cancel`);
-      await tx
-        .update(meetings)
-        .set({ status: 'cancelled', sequence: meeting.sequence + 1, updatedAt: now })
-        .where(eq(meetings.id, meeting.id));
       return {
         type: 'review.cancelled',
         payload: { meetingId: meeting.id, startsAt: iso(meeting.startsAt), reason: command.reason.trim() },
-        effects: [invite(app.id, meeting.id)],
+        effects: [meeting.effect],
       };
     }
     case 'record_outcome': {
