@@ -62,22 +62,21 @@ export function describeCycleEvent(event: HistoryEntry, who: string): string | u
 const ROLE_STATUS_LABELS: Record<string, string> = { denied: 'Denied', removed: 'Removed' };
 
 /**
- * The card's roles: once approved, the approved ones apart from those under review (and, in a
- * line, those denied or removed); before, the roles as submitted.
+ * The card's roles: once approved, the approved ones apart from those under review (and, on a
+ * line of their field, those denied or removed); before, the roles as submitted. Two fields at
+ * most: the card's summary holds ten (Slack refuses an eleventh with `invalid_blocks`), and
+ * from cycle 2 on it has a cycle field besides its seven others.
  */
 export function roleFields(card: CardModel): string[] {
   const statuses = card.roleStatuses ?? [];
   if (statuses.length === 0) return [`*Roles*\n${card.roles.map(escapeMrkdwn).join(', ')}`];
   const by = (status: string) => statuses.filter((r) => r.status === status).map((r) => escapeMrkdwn(r.role));
-  const approved = by('approved');
-  const fields = [`*Approved roles*\n${approved.join(', ') || '_None_'}`];
-  const underReview = by('under_review');
-  if (underReview.length > 0) fields.push(`*Roles under review*\n${underReview.join(', ')}`);
   const ended = Object.keys(ROLE_STATUS_LABELS).flatMap((s) =>
     by(s).map((r) => `${r} (${ROLE_STATUS_LABELS[s]?.toLowerCase()})`),
   );
-  if (ended.length > 0) fields.push(`*Roles not granted*\n${ended.join(', ')}`);
-  return fields;
+  const approved = `*Approved roles*\n${by('approved').join(', ') || '_None_'}${ended.length > 0 ? `\n_Not granted:_ ${ended.join(', ')}` : ''}`;
+  const underReview = by('under_review');
+  return underReview.length > 0 ? [approved, `*Roles under review*\n${underReview.join(', ')}`] : [approved];
 }
 
 /** The card's cycle line, from cycle 2 on: the number, and how the previous cycle ended (linked to its line). */

@@ -88,6 +88,52 @@ describe('review card', () => {
     expect(blockKitProblems('message', card)).toEqual([]);
   });
 
+  it('holds every field at once within Block Kit limits: a later cycle, a role review, roles not granted, the production life', () => {
+    const card = reviewCard(
+      cardModel({
+        cycle: 3,
+        previousCycle: {
+          number: 2,
+          outcome: 'revoked',
+          endedAtStage: 'approved',
+          permalink: 'https://example.slack.com/archives/C1/p1',
+        },
+        roleReview: true,
+        productionLife: true,
+        stage: 'architecture',
+        status: 'waiting_on_developer',
+        roleStatuses: [
+          { role: 'Tax Invoicing', status: 'approved' },
+          { role: 'Tax Remittance', status: 'under_review' },
+          { role: 'Direct-to-Consumer Shipping', status: 'denied' },
+          { role: 'Pricing', status: 'removed' },
+        ],
+        openGaps: 2,
+        gapsBySeverity: { high: 1, low: 1 },
+        infoRounds: 2,
+        questionnaire: { version: '1', accepted: 10, total: 14, answered: 14, toReview: 4 },
+        meeting: { startsAt: now, durationMinutes: 60, architectId: 'UARCH', status: 'scheduled' },
+        openQuestions: 2,
+        approvedAt: new Date('2026-01-01T00:00:00Z'),
+        productionSince: new Date('2026-01-10T00:00:00Z'),
+        access: { status: 'suspended', since: now, reason: 'audit_failed' },
+        audit: { status: 'remediation', auditor: 'Deloitte', scheduledFor: now },
+        openRemediation: [{ text: 'Rotate keys', dueOn: now }],
+      }),
+      now,
+    );
+    expect(blockKitProblems('message', card)).toEqual([]);
+    const text = JSON.stringify(card.blocks);
+    for (const shown of [
+      'Cycle 3',
+      'Tax Invoicing',
+      '*Roles under review*\\nTax Remittance',
+      'Direct-to-Consumer Shipping (denied)',
+      'Pricing (removed)',
+    ])
+      expect(text).toContain(shown);
+  });
+
   it('escapes developer text in mrkdwn', () => {
     const card = reviewCard(cardModel({ organizationName: '<!here> & <@U123>', roles: ['<!channel>'] }), now);
     const texts = mrkdwnTexts(card).join('\n');
