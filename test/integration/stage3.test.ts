@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, audits, clarificationQuestions, meetings, restrictedCalls } from '../../db/schema.ts';
+import { applications, audits, clarificationQuestions, gaps, meetings, restrictedCalls } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
@@ -75,6 +75,34 @@ describe('Stage 3: scheduling the architecture review', () => {
     expect(invite).toMatchObject({ method: 'REQUEST', sequence: 0, start: INSIDE_HOURS, end: new Date('2026-03-03T19:00:00Z') });
     expect(invite.attendees).toContain('mailto:ada@sandbox.example.com');
     expect(file?.threadTs).toBe(r.card(id).ts);
+  });
+
+  it('keeps gap descriptions out of the prefilled agenda, which the invite posted in the channel carries', async () => {
+    const { id } = await toStage3(h, r);
+    const secret = 'Backups sit unencrypted on a shared drive at the reseller.';
+    await database.db.insert(gaps).values({
+      applicationId: id,
+      area: 'encryption_at_rest',
+      severity: 'high',
+      description: secret,
+      raisedBy: USERS.reviewer,
+      raisedAt: clock.now(),
+      resolvedBy: USERS.reviewer,
+      resolvedAt: clock.now(),
+      resolution: 'Fixed.',
+    });
+    await r.click(USERS.reviewer, id, 'card.schedule_review');
+    await expect.poll(() => r.modal(USERS.reviewer).view.callback_id).toBe('schedule_review');
+    const view = JSON.stringify(r.modal(USERS.reviewer).view);
+    expect(view).toContain('Encryption at rest, high (resolved)');
+    expect(view).not.toContain('unencrypted');
+    const prefilled = /"block_id":"agenda".*?"initial_value":"((?:[^"\\]|\\.)*)"/.exec(view)?.[1];
+    expect(prefilled).toBeDefined();
+    await r.submit(USERS.reviewer, meetingFields(INSIDE_HOURS, { agenda: input.text(JSON.parse(`"${prefilled}"`)) }));
+    await h.settle();
+    const content = invites()[0]?.content?.toString('utf8') ?? '';
+    expect(content).toContain('Encryption at rest');
+    expect(content).not.toContain('unencrypted');
   });
 
   it.each([

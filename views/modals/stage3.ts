@@ -37,18 +37,21 @@ export const OUTSIDE_HOURS_OK = 'outside_hours_ok';
 
 export type MeetingDraft = { architectId: string | null; startsAt?: Date; durationMinutes: number; agenda: string };
 
-/** The agenda starts from what the review already knows: every gap raised and the questionnaire's control areas. */
+/**
+ * The agenda starts from what the review already knows: every gap raised, by control area and
+ * severity, and the questionnaire's control areas. The agenda goes into the calendar invite
+ * posted in the card's thread, where the channel reads it, so a gap's description (private,
+ * DOMAIN.md) stays out of it: the attendees read it in View submission.
+ */
 export function defaultAgenda(
-  gapHistory: readonly { area: string; description: string; resolvedAt: Date | null }[],
+  gapHistory: readonly { area: string; severity: string; resolvedAt: Date | null }[],
   questionAreas: readonly string[],
 ): string {
   const lines = ['Screen-share demo of the application: data flows of buyer PII, storage, access, deletion.'];
   if (gapHistory.length > 0) {
-    lines.push('', 'Gaps raised during the review:');
+    lines.push('', 'Gaps raised during the review (described in View submission):');
     for (const g of gapHistory)
-      lines.push(
-        `- ${controlArea(g.area)?.label ?? g.area}${g.resolvedAt ? ' (resolved)' : ' (OPEN)'}: ${g.description.replace(/\s+/g, ' ')}`,
-      );
+      lines.push(`- ${controlArea(g.area)?.label ?? g.area}, ${g.severity}${g.resolvedAt ? ' (resolved)' : ' (OPEN)'}`);
   }
   const areas = [...new Set(questionAreas)].map((a) => controlArea(a)?.label ?? a);
   if (areas.length > 0) lines.push('', `Questionnaire topics to walk through: ${areas.join(', ')}.`);
@@ -74,7 +77,12 @@ export function scheduleReviewModal(app: ApplicationSummary, draft: MeetingDraft
         DURATIONS.map((m) => ({ value: String(m), text: `${m} minutes` })),
         { initial: String(draft.durationMinutes) },
       ),
-      textInput('agenda', 'Agenda', { multiline: true, initial: draft.agenda, max: AGENDA_MAX }),
+      textInput('agenda', 'Agenda', {
+        multiline: true,
+        initial: draft.agenda,
+        max: AGENDA_MAX,
+        hint: "Goes into the calendar invite posted in the card's thread: no answers or gap descriptions.",
+      }),
       checkboxInput('confirm_hours', 'Working hours', [{ value: OUTSIDE_HOURS_OK, text: 'Outside working hours is fine' }], {
         optional: true,
         hint: 'Architects work 08:00–18:00 in their own time zone; tick this to schedule outside it anyway.',

@@ -142,7 +142,7 @@ function roleReviewAdvance(ctx: ReviewContext): string {
 /** Every gap ever raised (open or resolved) and the questionnaire's topics seed the meeting agenda. */
 async function agendaFor(deps: ListenerDeps, ctx: ReviewContext): Promise<string> {
   const history = await deps.db
-    .select()
+    .select({ area: gaps.area, severity: gaps.severity, resolvedAt: gaps.resolvedAt })
     .from(gaps)
     .where(and(eq(gaps.applicationId, ctx.application.id), eq(gaps.cycle, ctx.state.cycle?.number ?? 1)))
     .orderBy(asc(gaps.id));
