@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
+import { eventOutline } from '../reviews/event-outline.ts';
 import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
@@ -98,7 +99,8 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
         sendJson(res, 200, {
           ...summary,
           card: row.cardTs ? { channel: row.cardChannel, ts: row.cardTs } : null,
-          history: history.map(({ id: eventId, type, actor, at, payload }) => ({ id: eventId, type, actor, at, payload })),
+          // As webhooks carry them: the payloads hold the team's notes, which stay in Slack.
+          history: history.map((event) => eventOutline(event)),
         });
       }),
     },

@@ -104,6 +104,34 @@ export const resubmittedAnswer = z
 
 const instant = z.iso.datetime({ offset: true });
 
+/** An event as the developer side reads it (src/reviews/event-outline.ts): never its payload, which holds the team's notes. */
+const eventOutline = z.strictObject({
+  id: z.number().int().meta({ description: 'The event id: increasing, unique; deduplicate on it.' }),
+  type: z.string().meta({ description: 'The event type, e.g. `application.received`, `business_review.rejected`.' }),
+  stage: stage.optional().meta({ description: 'As the event left the application, however late it is delivered.' }),
+  status: status.optional(),
+  cycle: z.number().int().min(1).optional().meta({
+    description:
+      'The review cycle the event belongs to, as the event left the application: a resubmission after a rejection, withdrawal or revocation opens the next.',
+  }),
+  actor: z.string().meta({ description: 'A Slack user id, or `intake` for the intake API and integrations.' }),
+  at: instant,
+  rejectedAtStage: stage.optional().meta({ description: 'On a rejection: the stage the review ended in.' }),
+  access: z
+    .strictObject({
+      from: z.enum(ACCESS_STATUSES).optional(),
+      to: z.enum(ACCESS_STATUSES),
+      reason: z
+        .string()
+        .optional()
+        .meta({
+          description: `A code, never the team's note: a suspension's (${SUSPENSION_REASONS.join(', ')}), or why access fell at risk.`,
+        }),
+    })
+    .optional()
+    .meta({ description: 'On a change of restricted access after approval.' }),
+});
+
 export const applicationState = z
   .strictObject({
     id: z.number().int(),
@@ -131,15 +159,10 @@ export const applicationState = z
       .strictObject({ channel: z.string(), ts: z.string() })
       .nullable()
       .meta({ description: 'Where the card is in Slack; null until it is posted.' }),
-    history: z.array(
-      z.strictObject({
-        id: z.number().int(),
-        type: z.string().meta({ description: 'The event type, e.g. `application.received`.' }),
-        actor: z.string(),
-        at: instant,
-        payload: z.record(z.string(), z.unknown()),
-      }),
-    ),
+    history: z.array(eventOutline).meta({
+      description:
+        "Every event, oldest first, as webhooks carry it: what happened, when, by whom, and the state it left; never the team's notes.",
+    }),
   })
   .meta({ id: 'ApplicationState', description: 'The current state and the history; no contact data, no submission text.' });
 
@@ -147,34 +170,10 @@ export const recordedAnswer = z
   .strictObject({ id: z.number().int(), recorded: z.strictObject({ at: z.string(), operation: z.string() }) })
   .meta({ id: 'Recorded' });
 
-export const webhookEvent = z
-  .strictObject({
-    id: z.number().int().meta({ description: 'The event id: increasing, unique; deduplicate on it.' }),
-    type: z.string().meta({ description: 'The event type, e.g. `application.received`, `business_review.rejected`.' }),
+export const webhookEvent = eventOutline
+  .extend({
     applicationId: z.number().int(),
     profileId: z.string().optional(),
-    stage: stage.optional().meta({ description: 'As the event left the application, however late it is delivered.' }),
-    status: status.optional(),
-    cycle: z.number().int().min(1).optional().meta({
-      description:
-        'The review cycle the event belongs to, as the event left the application: a resubmission after a rejection, withdrawal or revocation opens the next.',
-    }),
-    actor: z.string().meta({ description: 'A Slack user id, or `intake` for the intake API and integrations.' }),
-    at: instant,
-    rejectedAtStage: stage.optional().meta({ description: 'On a rejection: the stage the review ended in.' }),
-    access: z
-      .strictObject({
-        from: z.enum(ACCESS_STATUSES).optional(),
-        to: z.enum(ACCESS_STATUSES),
-        reason: z
-          .string()
-          .optional()
-          .meta({
-            description: `A code, never the team's note: a suspension's (${SUSPENSION_REASONS.join(', ')}), or why access fell at risk.`,
-          }),
-      })
-      .optional()
-      .meta({ description: 'On a change of restricted access after approval.' }),
     text: z.string().optional().meta({
       description:
         'Developer-facing text the event carries (denial, information request, questionnaire, clarification questions).',

@@ -6,6 +6,7 @@ import { applications, developerMessages, events, webhookState } from '../../db/
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { recordWebhookDelivery } from '../metrics.ts';
+import { eventOutline } from '../reviews/event-outline.ts';
 import { leaseEnded } from './liveness.ts';
 
 /** The developer-facing text an event carries, by the message kind recorded with it. */
@@ -18,31 +19,6 @@ const MESSAGE_KINDS: Record<string, string> = {
   'questionnaire.sent': 'questionnaire',
   'review.clarification_required': 'clarification',
 };
-
-type Snapshot = { stage?: string; status?: string; cycle?: number };
-/** A rejection names the stage it ended, whatever the stage is now (closed, or reopened since). */
-function rejectionOf(event: typeof events.$inferSelect): { rejectedAtStage?: string } {
-  const p = (event.payload ?? {}) as { before?: { stage?: string; status?: string }; after?: { status?: string } };
-  if (p.after?.status !== 'rejected' || p.before?.status === 'rejected' || !p.before?.stage) return {};
-  return { rejectedAtStage: p.before.stage };
-}
-
-/**
- * An access change (suspended, reinstated, revoked, at risk, active again) as the developer side
- * needs it: from, to and the reason code. Never the team's note.
- */
-function accessChangeOf(event: typeof events.$inferSelect): { access?: { from?: string; to: string; reason?: string } } {
-  const p = (event.payload ?? {}) as {
-    from?: unknown;
-    to?: unknown;
-    reason?: unknown;
-    access?: { from?: unknown; to?: unknown };
-  };
-  const change = event.type.startsWith('access.') ? p : p.access;
-  if (!change || typeof change.to !== 'string') return {};
-  const reason = event.type.startsWith('access.') && typeof p.reason === 'string' ? { reason: p.reason } : {};
-  return { access: { ...(typeof change.from === 'string' ? { from: change.from } : {}), to: change.to, ...reason } };
-}
 
 const MAX_BACKOFF_MS = 10 * 60_000;
 const BATCH = 50;
@@ -119,22 +95,14 @@ export function createWebhookRelay(deps: {
             ),
           )
       : [];
-    // Events recorded before snapshots existed fall back to the state their change ended in.
-    const payload = event.payload as { state?: Snapshot; after?: Snapshot };
-    const state = payload.state ?? payload.after ?? app;
+    // Events recorded before snapshots existed fall back to the state the application is in.
+    const { id, type, ...outline } = eventOutline(event, app);
     return {
-      id: event.id,
-      type: event.type,
+      id,
+      type,
       applicationId: event.applicationId,
       profileId: app?.profileId,
-      stage: state?.stage,
-      status: state?.status,
-      // Events recorded before the snapshot carried it tell no cycle: a later one may have opened since.
-      ...(typeof state?.cycle === 'number' ? { cycle: state.cycle } : {}),
-      actor: event.actor,
-      at: event.at.toISOString(),
-      ...rejectionOf(event),
-      ...accessChangeOf(event),
+      ...outline,
       ...(message ? { text: message.body } : {}),
     };
   }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, events, outbox } from '../../db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
-import { CHANNEL, type Harness, startHarness } from '../support/harness.ts';
+import { CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
+import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
 
 let database: TestDatabase;
 let h: Harness;
@@ -211,6 +212,29 @@ describe('GET /api/applications/:id', () => {
     });
     expect(res.json.card).toMatchObject({ channel: CHANNEL });
     expect(res.json.history.map((e: { type: string }) => e.type)).toEqual(['application.received']);
+  });
+
+  it("tells each event's type, time and state, never the team's notes in its payload", async () => {
+    const created = await h.intake(applicationBody());
+    await h.settle();
+    const id = created.json.id as number;
+    await reviewer(h).decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'note.public_website': input.text('Their pricing page looked thin to me.'),
+      decision: input.radio('advance'),
+    });
+    const res = await h.get(`/api/applications/${id}`);
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.json)).not.toContain('pricing page');
+    expect(res.json.history.at(-1)).toEqual({
+      id: expect.any(Number),
+      type: 'business_review.passed',
+      stage: 'security',
+      status: 'in_review',
+      cycle: 1,
+      actor: USERS.reviewer,
+      at: expect.any(String),
+    });
   });
 
   it('answers 401 without the token, 404 for an unknown id and 400 for a bad one', async () => {
