@@ -17,6 +17,16 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /**
+ * Text as the user typed it, from text Slack sends: a slash command's `text` arrives with `&`,
+ * `<` and `>` as `&amp;`, `&lt;` and `&gt;` (Slack's control characters), so `/pii status Smith
+ * & Sons` would otherwise look for `Smith &amp; Sons`. `&amp;` is decoded last, so a typed
+ * `&lt;` stays `&lt;`.
+ */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
  * Shortens raw text to at most `max` characters, marking the cut, so a Block Kit limit is
  * never exceeded. Cut developer text BEFORE escaping it: an escape (`&amp;`) is longer than
  * the character it stands for.

@@ -126,7 +126,8 @@ export function createSlackRequester(options: RequesterOptions) {
         user_id: user.id,
         user_name: user.name,
         command: input.command ?? '/pii',
-        text: input.text,
+        // As Slack sends it: its control characters escaped (`&amp;`, `&lt;`, `&gt;`).
+        text: input.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
         api_app_id: 'APIIREVIEW',
         is_enterprise_install: 'false',
         response_url: options.emulator.responseUrl(options.emulatorUrl, { user: user.id, channel }),

@@ -108,6 +108,15 @@ describe('/pii status', () => {
     }
   });
 
+  it('finds a name with an ampersand, which Slack sends escaped (`&amp;`)', async () => {
+    const app = await createApplication({ organization: { name: 'Smith & Sons <EU>', website: 'https://smith.example.com' } });
+    for (const query of ['Smith & Sons <EU>', 'smith & sons']) {
+      expect(text(await h.slack.command({ user: USERS.reviewer, text: `status ${query}` }))).toContain(
+        `#${app.id} Smith &amp; Sons &lt;EU&gt;`,
+      );
+    }
+  });
+
   it('shows updates in the history', async () => {
     const body = applicationBody();
     const created = (await h.intake(body)).json;

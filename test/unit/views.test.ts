@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reviewCard } from '../../views/card.ts';
-import { escapeMrkdwn, slackDate } from '../../views/format.ts';
+import { escapeMrkdwn, slackDate, unescapeSlackText } from '../../views/format.ts';
 import { helpView } from '../../views/help.ts';
 import { ambiguousView, notFoundView, statusView } from '../../views/status.ts';
 import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/types.ts';
@@ -179,6 +179,11 @@ describe('status view', () => {
 describe('format helpers', () => {
   it('escapes exactly &, < and >', () => {
     expect(escapeMrkdwn('a & <b> "c"')).toBe('a &amp; &lt;b&gt; "c"');
+  });
+
+  it('reads text as Slack sends it back as typed, a typed entity included', () => {
+    for (const typed of ['Smith & Sons', '<!channel>', 'a &lt; b', 'R&amp;D', '>_<'])
+      expect(unescapeSlackText(typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).toBe(typed);
   });
 
   it('writes a Slack date token with a UTC fallback', () => {

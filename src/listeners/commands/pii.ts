@@ -3,6 +3,7 @@ import { auditsView } from '../../../views/dashboard-audits.ts';
 import { exportComment, exportFailedView, exportPreparingView } from '../../../views/dashboard-export.ts';
 import { mineView } from '../../../views/dashboard-mine.ts';
 import { statsView } from '../../../views/dashboard-stats.ts';
+import { unescapeSlackText } from '../../../views/format.ts';
 import { helpView } from '../../../views/help.ts';
 import { templateModal } from '../../../views/modals/admin.ts';
 import type { ModalView } from '../../../views/modals/kit.ts';
@@ -38,7 +39,7 @@ const MAX_DAYS = 365;
 /** `/pii <subcommand> [arguments]`: answers are ephemeral, sent in the ack so they arrive at once. */
 export function piiCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
-    const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
+    const [subcommand = 'help', ...rest] = unescapeSlackText(command.text).trim().split(/\s+/).filter(Boolean);
     const request = { user: command.user_id, channel: command.channel_id, triggerId: command.trigger_id, respond };
     let result: Answer;
     try {
