@@ -238,7 +238,13 @@ export function buildApp(deps: AppDeps): BuiltApp {
   }
   const socketReceiver =
     receiver === undefined
-      ? new PortSocketModeReceiver({ appToken: deps.slack.appToken ?? '', customRoutes, logger: slackLogger, clientOptions })
+      ? new PortSocketModeReceiver({
+          appToken: deps.slack.appToken ?? '',
+          customRoutes,
+          logger: slackLogger,
+          clientOptions,
+          serverLimits: { ...HTTP_TIMEOUTS, ...deps.httpTimeouts },
+        })
       : undefined;
   const app = new App({ ...common, receiver: receiver ?? socketReceiver });
   app.use(slackRequestMetrics);

@@ -7,6 +7,8 @@ export type SocketModeOptions = {
   logger: Logger;
   /** For the Socket Mode client's own calls (apps.connections.open): the same Slack URL and timeout. */
   clientOptions: WebClientOptions;
+  /** The HTTP server's limits on slow clients, as HTTP mode's (HTTP_TIMEOUTS in src/app.ts). */
+  serverLimits: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
 };
 
 /**
@@ -38,6 +40,12 @@ export class PortSocketModeReceiver implements Receiver {
       installerOptions: { port, clientOptions: this.#options.clientOptions },
     });
     inner.init(this.#app);
+    // Bolt builds the server with Node's defaults (a minute for headers, five for a request) and
+    // takes no server options in Socket Mode; Node reads these limits when it starts listening.
+    // A private field of Bolt's (test/integration/socket-mode.test.ts fails if it goes).
+    // biome-ignore lint/complexity/useLiteralKeys: the field is private in Bolt's types
+    const server = inner['httpServer'];
+    if (server) Object.assign(server, this.#options.serverLimits);
     this.#inner = inner;
     return inner.start();
   }

@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_TIMEOUTS, type RunningApp } from '../../src/app.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -6,6 +5,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { INTAKE_TOKEN, startTestApp, startTestEmulator } from '../support/harness.ts';
+import { slowClient } from '../support/slow-client.ts';
 
 let database: TestDatabase;
 let emulator: RunningEmulator;
@@ -29,19 +29,6 @@ afterAll(async () => {
   await database?.close();
 });
 
-/** Sends `text` and never finishes; answers what the server wrote before it closed the connection. */
-function slowClient(text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(app.port, '127.0.0.1', () => socket.write(text));
-    let answer = '';
-    socket.on('data', (chunk) => {
-      answer += chunk.toString('utf8');
-    });
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-  });
-}
-
 describe('slow clients', () => {
   it('the limits are seconds, not minutes', () => {
     expect(HTTP_TIMEOUTS.headersTimeout).toBeLessThanOrEqual(10_000);
@@ -50,7 +37,9 @@ describe('slow clients', () => {
   });
 
   it('a client that never finishes its headers is cut off with 408', async () => {
-    expect(await slowClient('POST /api/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ')).toMatch(/^HTTP\/1\.1 408/);
+    expect(await slowClient(app.port, 'POST /api/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ')).toMatch(
+      /^HTTP\/1\.1 408/,
+    );
   });
 
   it('a body that never finishes is cut off with 408', async () => {
@@ -63,6 +52,6 @@ describe('slow clients', () => {
       '',
       '{"profileId":',
     ].join('\r\n');
-    expect(await slowClient(head)).toMatch(/^HTTP\/1\.1 408/);
+    expect(await slowClient(app.port, head)).toMatch(/^HTTP\/1\.1 408/);
   });
 });

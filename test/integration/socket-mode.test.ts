@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { BOT_TOKEN, CHANNEL, INTAKE_TOKEN, startTestEmulator } from '../support/harness.ts';
 import { LogCapture } from '../support/logs.ts';
 import { freePort } from '../support/ports.ts';
+import { slowClient } from '../support/slow-client.ts';
 
 let database: TestDatabase;
 let emulator: RunningEmulator;
@@ -48,6 +49,7 @@ describe('Socket Mode', () => {
       policy: loadConfig({}).policy,
       postIntervalMs: 0,
       outboxPollMs: 60_000,
+      httpTimeouts: { headersTimeout: 300, requestTimeout: 600, connectionsCheckingInterval: 50 },
     });
     const starting = built.start({ port, host: '127.0.0.1' });
     starting.catch(() => {});
@@ -62,6 +64,10 @@ describe('Socket Mode', () => {
         .toBe(200);
       const intake = await fetch(`http://127.0.0.1:${port}/api/applications`, { method: 'POST', body: '{}' });
       expect(intake.status).toBe(401);
+      // A client that never finishes its headers is cut off as in HTTP mode (test/abuse/slow-clients.test.ts).
+      expect(await slowClient(port, 'POST /api/applications HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ')).toMatch(
+        /^HTTP\/1\.1 408/,
+      );
       // The socket's own call went to Slack (here the emulator) with the app token.
       await expect.poll(() => emulator.state.calls.some((c) => c.method === 'apps.connections.open')).toBe(true);
     } finally {
