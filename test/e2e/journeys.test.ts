@@ -457,7 +457,9 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
 
       // First a time outside Ada's working day (06:00 in Los Angeles): a warning under the date.
       await openForm(app, 'schedule_review', 'Schedule review');
-      expect(await field('agenda').locator('textarea').inputValue()).toContain('Gaps raised during the review (described in View submission):');
+      expect(await field('agenda').locator('textarea').inputValue()).toContain(
+        'Gaps raised during the review (described in View submission):',
+      );
       expect(await field('duration').locator('select').inputValue()).toBe('60');
       const outsideHours = field('confirm_hours').locator('label.bk-choice', { hasText: 'Outside working hours is fine' });
       await outsideHours.waitFor();
