@@ -11,7 +11,7 @@ import type { SlackRequester } from '../slack-requests.ts';
 import { demoRoute } from './demo-route.ts';
 import { createInteractions, type Outcome, UiError } from './interactions.ts';
 import { renderPage } from './page.ts';
-import { createPageTokens } from './same-origin.ts';
+import { createPageTokens, sandboxHostAllowed } from './same-origin.ts';
 import { buildSnapshot, createPostTimes } from './snapshot.ts';
 import type { FormControl } from './state-values.ts';
 
@@ -117,6 +117,7 @@ export function sandboxUiRoutes(deps: UiDeps) {
   const streams = new Set<ServerResponse>();
   let sampleCount = 0;
   const tokens = createPageTokens();
+  const ownHost = new URL(deps.baseUrl).hostname;
   const interactions = createInteractions({
     state,
     requester: deps.requester,
@@ -132,7 +133,11 @@ export function sandboxUiRoutes(deps: UiDeps) {
     (name: string, fn: (req: Req, res: ServerResponse) => Promise<void> | void): CustomRoute['handler'] =>
     (req, res) => {
       Promise.resolve()
-        .then(() => fn(req as Req, res))
+        .then(() => {
+          if (!sandboxHostAllowed(req.headers.host, ownHost))
+            throw new UiError(403, `Open the sandbox at ${deps.baseUrl} (or by IP address).`);
+          return fn(req as Req, res);
+        })
         .catch((error: unknown) => {
           if (error instanceof UiError) return json(res, error.status, { error: error.message });
           deps.logger.error({ err: error, route: name }, 'sandbox UI request failed');

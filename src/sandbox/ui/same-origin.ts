@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { UiError } from './interactions.ts';
 
 /** Tokens of the pages served lately; an old tab's token stays good while few pages were served since. */
@@ -39,4 +40,18 @@ export function createPageTokens() {
       }
     },
   };
+}
+
+/**
+ * Whether a request's Host names the sandbox as its own page does: an IP address, `localhost`
+ * (or a name under it), or the host it was configured with (SANDBOX_HOST). A web page that
+ * rebinds its own domain name to 127.0.0.1 (DNS rebinding) reaches this port with that name
+ * in Host, and its Origin matches it, so the same-origin checks alone would let it read a
+ * persona's modals and act as one; a name we do not know is refused. Clients that send no
+ * Host are no browser.
+ */
+export function sandboxHostAllowed(host: string | undefined, configured: string): boolean {
+  if (host === undefined) return true;
+  const name = (host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d*$/, '')).toLowerCase();
+  return isIP(name) !== 0 || name === 'localhost' || name.endsWith('.localhost') || name === configured.toLowerCase();
 }

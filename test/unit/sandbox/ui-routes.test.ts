@@ -1,8 +1,10 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseApplication } from '../../../src/intake/application.ts';
 import { DemoError, type DemoResult } from '../../../src/sandbox/demo.ts';
 import { BOT_USER_ID } from '../../../src/sandbox/emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from '../../../src/sandbox/personas.ts';
+import { sandboxHostAllowed } from '../../../src/sandbox/ui/same-origin.ts';
 import { OPTIONS, pageToken, startTestBot, type TestBot } from './ui-test-bot.ts';
 
 const RILEY = PERSONAS[0]?.id ?? '';
@@ -149,6 +151,65 @@ describe('requests from another site', () => {
       body: JSON.stringify({ user: RILEY, text: '/pii hello' }),
     });
     expect(same.status).toBe(200);
+  });
+});
+
+describe('a page that rebinds its own name to this port (DNS rebinding)', () => {
+  /** A request as the browser sends it for http://<host>:<port>/…: Host and Origin carry the page's name. */
+  function asHost(host: string, path: string, method = 'GET', headers: Record<string, string> = {}, body = '') {
+    const url = new URL(path, bot.baseUrl);
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method,
+          headers: { host: `${host}:${url.port}`, ...headers },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('gets no page token, no persona state and no action, while loopback names and addresses work', async () => {
+    await bot.post('/sandbox/ui/command', { user: RILEY, text: '/pii hello' });
+    const page = await asHost('rebind.evil.example', '/');
+    expect(page.status).toBe(403);
+    expect(page.text).not.toContain('x-sandbox-token');
+    expect((await asHost('rebind.evil.example', `/sandbox/ui/state?user=${RILEY}`)).status).toBe(403);
+    const token = await pageToken(bot.baseUrl);
+    const port = new URL(bot.baseUrl).port;
+    const act = await asHost(
+      'rebind.evil.example',
+      '/sandbox/ui/reset',
+      'POST',
+      { 'content-type': 'application/json', 'x-sandbox-token': token, origin: `http://rebind.evil.example:${port}` },
+      '{}',
+    );
+    expect(act.status).toBe(403);
+    expect((await bot.state(RILEY)).channelHtml.length).toBeGreaterThan(0);
+    for (const host of ['localhost', '127.0.0.1', 'app.localhost']) expect((await asHost(host, '/')).status).toBe(200);
+  });
+
+  it('knows a name from an address', () => {
+    expect(sandboxHostAllowed('127.0.0.1:3000', '127.0.0.1')).toBe(true);
+    expect(sandboxHostAllowed('[::1]:3000', '127.0.0.1')).toBe(true);
+    expect(sandboxHostAllowed('192.168.1.20:3000', '0.0.0.0')).toBe(true);
+    expect(sandboxHostAllowed('LOCALHOST:3000', '127.0.0.1')).toBe(true);
+    expect(sandboxHostAllowed('review-box:3000', 'review-box')).toBe(true);
+    expect(sandboxHostAllowed('review-box:3000', '0.0.0.0')).toBe(false);
+    expect(sandboxHostAllowed('localhost.evil.example', '127.0.0.1')).toBe(false);
+    expect(sandboxHostAllowed('127.0.0.1.nip.io:3000', '127.0.0.1')).toBe(false);
+    expect(sandboxHostAllowed(undefined, '127.0.0.1')).toBe(true);
   });
 });
 
