@@ -83,6 +83,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     channelId: SANDBOX_CHANNEL.id,
     onSlowAck: (slow) =>
       options.logger.warn({ request: slow.what, ms: slow.ms }, 'Ack took over 3 s (Slack would show the user an error)'),
+    onRefusedAck: (refused) =>
+      options.logger.warn(
+        { request: refused.what, problems: refused.problems },
+        'Block Kit limit broken in an ack (Slack would show the user an error)',
+      ),
   });
   const routes: CustomRoute[] = [
     {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { blockKitProblems } from '../../views/validate.ts';
 import type { SlackEmulator } from './emulator/server.ts';
-import { type SlowAck, TEAM_ID } from './emulator/state.ts';
+import { type RefusedAck, type SlowAck, TEAM_ID } from './emulator/state.ts';
 
 /** Slack's request signature: HMAC-SHA256 over `v0:{timestamp}:{raw body}`, hex, prefixed `v0=`. */
 export function slackSignature(signingSecret: string, timestamp: number | string, rawBody: string): string {
@@ -29,6 +30,11 @@ export type RequesterOptions = {
   onSlowAck?: (slow: SlowAck) => void;
   /** Slack's 3 s, unless a test shortens it. */
   ackDeadlineMs?: number;
+  /**
+   * Told of every ack whose body Slack would refuse: a reply's blocks or a modal pushed or
+   * updated in the ack, over a Block Kit limit (also recorded in the emulator's state).
+   */
+  onRefusedAck?: (refused: RefusedAck) => void;
   /**
    * Sends a signed request in place of fetch (the benchmark hands requests built here to
    * another thread, which sends and times them); answers what the bot answered.
@@ -67,6 +73,18 @@ export type ActionSpec = {
 };
 
 /**
+ * What Slack would refuse in an ack's body, as it checks the same Block Kit sent through the
+ * Web API: a reply's blocks (a slash command's), or the view of `response_action: update|push`.
+ */
+function ackProblems(json: unknown): string[] {
+  if (json === null || typeof json !== 'object') return [];
+  const body = json as { blocks?: unknown; response_action?: unknown; view?: unknown };
+  if (body.response_action === 'update' || body.response_action === 'push')
+    return blockKitProblems('modal', (body.view ?? {}) as Record<string, unknown>);
+  return Array.isArray(body.blocks) ? blockKitProblems('message', body as Record<string, unknown>) : [];
+}
+
+/**
  * Sends the bot exactly what Slack would: the same payload shapes, content types and
  * signatures. Used by tests, the sandbox UI and the benchmark.
  */
@@ -96,6 +114,12 @@ export function createSlackRequester(options: RequesterOptions) {
       json = undefined;
     }
     const ms = performance.now() - started;
+    const problems = ackProblems(json);
+    if (problems.length > 0) {
+      const refused = { what: describe(request), problems, at: now() };
+      options.emulator.state.refusedAcks.push(refused);
+      options.onRefusedAck?.(refused);
+    }
     if (ms > (options.ackDeadlineMs ?? ACK_DEADLINE_MS)) {
       const slow = { what: describe(request), ms: Math.round(ms), at: now() };
       options.emulator.state.slowAcks.push(slow);

@@ -177,6 +177,10 @@ export async function startTestApp(options: {
     emulator: options.emulator,
     emulatorUrl: options.emulator.url,
     channelId: CHANNEL,
+    // As strict as the Web API: a reply or modal Slack would refuse fails the test that caused it.
+    onRefusedAck: ({ what, problems }) => {
+      throw new Error(`Slack would refuse the ack of ${what}: ${problems.join('; ')}`);
+    },
   });
   return { app, baseUrl, slack };
 }

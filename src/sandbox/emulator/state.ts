@@ -80,6 +80,7 @@ export type SandboxChannel = {
 };
 
 /** A request to the bot whose ack took longer than Slack waits (3 s): Slack would have shown an error. */
+export type RefusedAck = { what: string; problems: string[]; at: number };
 export type SlowAck = { what: string; ms: number; at: number };
 
 /** What the emulator tells listeners (the sandbox UI) after every change. */
@@ -105,6 +106,8 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
   readonly calls: RecordedCall[] = [];
   /** Requests to the bot that were not acknowledged within 3 s. */
   readonly slowAcks: SlowAck[] = [];
+  /** Acks whose body Slack would refuse (Block Kit broken): a reply or a modal the user never sees. */
+  readonly refusedAcks: RefusedAck[] = [];
   /** Issued trigger ids and when; Slack's are single-use and live 3 seconds. */
   readonly triggers = new Map<string, { user: string; issuedAt: number }>();
   /** Faults to answer the next calls of a method with ('*' matches any). */
@@ -203,6 +206,7 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     this.files.clear();
     this.calls.length = 0;
     this.slowAcks.length = 0;
+    this.refusedAcks.length = 0;
     for (const channel of this.channels.values()) channel.archived = false;
     this.triggers.clear();
     this.faults.length = 0;

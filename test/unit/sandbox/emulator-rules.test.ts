@@ -237,6 +237,37 @@ describe('slow acks', () => {
   });
 });
 
+describe('acks Slack would refuse', () => {
+  it('records a reply or a modal in the ack that breaks a Block Kit limit, and lets a good one through', async () => {
+    await start();
+    const answers = [
+      { response_type: 'ephemeral', text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) },
+      { response_action: 'update', view: { type: 'modal', title: { type: 'plain_text', text: 'T'.repeat(25) }, blocks: [] } },
+      { response_type: 'ephemeral', text: 'fine', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'fine' } }] },
+    ];
+    const bot = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answers.shift()));
+    });
+    await new Promise<void>((resolve) => bot.listen(0, '127.0.0.1', resolve));
+    const reported: string[] = [];
+    const requester = createSlackRequester({
+      botUrl: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events`,
+      signingSecret: 's',
+      emulator: emulator as RunningEmulator,
+      emulatorUrl: emulator?.url ?? '',
+      channelId: CHANNEL,
+      onRefusedAck: (refused) => reported.push(refused.what),
+    });
+    for (const text of ['queue', 'status 1', 'help']) await requester.command({ user: RILEY, text });
+    bot.close();
+    expect(emulator?.state.refusedAcks).toEqual([
+      expect.objectContaining({ what: '/pii queue', problems: [expect.stringContaining('/blocks')] }),
+      expect.objectContaining({ what: '/pii status 1', problems: [expect.stringContaining('/title')] }),
+    ]);
+    expect(reported).toEqual(['/pii queue', '/pii status 1']);
+  });
+});
+
 describe('a requester with a transport', () => {
   it('hands it the request signed as Slack signs it, and sends nothing itself', async () => {
     await start();
