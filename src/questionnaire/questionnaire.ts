@@ -13,6 +13,11 @@ export const questionnaireSchema = z.strictObject({
         id: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'question ids are short: letters, digits, - and _'),
         area: z.enum(CONTROL_AREA_IDS),
         text: z.string().trim().min(1).max(1000),
+        /**
+         * The answer is contact data (a name, an e-mail, a phone): like the profile's contact and
+         * IMPOC, shown only to the assignee, the application's architect and admins.
+         */
+        contact: z.boolean().optional(),
       }),
     )
     .min(1)
@@ -41,6 +46,29 @@ export function loadQuestionnaire(path = DEFAULT_QUESTIONNAIRE_FILE): Questionna
     throw new Error(`QUESTIONNAIRE_FILE ${path} is not a valid questionnaire: ${problems}`);
   }
   return parsed.data;
+}
+
+let shipped: Questionnaire | undefined;
+/** The questionnaire shipped with the bot (`default.json`), read once. */
+export function shippedQuestionnaire(): Questionnaire {
+  shipped ??= loadQuestionnaire(DEFAULT_QUESTIONNAIRE_FILE);
+  return shipped;
+}
+
+/**
+ * A version as stored when it was first sent, with the contact flags it may lack: versions
+ * stored before questions could be flagged carry none. A question of the shipped version
+ * (same version, id and text) takes the shipped flag; a flag already stored stays. Flags are
+ * only ever added here, so reading an old version can only show less, never more.
+ */
+export function withContactFlags(stored: Questionnaire, known: Questionnaire = shippedQuestionnaire()): Questionnaire {
+  if (stored.version !== known.version) return stored;
+  const flagged = new Map(known.questions.filter((q) => q.contact).map((q) => [q.id, q.text]));
+  if (!stored.questions.some((q) => !q.contact && flagged.get(q.id) === q.text)) return stored;
+  return {
+    ...stored,
+    questions: stored.questions.map((q) => (!q.contact && flagged.get(q.id) === q.text ? { ...q, contact: true } : q)),
+  };
 }
 
 /** The attachment the developer receives: plain text, with the application and version in it. */

@@ -27,7 +27,7 @@ import {
   restrictedCalls,
   reviewCycles,
 } from '../../db/schema.ts';
-import type { Questionnaire } from '../questionnaire/questionnaire.ts';
+import { type Questionnaire, withContactFlags } from '../questionnaire/questionnaire.ts';
 import { accessOf } from '../workflow/access.ts';
 import type { Severity } from '../workflow/controls.ts';
 import type { AnswerReview, WorkflowState } from '../workflow/rules.ts';
@@ -38,13 +38,13 @@ import type { AuditStatus } from '../workflow/types.ts';
 export async function sentQuestionnaire(db: DbOrTx, version: string | null): Promise<Questionnaire | null> {
   if (version === null) return null;
   const [row] = await db.select().from(questionnaireVersions).where(eq(questionnaireVersions.version, version));
-  return row ? (row.content as Questionnaire) : null;
+  return row ? withContactFlags(row.content as Questionnaire) : null;
 }
 
 export type ReviewRows = {
   openGaps: GapRow[];
   answers: AnswerRow[];
-  /** The version sent to this application, or null before it was sent. */
+  /** The version sent to this application (with the shipped contact flags, `withContactFlags`), or null before it was sent. */
   questionnaire: Questionnaire | null;
   /** The latest architecture review meeting, whatever its status. */
   meeting: MeetingRow | null;
@@ -114,7 +114,7 @@ export function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
   return {
     openGaps: list(row.open_gaps, decode.gap),
     answers: list(row.answers, decode.answer),
-    questionnaire: questionnaire ? (questionnaire as Questionnaire) : null,
+    questionnaire: questionnaire ? withContactFlags(questionnaire as Questionnaire) : null,
     meeting: maybe(row.meeting, decode.meeting),
     openQuestions: list(row.open_questions, decode.question),
     lastRestrictedCall: maybe(row.last_call, decode.call),
