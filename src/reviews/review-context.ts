@@ -1,9 +1,12 @@
 import type { DbOrTx } from '../../db/client.ts';
 import type { ApplicationRow } from '../../db/schema.ts';
 import type { ApplicationSummary } from '../../views/types.ts';
+import type { Roles } from '../config.ts';
 import type { Submission } from '../intake/application.ts';
+import { rolesOf } from '../workflow/roles.ts';
 import type { WorkflowState } from '../workflow/rules.ts';
 import type { TrackSettings } from '../workflow/tracks.ts';
+import { mayReadContact } from '../workflow/visibility.ts';
 import { toSummary } from './queries.ts';
 import { loadApplicationWithRows, type ReviewRows, workflowStateFrom } from './workflow-state.ts';
 
@@ -34,4 +37,9 @@ export function reviewContextFrom(app: ApplicationRow, rows: ReviewRows, private
     // Absent once retention purged it (a reopened application): the modal shows a dash.
     profile: { useCase: useCase ?? '', businessDescription, securityAnswers },
   };
+}
+
+/** Whether `viewer` may read this application's contact data, contact answers included (DOMAIN.md). */
+export function contactVisibleTo(ctx: ReviewContext, roles: Roles, viewer: string): boolean {
+  return mayReadContact({ id: viewer, roles: rolesOf(roles, viewer) }, ctx.state);
 }

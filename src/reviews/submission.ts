@@ -16,8 +16,9 @@ export type SubmissionRead =
 
 /**
  * The whole submission of one application as one viewer may read it: refused to anyone
- * without a review role, and with contact data only for the assignee, the application's
- * architect and admins. Read-only; nothing of it is logged.
+ * without a review role, and with contact data (questionnaire answers flagged `contact`
+ * included) only for the assignee, the application's architect and admins. Read-only;
+ * nothing of it is logged.
  */
 export async function readSubmission(
   deps: { db: Db; roles: Roles },
@@ -64,6 +65,7 @@ export async function readSubmission(
           .orderBy(asc(remediationItems.dueOn), asc(remediationItems.id));
   const submission = app.submission as Submission;
   const answers = new Map(rows.answers.map((a) => [a.questionId, a]));
+  const showContact = mayReadContact({ id: viewerId, roles }, app);
   return {
     kind: 'found',
     model: {
@@ -82,17 +84,23 @@ export async function readSubmission(
       },
       purgedAt: app.purgedAt,
       questionnaireSkipReason: app.questionnaireSkipReason,
-      showContact: mayReadContact({ id: viewerId, roles }, app),
+      showContact,
       questionnaire: rows.questionnaire
         ? {
             version: rows.questionnaire.version,
-            items: rows.questionnaire.questions.map((q) => ({
-              questionId: q.id,
-              area: q.area,
-              question: q.text,
-              answer: answers.get(q.id)?.answer ?? null,
-              review: answers.get(q.id)?.review ?? null,
-            })),
+            items: rows.questionnaire.questions.map((q) => {
+              const given = answers.get(q.id);
+              // A contact answer is contact data: it stays out of the model of anyone who may not read it.
+              const withheld = Boolean(q.contact && given && !showContact);
+              return {
+                questionId: q.id,
+                area: q.area,
+                question: q.text,
+                answer: withheld ? null : (given?.answer ?? null),
+                review: given?.review ?? null,
+                ...(withheld ? { withheld } : {}),
+              };
+            }),
           }
         : null,
       gaps: raised.map((g) => ({

@@ -257,6 +257,52 @@ describe('Stage 2: the questionnaire', () => {
     expect(await row(id)).toMatchObject({ status: 'in_review' });
   });
 
+  it('shows a contact answer (the IMPOC, Q14) in Review answers and Record answers only to assignee and admins; an empty input keeps it', async () => {
+    const { id, body } = await inStage2();
+    await r.click(USERS.reviewer, id, 'card.send_questionnaire');
+    await h.settle();
+    const impoc = 'Ivy Incident, ivy.impoc.5e1b@example.com';
+    await h.intake({
+      ...body,
+      questionnaireAnswers: [
+        { questionId: 'Q01', answer: 'Firewalls and IDS.' },
+        { questionId: 'Q14', answer: impoc },
+      ],
+    });
+    await h.settle();
+    const withheld = 'Contact data: this answer is shown only to the assignee, the application’s architect and admins.';
+
+    // Another reviewer judges that an IMPOC was named without reading who.
+    await r.open(USERS.reviewer2, id, 'card.review_answers');
+    const other = JSON.stringify(r.modal(USERS.reviewer2).view);
+    expect(other).not.toContain('ivy.impoc.5e1b');
+    expect(other).toContain('Firewalls and IDS.');
+    expect(other).toContain('verdict.Q14');
+    expect(other).toContain(withheld);
+    for (const user of [USERS.reviewer, USERS.admin]) {
+      await r.open(user, id, 'card.review_answers');
+      const text = JSON.stringify(r.modal(user).view);
+      expect(text).toContain(impoc);
+      expect(text).not.toContain(withheld);
+    }
+
+    // Record answers is not prefilled with it for that reviewer; what they record leaves it as it was.
+    await r.open(USERS.reviewer2, id, 'card.record_answers');
+    const form = JSON.stringify(r.modal(USERS.reviewer2).view);
+    expect(form).not.toContain('ivy.impoc.5e1b');
+    expect(form).toContain('Firewalls and IDS.');
+    expect(form).toContain('An answer is on file. Leave this empty to keep it.');
+    await r.submit(USERS.reviewer2, { 'answer.Q01': input.text('Firewalls, IDS and segmentation.') });
+    await h.settle();
+    const stored = await database.db.select().from(questionnaireAnswers).where(eq(questionnaireAnswers.applicationId, id));
+    expect(Object.fromEntries(stored.map((a) => [a.questionId, a.answer]))).toEqual({
+      Q01: 'Firewalls, IDS and segmentation.',
+      Q14: impoc,
+    });
+    await r.open(USERS.reviewer, id, 'card.record_answers');
+    expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain(impoc);
+  });
+
   it('a gap verdict without a description is a field error under that answer', async () => {
     const { id, body } = await inStage2();
     await r.click(USERS.reviewer, id, 'card.send_questionnaire');

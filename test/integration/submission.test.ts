@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, gaps } from '../../db/schema.ts';
+import { applications, gaps, questionnaireVersions } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { CANARY, canariesIn, canaryApplication } from '../support/canaries.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -98,6 +99,56 @@ describe('View submission', () => {
       const text = await viewSubmission(user, id);
       for (const secret of CONTACT) expect(text).toContain(secret);
     }
+  });
+
+  /** An application in Stage 2 that answered Q01 and, with the IMPOC's name and e-mail, Q14. */
+  async function answeredWithImpoc() {
+    const body = privateBody();
+    const id = await newApplication(body);
+    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    await r.click(USERS.reviewer, id, 'card.send_questionnaire');
+    await h.settle();
+    await h.intake({
+      ...body,
+      questionnaireAnswers: [
+        { questionId: 'Q01', answer: 'PRIVATE-Q01-8d2a firewalls and IDS on every VPC.' },
+        { questionId: 'Q14', answer: `Ivy Canary, ${CANARY.impocEmail}` },
+      ],
+    });
+    await h.settle();
+    return id;
+  }
+  const WITHHELD = 'Contact data: this answer is shown only to the assignee, the application’s architect and admins.';
+
+  it('shows a questionnaire answer that is contact data (the IMPOC, Q14) only to assignee and admins, a placeholder to other reviewers', async () => {
+    const id = await answeredWithImpoc();
+
+    const other = await viewSubmission(USERS.reviewer2, id);
+    for (const secret of CONTACT) expect(other).not.toContain(secret);
+    expect(other).toContain('PRIVATE-Q01-8d2a');
+    expect(other).toContain('2/14 answered');
+    expect(other).toContain(WITHHELD);
+
+    for (const user of [USERS.reviewer, USERS.admin]) {
+      const text = await viewSubmission(user, id);
+      expect(text).toContain(`Ivy Canary, ${CANARY.impocEmail}`);
+      expect(text).not.toContain(WITHHELD);
+    }
+  });
+
+  it('withholds the IMPOC answer too where the shipped version was stored before questions could be flagged', async () => {
+    const id = await answeredWithImpoc();
+    const [app] = await database.db.select().from(applications).where(eq(applications.id, id));
+    const version = app?.questionnaireVersion ?? '';
+    const [stored] = await database.db.select().from(questionnaireVersions).where(eq(questionnaireVersions.version, version));
+    const content = stored?.content as Questionnaire;
+    const unflagged = { ...content, questions: content.questions.map(({ contact: _contact, ...q }) => q) };
+    await database.db.update(questionnaireVersions).set({ content: unflagged }).where(eq(questionnaireVersions.version, version));
+
+    const other = await viewSubmission(USERS.reviewer2, id);
+    expect(other).not.toContain(CANARY.impocEmail);
+    expect(other).toContain(WITHHELD);
+    expect(await viewSubmission(USERS.reviewer, id)).toContain(CANARY.impocEmail);
   });
 
   it('shows contact data to the application’s architect once named, not to other architects before', async () => {

@@ -154,6 +154,7 @@ describe('every view at the largest inputs the schemas allow passes the strict v
       summary,
       q30,
       q30.questions.map((q) => ({ questionId: q.id, answer: hostile(3000), review: 'pending' })),
+      true,
     ),
     'mark answered, 100 questions': markAnsweredModal(
       summary,

@@ -57,6 +57,10 @@ export const context = (text: string): Block => ({
   elements: [{ type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.sectionText) }],
 });
 
+/** Said in place of a questionnaire answer that is contact data, to anyone who may not read contact data. */
+export const CONTACT_ANSWER_WITHHELD =
+  'Contact data: this answer is shown only to the assignee, the application’s architect and admins.';
+
 export const about = (app: { id: number; organizationName: string }): Block =>
   context(`${applicationRef(app.id)} *${escapeMrkdwn(app.organizationName)}*`);
 

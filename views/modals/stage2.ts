@@ -4,7 +4,17 @@ import { CONTROL_AREAS, controlArea, SEVERITIES } from '../../src/workflow/contr
 import { escapeMrkdwn, truncate } from '../format.ts';
 import { LIMITS } from '../limits.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
-import { about, CALLBACKS, type Choice, context, modal, section, selectInput, textInput } from './kit.ts';
+import {
+  about,
+  CALLBACKS,
+  type Choice,
+  CONTACT_ANSWER_WITHHELD,
+  context,
+  modal,
+  section,
+  selectInput,
+  textInput,
+} from './kit.ts';
 
 export type GapItem = { id: number; area: string; severity: string; description: string };
 export type AnswerItem = { questionId: string; answer: string; review: string };
@@ -100,8 +110,20 @@ export function requestInformationModal(app: ApplicationSummary, open: readonly 
   });
 }
 
-export function recordAnswersModal(app: ApplicationSummary, q: Questionnaire, answers: readonly AnswerItem[]) {
+/**
+ * The answers, one input each, prefilled with those on file. An answer that is contact data is
+ * prefilled only for a viewer who may read contact data (`showContact`); anyone else sees that
+ * one is on file, and leaving the input empty keeps it (empty inputs record nothing).
+ */
+export function recordAnswersModal(
+  app: ApplicationSummary,
+  q: Questionnaire,
+  answers: readonly AnswerItem[],
+  showContact: boolean,
+) {
   const current = new Map(answers.map((a) => [a.questionId, a.answer]));
+  const withheld = (question: Questionnaire['questions'][number]) =>
+    Boolean(question.contact && !showContact && current.has(question.id));
   return modal({
     callbackId: CALLBACKS.recordAnswers,
     title: 'Record answers',
@@ -117,8 +139,12 @@ export function recordAnswersModal(app: ApplicationSummary, q: Questionnaire, an
           multiline: true,
           optional: true,
           max: 3000,
-          initial: current.get(question.id),
-          hint: question.text,
+          ...(withheld(question)
+            ? {
+                placeholder: 'An answer is on file. Leave this empty to keep it.',
+                hint: `${question.text}\n${CONTACT_ANSWER_WITHHELD} What you paste here replaces it.`,
+              }
+            : { initial: current.get(question.id), hint: question.text }),
         }),
       ),
     ],
@@ -155,6 +181,7 @@ export function reviewAnswersModal(
   app: ApplicationSummary,
   q: Questionnaire,
   answers: readonly AnswerItem[],
+  showContact: boolean,
   done: ReadonlySet<string> = new Set(),
 ) {
   const questions = new Map(q.questions.map((question) => [question.id, question]));
@@ -176,8 +203,13 @@ export function reviewAnswersModal(
       ...(pending > 0 ? [acceptAllBlock(app, pending)] : []),
       ...page.flatMap((a): Block[] => {
         const question = questions.get(a.questionId);
+        // A contact answer (an IMPOC's name and e-mail) is judged by whether it was given; its text is for those who may read it.
+        const answer =
+          question?.contact && !showContact
+            ? `_${CONTACT_ANSWER_WITHHELD}_`
+            : `>${escapeMrkdwn(truncate(a.answer, 2500)).replace(/\n/g, '\n>')}`;
         const head = section(
-          `*${escapeMrkdwn(a.questionId)}*${a.review === 'gap' ? ' _(judged a gap)_' : ''} ${escapeMrkdwn(question?.text ?? '')}\n>${escapeMrkdwn(truncate(a.answer, 2500)).replace(/\n/g, '\n>')}`,
+          `*${escapeMrkdwn(a.questionId)}*${a.review === 'gap' ? ' _(judged a gap)_' : ''} ${escapeMrkdwn(question?.text ?? '')}\n${answer}`,
         );
         if (a.review === 'gap')
           return [

@@ -6,7 +6,7 @@ import { applicationRef, escapeMrkdwn, slackDate, truncate, websiteLink } from '
 import { LIMITS } from '../limits.ts';
 import { textSections } from '../split.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
-import { type ModalView, section } from './kit.ts';
+import { CONTACT_ANSWER_WITHHELD, type ModalView, section } from './kit.ts';
 
 export const SUBMISSION_CALLBACK = 'submission';
 export const SUBMISSION_ACTIONS = {
@@ -43,7 +43,15 @@ export type SubmissionModel = {
   showContact: boolean;
   questionnaire: {
     version: string;
-    items: { questionId: string; area: string; question: string; answer: string | null; review: string | null }[];
+    items: {
+      questionId: string;
+      area: string;
+      question: string;
+      answer: string | null;
+      review: string | null;
+      /** An answer was given, but it is contact data this viewer may not read: `answer` is null. */
+      withheld?: boolean;
+    }[];
   } | null;
   /** Why a reviewer skipped the questionnaire (private track); private, so read here and not in the thread. */
   questionnaireSkipReason?: string | null;
@@ -162,7 +170,7 @@ function questionnaireBlocks(m: SubmissionModel): Block[] {
   if (!q && m.questionnaireSkipReason)
     return [{ type: 'divider' }, heading('Questionnaire skipped'), ...textSections('Reason', m.questionnaireSkipReason)];
   if (!q) return [];
-  const answered = q.items.filter((i) => i.answer !== null).length;
+  const answered = q.items.filter((i) => i.answer !== null || i.withheld).length;
   const blocks: Block[] = [
     { type: 'divider' },
     heading(truncate(`Questionnaire v${q.version} (${answered}/${q.items.length} answered)`, LIMITS.headerText)),
@@ -170,13 +178,15 @@ function questionnaireBlocks(m: SubmissionModel): Block[] {
   for (const item of q.items) {
     const area = controlArea(item.area)?.label ?? item.area;
     const missing = m.purgedAt ? '_deleted (retention)_' : '_not answered_';
-    const verdict = item.answer === null ? missing : (VERDICT[item.review ?? ''] ?? escapeMrkdwn(item.review ?? ''));
+    const given = item.answer !== null || item.withheld;
+    const verdict = !given ? missing : (VERDICT[item.review ?? ''] ?? escapeMrkdwn(item.review ?? ''));
     blocks.push(
       section(
         `*${escapeMrkdwn(item.questionId)}* · ${escapeMrkdwn(area)} · ${verdict}\n_${escapeMrkdwn(truncate(item.question, 1000))}_`,
       ),
     );
-    if (item.answer !== null) blocks.push(...textSections(`Answer to ${escapeMrkdwn(item.questionId)}`, item.answer));
+    if (item.withheld) blocks.push(note(`_${CONTACT_ANSWER_WITHHELD}_`));
+    else if (item.answer !== null) blocks.push(...textSections(`Answer to ${escapeMrkdwn(item.questionId)}`, item.answer));
   }
   return blocks;
 }

@@ -29,7 +29,7 @@ import {
 import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
 import type { MessageView } from '../../../views/types.ts';
 import { applyDecision } from '../../reviews/decide.ts';
-import { type ReviewContext, reviewContextFrom } from '../../reviews/review-context.ts';
+import { contactVisibleTo, type ReviewContext, reviewContextFrom } from '../../reviews/review-context.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
 import { loadApplicationWithRows } from '../../reviews/workflow-state.ts';
 import { addDaysUtc } from '../../time.ts';
@@ -53,7 +53,12 @@ function parseCardValue(value: string | undefined): { id: number; v: number } | 
 /** A double click shows up as a conflict with one's own decision of a moment ago: nothing to tell. */
 const OWN_REPEAT_WINDOW_MS = 10_000;
 
-type ModalBuilder = (ctx: ReviewContext, deps: ListenerDeps) => Promise<ModalView | undefined> | ModalView | undefined;
+/** Builds a command's modal for the user who asked for it (`viewer`: what they may read depends on who they are). */
+type ModalBuilder = (
+  ctx: ReviewContext,
+  deps: ListenerDeps,
+  viewer: string,
+) => Promise<ModalView | undefined> | ModalView | undefined;
 
 export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   business_review: async (ctx, deps) =>
@@ -67,8 +72,14 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   record_gap: (ctx) => recordGapModal(ctx.application, ctx.profile.securityAnswers ?? []),
   resolve_gap: (ctx) => resolveGapModal(ctx.application, ctx.openGaps),
   request_information: (ctx) => requestInformationModal(ctx.application, ctx.openGaps, ctx.application.infoRounds + 1),
-  record_answers: (ctx) => (ctx.questionnaire ? recordAnswersModal(ctx.application, ctx.questionnaire, ctx.answers) : undefined),
-  review_answers: (ctx) => (ctx.questionnaire ? reviewAnswersModal(ctx.application, ctx.questionnaire, ctx.answers) : undefined),
+  record_answers: (ctx, deps, viewer) =>
+    ctx.questionnaire
+      ? recordAnswersModal(ctx.application, ctx.questionnaire, ctx.answers, contactVisibleTo(ctx, deps.roles, viewer))
+      : undefined,
+  review_answers: (ctx, deps, viewer) =>
+    ctx.questionnaire
+      ? reviewAnswersModal(ctx.application, ctx.questionnaire, ctx.answers, contactVisibleTo(ctx, deps.roles, viewer))
+      : undefined,
   developer_replied: (ctx) =>
     developerRepliedModal(
       ctx.application,
@@ -183,7 +194,7 @@ async function openModal(
     const ctx = reviewContextFrom(read.app, read.rows, deps.policy.privateTrack);
     const refusedState = stageRoleAllows(ctx.state, command, rolesOf(deps.roles, user)) ?? stateAllows(ctx.state, command);
     if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
-    const view = await MODALS[command]?.(ctx, deps);
+    const view = await MODALS[command]?.(ctx, deps, user);
     if (!view) return void (await tell(refusalNotice('There is nothing to fill in for this now.')));
     await deps.slack.views.open({ trigger_id: args.triggerId, view });
   } catch (error) {

@@ -177,7 +177,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         case 'invalid':
           return ack({ response_action: 'errors', errors: form.errors });
         case 'done': {
-          const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view) : undefined;
+          const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view, user) : undefined;
           await ack(next ? { response_action: 'update', view: next } : undefined);
           deps.onCommitted();
           return;

@@ -5,7 +5,7 @@ import { reviewAnswersModal, reviewableAnswers } from '../../../views/modals/sta
 import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
 import type { MessageView } from '../../../views/types.ts';
 import { applyDecision } from '../../reviews/decide.ts';
-import { loadReviewContext } from '../../reviews/review-context.ts';
+import { contactVisibleTo, loadReviewContext } from '../../reviews/review-context.ts';
 import { pendingAnswers } from '../../workflow/rules.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
@@ -29,9 +29,10 @@ function shownBefore(privateMetadata: string | undefined): string[] {
 export async function nextReviewPage(
   deps: ListenerDeps,
   view: { private_metadata?: string; blocks?: unknown },
+  viewer: string,
 ): Promise<ModalView | undefined> {
   try {
-    return await nextPage(deps, view);
+    return await nextPage(deps, view, viewer);
   } catch (error) {
     // The page is recorded; without a next page the modal simply closes.
     deps.logger.warn({ err: error }, 'could not build the next page of Review answers');
@@ -42,6 +43,7 @@ export async function nextReviewPage(
 async function nextPage(
   deps: ListenerDeps,
   view: { private_metadata?: string; blocks?: unknown },
+  viewer: string,
 ): Promise<ModalView | undefined> {
   const meta = parseMeta(view.private_metadata);
   if (!meta) return undefined;
@@ -55,7 +57,7 @@ async function nextPage(
   if (!ctx?.questionnaire) return undefined;
   const left = reviewableAnswers(ctx.answers).filter((a) => !done.has(a.questionId));
   if (left.length === 0 || ctx.state.stage !== 'security' || ctx.state.status !== 'in_review') return undefined;
-  return reviewAnswersModal(ctx.application, ctx.questionnaire, ctx.answers, done);
+  return reviewAnswersModal(ctx.application, ctx.questionnaire, ctx.answers, contactVisibleTo(ctx, deps.roles, viewer), done);
 }
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -107,7 +109,7 @@ export function acceptAllRemaining(deps: ListenerDeps) {
       const after = await loadReviewContext(deps.db, meta.id, deps.policy.privateTrack);
       const next =
         after?.questionnaire && reviewableAnswers(after.answers).length > 0
-          ? reviewAnswersModal(after.application, after.questionnaire, after.answers)
+          ? reviewAnswersModal(after.application, after.questionnaire, after.answers, contactVisibleTo(after, deps.roles, user))
           : undefined;
       await deps.slack.views.update({ view_id: viewId, view: next ?? acceptedView(accepted) });
     } catch (error) {
