@@ -10,8 +10,9 @@ import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
 import { openNextCycle } from './cycles.ts';
+import { cancelMeetingAhead } from './effects/late.ts';
 import { AlreadyHandled, claimRequest } from './processed.ts';
-import { recordChange, recordUpdateAndChange } from './record.ts';
+import { type Effect, recordChange, recordUpdateAndChange } from './record.ts';
 import { applyIntakeRoleChanges } from './roles.ts';
 import { sentQuestionnaire } from './workflow-state.ts';
 
@@ -195,8 +196,8 @@ async function receive(
     .returning();
   if (!updated) throw new Error(`application ${existing.id} could not be updated`);
 
-  const event = (type: string, payload: Record<string, unknown>) =>
-    recordChange(tx, { applicationId: existing.id, type, actor: 'intake', at: now, payload }, { thread: true });
+  const event = (type: string, payload: Record<string, unknown>, effects: Effect[] = []) =>
+    recordChange(tx, { applicationId: existing.id, type, actor: 'intake', at: now, payload }, { thread: true, effects });
   if (nextCycle) {
     // Field names only, as for any update: the submission's text stays on private surfaces.
     await event('application.resubmitted', {
@@ -214,7 +215,11 @@ async function receive(
   if (startsRoleReview && roles)
     await event('role_review.started', { roles: roles.added, stages: [...roleReviewStages], before, after });
   else if (roles && roles.added.length > 0) await event('role_review.roles_added', { roles: roles.added });
-  if (endsRoleReview) await event('role_review.withdrawn', { roles: [], before, after, via: 'intake' });
+  if (endsRoleReview) {
+    // The role review is over, as when a decision ends it: its meeting still ahead is off, and the attendees are told.
+    const cancelled = await cancelMeetingAhead({ tx, app: existing, now });
+    await event('role_review.withdrawn', { roles: [], before, after, via: 'intake' }, cancelled ? [cancelled] : []);
+  }
   return { outcome: 'updated', application: updated, changedFields: changed };
 }
 

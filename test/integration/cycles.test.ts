@@ -1,9 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationRoles, applications, denialReasons, events, gaps, reviewCycles } from '../../db/schema.ts';
+import { applicationRoles, applications, denialReasons, events, gaps, meetings, reviewCycles } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
+import { loadConfig } from '../../src/config.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createLogger } from '../../src/logger.ts';
+import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
@@ -382,5 +384,48 @@ describe('Added roles', () => {
     // The meeting of the first review does not count: this one is scheduled anew.
     expect(r.buttons(id)).toContain('card.schedule_review');
     expect(r.buttons(id)).not.toContain('card.record_outcome');
+  });
+
+  it('a role review ended by intake dropping its role cancels the meeting ahead: the attendees are told, and no reminder comes', async () => {
+    const { id, body } = await approved();
+    clock.set('2026-03-04T09:00:00Z');
+    await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.ask_role_meeting', { reason: input.text('Tax data flows to a new processor.') });
+    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    // 10:00 in Los Angeles on Thursday 2026-03-05.
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+      architect: input.user(USERS.architect),
+      starts_at: inputMore.dateTime(new Date('2026-03-05T18:00:00Z')),
+      duration: input.select('60'),
+      agenda: input.text('Walk through the tax data flows.'),
+    });
+    const sweepAt = (iso: string, dryRun = false) =>
+      sweepReminders({ db: database.db, policy: loadConfig({}).policy, clock }, new Date(iso), { dryRun });
+    const meetingReminders = async (iso: string, dryRun = false) =>
+      (await sweepAt(iso, dryRun)).due.filter((d) => d.kind === 'meeting');
+    // 24 hours before, the meeting would be reminded (dry run: nothing claimed).
+    expect(await meetingReminders('2026-03-04T18:30:00Z', true)).toHaveLength(1);
+
+    const dropped = await h.intake(body);
+    expect(dropped.json).toMatchObject({ outcome: 'updated', stage: 'approved', status: 'approved' });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+    const roleMeeting = (await database.db.select().from(meetings).where(eq(meetings.applicationId, id)).orderBy(meetings.id)).at(
+      -1,
+    );
+    expect(roleMeeting).toMatchObject({ status: 'cancelled', sequence: 1 });
+    // The thread got the role meeting's invite, then its cancellation (same UID, higher SEQUENCE).
+    const invites = [...h.emulator.state.files.values()]
+      .map((f) => f.content?.toString('utf8') ?? '')
+      .filter((c) => c.includes(`UID:arch-review-${roleMeeting?.id}@pii-review`))
+      .map((c) => [c.match(/METHOD:(\w+)/)?.[1], Number(c.match(/SEQUENCE:(\d+)/)?.[1])]);
+    expect(invites).toEqual([
+      ['REQUEST', 0],
+      ['CANCEL', 1],
+    ]);
+    expect(await meetingReminders('2026-03-04T18:30:00Z')).toEqual([]);
+    expect(await meetingReminders('2026-03-05T17:30:00Z')).toEqual([]);
+    expect(cardText(id)).toContain('Cancelled; not rescheduled');
   });
 });

@@ -33,7 +33,7 @@ const invite = (applicationId: number, meetingId: number): Effect => ({
  * any more, and the attendees get the cancellation (the same event with a higher SEQUENCE,
  * METHOD:CANCEL), through the effect answered with it. Cancel meeting does this; so does every
  * decision that ends the review the meeting belongs to (a denial, a withdrawal, a role review
- * ended by its outcome or by revoked access).
+ * ended by its outcome or by revoked access), and intake that drops every role under review.
  */
 async function cancelScheduledMeeting({ tx, app, now }: Pick<Write, 'tx' | 'app' | 'now'>) {
   const [cancelled] = await tx
@@ -44,7 +44,7 @@ async function cancelScheduledMeeting({ tx, app, now }: Pick<Write, 'tx' | 'app'
   return cancelled ? { ...cancelled, effect: invite(app.id, cancelled.id) } : undefined;
 }
 
-/** A decision ended the review: its meeting still scheduled is off. Answers the cancellation's effect, if any. */
+/** The review ended (by a decision, or by intake): its meeting still scheduled is off. Answers the cancellation's effect, if any. */
 export async function cancelMeetingAhead(write: Pick<Write, 'tx' | 'app' | 'now'>): Promise<Effect | undefined> {
   return (await cancelScheduledMeeting(write))?.effect;
 }
