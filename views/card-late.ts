@@ -17,7 +17,9 @@ export function lateFields(card: CardModel, now: Date): string[] {
           : '_Not scheduled_';
     fields.push(`*Architecture review*\n${meeting}`);
   }
-  if (card.openQuestions > 0) fields.push(`*Open questions*\n*${card.openQuestions}* waiting on the developer`);
+  // Questions are Stage 3's to answer and tick off: once the review ends (denied, withdrawn, a role review over) they are history.
+  if (card.stage === 'architecture' && card.openQuestions > 0)
+    fields.push(`*Open questions*\n*${card.openQuestions}* waiting on the developer`);
   // Once approved, the production life shows whatever stage a role review is in.
   if (!(card.productionLife ?? card.stage === 'approved')) return fields;
   fields.push(`*Production*\n${card.productionSince ? `Live since ${day(card.productionSince)}` : '_Go-live not recorded_'}`);

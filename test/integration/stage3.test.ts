@@ -238,6 +238,29 @@ describe('Stage 3: the outcome', () => {
     expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved' });
     expect(r.threadOf(id).at(-1)).toContain('*approved* for restricted access');
   });
+
+  it('a denial after clarification ends the questions with the review: the closed card no longer waits on the developer', async () => {
+    const { id } = await toStage3(h, r);
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));
+    clock.set(AFTER_MEETING);
+    await r.decide(USERS.architect, id, 'card.record_outcome', {
+      outcome: input.radio('clarification'),
+      questions: input.text('Show the KMS key policy.\nWhere are shipping labels stored after printing?'),
+    });
+    await h.settle();
+    const card = () => JSON.stringify(r.card(id).blocks);
+    expect(card()).toContain('*Open questions*\\n*2* waiting on the developer');
+
+    await r.decide(USERS.architect, id, 'card.deny_architecture', {
+      denial_text: input.text('Thank you for your application. We cannot grant the requested roles at this time.'),
+      reason_area: input.select('encryption_at_rest'),
+      reason_note: input.text('No key policy shown.'),
+    });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'closed', status: 'rejected' });
+    expect(card()).not.toContain('Open questions');
+    expect(card()).not.toContain('waiting on the developer');
+  });
 });
 
 describe('after approval', () => {
