@@ -21,6 +21,7 @@ import type { Logger } from '../logger.ts';
 import { recordReminderPosted } from '../metrics.ts';
 import {
   applicationWithRowsFrom,
+  columnsOfA,
   loadApplicationWithRows,
   type ReviewRows,
   reviewRowColumns,
@@ -223,7 +224,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, options: Dispatcher
       from claimed c
       left join lateral (
         select row_to_json(a) as application,
-          ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}
+          ${reviewRowColumns(columnsOfA)}
         from ${applications} a
         where a.id = c.application_id and c.kind = 'card.sync'
           and not exists (select 1 from claimed p where p.application_id = c.application_id and p.id < c.id)

@@ -22,6 +22,7 @@ import { type ReviewContext, reviewContextFrom } from './review-context.ts';
 import { recordApprovedRoles, settleRoleReview } from './roles.ts';
 import {
   applicationWithRowsFrom,
+  columnsOfA,
   loadReviewRows,
   type ReviewRows,
   reviewRowColumns,
@@ -112,7 +113,12 @@ async function lockApplication(tx: Tx, input: DecisionInput, now: Date): Promise
     select ${keyed ? sql`(select count(*) from fresh)::int` : sql`1`} as fresh,
       (select row_to_json(locked) from locked) as app,
       (select row_xmin from locked) = (select s.xmin::text from ${applications} s where s.id = ${id}) as current,
-      ${reviewRowColumns(id, sql`(select questionnaire_version from locked)`, sql`(select cycle from locked)`)}`,
+      ${reviewRowColumns({
+        id,
+        version: sql`(select questionnaire_version from locked)`,
+        cycle: sql`(select cycle from locked)`,
+        roleReviewSince: sql`(select role_review_since from locked)`,
+      })}`,
   );
   const [row] = rowsOf(result);
   if (!row?.fresh) throw new Abort({ kind: 'duplicate' });
@@ -257,7 +263,7 @@ async function readApplication(db: Db, input: DecisionInput) {
           ? sql`false`
           : sql`exists (select 1 from ${processedRequests} p where p.key = ${input.requestKey}::text)`
       } as repeated,
-      ${reviewRowColumns(id, sql`a.questionnaire_version`, sql`a.cycle`)}
+      ${reviewRowColumns({ ...columnsOfA, id })}
     from ${applications} a where a.id = ${id}`,
   );
   const [row] = rowsOf(result);

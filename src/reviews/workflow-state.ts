@@ -42,12 +42,14 @@ export async function sentQuestionnaire(db: DbOrTx, version: string | null): Pro
 }
 
 export type ReviewRows = {
+  /** The gaps of the review under way still open. */
   openGaps: GapRow[];
   answers: AnswerRow[];
   /** The version sent to this application (with the shipped contact flags, `withContactFlags`), or null before it was sent. */
   questionnaire: Questionnaire | null;
-  /** The latest architecture review meeting, whatever its status. */
+  /** The latest architecture review meeting of the review under way (see reviewRowColumns), whatever its status. */
   meeting: MeetingRow | null;
+  /** The clarification questions of the review under way still open. */
   openQuestions: ClarificationRow[];
   lastRestrictedCall: RestrictedCallRow | null;
   /** The latest audit; `auditCount` counts every one the application has had. */
@@ -81,22 +83,31 @@ const maybe = <T>(value: unknown, one: (raw: unknown) => T): T | null => {
   return parsed === null || parsed === undefined ? null : one(parsed);
 };
 
+/** Where reviewRowColumns reads an application's columns from (a row alias, a subquery, or parameters). */
+export type ReviewRowsOf = { id: SQL; version: SQL; cycle: SQL; roleReviewSince: SQL };
+
 /**
  * The review rows of one application as columns of a single select (one round trip, where
  * a query per table cost a round trip and a query build each). Same filters and order as
  * one query per table; ties broken by id so the order is stable.
+ *
+ * Gaps, the meeting and clarification questions belong to the review they were raised in: the
+ * cycle's, and while a role review is under way, that role review's own (raised since it
+ * started). An earlier review's leftovers (a role review denied while questions were open) are
+ * history, and neither block nor show in the next one.
  */
-export function reviewRowColumns(id: SQL, version: SQL, cycle: SQL): SQL {
+export function reviewRowColumns({ id, version, cycle, roleReviewSince }: ReviewRowsOf): SQL {
+  const since = sql`coalesce(${roleReviewSince}, '-infinity'::timestamptz)`;
   return sql`
     (select coalesce(json_agg(g order by g.id), '[]') from ${gaps} g
-      where g.application_id = ${id} and g.cycle = ${cycle} and g.resolved_at is null) as open_gaps,
+      where g.application_id = ${id} and g.cycle = ${cycle} and g.resolved_at is null and g.raised_at >= ${since}) as open_gaps,
     (select coalesce(json_agg(qa order by qa.question_id), '[]') from ${questionnaireAnswers} qa
       where qa.application_id = ${id} and qa.cycle = ${cycle}) as answers,
     (select qv.content from ${questionnaireVersions} qv where qv.version = ${version}) as questionnaire,
-    (select row_to_json(m) from ${meetings} m where m.application_id = ${id} and m.cycle = ${cycle}
+    (select row_to_json(m) from ${meetings} m where m.application_id = ${id} and m.cycle = ${cycle} and m.created_at >= ${since}
       order by m.id desc limit 1) as meeting,
     (select coalesce(json_agg(c order by c.id), '[]') from ${clarificationQuestions} c
-      where c.application_id = ${id} and c.cycle = ${cycle} and c.answered_at is null) as open_questions,
+      where c.application_id = ${id} and c.cycle = ${cycle} and c.answered_at is null and c.raised_at >= ${since}) as open_questions,
     (select row_to_json(pc) from ${reviewCycles} pc where pc.application_id = ${id} and pc.number = ${cycle} - 1) as previous_cycle,
     (select row_to_json(cc) from ${reviewCycles} cc where cc.application_id = ${id} and cc.number = ${cycle}) as current_cycle,
     (select coalesce(json_agg(ar order by ar.role), '[]') from ${applicationRoles} ar where ar.application_id = ${id}) as roles,
@@ -127,11 +138,24 @@ export function reviewRowsFrom(row: Record<string, unknown>): ReviewRows {
   };
 }
 
+/** reviewRowColumns for the application read as `a`. */
+export const columnsOfA: ReviewRowsOf = {
+  id: sql`a.id`,
+  version: sql`a.questionnaire_version`,
+  cycle: sql`a.cycle`,
+  roleReviewSince: sql`a.role_review_since`,
+};
+
 /** The review rows of an application already read (and, in a decision, locked): one query. */
 export async function loadReviewRows(db: DbOrTx, app: ApplicationRow): Promise<ReviewRows> {
   const result = await executePrepared(
     db,
-    sql`select ${reviewRowColumns(sql`${app.id}::integer`, sql`${app.questionnaireVersion}::text`, sql`${app.cycle}::integer`)}`,
+    sql`select ${reviewRowColumns({
+      id: sql`${app.id}::integer`,
+      version: sql`${app.questionnaireVersion}::text`,
+      cycle: sql`${app.cycle}::integer`,
+      roleReviewSince: sql`${app.roleReviewSince?.toISOString() ?? null}::timestamptz`,
+    })}`,
   );
   const [row] = rowsOf(result);
   if (!row) throw new Error(`review rows of application ${app.id} came back empty`);
@@ -153,7 +177,7 @@ export async function loadApplicationWithRows(
   const result = await executePrepared(
     db,
     sql`select row_to_json(a) as application, a.xmin::text as row_xmin,
-      ${reviewRowColumns(sql`a.id`, sql`a.questionnaire_version`, sql`a.cycle`)}${history}
+      ${reviewRowColumns(columnsOfA)}${history}
       from ${applications} a where a.id = ${id}::integer`,
   );
   const [row] = rowsOf(result);
@@ -167,9 +191,8 @@ export function applicationWithRowsFrom(row: Record<string, unknown>): { app: Ap
 }
 
 export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, privateTrack?: TrackSettings): WorkflowState {
-  // A role review's architecture review is its own: a meeting held before the role review started does not count.
-  const meeting =
-    rows.meeting && app.roleReviewSince && rows.meeting.createdAt.getTime() < app.roleReviewSince.getTime() ? null : rows.meeting;
+  // The rows are the review's own already (reviewRowColumns): a role review's meeting, gaps and questions.
+  const { meeting } = rows;
   return {
     stage: app.stage as Stage,
     status: app.status as Status,

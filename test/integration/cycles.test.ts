@@ -1,6 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationRoles, applications, denialReasons, events, gaps, meetings, reviewCycles } from '../../db/schema.ts';
+import {
+  applicationRoles,
+  applications,
+  clarificationQuestions,
+  denialReasons,
+  events,
+  gaps,
+  meetings,
+  reviewCycles,
+} from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
@@ -320,6 +329,62 @@ describe('Added roles', () => {
     expect(stats).toContain('*Rejected*\\n0');
   });
 
+  it('a role review denied while its questions are open leaves them behind: the card drops them, the next role review is approved without them', async () => {
+    const { id, body } = await approved();
+    const toRoleMeeting = async (startsAt: Date) => {
+      await r.decide(USERS.reviewer, id, 'card.ask_role_meeting', { reason: input.text('Tax data flows to a new processor.') });
+      await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+      await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+        architect: input.user(USERS.architect),
+        starts_at: inputMore.dateTime(startsAt),
+        duration: input.select('60'),
+        agenda: input.text('Walk through the tax data flows.'),
+      });
+    };
+    clock.set('2026-03-04T09:00:00Z');
+    await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h.settle();
+    // 10:00 in Los Angeles on Thursday 2026-03-05.
+    await toRoleMeeting(new Date('2026-03-05T18:00:00Z'));
+    clock.set('2026-03-05T19:00:00Z');
+    await r.decide(USERS.architect, id, 'card.record_outcome', {
+      outcome: input.radio('clarification'),
+      questions: input.text('Show the tax processor’s data processing agreement.\nWhere are invoices stored?'),
+    });
+    expect(await row(id)).toMatchObject({ stage: 'architecture', status: 'waiting_on_developer' });
+    expect(cardText(id)).toContain('*Open questions*\\n*2* waiting on the developer');
+    await r.decide(USERS.architect, id, 'card.deny_architecture', {
+      denial_text: input.text(DENIAL),
+      reason_area: input.select('third_parties'),
+      reason_note: input.text(NOTE),
+    });
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+    // The role review is over: its questions wait on nobody.
+    expect(cardText(id)).not.toContain('Open questions');
+
+    // The next role review has its own Stage 3: nothing of the denied one's is open in it.
+    clock.set('2026-03-09T09:00:00Z');
+    await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance', 'Tax Invoicing'] });
+    await h.settle();
+    // 10:00 in Los Angeles (daylight time since 2026-03-08) on Tuesday 2026-03-10.
+    await toRoleMeeting(new Date('2026-03-10T17:00:00Z'));
+    expect(cardText(id)).not.toContain('Open questions');
+    expect(r.buttons(id)).not.toContain('card.mark_answered');
+    clock.set('2026-03-10T18:00:00Z');
+    const answer = await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    expect(answer.json).toBeUndefined();
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+    const roles = await database.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
+    expect(Object.fromEntries(roles.map((x) => [x.role, x.status]))).toEqual({
+      'Direct-to-Consumer Shipping': 'approved',
+      'Tax Remittance': 'denied',
+      'Tax Invoicing': 'approved',
+    });
+    // The denied review's questions stay as they were recorded: nobody had to tick them off.
+    const questions = await database.db.select().from(clarificationQuestions).where(eq(clarificationQuestions.applicationId, id));
+    expect(questions.map((q) => q.answeredAt)).toEqual([null, null]);
+  });
+
   it('access revoked during a role review ends it: the added role is not granted, and no stage decision is left open', async () => {
     const { id, body } = await approved();
     await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
@@ -381,9 +446,10 @@ describe('Added roles', () => {
     expect((await row(id))?.roleReviewStages).toEqual(['business', 'architecture']);
     await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
     expect(await row(id)).toMatchObject({ stage: 'architecture', status: 'new' });
-    // The meeting of the first review does not count: this one is scheduled anew.
+    // The meeting of the first review does not count: this one is scheduled anew, and the card says so.
     expect(r.buttons(id)).toContain('card.schedule_review');
     expect(r.buttons(id)).not.toContain('card.record_outcome');
+    expect(cardText(id)).toContain('*Architecture review*\\n_Not scheduled_');
   });
 
   it('a role review ended by intake dropping its role cancels the meeting ahead: the attendees are told, and no reminder comes', async () => {
@@ -427,5 +493,71 @@ describe('Added roles', () => {
     expect(await meetingReminders('2026-03-04T18:30:00Z')).toEqual([]);
     expect(await meetingReminders('2026-03-05T17:30:00Z')).toEqual([]);
     expect(cardText(id)).toContain('Cancelled; not rescheduled');
+  });
+});
+
+describe('Added roles, with Stage 2 in role reviews', () => {
+  let database2: TestDatabase;
+  let h2: Harness;
+  let r2: ReturnType<typeof reviewer>;
+  beforeAll(async () => {
+    database2 = await createTestDatabase();
+    h2 = await startHarness(database2, { clock, policy: loadConfig({ ROLE_REVIEW_STAGES: 'business,security' }).policy });
+    r2 = reviewer(h2);
+  });
+  afterAll(async () => {
+    await h2?.stop();
+    await database2?.close();
+  });
+
+  it('a role review denied with a gap open leaves it behind: the next role review passes Stage 2 without it', async () => {
+    const { id, body } = await toStage3(h2, r2, { roles: ['Direct-to-Consumer Shipping'] });
+    await r2.decide(USERS.reviewer, id, 'card.schedule_review', {
+      architect: input.user(USERS.architect),
+      starts_at: inputMore.dateTime(MEETING),
+      duration: input.select('60'),
+      agenda: input.text('Walk through the PII data flows.'),
+    });
+    clock.set(AFTER_MEETING);
+    await r2.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    const row2 = async () => (await database2.db.select().from(applications).where(eq(applications.id, id)))[0];
+    const card2 = () => JSON.stringify(r2.card(id).blocks);
+
+    clock.set('2026-03-04T09:00:00Z');
+    await h2.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h2.settle();
+    await r2.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    expect(await row2()).toMatchObject({ stage: 'security' });
+    await r2.decide(USERS.reviewer, id, 'card.record_gap', {
+      area: input.select('third_parties'),
+      severity: input.select('high'),
+      description: input.text('The tax processor was never assessed.'),
+    });
+    await r2.decide(USERS.reviewer, id, 'card.deny_security', {
+      denial_text: input.text(DENIAL),
+      reason_area: input.select('third_parties'),
+      reason_note: input.text(NOTE),
+    });
+    expect(await row2()).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+
+    clock.set('2026-03-09T09:00:00Z');
+    await h2.intake({ ...body, roles: [...body.roles, 'Tax Remittance', 'Tax Invoicing'] });
+    await h2.settle();
+    await r2.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    expect(await row2()).toMatchObject({ stage: 'security' });
+    // The denied review's gap is not this one's: none is open here, and Stage 2 can be passed.
+    expect(card2()).toContain('*Gaps*\\nNone open');
+    await r2.click(USERS.reviewer, id, 'card.pass_security');
+    await h2.settle();
+    expect(await row2()).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+    const roles = await database2.db.select().from(applicationRoles).where(eq(applicationRoles.applicationId, id));
+    expect(Object.fromEntries(roles.map((x) => [x.role, x.status]))).toEqual({
+      'Direct-to-Consumer Shipping': 'approved',
+      'Tax Remittance': 'denied',
+      'Tax Invoicing': 'approved',
+    });
+    // Nobody had to resolve the old gap to get there: it stays as it was recorded.
+    const [oldGap] = await database2.db.select().from(gaps).where(eq(gaps.applicationId, id));
+    expect(oldGap).toMatchObject({ area: 'third_parties', resolvedAt: null });
   });
 });

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import { type AppDeps, buildApp, type RunningApp } from '../../src/app.ts';
 import { type Clock, systemClock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Policy } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { loadQuestionnaire, type Questionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { type EmulatorOptions, type RunningEmulator, startSlackEmulator } from '../../src/sandbox/emulator/server.ts';
@@ -58,6 +58,8 @@ export async function startHarness(
     questionnaire?: Questionnaire;
     metrics?: AppDeps['metrics'];
     webhook?: AppDeps['webhook'];
+    /** In place of the default policy (loadConfig({}).policy). */
+    policy?: Policy;
   } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? systemClock;
@@ -76,6 +78,7 @@ export async function startHarness(
     ...(options.questionnaire ? { questionnaire: options.questionnaire } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
@@ -144,6 +147,7 @@ export async function startTestApp(options: {
   questionnaire?: Questionnaire;
   metrics?: AppDeps['metrics'];
   webhook?: AppDeps['webhook'];
+  policy?: Policy;
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -162,7 +166,7 @@ export async function startTestApp(options: {
     sweepRoute: { token: ADMIN_API_TOKEN, loopbackOnly: true },
     roles: personaRoles(),
     questionnaire: options.questionnaire ?? loadQuestionnaire(),
-    policy: loadConfig({}).policy,
+    policy: options.policy ?? loadConfig({}).policy,
     postIntervalMs: 0,
     // Tests drive delivery with settle(); the poll only matters for retries.
     outboxPollMs: 60_000,
