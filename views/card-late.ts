@@ -59,7 +59,10 @@ function auditLine(card: CardModel, now: Date): string {
     const late = next && next.dueOn.getTime() < now.getTime();
     return `Remediation: *${card.openRemediation.length} open*${next ? `, ${late ? '*overdue* since' : 'next due'} ${day(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})${earlier}`;
   }
-  if (a) {
+  // Ended by the revocation; in a later cycle it is history, and a new audit may come.
+  if (a?.status === 'cancelled' && card.access?.status === 'revoked')
+    return `_Cancelled when access was revoked_ (${escapeMrkdwn(a.auditor)})${earlier}`;
+  if (a && a.status !== 'cancelled') {
     const passed = a.scheduledFor.getTime() < now.getTime();
     return `Scheduled ${day(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}${passed ? ' · *awaiting the outcome*' : ''}${earlier}`;
   }

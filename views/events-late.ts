@@ -14,6 +14,19 @@ const day = (v: unknown) => {
 };
 const quote = (text: string) => `_${escapeMrkdwn(truncate(text.replace(/\s+/g, ' '), 300))}_`;
 
+const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+
+/** What a revocation ended of the audits under way, in a clause (empty when nothing was). */
+function settled(p: Record<string, unknown>): string {
+  const audits = count(p.auditsCancelled);
+  const items = count(p.remediationClosed);
+  const ended = [
+    ...(audits === 0 ? [] : [audits === 1 ? 'the audit under way is cancelled' : `${audits} audits under way are cancelled`]),
+    ...(items === 0 ? [] : [`${items} open remediation item${items === 1 ? ' is' : 's are'} closed`]),
+  ];
+  return ended.length === 0 ? '' : ` With it, ${ended.join(' and ')}.`;
+}
+
 /** Thread lines of Stage 3 and after approval; undefined for any other event. */
 export function describeLateEvent(event: HistoryEntry, who: string): string | undefined {
   const p = event.payload;
@@ -66,7 +79,7 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
       const review = Array.isArray(p.roleReviewEnded)
         ? ` The role review under way ends with it: ${roleList(p.roleReviewEnded)} not granted.`
         : '';
-      return `${who} *revoked* access, for good in this cycle: ${quote(str(p.note))}${review}`;
+      return `${who} *revoked* access, for good in this cycle: ${quote(str(p.note))}${review}${settled(p)}`;
     }
     case 'audit.passed':
       return `${who} recorded the audit outcome: *passed* (${escapeMrkdwn(str(p.auditor))}).`;

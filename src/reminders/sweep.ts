@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
@@ -65,6 +65,8 @@ export async function sweepReminders(
     assigneeId: applications.assigneeId,
     org: applications.organizationName,
   };
+  // Revoked access ends its production life: nothing of it is due (no command is left to answer a reminder).
+  const notRevoked = or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked'));
   const [lingering, upcoming, neverCalled, inactive, atRisk, eligible, auditsSoon, auditsPast, remediation] = await Promise.all([
     db
       .select({
@@ -133,6 +135,7 @@ export async function sweepReminders(
           isNotNull(applications.productionSince),
           isNull(applications.auditStatus),
           ne(applications.stage, 'closed'),
+          notRevoked,
           lte(applications.productionSince, b.liveBefore),
           gt(applications.productionSince, b.liveAfter),
         ),
@@ -141,12 +144,14 @@ export async function sweepReminders(
       .select(scheduledAudits)
       .from(audits)
       .innerJoin(applications, eq(applications.id, audits.applicationId))
-      .where(and(eq(audits.status, 'scheduled'), gte(audits.scheduledFor, now), lte(audits.scheduledFor, b.auditsUntil))),
+      .where(
+        and(eq(audits.status, 'scheduled'), gte(audits.scheduledFor, now), lte(audits.scheduledFor, b.auditsUntil), notRevoked),
+      ),
     db
       .select(scheduledAudits)
       .from(audits)
       .innerJoin(applications, eq(applications.id, audits.applicationId))
-      .where(and(eq(audits.status, 'scheduled'), lt(audits.scheduledFor, now)))
+      .where(and(eq(audits.status, 'scheduled'), lt(audits.scheduledFor, now), notRevoked))
       .orderBy(asc(audits.scheduledFor)),
     db
       .select({
@@ -160,7 +165,7 @@ export async function sweepReminders(
       .from(remediationItems)
       .innerJoin(audits, eq(audits.id, remediationItems.auditId))
       .innerJoin(applications, eq(applications.id, audits.applicationId))
-      .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now)))
+      .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now), notRevoked))
       .orderBy(asc(remediationItems.dueOn)),
   ]);
 

@@ -12,6 +12,7 @@ import {
   reviewCycles,
 } from '../../db/schema.ts';
 import { INITIAL_STATE } from '../workflow/states.ts';
+import { settleAuditsInFlight } from './effects/access.ts';
 
 /** A cycle ended (rejected, withdrawn) or reached approval: kept with its stage, for history, stats and the export. */
 export async function endCycle(
@@ -136,6 +137,9 @@ export async function openNextCycle(tx: Tx, app: ApplicationRow, now: Date): Pro
     .update(meetings)
     .set({ status: 'cancelled', updatedAt: now })
     .where(and(eq(meetings.applicationId, app.id), eq(meetings.status, 'scheduled')));
+  // Audits carry no cycle: one still in flight (revoked before the revocation settled it) ends
+  // here, so the new cycle inherits no reminder for it.
+  await settleAuditsInFlight(tx, app.id, { at: now, by: 'system' });
   return {
     cycle: app.cycle + 1,
     ...INITIAL_STATE,

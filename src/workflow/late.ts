@@ -3,6 +3,7 @@ import { denialRefusal } from './denial.ts';
 import type { Role } from './roles.ts';
 import { meetingTimeProblem } from './scheduling.ts';
 import {
+  type AuditStatus,
   type Command,
   type CommandType,
   type Outcome,
@@ -69,6 +70,12 @@ const noLife = (s: WorkflowState, what: string) =>
     ? refuse('state', `Access is revoked: ${what} is over for this cycle.`)
     : refuse('state', `Only an approved application has a production life: ${whereItStands(s)}.`);
 
+/**
+ * An audit still under way: scheduled, or awaiting its remediation. Revoked access ends it
+ * (cancelled, its open items closed), so nothing is left to remind or record in that cycle.
+ */
+export const AUDITS_IN_FLIGHT = ['scheduled', 'remediation'] as const satisfies readonly AuditStatus[];
+
 export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusal | undefined {
   const where = whereItStands(s);
   switch (type) {
@@ -103,8 +110,10 @@ export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusa
         ? refuse('state', 'The last audit asked for remediation: close its items before another audit.')
         : undefined;
     case 'record_audit_outcome':
+      if (revoked(s)) return noLife(s, 'auditing');
       return hasProductionLife(s) && s.audit?.status === 'scheduled' ? undefined : refuse('state', 'No audit is scheduled.');
     case 'close_remediation':
+      if (revoked(s)) return noLife(s, 'auditing');
       return hasProductionLife(s) && s.audit?.status === 'remediation' && s.openRemediation.length > 0
         ? undefined
         : refuse('state', 'No remediation item is open.');

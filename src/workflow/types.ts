@@ -38,7 +38,8 @@ export type WorkflowState = {
   roleReview?: { stages: readonly ('business' | 'security' | 'architecture')[] } | null;
 };
 
-export type AuditStatus = 'scheduled' | 'remediation' | 'passed' | 'failed';
+/** `cancelled`: still under way when access was revoked, which ended it (its open remediation items closed with it). */
+export type AuditStatus = 'scheduled' | 'remediation' | 'passed' | 'failed' | 'cancelled';
 
 export type AnswerReview = 'pending' | 'accepted' | 'gap';
 

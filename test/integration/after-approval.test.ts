@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
 import { startWebhookReceiver } from '../support/instances.ts';
 import { toStage3 } from '../support/journeys.ts';
 import { input, inputMore, reviewer } from '../support/reviewer.ts';
@@ -74,6 +74,20 @@ async function approvedWithBody() {
   await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
   return { id, body };
 }
+
+/** A click on a card button as an older copy of the card still shows it (the rules decide what it may do now). */
+async function clickShown(user: string, id: number, actionId: string) {
+  const version = (await row(id))?.version;
+  await h.slack.messageAction({
+    user,
+    channel: CHANNEL,
+    ts: r.card(id).ts,
+    action: { actionId, blockId: 'card.actions', value: `${id}:${version}` },
+  });
+  await h.settle();
+}
+
+const latestDigest = () => h.emulator.state.messages.filter((m) => !m.threadTs && m.text.startsWith('Daily digest')).at(-1);
 
 async function reportCall(id: number, at: string) {
   const res = await fetch(`${h.baseUrl}/api/applications/${id}/restricted-calls`, {
@@ -387,6 +401,169 @@ describe('audits that may come', () => {
     expect(pages).toContain('Audit 1: Deloitte');
     expect(pages).toContain('Rotate LWA secrets.');
     expect(pages).toContain('Audit 2: Amazon');
+  });
+});
+
+describe('revoked access ends the audits under way', () => {
+  async function live() {
+    const id = await approved();
+    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
+    return id;
+  }
+  const keepCalling = async (id: number) => reportCall(id, new Date(clock.now().getTime() - 3600_000).toISOString());
+  const revoke = (id: number) =>
+    r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Data kept outside the approved store.') });
+  const auditsOf = (id: number) => database.db.select().from(audits).where(eq(audits.applicationId, id)).orderBy(asc(audits.id));
+
+  it('cancels a scheduled audit: said in the thread, never reminded after, its outcome refused', async () => {
+    const id = await live();
+    clock.set('2026-06-10T10:00:00Z');
+    await keepCalling(id);
+    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+      auditor: input.select('Other'),
+      auditor_other: input.text('KPMG'),
+      scheduled_for: inputMore.date('2026-06-20'),
+    });
+
+    clock.set('2026-06-12T10:00:00Z');
+    await revoke(id);
+    const [audit] = await auditsOf(id);
+    expect(audit).toMatchObject({ status: 'cancelled', auditor: 'KPMG', outcomeAt: new Date('2026-06-12T10:00:00Z') });
+    expect(await row(id)).toMatchObject({ accessStatus: 'revoked', auditStatus: 'cancelled' });
+    const revoked = (await database.db.select().from(events).where(eq(events.applicationId, id))).find(
+      (e) => e.type === 'access.revoked',
+    );
+    expect(revoked?.payload).toMatchObject({ auditsCancelled: [audit?.id] });
+    expect(revoked?.payload).not.toHaveProperty('remediationClosed');
+    const line = r.threadOf(id).at(-1) ?? '';
+    expect(line).toContain('*revoked* access, for good in this cycle');
+    expect(line).toContain('With it, the audit under way is cancelled.');
+    expect(cardText(id)).toContain('_Cancelled when access was revoked_ (KPMG)');
+    expect(cardText(id)).not.toContain('awaiting the outcome');
+
+    // The day before, on its date and weeks later: no reminder, and the digest counts none awaiting an outcome.
+    for (const day of ['2026-06-19T10:00:00Z', '2026-06-21T10:00:00Z', '2026-06-27T10:00:00Z', '2026-07-20T10:00:00Z']) {
+      clock.set(day);
+      expect(await sweep()).toEqual([]);
+    }
+    expect(latestDigest()?.text).toContain('0 audits awaiting an outcome');
+    const listed = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'audits' })).json);
+    expect(listed).toContain('Awaiting an outcome* (0)');
+    expect(listed).toContain('Scheduled* (0)');
+
+    // A card copy still showing the button: the reviewer is told why, and nothing is recorded.
+    const before = r.threadOf(id).length;
+    await clickShown(USERS.reviewer, id, 'card.record_audit_outcome');
+    await expect
+      .poll(() => r.ephemeralsFor(USERS.reviewer).at(-1))
+      .toContain('Access is revoked: auditing is over for this cycle.');
+    expect((await auditsOf(id)).map((a) => a.status)).toEqual(['cancelled']);
+    expect(r.threadOf(id)).toHaveLength(before);
+  });
+
+  it('closes the open remediation items of an audit in remediation, not as passed, and reminds none after', async () => {
+    const id = await live();
+    clock.set('2026-06-10T10:00:00Z');
+    await keepCalling(id);
+    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+      auditor: input.select('Deloitte'),
+      scheduled_for: inputMore.date('2026-06-15'),
+    });
+    clock.set('2026-06-15T16:00:00Z');
+    await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', {
+      outcome: input.radio('remediation'),
+      'item.1': input.text('Rotate LWA secrets.'),
+      'due.1': inputMore.date('2026-07-01'),
+      'item.2': input.text('Encrypt the order archive.'),
+      'due.2': inputMore.date('2026-07-01'),
+    });
+    const [rotate, encrypt] = await database.db.select().from(remediationItems).orderBy(asc(remediationItems.id));
+    clock.set('2026-07-01T10:00:00Z');
+    await keepCalling(id);
+    expect(await sweep()).toEqual(['remediation_due', 'remediation_due']);
+    await r.decide(USERS.reviewer, id, 'card.close_remediation', { item: input.select(String(rotate?.id)) });
+
+    // One item is overdue and open when access is revoked.
+    clock.set('2026-07-09T10:00:00Z');
+    await revoke(id);
+    const items = await database.db.select().from(remediationItems).orderBy(asc(remediationItems.id));
+    expect(items.map((i) => [i.text, i.closedAt?.toISOString(), i.closedBy])).toEqual([
+      ['Rotate LWA secrets.', '2026-07-01T10:00:00.000Z', USERS.reviewer],
+      ['Encrypt the order archive.', '2026-07-09T10:00:00.000Z', USERS.admin],
+    ]);
+    expect((await auditsOf(id)).map((a) => a.status)).toEqual(['cancelled']);
+    expect(await row(id)).toMatchObject({ accessStatus: 'revoked', auditStatus: 'cancelled' });
+    const line = r.threadOf(id).at(-1) ?? '';
+    expect(line).toContain('With it, the audit under way is cancelled and 1 open remediation item is closed.');
+    expect(line).not.toContain('passed');
+    const revoked = (await database.db.select().from(events).where(eq(events.applicationId, id))).find(
+      (e) => e.type === 'access.revoked',
+    );
+    expect(revoked?.payload).toMatchObject({ remediationClosed: [encrypt?.id] });
+    expect(cardText(id)).toContain('_Cancelled when access was revoked_ (Deloitte)');
+    expect(cardText(id)).not.toContain('overdue');
+
+    for (const day of ['2026-07-15T10:00:00Z', '2026-07-22T10:00:00Z', '2026-08-20T10:00:00Z']) {
+      clock.set(day);
+      expect(await sweep()).toEqual([]);
+    }
+    expect(latestDigest()?.text).toContain('0 remediation overdue');
+    const stats = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'stats' })).json);
+    expect(stats).toContain('*Remediation overdue*\\n0');
+
+    await clickShown(USERS.reviewer, id, 'card.close_remediation');
+    await expect
+      .poll(() => r.ephemeralsFor(USERS.reviewer).at(-1))
+      .toContain('Access is revoked: auditing is over for this cycle.');
+
+    // The audit's history tells the item closed by a reviewer from the one the revocation cancelled.
+    const before = h.emulator.state.views.size;
+    await r.click(USERS.reviewer, id, 'card.submission');
+    await expect.poll(() => h.emulator.state.views.size).toBeGreaterThan(before);
+    const pages = JSON.stringify([...h.emulator.state.views.values()].filter((v) => v.user === USERS.reviewer).at(-1)?.view);
+    expect(pages).toContain('*cancelled: access was revoked*');
+    expect(pages).toMatch(/Rotate LWA secrets\. \(due [^)]*, closed\)/);
+    expect(pages).toMatch(/Encrypt the order archive\. \(due [^)]*, cancelled\)/);
+  });
+
+  it('is never newly eligible for an audit once revoked', async () => {
+    const id = await live();
+    clock.set('2026-04-01T10:00:00Z');
+    await revoke(id);
+    clock.set('2026-06-01T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    expect(JSON.stringify(latestDigest()?.blocks)).not.toContain('Newly eligible');
+  });
+
+  it('a resubmission ends an audit a revocation left in flight: the new cycle is reminded of nothing of it', async () => {
+    const { id, body } = await approvedWithBody();
+    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
+    clock.set('2026-06-10T10:00:00Z');
+    await keepCalling(id);
+    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+      auditor: input.select('Amazon'),
+      scheduled_for: inputMore.date('2026-06-20'),
+    });
+    await revoke(id);
+    // As a revocation recorded before revocations ended audits left it: still scheduled.
+    await database.db.update(audits).set({ status: 'scheduled', outcomeAt: null }).where(eq(audits.applicationId, id));
+    await database.db.update(applications).set({ auditStatus: 'scheduled' }).where(eq(applications.id, id));
+    clock.set('2026-06-19T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+
+    const again = await h.intake({ ...body, useCase: 'Rebuilt with an audited data store.' });
+    await h.settle();
+    expect(again.json).toMatchObject({ id, outcome: 'resubmitted', cycle: 2 });
+    expect((await auditsOf(id)).map((a) => [a.status, a.outcomeAt?.toISOString()])).toEqual([
+      ['cancelled', '2026-06-19T10:00:00.000Z'],
+    ]);
+    expect(await row(id)).toMatchObject({ cycle: 2, accessStatus: null, auditStatus: null });
+    // The new cycle's own review may be reminded (stale in Stage 1); nothing of the old audit is.
+    for (const day of ['2026-06-19T12:00:00Z', '2026-06-21T10:00:00Z', '2026-07-20T10:00:00Z']) {
+      clock.set(day);
+      expect((await sweep()).filter((k) => k.startsWith('audit') || k.startsWith('remediation'))).toEqual([]);
+    }
+    expect(latestDigest()?.text).toContain('0 audits awaiting an outcome');
   });
 });
 

@@ -221,14 +221,19 @@ const AUDIT_STATUS: Record<string, string> = {
   remediation: 'remediation required',
   passed: 'passed',
   failed: 'failed',
+  cancelled: 'cancelled: access was revoked',
 };
+
+/** An item closed by the revocation that cancelled its audit (the same instant), not by a reviewer. */
+const cancelledWith = (a: { status: string; outcomeAt: Date | null }, closedAt: Date) =>
+  a.status === 'cancelled' && a.outcomeAt?.getTime() === closedAt.getTime();
 
 function auditBlocks(m: SubmissionModel): Block[] {
   if (!m.audits || m.audits.length === 0) return [];
   const lines = m.audits.map((a, i) => {
     const items = a.items.map(
       (item) =>
-        `\n    ◦ ${escapeMrkdwn(truncate(item.text.replace(/\s+/g, ' '), 200))} (due ${slackDate(item.dueOn, '{date_short}')}${item.closedAt ? ', closed' : ''})`,
+        `\n    ◦ ${escapeMrkdwn(truncate(item.text.replace(/\s+/g, ' '), 200))} (due ${slackDate(item.dueOn, '{date_short}')}${item.closedAt ? (cancelledWith(a, item.closedAt) ? ', cancelled' : ', closed') : ''})`,
     );
     return `• Audit ${i + 1}: ${escapeMrkdwn(a.auditor)}, ${slackDate(a.scheduledFor, '{date_short}')}: *${AUDIT_STATUS[a.status] ?? escapeMrkdwn(a.status)}*${items.join('')}`;
   });

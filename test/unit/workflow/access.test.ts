@@ -142,6 +142,20 @@ describe('access commands', () => {
     expect(FINAL_BY_DESIGN.find((f) => f.name === 'access revoked')?.holds(revoked)).toBe(true);
   });
 
+  it('refuses an audit outcome or a closed remediation item on revoked access, as over for this cycle', () => {
+    const over = { ok: false, kind: 'state', message: 'Access is revoked: auditing is over for this cycle.' };
+    // Even with an audit left in flight (revoked before revocations ended it), nothing of it is recorded any more.
+    const scheduled = live({ access: 'revoked', audit: { status: 'scheduled', scheduledFor: at('2026-05-01T00:00:00Z') } });
+    const inRemediation = live({ access: 'revoked', audit: { status: 'remediation' }, openRemediation: [31] });
+    expect(decide(scheduled, { type: 'record_audit_outcome', outcome: 'passed' }, reviewer, ENV)).toEqual(over);
+    expect(decide(inRemediation, { type: 'close_remediation', itemId: 31 }, admin, ENV)).toEqual(over);
+    expect(availableCommands(scheduled)).toEqual([]);
+    expect(availableCommands(inRemediation)).toEqual([]);
+    // A cancelled audit asks for nothing, in the revoked cycle or once a later one is approved.
+    expect(availableCommands(live({ access: 'revoked', audit: { status: 'cancelled' } }))).toEqual([]);
+    expect(availableCommands(live({ audit: { status: 'cancelled' } }))).toContain('schedule_audit');
+  });
+
   it('ends a role review under way when access is revoked: back to approved, nothing left to decide', () => {
     const inRoleReview = live({ stage: 'security', status: 'in_review', roleReview: { stages: ['business', 'security'] } });
     expect(decide(inRoleReview, { type: 'revoke_access', note: 'Incidents.' }, admin, ENV)).toEqual({

@@ -189,8 +189,11 @@ function effects(s: WorkflowState, c: Command): WorkflowState {
       return { ...s, access: 'suspended' };
     case 'reinstate_access':
       return { ...s, access: 'active' };
-    case 'revoke_access':
-      return { ...s, access: 'revoked' };
+    case 'revoke_access': {
+      // An audit under way ends with the access: cancelled, its open items closed.
+      const inFlight = s.audit?.status === 'scheduled' || s.audit?.status === 'remediation';
+      return { ...s, access: 'revoked', audit: inFlight ? { status: 'cancelled' } : s.audit, openRemediation: [] };
+    }
     case 'close_remediation': {
       const openRemediation = s.openRemediation.filter((i) => i !== c.itemId);
       return { ...s, openRemediation, audit: openRemediation.length === 0 ? { status: 'passed' } : s.audit };
