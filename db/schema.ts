@@ -50,6 +50,11 @@ export const applications = pgTable(
     accessSince: instant('access_since'),
     /** Why access was suspended (src/workflow/access.ts SUSPENSION_REASONS), or why it is at risk. */
     accessReason: text('access_reason'),
+    /**
+     * When an admin last reinstated access in this cycle: the access watch counts from it as from
+     * an approval until the next call. Kept apart from access_since, which the fall into risk moves.
+     */
+    accessReinstatedAt: instant('access_reinstated_at'),
     /** When the retention job removed contact data and answers (rejected/withdrawn long ago). */
     purgedAt: instant('purged_at'),
     /**
@@ -94,6 +99,10 @@ export const applications = pgTable(
     index('applications_last_call_idx')
       .on(t.lastRestrictedCallAt)
       .where(sql`${t.accessStatus} = 'active' and ${t.lastRestrictedCallAt} is not null`),
+    // Access reinstated after its last call (or with none): its grace period runs from the reinstatement.
+    index('applications_reinstated_idx')
+      .on(t.accessReinstatedAt)
+      .where(sql`${t.accessStatus} = 'active' and ${t.accessReinstatedAt} is not null`),
     // At-risk access (reminded each period) and the listings of at-risk and suspended applications.
     index('applications_access_idx').on(t.accessStatus, t.accessSince).where(sql`${t.accessStatus} in ('at_risk', 'suspended')`),
     // Audits that may come: live applications never audited, eligible AUDIT_AFTER_DAYS after go-live.

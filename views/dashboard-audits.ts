@@ -1,4 +1,4 @@
-import { ACCESS_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
+import { ACCESS_LABELS, RISK_CAUSE_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
 import { appLabel, linesToSections, moreText } from './dashboard-format.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from './dashboard-types.ts';
 import { escapeMrkdwn, slackDate, truncate } from './format.ts';
@@ -24,11 +24,7 @@ export function remediationLine(r: RemediationDue, now: Date): string {
   return `• ${label(r)} · _${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 150))}_ · ${late ? '*overdue, was due ' : 'due '}${date(r.dueOn)}${late ? '*' : ''}`;
 }
 
-const REASONS: Record<string, string> = {
-  ...SUSPENSION_REASON_LABELS,
-  no_call_since_approval: 'no call since approval',
-  inactive: 'no recent call',
-};
+const REASONS: Record<string, string> = { ...SUSPENSION_REASON_LABELS, ...RISK_CAUSE_LABELS };
 
 export function accessLine(a: AccessItem): string {
   const since = a.since ? ` since ${date(a.since)}` : '';

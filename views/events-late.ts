@@ -70,7 +70,9 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
     case 'access.at_risk':
       return p.reason === 'inactive'
         ? `:warning: Access is *at risk* since ${day(p.since)}: no successful restricted API call since ${day(p.lastCallAt)}.`
-        : `:warning: Access is *at risk* since ${day(p.since)}: no successful restricted API call since approval.`;
+        : p.reason === 'no_call_since_reinstatement'
+          ? `:warning: Access is *at risk* since ${day(p.since)}: no successful restricted API call since it was reinstated.`
+          : `:warning: Access is *at risk* since ${day(p.since)}: no successful restricted API call since approval.`;
     case 'access.suspended':
       return `${who} *suspended* access (${escapeMrkdwn(SUSPENSION_REASON_LABELS[p.reason as SuspensionReason] ?? str(p.reason))})${p.note ? `: ${quote(str(p.note))}` : '.'}`;
     case 'access.reinstated':

@@ -39,7 +39,9 @@ export function reminderText(kind: string, data: Record<string, unknown>): strin
     case 'access_at_risk':
       return data.cause === 'inactive'
         ? `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since ${day(data.lastCallAt)}. Record the next call, or an admin may suspend access.`
-        : `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since approval. Record the first call, or an admin may suspend access.`;
+        : data.cause === 'no_call_since_reinstatement'
+          ? `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since access was reinstated. Record the next call, or an admin may suspend access.`
+          : `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since approval. Record the first call, or an admin may suspend access.`;
     case 'audit_outcome':
       return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} was ${day(data.scheduledFor)} and has no outcome yet. Record it.`;
     case 'audit_tomorrow':

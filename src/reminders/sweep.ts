@@ -54,6 +54,7 @@ export async function sweepReminders(
     id: applications.id,
     approvedAt: applications.approvedAt,
     lastRestrictedCallAt: applications.lastRestrictedCallAt,
+    reinstatedAt: applications.accessReinstatedAt,
     assigneeId: applications.assigneeId,
     org: applications.organizationName,
   };
@@ -99,7 +100,9 @@ export async function sweepReminders(
       .from(meetings)
       .innerJoin(applications, eq(applications.id, meetings.applicationId))
       .where(and(eq(meetings.status, 'scheduled'), gte(meetings.startsAt, now), lte(meetings.startsAt, b.meetingsUntil))),
-    // Active access whose period ran out (applications_no_call_idx, applications_last_call_idx).
+    // Active access whose period ran out: never called (applications_no_call_idx; a reinstatement only moves
+    // that deadline later), called too long ago and not reinstated since (applications_last_call_idx), or
+    // reinstated after its last call with no call since (applications_reinstated_idx).
     db
       .select(watched)
       .from(applications)
@@ -119,7 +122,19 @@ export async function sweepReminders(
           eq(applications.accessStatus, 'active'),
           ne(applications.stage, 'closed'),
           isNotNull(applications.lastRestrictedCallAt),
-          lte(applications.lastRestrictedCallAt, b.calledBefore),
+          or(
+            and(
+              lte(applications.lastRestrictedCallAt, b.calledBefore),
+              or(
+                isNull(applications.accessReinstatedAt),
+                lte(applications.accessReinstatedAt, applications.lastRestrictedCallAt),
+              ),
+            ),
+            and(
+              gt(applications.accessReinstatedAt, applications.lastRestrictedCallAt),
+              lte(applications.accessReinstatedAt, b.approvedBefore),
+            ),
+          ),
         ),
       ),
     db
@@ -172,7 +187,7 @@ export async function sweepReminders(
   // Access whose period ran out falls at risk now (recorded unless this is a dry run), and joins those already at risk.
   const fallen = [...neverCalled, ...inactive].flatMap((a) => {
     if (!a.approvedAt) return [];
-    const app = { approvedAt: a.approvedAt, lastRestrictedCallAt: a.lastRestrictedCallAt };
+    const app = { approvedAt: a.approvedAt, lastRestrictedCallAt: a.lastRestrictedCallAt, reinstatedAt: a.reinstatedAt };
     return accessAtRisk(app, now, policy) ? [{ ...a, approvedAt: a.approvedAt, deadline: accessDeadline(app, policy) }] : [];
   });
   if (!options.dryRun) {

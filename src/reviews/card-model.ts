@@ -3,6 +3,7 @@ import type { ApplicationRow } from '../../db/schema.ts';
 import type { CardModel } from '../../views/types.ts';
 import type { Policy } from '../config.ts';
 import { addDaysUtc } from '../time.ts';
+import { accessDeadline } from '../workflow/access.ts';
 import type { Severity } from '../workflow/controls.ts';
 import { hasProductionLife } from '../workflow/late.ts';
 import { availableCommands, pendingAnswers } from '../workflow/rules.ts';
@@ -44,7 +45,7 @@ export function cardModelFrom(app: ApplicationRow, rows: ReviewRows, policy: Pol
       : null,
     openQuestions: rows.openQuestions.length,
     approvedAt: app.approvedAt,
-    restrictedCallDueBy: app.approvedAt ? addDaysUtc(app.approvedAt, policy.restrictedCallGraceDays) : null,
+    restrictedCallDueBy: app.approvedAt ? firstCallDueBy(app.approvedAt, app, policy) : null,
     lastRestrictedCallAt: rows.lastRestrictedCall?.at ?? null,
     productionSince: app.productionSince,
     auditDueOn: app.productionSince ? addDaysUtc(app.productionSince, policy.auditAfterDays) : null,
@@ -63,4 +64,13 @@ export function cardModelFrom(app: ApplicationRow, rows: ReviewRows, policy: Pol
       : null,
     roleStatuses: rows.roles.map((r) => ({ role: r.role, status: r.status })),
   };
+}
+
+/** When the first call is due: the grace period from the approval, or from a reinstatement with no call since. */
+function firstCallDueBy(approvedAt: Date, app: ApplicationRow, policy: Policy): Date | null {
+  const deadline = accessDeadline(
+    { approvedAt, lastRestrictedCallAt: app.lastRestrictedCallAt, reinstatedAt: app.accessReinstatedAt },
+    policy,
+  );
+  return deadline.cause === 'inactive' ? null : deadline.at;
 }

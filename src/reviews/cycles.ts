@@ -159,6 +159,7 @@ export async function openNextCycle(tx: Tx, app: ApplicationRow, now: Date): Pro
     accessStatus: null,
     accessSince: null,
     accessReason: null,
+    accessReinstatedAt: null,
     roleReviewSince: null,
     roleReviewStages: null,
   };

@@ -35,25 +35,45 @@ export const SUSPENSION_REASON_LABELS: Record<SuspensionReason, string> = {
 export const isSuspensionReason = (v: unknown): v is SuspensionReason =>
   typeof v === 'string' && (SUSPENSION_REASONS as readonly string[]).includes(v);
 
-/** Why access is at risk: never called since approval, or the last call is too old. */
-export type RiskCause = 'no_call_since_approval' | 'inactive';
+/** Why access is at risk: never called since approval, nor since an admin reinstated it, or the last call is too old. */
+export type RiskCause = 'no_call_since_approval' | 'no_call_since_reinstatement' | 'inactive';
+
+/** How a listing names the cause of a risk, after the access status. */
+export const RISK_CAUSE_LABELS: Record<RiskCause, string> = {
+  no_call_since_approval: 'no call since approval',
+  no_call_since_reinstatement: 'no call since reinstated',
+  inactive: 'no recent call',
+};
+
+/** What the access watch counts from: the approval, the last successful call, the last reinstatement. */
+export type Watched = { approvedAt: Date; lastRestrictedCallAt: Date | null; reinstatedAt: Date | null };
 
 /**
- * When access falls at risk without a further successful call: RESTRICTED_CALL_GRACE_DAYS after
- * the approval while none was made, else RESTRICTED_CALL_INACTIVITY_DAYS after the last one.
+ * When access falls at risk without a further successful call, counted from the latest of the
+ * approval, the last call and the last reinstatement: RESTRICTED_CALL_GRACE_DAYS after the
+ * approval or the reinstatement while no call came since, else RESTRICTED_CALL_INACTIVITY_DAYS
+ * after the last call. A reinstatement gives access back as an approval does: the period before
+ * it (suspended) does not count against it.
  */
 export function accessDeadline(
-  app: { approvedAt: Date; lastRestrictedCallAt: Date | null },
+  app: Watched,
   policy: Pick<Policy, 'restrictedCallGraceDays' | 'restrictedCallInactivityDays'>,
 ): { at: Date; cause: RiskCause; periodDays: number } {
-  return app.lastRestrictedCallAt
+  const { approvedAt, lastRestrictedCallAt: lastCall, reinstatedAt } = app;
+  if (reinstatedAt && reinstatedAt > approvedAt && (!lastCall || lastCall < reinstatedAt))
+    return {
+      at: addDaysUtc(reinstatedAt, policy.restrictedCallGraceDays),
+      cause: 'no_call_since_reinstatement',
+      periodDays: policy.restrictedCallGraceDays,
+    };
+  return lastCall
     ? {
-        at: addDaysUtc(app.lastRestrictedCallAt, policy.restrictedCallInactivityDays),
+        at: addDaysUtc(lastCall, policy.restrictedCallInactivityDays),
         cause: 'inactive',
         periodDays: policy.restrictedCallInactivityDays,
       }
     : {
-        at: addDaysUtc(app.approvedAt, policy.restrictedCallGraceDays),
+        at: addDaysUtc(approvedAt, policy.restrictedCallGraceDays),
         cause: 'no_call_since_approval',
         periodDays: policy.restrictedCallGraceDays,
       };
@@ -61,7 +81,7 @@ export function accessDeadline(
 
 /** Whether access should be at risk at `now` (only active or at-risk access is watched). */
 export function accessAtRisk(
-  app: { approvedAt: Date; lastRestrictedCallAt: Date | null },
+  app: Watched,
   now: Date,
   policy: Pick<Policy, 'restrictedCallGraceDays' | 'restrictedCallInactivityDays'>,
 ): boolean {

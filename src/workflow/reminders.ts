@@ -1,7 +1,7 @@
 import { addHours, differenceInMinutes } from 'date-fns';
 import type { Policy } from '../config.ts';
 import { addDaysUtc, businessDaysBetweenUtc, calendarDaysBetweenUtc, subBusinessDaysUtc, subDaysUtc } from '../time.ts';
-import { accessDeadline, riskPeriod } from './access.ts';
+import { accessDeadline, riskPeriod, type Watched } from './access.ts';
 
 /** A reminder the sweep found due; its key makes it unique across instances and sweeps. */
 export type DueReminder = {
@@ -101,11 +101,12 @@ export function meetingReminder(
 }
 
 /**
- * Access at risk (no successful call within the grace period of approval, or none for the
- * inactivity period since the last one): the assignee is reminded once per period while it lasts.
+ * Access at risk (no successful call within the grace period of approval or of a reinstatement,
+ * or none for the inactivity period since the last one): the assignee is reminded once per
+ * period while it lasts.
  */
 export function atRiskReminder(
-  app: { id: number; approvedAt: Date; lastRestrictedCallAt: Date | null; assigneeId: string | null },
+  app: Watched & { id: number; assigneeId: string | null },
   now: Date,
   policy: Policy,
 ): DueReminder | undefined {

@@ -146,6 +146,76 @@ describe('access as a state', () => {
     expect(JSON.stringify(received())).not.toContain('Prints shipping labels');
   });
 
+  it('watches reinstated access from its reinstatement: active at once, at risk only when its own grace period ran out', async () => {
+    const id = await approved();
+    clock.set('2026-03-20T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:suspend_access', {
+      reason: input.radio('incident_reported'),
+      note: input.text('Breach reported by the developer.'),
+    });
+    // Reinstated after the grace period from approval (2026-04-02) ran out, with no call made yet.
+    clock.set('2026-04-20T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:reinstate_access', { note: input.text('Fixed and verified.') });
+
+    const atRisk = async () =>
+      (await database.db.select().from(events).where(eq(events.applicationId, id))).filter((e) => e.type === 'access.at_risk');
+    for (const day of ['2026-04-20T10:01:00Z', '2026-04-21T10:00:00Z', '2026-05-20T09:59:00Z']) {
+      clock.set(day);
+      expect(await sweep()).toEqual([]);
+      expect(await row(id)).toMatchObject({ accessStatus: 'active', accessReason: null });
+    }
+    expect(await atRisk()).toEqual([]);
+    expect(cardText(id)).not.toContain('At risk');
+    expect(cardText(id)).toContain(`no successful call yet; due by ${dateToken('2026-05-20T10:00:00Z')}`);
+
+    clock.set('2026-05-20T10:00:00Z');
+    expect(await sweep()).toEqual(['access_at_risk']);
+    expect(await row(id)).toMatchObject({
+      accessStatus: 'at_risk',
+      accessReason: 'no_call_since_reinstatement',
+      accessSince: new Date('2026-05-20T10:00:00Z'),
+    });
+    expect((await atRisk()).map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        from: 'active',
+        to: 'at_risk',
+        reason: 'no_call_since_reinstatement',
+        since: '2026-05-20T10:00:00.000Z',
+      }),
+    ]);
+    const lines = r.threadOf(id);
+    const line = lines.find((l) => l.includes('Access is *at risk*')) ?? '';
+    expect(line).toContain(`since ${dateToken('2026-05-20T10:00:00Z')}`);
+    expect(line).toContain('no successful restricted API call since it was reinstated.');
+    expect(lines.at(-1)).toContain('no successful restricted API call since access was reinstated');
+    const listed = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'audits' })).json);
+    expect(listed).toContain('(no call since reinstated)');
+
+    // A call makes it active again, and the inactivity period runs from it.
+    expect((await reportCall(id, '2026-05-20T09:30:00Z')).status).toBe(201);
+    expect(await row(id)).toMatchObject({ accessStatus: 'active' });
+    clock.set('2026-08-18T09:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-08-18T10:00:00Z');
+    expect(await sweep()).toEqual(['access_at_risk']);
+    expect(await row(id)).toMatchObject({ accessStatus: 'at_risk', accessReason: 'inactive' });
+  });
+
+  it('asks reinstated access for a call since the reinstatement, even if one came before the suspension', async () => {
+    const id = await approved();
+    clock.set('2026-03-10T10:00:00Z');
+    expect((await reportCall(id, '2026-03-10T09:00:00Z')).status).toBe(201);
+    clock.set('2026-03-20T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:suspend_access', { reason: input.radio('developer_request') });
+    clock.set('2026-04-20T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:reinstate_access', { note: input.text('Asked back.') });
+    clock.set('2026-05-20T09:59:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-05-20T10:00:00Z');
+    expect(await sweep()).toEqual(['access_at_risk']);
+    expect(await row(id)).toMatchObject({ accessStatus: 'at_risk', accessReason: 'no_call_since_reinstatement' });
+  });
+
   it('records the fall into risk once when two sweeps run at the same instant', async () => {
     const id = await approved();
     clock.set('2026-04-03T10:00:00Z');

@@ -61,7 +61,8 @@ export async function applyAccessEffects({ tx, app, actorId, now }: Write, comma
       return {
         type: 'access.reinstated',
         payload: { from, to: 'active', ...(note ? { note } : {}) },
-        applicationChanges: { accessStatus: 'active', accessSince: now, accessReason: null },
+        // The access watch counts from here, as from an approval, until the next call.
+        applicationChanges: { accessStatus: 'active', accessSince: now, accessReason: null, accessReinstatedAt: now },
       };
     case 'revoke_access': {
       // Final for this cycle: an audit under way would otherwise be reminded with nobody able to record it.

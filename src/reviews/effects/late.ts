@@ -197,7 +197,11 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
       const back =
         accessOf(app) === 'at_risk' &&
         app.approvedAt &&
-        !accessAtRisk({ approvedAt: app.approvedAt, lastRestrictedCallAt: latest }, now, deps.policy);
+        !accessAtRisk(
+          { approvedAt: app.approvedAt, lastRestrictedCallAt: latest, reinstatedAt: app.accessReinstatedAt },
+          now,
+          deps.policy,
+        );
       return {
         type: 'restricted_call.recorded',
         payload: {

@@ -40,19 +40,41 @@ const live = (overrides: Partial<WorkflowState> = {}): WorkflowState => ({
 describe('when access falls at risk', () => {
   it('is RESTRICTED_CALL_GRACE_DAYS after approval without a call, then RESTRICTED_CALL_INACTIVITY_DAYS after the last one', () => {
     expect(policy.restrictedCallInactivityDays).toBe(90);
-    expect(accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: null }, policy)).toEqual({
+    expect(accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: null, reinstatedAt: null }, policy)).toEqual({
       at: at('2026-04-01T10:00:00Z'),
       cause: 'no_call_since_approval',
       periodDays: 30,
     });
-    expect(accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-03-10T00:00:00Z') }, policy)).toEqual({
+    expect(
+      accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-03-10T00:00:00Z'), reinstatedAt: null }, policy),
+    ).toEqual({
       at: at('2026-06-08T00:00:00Z'),
       cause: 'inactive',
       periodDays: 90,
     });
-    const app = { approvedAt: APPROVED, lastRestrictedCallAt: at('2026-03-10T00:00:00Z') };
+    const app = { approvedAt: APPROVED, lastRestrictedCallAt: at('2026-03-10T00:00:00Z'), reinstatedAt: null };
     expect(accessAtRisk(app, at('2026-06-07T23:59:59Z'), policy)).toBe(false);
     expect(accessAtRisk(app, at('2026-06-08T00:00:00Z'), policy)).toBe(true);
+  });
+
+  it('counts the grace period again from a reinstatement until the next call', () => {
+    const reinstatedAt = at('2026-05-10T08:00:00Z');
+    const sinceReinstatement = { at: at('2026-06-09T08:00:00Z'), cause: 'no_call_since_reinstatement', periodDays: 30 };
+    // Never called, or last called before the suspension: the time suspended does not count.
+    expect(accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: null, reinstatedAt }, policy)).toEqual(
+      sinceReinstatement,
+    );
+    expect(
+      accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-03-10T00:00:00Z'), reinstatedAt }, policy),
+    ).toEqual(sinceReinstatement);
+    // A call since the reinstatement: the inactivity period runs from it, as before.
+    expect(
+      accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-05-12T00:00:00Z'), reinstatedAt }, policy),
+    ).toEqual({ at: at('2026-08-10T00:00:00Z'), cause: 'inactive', periodDays: 90 });
+    const app = { approvedAt: APPROVED, lastRestrictedCallAt: null, reinstatedAt };
+    expect(accessAtRisk(app, at('2026-05-10T08:01:00Z'), policy)).toBe(false);
+    expect(accessAtRisk(app, at('2026-06-09T07:59:59Z'), policy)).toBe(false);
+    expect(accessAtRisk(app, at('2026-06-09T08:00:00Z'), policy)).toBe(true);
   });
 
   it('counts reminding periods from the deadline', () => {
@@ -70,7 +92,7 @@ describe('when access falls at risk', () => {
 });
 
 describe('reminders of access and audits', () => {
-  const app = { id: 7, approvedAt: APPROVED, lastRestrictedCallAt: null, assigneeId: 'U_REV' };
+  const app = { id: 7, approvedAt: APPROVED, lastRestrictedCallAt: null, reinstatedAt: null, assigneeId: 'U_REV' };
 
   it('reminds access at risk once per period: the key holds the deadline and the period', () => {
     expect(atRiskReminder(app, at('2026-04-01T09:59:00Z'), policy)).toBeUndefined();
@@ -78,6 +100,15 @@ describe('reminders of access and audits', () => {
     expect(first).toMatchObject({ kind: 'access_at_risk', key: 'access_at_risk:7:2026-04-01T10:00:00.000Z:0' });
     expect(atRiskReminder(app, at('2026-04-30T10:00:00Z'), policy)?.key).toBe(first?.key);
     expect(atRiskReminder(app, at('2026-05-01T10:00:00Z'), policy)?.key).toBe('access_at_risk:7:2026-04-01T10:00:00.000Z:1');
+  });
+
+  it('reminds reinstated access once its own grace period ran out, saying why', () => {
+    const reinstated = { ...app, reinstatedAt: at('2026-05-10T08:00:00Z') };
+    expect(atRiskReminder(reinstated, at('2026-05-10T08:01:00Z'), policy)).toBeUndefined();
+    expect(atRiskReminder(reinstated, at('2026-06-09T08:00:00Z'), policy)).toMatchObject({
+      key: 'access_at_risk:7:2026-06-09T08:00:00.000Z:0',
+      data: { cause: 'no_call_since_reinstatement', since: '2026-06-09T08:00:00.000Z' },
+    });
   });
 
   it('marks eligibility once, only in the week it begins', () => {
