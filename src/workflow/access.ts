@@ -53,19 +53,20 @@ export type Watched = { approvedAt: Date; lastRestrictedCallAt: Date | null; rei
  * approval, the last call and the last reinstatement: RESTRICTED_CALL_GRACE_DAYS after the
  * approval or the reinstatement while no call came since, else RESTRICTED_CALL_INACTIVITY_DAYS
  * after the last call. A reinstatement gives access back as an approval does: the period before
- * it (suspended) does not count against it.
+ * it (suspended) does not count against it, and a call shortly before it keeps its longer period.
  */
 export function accessDeadline(
   app: Watched,
   policy: Pick<Policy, 'restrictedCallGraceDays' | 'restrictedCallInactivityDays'>,
 ): { at: Date; cause: RiskCause; periodDays: number } {
   const { approvedAt, lastRestrictedCallAt: lastCall, reinstatedAt } = app;
-  if (reinstatedAt && reinstatedAt > approvedAt && (!lastCall || lastCall < reinstatedAt))
-    return {
-      at: addDaysUtc(reinstatedAt, policy.restrictedCallGraceDays),
-      cause: 'no_call_since_reinstatement',
-      periodDays: policy.restrictedCallGraceDays,
-    };
+  const afterReinstatement =
+    reinstatedAt && reinstatedAt > approvedAt && (!lastCall || lastCall < reinstatedAt)
+      ? addDaysUtc(reinstatedAt, policy.restrictedCallGraceDays)
+      : undefined;
+  // A reinstatement never shortens the period a recent call already earned.
+  if (afterReinstatement && !(lastCall && addDaysUtc(lastCall, policy.restrictedCallInactivityDays) > afterReinstatement))
+    return { at: afterReinstatement, cause: 'no_call_since_reinstatement', periodDays: policy.restrictedCallGraceDays };
   return lastCall
     ? {
         at: addDaysUtc(lastCall, policy.restrictedCallInactivityDays),

@@ -201,7 +201,7 @@ describe('access as a state', () => {
     expect(await row(id)).toMatchObject({ accessStatus: 'at_risk', accessReason: 'inactive' });
   });
 
-  it('asks reinstated access for a call since the reinstatement, even if one came before the suspension', async () => {
+  it('keeps the longer period of a call made before the suspension, once reinstated', async () => {
     const id = await approved();
     clock.set('2026-03-10T10:00:00Z');
     expect((await reportCall(id, '2026-03-10T09:00:00Z')).status).toBe(201);
@@ -209,11 +209,14 @@ describe('access as a state', () => {
     await r.decide(USERS.admin, id, 'admin:suspend_access', { reason: input.radio('developer_request') });
     clock.set('2026-04-20T10:00:00Z');
     await r.decide(USERS.admin, id, 'admin:reinstate_access', { note: input.text('Asked back.') });
-    clock.set('2026-05-20T09:59:00Z');
-    expect(await sweep()).toEqual([]);
+    // The grace period from the reinstatement (05-20) ends before the call's inactivity period (06-08).
     clock.set('2026-05-20T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-06-08T08:59:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-06-08T09:00:00Z');
     expect(await sweep()).toEqual(['access_at_risk']);
-    expect(await row(id)).toMatchObject({ accessStatus: 'at_risk', accessReason: 'no_call_since_reinstatement' });
+    expect(await row(id)).toMatchObject({ accessStatus: 'at_risk', accessReason: 'inactive' });
   });
 
   it('records the fall into risk once when two sweeps run at the same instant', async () => {

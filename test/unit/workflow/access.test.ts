@@ -67,6 +67,10 @@ describe('when access falls at risk', () => {
     expect(
       accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-03-10T00:00:00Z'), reinstatedAt }, policy),
     ).toEqual(sinceReinstatement);
+    // A call shortly before the suspension: its inactivity period, longer, stands.
+    expect(
+      accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-05-01T00:00:00Z'), reinstatedAt }, policy),
+    ).toEqual({ at: at('2026-07-30T00:00:00Z'), cause: 'inactive', periodDays: 90 });
     // A call since the reinstatement: the inactivity period runs from it, as before.
     expect(
       accessDeadline({ approvedAt: APPROVED, lastRestrictedCallAt: at('2026-05-12T00:00:00Z'), reinstatedAt }, policy),
