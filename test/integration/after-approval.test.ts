@@ -342,15 +342,36 @@ describe('after a revocation', () => {
   });
 });
 
-describe('audits that may come', () => {
-  async function live() {
-    const id = await approved();
-    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
-    // Calls keep access active through the months below.
-    return id;
-  }
-  const keepCalling = async (id: number) => reportCall(id, new Date(clock.now().getTime() - 3600_000).toISOString());
+/** An approved application live since 2026-03-03, eligible for an audit from 2026-06-01. */
+async function live() {
+  const id = await approved();
+  await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
+  return id;
+}
+/** A call an hour ago: keeps access active through the months a test moves over. */
+const keepCalling = async (id: number) => reportCall(id, new Date(clock.now().getTime() - 3600_000).toISOString());
 
+/** Schedules an audit for 2026-06-15 and records it as asking for remediation of `items`, due 2026-07-01. */
+async function auditInRemediation(id: number, items: string[]) {
+  clock.set('2026-06-10T10:00:00Z');
+  await keepCalling(id);
+  await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+    auditor: input.select('Deloitte'),
+    scheduled_for: inputMore.date('2026-06-15'),
+  });
+  clock.set('2026-06-15T16:00:00Z');
+  await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', {
+    outcome: input.radio('remediation'),
+    ...Object.fromEntries(
+      items.flatMap((text, i) => [
+        [`item.${i + 1}`, input.text(text)],
+        [`due.${i + 1}`, inputMore.date('2026-07-01')],
+      ]),
+    ),
+  });
+}
+
+describe('audits that may come', () => {
   it('says eligible since without a warning, with one digest line in its week and no weekly repeat', async () => {
     const id = await live();
     expect(cardText(id)).toContain(`Eligible for audit from ${dateToken('2026-06-01T00:00:00Z')}`);
@@ -415,18 +436,7 @@ describe('audits that may come', () => {
 
   it('keeps a second audit a year later beside the first, and reminds overdue remediation weekly', async () => {
     const id = await live();
-    clock.set('2026-06-10T10:00:00Z');
-    await keepCalling(id);
-    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
-      auditor: input.select('Deloitte'),
-      scheduled_for: inputMore.date('2026-06-15'),
-    });
-    clock.set('2026-06-15T16:00:00Z');
-    await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', {
-      outcome: input.radio('remediation'),
-      'item.1': input.text('Rotate LWA secrets.'),
-      'due.1': inputMore.date('2026-07-01'),
-    });
+    await auditInRemediation(id, ['Rotate LWA secrets.']);
     clock.set('2026-07-01T10:00:00Z');
     await keepCalling(id);
     expect(await sweep()).toEqual(['remediation_due']);
@@ -478,12 +488,6 @@ describe('audits that may come', () => {
 });
 
 describe('revoked access ends the audits under way', () => {
-  async function live() {
-    const id = await approved();
-    await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-03') });
-    return id;
-  }
-  const keepCalling = async (id: number) => reportCall(id, new Date(clock.now().getTime() - 3600_000).toISOString());
   const revoke = (id: number) =>
     r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Data kept outside the approved store.') });
   const auditsOf = (id: number) => database.db.select().from(audits).where(eq(audits.applicationId, id)).orderBy(asc(audits.id));
@@ -536,20 +540,7 @@ describe('revoked access ends the audits under way', () => {
 
   it('closes the open remediation items of an audit in remediation, not as passed, and reminds none after', async () => {
     const id = await live();
-    clock.set('2026-06-10T10:00:00Z');
-    await keepCalling(id);
-    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
-      auditor: input.select('Deloitte'),
-      scheduled_for: inputMore.date('2026-06-15'),
-    });
-    clock.set('2026-06-15T16:00:00Z');
-    await r.decide(USERS.reviewer, id, 'card.record_audit_outcome', {
-      outcome: input.radio('remediation'),
-      'item.1': input.text('Rotate LWA secrets.'),
-      'due.1': inputMore.date('2026-07-01'),
-      'item.2': input.text('Encrypt the order archive.'),
-      'due.2': inputMore.date('2026-07-01'),
-    });
+    await auditInRemediation(id, ['Rotate LWA secrets.', 'Encrypt the order archive.']);
     const [rotate, encrypt] = await database.db.select().from(remediationItems).orderBy(asc(remediationItems.id));
     clock.set('2026-07-01T10:00:00Z');
     await keepCalling(id);
