@@ -351,6 +351,17 @@ async function live() {
 /** A call an hour ago: keeps access active through the months a test moves over. */
 const keepCalling = async (id: number) => reportCall(id, new Date(clock.now().getTime() - 3600_000).toISOString());
 
+/** On 2026-06-10, schedules an audit with another auditor (KPMG) for 2026-06-20. */
+async function auditScheduledWithKpmg(id: number) {
+  clock.set('2026-06-10T10:00:00Z');
+  await keepCalling(id);
+  await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
+    auditor: input.select('Other'),
+    auditor_other: input.text('KPMG'),
+    scheduled_for: inputMore.date('2026-06-20'),
+  });
+}
+
 /** Schedules an audit for 2026-06-15 and records it as asking for remediation of `items`, due 2026-07-01. */
 async function auditInRemediation(id: number, items: string[]) {
   clock.set('2026-06-10T10:00:00Z');
@@ -396,13 +407,7 @@ describe('audits that may come', () => {
 
   it('reminds before a scheduled audit and after its date until an outcome; a failed one prompts the admins to suspend', async () => {
     const id = await live();
-    clock.set('2026-06-10T10:00:00Z');
-    await keepCalling(id);
-    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
-      auditor: input.select('Other'),
-      auditor_other: input.text('KPMG'),
-      scheduled_for: inputMore.date('2026-06-20'),
-    });
+    await auditScheduledWithKpmg(id);
     clock.set('2026-06-19T10:00:00Z');
     expect(await sweep()).toEqual(['audit_tomorrow']);
     clock.set('2026-06-21T10:00:00Z');
@@ -494,13 +499,7 @@ describe('revoked access ends the audits under way', () => {
 
   it('cancels a scheduled audit: said in the thread, never reminded after, its outcome refused', async () => {
     const id = await live();
-    clock.set('2026-06-10T10:00:00Z');
-    await keepCalling(id);
-    await r.decide(USERS.reviewer, id, 'card.schedule_audit', {
-      auditor: input.select('Other'),
-      auditor_other: input.text('KPMG'),
-      scheduled_for: inputMore.date('2026-06-20'),
-    });
+    await auditScheduledWithKpmg(id);
 
     clock.set('2026-06-12T10:00:00Z');
     await revoke(id);
