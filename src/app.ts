@@ -21,6 +21,7 @@ import type { OutboxDispatcher } from './jobs/outbox-dispatcher.ts';
 import { slackDeliveryDetail } from './jobs/parked.ts';
 import { reportError } from './listeners/errors.ts';
 import { registerListeners } from './listeners/index.ts';
+import { createTimeZones } from './listeners/time-zones.ts';
 import { type Logger, slackLoggerFrom } from './logger.ts';
 import {
   CountedWebClient,
@@ -251,6 +252,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
 
   registerListeners(app, {
     readCache: createReadCache(),
+    timeZones: createTimeZones({ slack: slackClient, clock: deps.clock, logger }),
     slack: slackClient,
     db: deps.database.db,
     clock: deps.clock,

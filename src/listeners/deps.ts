@@ -5,6 +5,7 @@ import type { Policy, Roles } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { ReadCache } from '../reviews/read-cache.ts';
+import type { TimeZones } from './time-zones.ts';
 
 /** What every listener may use; built once in main and passed down, never imported as a singleton. */
 export type ListenerDeps = {
@@ -27,6 +28,8 @@ export type ListenerDeps = {
   slack: WebClient;
   /** What this instance read when it opened a decision's modal (src/reviews/read-cache.ts). */
   readCache?: ReadCache;
+  /** The architects' time zones, for a meeting's working hours, looked up off the ack's path. */
+  timeZones: TimeZones;
 };
 
 export const SOMETHING_WENT_WRONG =

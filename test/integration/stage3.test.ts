@@ -122,6 +122,16 @@ describe('Stage 3: scheduling the architecture review', () => {
     expect(await database.db.select().from(meetings)).toEqual([]);
   });
 
+  it('acknowledges the scheduling within Slack’s 3 s when Slack is slow to tell the architect’s time zone', async () => {
+    const { id } = await toStage3(h, r);
+    for (let i = 0; i < 5; i++) h.emulator.state.faults.push({ method: 'users.info', fault: { delayMs: 4_000 } });
+    const viewId = await r.open(USERS.reviewer, id, 'card.schedule_review');
+    const answer = await r.submit(USERS.reviewer, meetingFields(INSIDE_HOURS), viewId);
+    expect(answer.status).toBe(200);
+    expect(h.emulator.state.slowAcks).toEqual([]);
+    expect(await database.db.select().from(meetings)).toHaveLength(1);
+  });
+
   it('schedules outside working hours once the scheduler confirms', async () => {
     const { id } = await toStage3(h, r);
     const viewId = await r.open(USERS.reviewer, id, 'card.schedule_review');

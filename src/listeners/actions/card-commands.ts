@@ -93,25 +93,20 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   deny_security: async (ctx, deps) => denyModal(ctx.application, 'security', await currentTemplate(deps.db, 'denial')),
   deny_architecture: async (ctx, deps) => denyModal(ctx.application, 'architecture', await currentTemplate(deps.db, 'denial')),
   skip_questionnaire: (ctx) => skipQuestionnaireModal(ctx.application),
-  schedule_review: async (ctx, deps) =>
-    scheduleReviewModal(
+  schedule_review: async (ctx, deps) => {
+    askArchitectsTimeZones(deps);
+    return scheduleReviewModal(
       ctx.application,
       { architectId: ctx.application.architectId, durationMinutes: 60, agenda: await agendaFor(deps, ctx) },
       false,
-    ),
-  reschedule_review: (ctx) =>
-    ctx.meeting
-      ? scheduleReviewModal(
-          ctx.application,
-          {
-            architectId: ctx.meeting.architectId,
-            startsAt: ctx.meeting.startsAt,
-            durationMinutes: ctx.meeting.durationMinutes,
-            agenda: ctx.meeting.agenda,
-          },
-          true,
-        )
-      : undefined,
+    );
+  },
+  reschedule_review: (ctx, deps) => {
+    if (!ctx.meeting) return undefined;
+    askArchitectsTimeZones(deps);
+    const { architectId, startsAt, durationMinutes, agenda } = ctx.meeting;
+    return scheduleReviewModal(ctx.application, { architectId, startsAt, durationMinutes, agenda }, true);
+  },
   cancel_review: (ctx) => cancelReviewModal(ctx.application),
   record_outcome: (ctx, deps) =>
     outcomeModal(
@@ -148,6 +143,15 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
 function roleReviewAdvance(ctx: ReviewContext): string {
   const next = nextInRoleReview(ctx.state, 'business');
   return next.stage === 'approved' ? 'Approve the added roles' : `Advance to ${STAGE_LABELS[next.stage]}`;
+}
+
+/**
+ * The scheduling modal is open: the submission will check the chosen architect's working
+ * hours, so their time zones are asked of Slack now, while the user fills it in, not on the
+ * submission's way to its ack.
+ */
+function askArchitectsTimeZones(deps: ListenerDeps): void {
+  deps.timeZones.prefetch(deps.roles.architects);
 }
 
 /** Every gap ever raised (open or resolved) and the questionnaire's topics seed the meeting agenda. */

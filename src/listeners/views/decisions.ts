@@ -164,7 +164,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         return;
       }
       const scheduling = 'type' in command && (command.type === 'schedule_review' || command.type === 'reschedule_review');
-      const architectTimeZone = scheduling ? await timeZoneOf(deps, command.architectId) : undefined;
+      const architectTimeZone = scheduling ? await deps.timeZones.of(command.architectId) : undefined;
       const result = await applyDecision(deps, {
         applicationId: meta.id,
         seenVersion: meta.v,
@@ -208,15 +208,4 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
 export function registerDecisionViews(routes: Routes, deps: ListenerDeps): void {
   for (const [callbackId, parse] of Object.entries({ ...PARSERS, ...LATE_PARSERS, ...EXIT_PARSERS }))
     routes.view(callbackId, submitDecision(deps, parse));
-}
-
-/** The architect's own time zone, for the working-hours check; without it the check is skipped, not guessed. */
-async function timeZoneOf(deps: ListenerDeps, userId: string): Promise<string | undefined> {
-  try {
-    const info = await deps.slack.users.info({ user: userId });
-    return info.user?.tz ?? undefined;
-  } catch (error) {
-    deps.logger.warn({ err: error, user: userId }, 'could not read the architect’s time zone');
-    return undefined;
-  }
 }

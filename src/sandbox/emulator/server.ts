@@ -161,7 +161,9 @@ export function createSlackEmulator(options: EmulatorOptions): SlackEmulator {
       record(200, false, state.tokenRefusal);
       return send(res, 200, { ok: false, error: state.tokenRefusal });
     }
-    const fault = takeFault(method);
+    const taken = takeFault(method);
+    if (taken && 'delayMs' in taken) await new Promise((resolve) => setTimeout(resolve, taken.delayMs));
+    const fault = taken && 'delayMs' in taken ? undefined : taken;
     if (fault && 'done' in fault && fault.done) {
       try {
         METHODS[method]?.(args, { state, now: now(), baseUrl });

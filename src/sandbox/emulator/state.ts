@@ -68,7 +68,12 @@ export type RecordedCall = {
  * An answer other than the method's own. `done: true` does the work first and loses the
  * answer (a timeout or a proxy error after Slack posted): the caller cannot tell it happened.
  */
-export type Fault = { status: 429; retryAfter: number } | { status: 500; done?: boolean } | { error: string };
+export type Fault =
+  | { status: 429; retryAfter: number }
+  | { status: 500; done?: boolean }
+  | { error: string }
+  /** Answers as usual, this much later: a slow Slack. */
+  | { delayMs: number };
 
 export type SandboxChannel = {
   id: string;
