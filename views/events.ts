@@ -53,6 +53,10 @@ export function describeEvent(event: HistoryEntry): string {
       return `${who} reopened the application: ${quote(str(p.reason))}. Now ${moved(p)}.`;
     case 'application.withdrawn':
       return `${who} withdrew the application: ${quote(str(p.reason))}.`;
+    case 'application.purged':
+      return `Its private data (contact details, answers, replies, gap texts) was deleted under the retention policy, ${Number(p.retentionDays)} days after the review ended. A new submission from the developer opens a new cycle.`;
+    case 'review_cycle.purged':
+      return `The private texts of cycle ${Number(p.cycle)} (answers, replies, gap texts, denial notes) were deleted under the retention policy, ${Number(p.retentionDays)} days after it ended.`;
     // Gap descriptions are private (DOMAIN.md): the thread names area and severity; View submission has the text.
     case 'gap.recorded': {
       const answer = Number(p.securityAnswer) > 0 ? ` on security answer ${Number(p.securityAnswer)}` : '';

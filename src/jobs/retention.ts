@@ -1,7 +1,16 @@
 import { and, eq, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, denialReasons, developerReplies, gaps, questionnaireAnswers, reviewCycles } from '../../db/schema.ts';
+import {
+  applications,
+  denialReasons,
+  developerMessages,
+  developerReplies,
+  gaps,
+  questionnaireAnswers,
+  reviewCycles,
+} from '../../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import { recordChange } from '../reviews/record.ts';
 import { subDaysUtc } from '../time.ts';
 
 /** Matches no content: the next submission of the profile is always a change. */
@@ -12,7 +21,7 @@ const PURGED_TEXT = '(deleted under the retention policy)';
 /**
  * Data stewardship: applications rejected or withdrawn more than `retentionDays` ago lose their
  * contact data, use case, business description, security answers and questionnaire answers. Events stay
- * (they never held any).
+ * (they never held any); each purge is one more (`application.purged`, `review_cycle.purged`).
  */
 export async function purgeExpired(
   deps: { db: Db; logger: Logger },
@@ -26,10 +35,11 @@ export async function purgeExpired(
     isNull(applications.purgedAt),
     lte(applications.statusSince, cutoff),
   );
-  // Earlier cycles of an application under review again: they ended long ago too, and their texts go.
+  // Earlier cycles of an application under review again: they ended long ago too (rejected,
+  // withdrawn, or approved and then revoked), and their texts go.
   const staleCycle = and(
     lt(reviewCycles.number, sql`(select a.cycle from ${applications} a where a.id = ${reviewCycles.applicationId})`),
-    inArray(reviewCycles.outcome, ['rejected', 'withdrawn']),
+    inArray(reviewCycles.outcome, ['rejected', 'withdrawn', 'revoked']),
     isNull(reviewCycles.purgedAt),
     lte(reviewCycles.endedAt, cutoff),
   );
@@ -38,7 +48,7 @@ export async function purgeExpired(
     const cycles = await deps.db.selectDistinct({ id: reviewCycles.applicationId }).from(reviewCycles).where(staleCycle);
     return [...new Set([...rows.map((r) => r.id), ...cycles.map((c) => c.id)])].sort((a, b) => a - b);
   }
-  const cyclesPurged = await purgeEarlierCycles(deps.db, now, staleCycle);
+  const cyclesPurged = await purgeEarlierCycles(deps.db, now, staleCycle, retentionDays);
   const purged = await deps.db.transaction(async (tx) => {
     const rows = await tx
       .update(applications)
@@ -68,6 +78,17 @@ export async function purgeExpired(
           resolution: sql`case when ${gaps.resolution} is null then null else ${PURGED_TEXT} end`,
         })
         .where(inArray(gaps.applicationId, ids));
+      await tx
+        .update(developerMessages)
+        .set({ body: PURGED_TEXT })
+        .where(quotingGaps(inArray(developerMessages.applicationId, ids)));
+      // An audited change like any other: its thread line, and the card refreshed (no reopen is left).
+      for (const applicationId of ids)
+        await recordChange(
+          tx,
+          { applicationId, type: 'application.purged', actor: 'system', at: now, payload: { retentionDays } },
+          { thread: true },
+        );
     }
     return ids;
   });
@@ -82,11 +103,19 @@ export async function purgeExpired(
   return purged;
 }
 
+/**
+ * The information requests sent to the developer: they quote the open gaps' descriptions
+ * (views/modals/stage2.ts), so they go with them. Denials (the general wording), questionnaires
+ * (the blank questions) and clarification questions (posted in the thread) stay as sent.
+ */
+const quotingGaps = (of: SQL | undefined) => and(of, eq(developerMessages.kind, 'information_request'));
+
 /** The private texts of ended earlier cycles (answers, replies, denial notes, gap texts), cycle by cycle. */
 async function purgeEarlierCycles(
   db: Db,
   now: Date,
   stale: SQL | undefined,
+  retentionDays: number,
 ): Promise<{ applicationId: number; number: number }[]> {
   return db.transaction(async (tx) => {
     const cycles = await tx
@@ -112,6 +141,15 @@ async function purgeEarlierCycles(
           resolution: sql`case when ${gaps.resolution} is null then null else ${PURGED_TEXT} end`,
         })
         .where(and(eq(gaps.applicationId, applicationId), eq(gaps.cycle, number)));
+      await tx
+        .update(developerMessages)
+        .set({ body: PURGED_TEXT })
+        .where(quotingGaps(and(eq(developerMessages.applicationId, applicationId), eq(developerMessages.cycle, number))));
+      await recordChange(
+        tx,
+        { applicationId, type: 'review_cycle.purged', actor: 'system', at: now, payload: { cycle: number, retentionDays } },
+        { thread: true },
+      );
     }
     return cycles;
   });

@@ -221,6 +221,7 @@ export function workflowStateFrom(app: ApplicationRow, rows: ReviewRows, private
     roleReview: app.roleReviewSince
       ? { stages: (app.roleReviewStages ?? ['business']) as ('business' | 'security' | 'architecture')[] }
       : null,
+    purged: app.purgedAt !== null,
   };
 }
 

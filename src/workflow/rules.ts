@@ -94,7 +94,14 @@ export function stateAllows(s: WorkflowState, type: CommandType): Refusal | unde
     case 'business_review':
       return inStage1(s) ? undefined : refuse('state', `The business review is over: ${where}.`);
     case 'reopen':
-      return s.status === 'rejected' ? undefined : refuse('state', `Only a rejected application can be reopened: ${where}.`);
+      if (s.status !== 'rejected') return refuse('state', `Only a rejected application can be reopened: ${where}.`);
+      // The review would go on without what it judges, and nothing would delete what it records next.
+      return s.purged
+        ? refuse(
+            'state',
+            'Its submission was deleted under the retention policy: it is reviewed again when the developer sends it again (a new cycle).',
+          )
+        : undefined;
     case 'record_gap':
     case 'resolve_gap':
       if (!inStage2(s)) return refuse('state', `Security gaps are handled in Stage 2: ${where}.`);

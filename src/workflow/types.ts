@@ -36,6 +36,8 @@ export type WorkflowState = {
   cycle?: { number: number; lastEndedAtStage: Stage | null; fastTracked: boolean };
   /** Set while restricted roles added to an approved application are under review: the stages it goes through. */
   roleReview?: { stages: readonly ('business' | 'security' | 'architecture')[] } | null;
+  /** Its private data was deleted under the retention policy (until the developer sends it again). */
+  purged?: boolean;
 };
 
 /** `cancelled`: still under way when access was revoked, which ended it (its open remediation items closed with it). */

@@ -1,8 +1,17 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationRoles, applications, audits, events, remediationItems, reviewCycles } from '../../db/schema.ts';
+import {
+  applicationRoles,
+  applications,
+  audits,
+  events,
+  questionnaireAnswers,
+  remediationItems,
+  reviewCycles,
+} from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
+import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
@@ -303,6 +312,35 @@ describe('access as a state', () => {
 });
 
 describe('after a revocation', () => {
+  it('purges the revoked cycle’s private texts RETENTION_DAYS after it ended, while the next cycle is under review', async () => {
+    const { id, body } = await approvedWithBody();
+    clock.set('2026-03-10T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Repeated incidents.') });
+    clock.set('2026-04-01T10:00:00Z');
+    await h.intake({ ...body, useCase: 'Rebuilt with an audited data store.' });
+    await h.settle();
+    const answersOfCycle1 = () =>
+      database.db
+        .select()
+        .from(questionnaireAnswers)
+        .where(and(eq(questionnaireAnswers.applicationId, id), eq(questionnaireAnswers.cycle, 1)));
+    expect((await answersOfCycle1()).length).toBeGreaterThan(0);
+    const purge = (at: string) => purgeExpired({ db: database.db, logger: createLogger('silent') }, new Date(at), 180);
+    await purge('2026-09-01T00:00:00Z');
+    expect((await answersOfCycle1()).length).toBeGreaterThan(0);
+    clock.set('2026-10-15T00:00:00Z');
+    await purge('2026-10-15T00:00:00Z');
+    expect(await answersOfCycle1()).toEqual([]);
+    const [cycle1] = await database.db
+      .select()
+      .from(reviewCycles)
+      .where(and(eq(reviewCycles.applicationId, id), eq(reviewCycles.number, 1)));
+    expect(cycle1?.purgedAt).toEqual(new Date('2026-10-15T00:00:00Z'));
+    await h.settle();
+    expect(r.threadOf(id).at(-1)).toContain('The private texts of cycle 1');
+    expect(JSON.stringify((await row(id))?.submission)).toContain('Rebuilt with an audited data store.');
+  });
+
   it('a resubmission opens a new cycle at Stage 1 with no production life, its roles to be granted again', async () => {
     const { id, body } = await approvedWithBody();
     clock.set('2026-03-10T10:00:00Z');

@@ -2,7 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, denialReasons, developerReplies, events, gaps, questionnaireAnswers } from '../../db/schema.ts';
+import {
+  applications,
+  denialReasons,
+  developerMessages,
+  developerReplies,
+  events,
+  gaps,
+  questionnaireAnswers,
+} from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createWebhookRelay, webhookSignature } from '../../src/jobs/webhooks.ts';
@@ -214,6 +222,23 @@ describe('retention', () => {
       raisedAt: clock.now(),
     });
     await database.db.update(applications).set({ questionnaireSkipReason: 'secret skip reason' }).where(eq(applications.id, old));
+    // An information request quotes the open gaps' descriptions; a denial is the general wording.
+    await database.db.insert(developerMessages).values([
+      {
+        applicationId: old,
+        kind: 'information_request',
+        body: 'Please address: secret gap text',
+        sentBy: USERS.reviewer,
+        sentAt: clock.now(),
+      },
+      {
+        applicationId: old,
+        kind: 'denial',
+        body: 'We cannot approve this application.',
+        sentBy: USERS.reviewer,
+        sentAt: clock.now(),
+      },
+    ]);
     const logs = new LogCapture();
     const purged = await purgeExpired({ db: database.db, logger: createLogger('info', logs) }, clock.now(), 180);
     expect(purged).toEqual([old]);
@@ -227,11 +252,20 @@ describe('retention', () => {
     expect(row?.purgedAt).toEqual(clock.now());
     expect(await database.db.select().from(questionnaireAnswers)).toEqual([]);
     expect(await database.db.select().from(developerReplies)).toEqual([]);
-    const leftOver = JSON.stringify([await database.db.select().from(gaps), row?.questionnaireSkipReason]);
+    const leftOver = JSON.stringify([
+      await database.db.select().from(gaps),
+      row?.questionnaireSkipReason,
+      await database.db.select().from(developerMessages),
+    ]);
+    expect(leftOver).toContain('We cannot approve this application.');
     expect(leftOver).not.toMatch(/secret (gap text|resolution|skip reason)/);
     expect((await database.db.select().from(gaps)).map((g) => [g.area, g.severity])).toEqual([['encryption_at_rest', 'high']]);
     expect((await database.db.select().from(denialReasons)).map((d) => [d.area, d.note])).toEqual([['logging_monitoring', null]]);
-    expect((await database.db.select().from(events).where(eq(events.applicationId, old))).length).toBe(1);
+    // The events stay, and the purge is one more: its thread line says what went.
+    const history = await database.db.select().from(events).where(eq(events.applicationId, old)).orderBy(events.id);
+    expect(history.map((e) => e.type)).toEqual(['application.received', 'application.purged']);
+    await h.settle();
+    expect(r.threadOf(old).at(-1)).toContain('was deleted under the retention policy, 180 days after the review ended');
     expect(logs.text).toContain('"purged":1');
     expect(logs.text).not.toContain(body.contact.email);
     expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, clock.now(), 180)).toEqual([]);
@@ -300,5 +334,25 @@ describe('retention after a purge', () => {
     expect((await sweepAt('2027-09-01T10:00:00Z')).json.purged).toEqual([id]);
     const [purgedAgain] = await database.db.select().from(applications).where(eq(applications.id, id));
     expect(JSON.stringify(purgedAgain?.submission)).not.toContain(body.contact.email);
+  });
+
+  it('offers no reopen once a rejected application was purged: what the team would record next could never be deleted', async () => {
+    clock.set('2026-03-02T10:00:00Z');
+    const id = (await h.intake(applicationBody())).json.id as number;
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.public_website': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text('We cannot approve this application.'),
+    });
+    await h.settle();
+    expect(r.buttons(id)).toContain('admin:reopen');
+    clock.set('2026-09-01T10:00:00Z');
+    expect((await sweepAt('2026-09-01T10:00:00Z')).json.purged).toEqual([id]);
+    await h.settle();
+    expect(r.buttons(id)).not.toContain('admin:reopen');
+    const [row] = await database.db.select().from(applications).where(eq(applications.id, id));
+    expect(row).toMatchObject({ status: 'rejected', stage: 'closed' });
   });
 });

@@ -784,6 +784,13 @@ describe('reopen', () => {
       field: 'reason',
     });
   });
+  it('refuses once its submission was deleted under the retention policy: the developer sends it again instead', () => {
+    expect(decide({ ...rejected, purged: true }, { type: 'reopen', reason: 'Appeal upheld' }, admin)).toMatchObject({
+      ok: false,
+      kind: 'state',
+      message: expect.stringContaining('deleted under the retention policy'),
+    });
+  });
 });
 
 describe('withdraw', () => {
