@@ -1,5 +1,5 @@
 import { ACCESS_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
-import { escapeMrkdwn, slackDate, userMention } from './format.ts';
+import { calendarDate, escapeMrkdwn, slackDate, userMention } from './format.ts';
 import type { CardModel } from './types.ts';
 
 const day = (d: Date) => slackDate(d, '{date_short}');
@@ -22,7 +22,9 @@ export function lateFields(card: CardModel, now: Date): string[] {
     fields.push(`*Open questions*\n*${card.openQuestions}* waiting on the developer`);
   // Once approved, the production life shows whatever stage a role review is in.
   if (!(card.productionLife ?? card.stage === 'approved')) return fields;
-  fields.push(`*Production*\n${card.productionSince ? `Live since ${day(card.productionSince)}` : '_Go-live not recorded_'}`);
+  fields.push(
+    `*Production*\n${card.productionSince ? `Live since ${calendarDate(card.productionSince)}` : '_Go-live not recorded_'}`,
+  );
   fields.push(`*Restricted access*\n${accessLine(card)}`);
   fields.push(`*Audit*\n${auditLine(card, now)}`);
   return fields;
@@ -57,18 +59,18 @@ function auditLine(card: CardModel, now: Date): string {
   if (a?.status === 'remediation') {
     const next = [...card.openRemediation].sort((x, y) => x.dueOn.getTime() - y.dueOn.getTime())[0];
     const late = next && next.dueOn.getTime() < now.getTime();
-    return `Remediation: *${card.openRemediation.length} open*${next ? `, ${late ? '*overdue* since' : 'next due'} ${day(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})${earlier}`;
+    return `Remediation: *${card.openRemediation.length} open*${next ? `, ${late ? '*overdue* since' : 'next due'} ${calendarDate(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})${earlier}`;
   }
   // Ended by the revocation; in a later cycle it is history, and a new audit may come.
   if (a?.status === 'cancelled' && card.access?.status === 'revoked')
     return `_Cancelled when access was revoked_ (${escapeMrkdwn(a.auditor)})${earlier}`;
   if (a && a.status !== 'cancelled') {
     const passed = a.scheduledFor.getTime() < now.getTime();
-    return `Scheduled ${day(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}${passed ? ' · *awaiting the outcome*' : ''}${earlier}`;
+    return `Scheduled ${calendarDate(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}${passed ? ' · *awaiting the outcome*' : ''}${earlier}`;
   }
   if (!card.auditDueOn) return '_May come 90+ days after go-live_';
   // An audit may come; none is overdue: eligible is said without a warning sign.
   return now.getTime() >= card.auditDueOn.getTime()
-    ? `Eligible for audit since ${day(card.auditDueOn)}`
-    : `Eligible for audit from ${day(card.auditDueOn)}`;
+    ? `Eligible for audit since ${calendarDate(card.auditDueOn)}`
+    : `Eligible for audit from ${calendarDate(card.auditDueOn)}`;
 }

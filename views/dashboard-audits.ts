@@ -1,33 +1,32 @@
 import { ACCESS_LABELS, RISK_CAUSE_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
 import { appLabel, linesToSections, moreText } from './dashboard-format.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from './dashboard-types.ts';
-import { escapeMrkdwn, slackDate, truncate } from './format.ts';
+import { calendarDate, escapeMrkdwn, slackDate, truncate } from './format.ts';
 import type { Block, MessageView } from './types.ts';
 
-const date = (at: Date) => slackDate(at, '{date_short_pretty}');
 const label = (a: { applicationId: number; organizationName: string; card: AuditItem['card'] }) =>
   appLabel({ id: a.applicationId, organizationName: a.organizationName, card: a.card });
 
 /** An audit line: scheduled (ahead, or awaiting its outcome), or eligible (no warning: an audit may come). */
 export function auditLine(a: AuditItem, now: Date): string {
-  const live = `live since ${date(a.productionSince)}`;
+  const live = `live since ${calendarDate(a.productionSince)}`;
   if (a.audit) {
     const by = escapeMrkdwn(truncate(a.audit.auditor, 60));
     const past = a.audit.scheduledFor.getTime() < now.getTime();
-    return `• ${label(a)} · ${past ? '*was ' : 'scheduled for '}${date(a.audit.scheduledFor)}${past ? ', awaiting the outcome*' : ''} with ${by} · ${live}`;
+    return `• ${label(a)} · ${past ? '*was ' : 'scheduled for '}${calendarDate(a.audit.scheduledFor)}${past ? ', awaiting the outcome*' : ''} with ${by} · ${live}`;
   }
-  return `• ${label(a)} · eligible since ${date(a.dueOn)} · ${live}`;
+  return `• ${label(a)} · eligible since ${calendarDate(a.dueOn)} · ${live}`;
 }
 
 export function remediationLine(r: RemediationDue, now: Date): string {
   const late = r.dueOn.getTime() < now.getTime();
-  return `• ${label(r)} · _${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 150))}_ · ${late ? '*overdue, was due ' : 'due '}${date(r.dueOn)}${late ? '*' : ''}`;
+  return `• ${label(r)} · _${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 150))}_ · ${late ? '*overdue, was due ' : 'due '}${calendarDate(r.dueOn)}${late ? '*' : ''}`;
 }
 
 const REASONS: Record<string, string> = { ...SUSPENSION_REASON_LABELS, ...RISK_CAUSE_LABELS };
 
 export function accessLine(a: AccessItem): string {
-  const since = a.since ? ` since ${date(a.since)}` : '';
+  const since = a.since ? ` since ${slackDate(a.since, '{date_short_pretty}')}` : '';
   const why = a.reason ? ` (${escapeMrkdwn(REASONS[a.reason] ?? a.reason)})` : '';
   return `• ${label(a)} · ${ACCESS_LABELS[a.status].toLowerCase()}${since}${why}`;
 }

@@ -1,6 +1,6 @@
 import { SUSPENSION_REASON_LABELS, type SuspensionReason } from '../src/workflow/access.ts';
 import { roleList } from './cycles.ts';
-import { escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
+import { calendarDate, escapeMrkdwn, slackDate, truncate, userMention } from './format.ts';
 import type { HistoryEntry } from './types.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -11,6 +11,11 @@ const when = (v: unknown) => {
 const day = (v: unknown) => {
   const d = new Date(str(v));
   return Number.isNaN(d.getTime()) ? '?' : slackDate(d, '{date_short}');
+};
+/** A day without a time (a go-live, an audit's date, a due date): the same day for every reader. */
+const calendar = (v: unknown) => {
+  const d = new Date(str(v));
+  return Number.isNaN(d.getTime()) ? '?' : calendarDate(d);
 };
 const quote = (text: string) => `_${escapeMrkdwn(truncate(text.replace(/\s+/g, ' '), 300))}_`;
 
@@ -49,16 +54,16 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
     }
     case 'production.live':
       return p.from
-        ? `${who} changed the production go-live: ${day(p.from)} → ${day(p.productionSince)}. An implementation audit may come from ${day(p.auditDueOn)}.`
-        : `${who} recorded the production go-live: ${day(p.productionSince)}. An implementation audit may come from ${day(p.auditDueOn)}.`;
+        ? `${who} changed the production go-live: ${calendar(p.from)} → ${calendar(p.productionSince)}. An implementation audit may come from ${calendar(p.auditDueOn)}.`
+        : `${who} recorded the production go-live: ${calendar(p.productionSince)}. An implementation audit may come from ${calendar(p.auditDueOn)}.`;
     case 'restricted_call.recorded':
       return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.${
         (p.access as { to?: unknown } | undefined)?.to === 'active' ? ' Access is *active* again.' : ''
       }`;
     case 'audit.scheduled':
       return p.from
-        ? `${who} moved the audit with ${escapeMrkdwn(str(p.auditor))}: ${day(p.from)} → ${day(p.scheduledFor)}.`
-        : `${who} scheduled ${p.earlier ? 'a new audit' : 'the audit'} with ${escapeMrkdwn(str(p.auditor))} on ${day(p.scheduledFor)}.`;
+        ? `${who} moved the audit with ${escapeMrkdwn(str(p.auditor))}: ${calendar(p.from)} → ${calendar(p.scheduledFor)}.`
+        : `${who} scheduled ${p.earlier ? 'a new audit' : 'the audit'} with ${escapeMrkdwn(str(p.auditor))} on ${calendar(p.scheduledFor)}.`;
     case 'audit.failed': {
       const admins = Array.isArray(p.admins) ? (p.admins as unknown[]).filter((a): a is string => typeof a === 'string') : [];
       const ask = admins.length > 0 ? admins.map(userMention).join(' ') : 'Admins';
@@ -87,7 +92,7 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
       return `${who} recorded the audit outcome: *passed* (${escapeMrkdwn(str(p.auditor))}).`;
     case 'audit.remediation_required': {
       const items = Array.isArray(p.items) ? (p.items as { text: string; dueOn: string }[]) : [];
-      return `${who} recorded the audit outcome: *remediation required*: ${items.map((i) => `${quote(i.text)} (due ${day(i.dueOn)})`).join('; ')}`;
+      return `${who} recorded the audit outcome: *remediation required*: ${items.map((i) => `${quote(i.text)} (due ${calendar(i.dueOn)})`).join('; ')}`;
     }
     case 'remediation.closed':
       return `${who} closed the remediation item ${quote(str(p.text))}.${p.auditPassed ? ' Every item is closed: the audit is *passed*.' : ''}`;

@@ -64,6 +64,17 @@ export function slackDate(at: Date, format = '{date_short_pretty} at {time}'): s
   return `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
 }
 
+const CALENDAR = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
+
+/**
+ * A day without a time (an audit's date, a due date, a go-live), as text: "Jul 1, 2026". A date
+ * picked in a modal is stored as midnight UTC, and a Slack date token would show that instant
+ * in each reader's zone, a day early for everyone west of UTC.
+ */
+export function calendarDate(day: Date): string {
+  return CALENDAR.format(day);
+}
+
 export function age(from: Date, now: Date): string {
   return formatDistanceStrict(from, now);
 }

@@ -1,4 +1,4 @@
-import { applicationRef, escapeMrkdwn, fitMrkdwn, slackDate, userMention } from './format.ts';
+import { applicationRef, calendarDate, escapeMrkdwn, fitMrkdwn, slackDate, userMention } from './format.ts';
 import type { Block, MessageView } from './types.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -13,6 +13,8 @@ function audienceMention(audience: unknown): string {
   return 'Reviewers (nobody is assigned; set REVIEWER_GROUP_ID or REVIEWER_IDS so someone is mentioned)';
 }
 const day = (v: unknown) => slackDate(new Date(str(v)), '{date_short}');
+/** A day without a time (an audit's date, a due date): the same day for every reader (calendarDate). */
+const calendar = (v: unknown) => calendarDate(new Date(str(v)));
 
 const owner = (data: Record<string, unknown>) =>
   typeof data.assigneeId === 'string' && data.assigneeId ? userMention(data.assigneeId) : audienceMention(data.audience);
@@ -43,13 +45,13 @@ export function reminderText(kind: string, data: Record<string, unknown>): strin
           ? `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since access was reinstated. Record the next call, or an admin may suspend access.`
           : `:warning: ${owner(data)}: *access at risk* since ${day(data.since)}: no successful restricted API call since approval. Record the first call, or an admin may suspend access.`;
     case 'audit_outcome':
-      return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} was ${day(data.scheduledFor)} and has no outcome yet. Record it.`;
+      return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} was on ${calendar(data.scheduledFor)} and has no outcome yet. Record it.`;
     case 'audit_tomorrow':
-      return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} is ${slackDate(new Date(str(data.scheduledFor)), '{date_short_pretty}')}.`;
+      return `:clipboard: ${owner(data)}: the audit with ${escapeMrkdwn(str(data.auditor))} is on ${calendar(data.scheduledFor)}.`;
     case 'remediation_due':
       return Number(data.week) > 0
-        ? `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ is *overdue* (due ${day(data.dueOn)}).`
-        : `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ is due ${day(data.dueOn)}.`;
+        ? `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ is *overdue* (due ${calendar(data.dueOn)}).`
+        : `:wrench: ${owner(data)}: remediation item _${escapeMrkdwn(str(data.text))}_ is due ${calendar(data.dueOn)}.`;
     default:
       return `:bell: Reminder: ${escapeMrkdwn(kind)}`;
   }
@@ -90,8 +92,12 @@ export function digestView(date: string, data: DigestData): MessageView {
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: `Daily review digest · ${date}` } },
     ...section('Access at risk', data.atRisk, (i) => `• ${ref(i)}`),
-    ...section('Audits awaiting an outcome', data.awaitingOutcome, (i) => `• ${ref(i)}: the audit was ${day(i.scheduledFor)}`),
-    ...section('Remediation overdue', data.remediationOverdue, (i) => `• ${ref(i)}: an item was due ${day(i.dueOn)}`),
+    ...section(
+      'Audits awaiting an outcome',
+      data.awaitingOutcome,
+      (i) => `• ${ref(i)}: the audit was on ${calendar(i.scheduledFor)}`,
+    ),
+    ...section('Remediation overdue', data.remediationOverdue, (i) => `• ${ref(i)}: an item was due ${calendar(i.dueOn)}`),
     ...section('Stale applications', data.stale, (i) => `• ${ref(i)}: ${Number(i.businessDays)} business days without a move`),
     ...section(
       'Architecture reviews today',

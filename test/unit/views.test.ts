@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reviewCard } from '../../views/card.ts';
-import { escapeMrkdwn, slackDate, unescapeSlackText } from '../../views/format.ts';
+import { calendarDate, escapeMrkdwn, slackDate, unescapeSlackText } from '../../views/format.ts';
 import { helpView } from '../../views/help.ts';
 import { ambiguousView, notFoundView, statusView } from '../../views/status.ts';
 import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/types.ts';
@@ -179,6 +179,12 @@ describe('status view', () => {
 describe('format helpers', () => {
   it('escapes exactly &, < and >', () => {
     expect(escapeMrkdwn('a & <b> "c"')).toBe('a &amp; &lt;b&gt; "c"');
+  });
+
+  it('writes a day without a time as the same calendar day for every reader', () => {
+    expect(calendarDate(new Date('2026-07-01T00:00:00Z'))).toBe('Jul 1, 2026');
+    expect(calendarDate(new Date('2026-07-01T23:59:59Z'))).toBe('Jul 1, 2026');
+    expect(calendarDate(new Date('2026-07-01T00:00:00Z'))).not.toContain('<!date');
   });
 
   it('reads text as Slack sends it back as typed, a typed entity included', () => {

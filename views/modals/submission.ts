@@ -2,7 +2,7 @@ import type { Button } from '@slack/types';
 import { controlArea } from '../../src/workflow/controls.ts';
 import { retentionBeyondGuidance } from '../../src/workflow/visibility.ts';
 import { CARD_ACTIONS } from '../card.ts';
-import { applicationRef, escapeMrkdwn, slackDate, truncate, websiteLink } from '../format.ts';
+import { applicationRef, calendarDate, escapeMrkdwn, slackDate, truncate, websiteLink } from '../format.ts';
 import { LIMITS } from '../limits.ts';
 import { textSections } from '../split.ts';
 import type { ApplicationSummary, Block } from '../types.ts';
@@ -233,9 +233,9 @@ function auditBlocks(m: SubmissionModel): Block[] {
   const lines = m.audits.map((a, i) => {
     const items = a.items.map(
       (item) =>
-        `\n    ◦ ${escapeMrkdwn(truncate(item.text.replace(/\s+/g, ' '), 200))} (due ${slackDate(item.dueOn, '{date_short}')}${item.closedAt ? (cancelledWith(a, item.closedAt) ? ', cancelled' : ', closed') : ''})`,
+        `\n    ◦ ${escapeMrkdwn(truncate(item.text.replace(/\s+/g, ' '), 200))} (due ${calendarDate(item.dueOn)}${item.closedAt ? (cancelledWith(a, item.closedAt) ? ', cancelled' : ', closed') : ''})`,
     );
-    return `• Audit ${i + 1}: ${escapeMrkdwn(a.auditor)}, ${slackDate(a.scheduledFor, '{date_short}')}: *${AUDIT_STATUS[a.status] ?? escapeMrkdwn(a.status)}*${items.join('')}`;
+    return `• Audit ${i + 1}: ${escapeMrkdwn(a.auditor)}, ${calendarDate(a.scheduledFor)}: *${AUDIT_STATUS[a.status] ?? escapeMrkdwn(a.status)}*${items.join('')}`;
   });
   return [{ type: 'divider' }, heading('Implementation audits'), section(truncate(lines.join('\n'), LIMITS.sectionText))];
 }
