@@ -82,6 +82,11 @@ export async function purgeExpired(
         .update(developerMessages)
         .set({ body: PURGED_TEXT })
         .where(quotingGaps(inArray(developerMessages.applicationId, ids)));
+      // The team's reason to fast-track a cycle is about the applicant's review: it goes with the texts.
+      await tx
+        .update(reviewCycles)
+        .set({ fastTrackReason: purgedIfSet(reviewCycles.fastTrackReason) })
+        .where(inArray(reviewCycles.applicationId, ids));
       // An audited change like any other: its thread line, and the card refreshed (no reopen is left).
       for (const applicationId of ids)
         await recordChange(
@@ -108,6 +113,10 @@ export async function purgeExpired(
  * (views/modals/stage2.ts), so they go with them. Denials (the general wording), questionnaires
  * (the blank questions) and clarification questions (posted in the thread) stay as sent.
  */
+/** A private text that may be unset: deleted where there is one. */
+const purgedIfSet = (column: typeof reviewCycles.fastTrackReason) =>
+  sql`case when ${column} is null then null else ${PURGED_TEXT} end`;
+
 const quotingGaps = (of: SQL | undefined) => and(of, eq(developerMessages.kind, 'information_request'));
 
 /** The private texts of ended earlier cycles (answers, replies, denial notes, gap texts), cycle by cycle. */
@@ -120,7 +129,7 @@ async function purgeEarlierCycles(
   return db.transaction(async (tx) => {
     const cycles = await tx
       .update(reviewCycles)
-      .set({ purgedAt: now })
+      .set({ purgedAt: now, fastTrackReason: purgedIfSet(reviewCycles.fastTrackReason) })
       .where(stale)
       .returning({ applicationId: reviewCycles.applicationId, number: reviewCycles.number });
     for (const { applicationId, number } of cycles) {

@@ -207,6 +207,14 @@ describe('Review cycles', () => {
     await r.open(USERS.reviewer, id, 'card.earlier_cycles');
     expect(JSON.stringify(r.modal(USERS.reviewer).view)).toContain('shared spreadsheet');
     expect(everythingPosted()).not.toContain('shared spreadsheet');
+
+    // Withdrawn, and purged RETENTION_DAYS later: the reason goes with the other private texts.
+    await r.decide(USERS.admin, id, 'admin:withdraw', { reason: input.text('Withdrawn by the developer.') });
+    const later = new Date(clock.now().getTime() + 200 * 86_400_000);
+    expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, later, 180)).toEqual([id]);
+    const cycles = await database.db.select().from(reviewCycles).where(eq(reviewCycles.applicationId, id));
+    expect(JSON.stringify(cycles)).not.toContain(REASON);
+    expect(cycles.find((c) => c.number === 2)?.fastTrackedTo).toBe('security');
   });
 
   it('purges an earlier cycle’s private texts RETENTION_DAYS after it ended, while a later cycle is under review', async () => {
