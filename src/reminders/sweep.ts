@@ -194,7 +194,13 @@ export async function sweepReminders(
     for (const a of fallen)
       await markAtRisk(
         db,
-        { id: a.id, since: a.deadline.at, cause: a.deadline.cause, lastCallAt: a.lastRestrictedCallAt },
+        {
+          id: a.id,
+          since: a.deadline.at,
+          cause: a.deadline.cause,
+          lastCallAt: a.lastRestrictedCallAt,
+          reinstatedAt: a.reinstatedAt,
+        },
         deps.clock.now(),
       );
   }

@@ -15,6 +15,7 @@ import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
+import { markAtRisk } from '../../src/reviews/access-watch.ts';
 import { personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
@@ -109,6 +110,22 @@ async function reportCall(id: number, at: string) {
 }
 
 describe('access as a state', () => {
+  it('stays active when a call is recorded after the sweep read it and before it wrote', async () => {
+    const id = await approved();
+    clock.set('2026-03-10T10:00:00Z');
+    expect((await reportCall(id, '2026-03-10T09:00:00Z')).status).toBe(201);
+    clock.set('2026-06-08T10:00:00Z');
+    // What the sweep read: the call of 03-10, 90 days old.
+    const read = { lastCallAt: new Date('2026-03-10T09:00:00Z'), reinstatedAt: null };
+    expect((await reportCall(id, '2026-06-08T09:30:00Z')).status).toBe(201);
+    const since = new Date('2026-06-08T09:00:00Z');
+    expect(await markAtRisk(database.db, { id, since, cause: 'inactive', ...read }, clock.now())).toBe(false);
+    expect(await row(id)).toMatchObject({ accessStatus: 'active' });
+    // As read now, with nothing recorded since, the same change goes through (and would a day later).
+    const fresh = { lastCallAt: new Date('2026-06-08T09:30:00Z'), reinstatedAt: null };
+    expect(await markAtRisk(database.db, { id, since, cause: 'inactive', ...fresh }, clock.now())).toBe(true);
+  });
+
   it('falls at risk after the inactivity period without a call, reminds the assignee once per period, and a call makes it active', async () => {
     const id = await approved();
     expect(await row(id)).toMatchObject({ accessStatus: 'active' });
