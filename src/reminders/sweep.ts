@@ -249,8 +249,10 @@ export async function sweepReminders(
     );
   }
   if (options.dryRun) {
-    const claimed = await alreadyClaimed(db, due);
-    return { at: now, dryRun: true, due, claimed: due.filter((d) => !claimed.has(d.key)), effects: [] };
+    const taken = await alreadyClaimed(db, due);
+    const digestTaken = digest === undefined || taken.has(digest);
+    const claimed = due.filter((d) => !taken.has(d.key) && !(d.kind === 'audit_eligible' && digestTaken));
+    return { at: now, dryRun: true, due, claimed, effects: [] };
   }
   // A sweep "as if" another instant (npm run remind --at) still posts now.
   const { claimed, effects } = await claim(db, due, deps.clock.now());
@@ -289,21 +291,30 @@ function digestReminder(key: string, now: Date, lists: Record<string, DigestItem
 async function claim(db: Db, due: readonly DueReminder[], now: Date): Promise<{ claimed: DueReminder[]; effects: number[] }> {
   if (due.length === 0) return { claimed: [], effects: [] };
   return db.transaction(async (tx) => {
-    const rows = await tx
-      .insert(reminders)
-      .values(
-        due.map((d) => ({
-          key: d.key,
-          applicationId: d.applicationId,
-          kind: d.kind,
-          dueAt: d.dueAt,
-          claimedAt: now,
-          data: d.data,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ key: reminders.key });
-    const won = new Set(rows.map((r) => r.key));
+    const insert = async (list: readonly DueReminder[]) => {
+      if (list.length === 0) return [];
+      const rows = await tx
+        .insert(reminders)
+        .values(
+          list.map((d) => ({
+            key: d.key,
+            applicationId: d.applicationId,
+            kind: d.kind,
+            dueAt: d.dueAt,
+            claimedAt: now,
+            data: d.data,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ key: reminders.key });
+      return rows.map((r) => r.key);
+    };
+    const markers = due.filter((d) => d.kind === 'audit_eligible');
+    const rest = due.filter((d) => d.kind !== 'audit_eligible');
+    const won = new Set(await insert(rest));
+    // A marker is claimed only with the digest that lists it: when this day's digest was already
+    // posted (an application eligible from later in the day), it stays free for tomorrow's.
+    if (rest.some((d) => d.kind === 'digest' && won.has(d.key))) for (const key of await insert(markers)) won.add(key);
     const claimed = due.filter((d) => won.has(d.key));
     // Eligibility markers are listed by the digest claimed with them; they post nothing of their own.
     const posted = claimed.filter((d) => d.kind !== 'audit_eligible');

@@ -201,6 +201,35 @@ describe('each reminder kind is due at its instant, not before', () => {
     expect(kinds(await sweep('2026-07-07T00:00:00Z'))).toEqual([]);
     expect(kinds(await sweep('2026-07-08T00:00:00Z'))).toEqual(['remediation_due']);
   });
+
+  it('eligible for an audit after that day’s digest went out: named once, in the next day’s digest', async () => {
+    // Live since mid-afternoon: eligible on 2026-05-31 at 14:00 UTC, after the 08:00 digest.
+    const id = await application({
+      stage: 'approved',
+      status: 'approved',
+      approvedAt: at('2025-11-01T00:00:00Z'),
+      accessStatus: 'active',
+      productionSince: at('2026-03-02T14:00:00Z'),
+    });
+    await recordCall(id, at('2026-05-20T00:00:00Z'));
+    const digestOf = (date: string) =>
+      JSON.stringify(
+        h.emulator.state.messages.find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(`Daily review digest · ${date}`))
+          ?.blocks,
+      );
+    expect(kinds(await sweep('2026-05-31T10:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-05-31T15:00:00Z', true))).toEqual([]);
+    expect(kinds(await sweep('2026-05-31T15:00:00Z'))).toEqual([]);
+    expect(kinds(await sweep('2026-06-01T10:00:00Z', true))).toEqual(['audit_eligible']);
+    expect(kinds(await sweep('2026-06-01T10:00:00Z'))).toEqual(['audit_eligible']);
+    expect(kinds(await sweep('2026-06-02T10:00:00Z'))).toEqual([]);
+    await h.settle();
+    expect(digestOf('2026-05-31')).not.toContain('Newly eligible');
+    expect(digestOf('2026-06-01')).toContain('Newly eligible for an audit');
+    expect(digestOf('2026-06-01')).toContain(`#${id}`);
+    expect(digestOf('2026-06-02')).not.toContain('Newly eligible');
+    expect(await database.db.select().from(reminders).where(eq(reminders.kind, 'audit_eligible'))).toHaveLength(1);
+  });
 });
 
 describe('claims', () => {
