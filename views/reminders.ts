@@ -68,15 +68,19 @@ export type DigestData = {
   eligible?: Listed;
   awaitingOutcome?: Listed;
   remediationOverdue?: Listed;
+  /** Architecture reviews from the digest's time until the next digest (24 hours). */
+  meetingsAhead?: Listed;
+  /** The same list under its former name: a digest claimed before the rename may still be in the outbox. */
   meetingsToday?: Listed;
 };
 
 /**
  * The daily digest in the review channel: access at risk, audits awaiting an outcome, remediation
- * overdue, stale applications, today's meetings, and (once, in the week it happens) applications
- * newly eligible for an audit: eligible is not overdue.
+ * overdue, stale applications, the architecture reviews of the next 24 hours, and (once, in the
+ * week it happens) applications newly eligible for an audit: eligible is not overdue.
  */
 export function digestView(date: string, data: DigestData): MessageView {
+  const meetings = data.meetingsAhead ?? data.meetingsToday;
   const section = (title: string, list: Listed | undefined, line: (i: Listed['items'][number]) => string): Block[] => {
     if (!list || list.count === 0) return [];
     const more =
@@ -100,20 +104,23 @@ export function digestView(date: string, data: DigestData): MessageView {
     ...section('Remediation overdue', data.remediationOverdue, (i) => `• ${ref(i)}: an item was due ${calendar(i.dueOn)}`),
     ...section('Stale applications', data.stale, (i) => `• ${ref(i)}: ${Number(i.businessDays)} business days without a move`),
     ...section(
-      'Architecture reviews today',
-      data.meetingsToday,
-      (i) => `• ${ref(i)} at ${slackDate(new Date(i.startsAt ?? ''), '{time}')}`,
+      'Architecture reviews in the next 24 hours',
+      meetings,
+      (i) => `• ${ref(i)}: ${slackDate(new Date(i.startsAt ?? ''))}`,
     ),
     ...section('Newly eligible for an audit', data.eligible, (i) => `• ${ref(i)}`),
   ];
   if (blocks.length === 1)
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: 'Nothing at risk, nothing overdue, nothing stale, no meeting today. :sparkles:' },
+      text: {
+        type: 'mrkdwn',
+        text: 'Nothing at risk, nothing overdue, nothing stale, no architecture review in the next 24 hours. :sparkles:',
+      },
     });
   const n = (l: Listed | undefined) => l?.count ?? 0;
   return {
-    text: `Daily digest: ${n(data.atRisk)} at risk, ${n(data.awaitingOutcome)} audits awaiting an outcome, ${n(data.remediationOverdue)} remediation overdue, ${n(data.stale)} stale applications, ${n(data.meetingsToday)} meetings today`,
+    text: `Daily digest: ${n(data.atRisk)} at risk, ${n(data.awaitingOutcome)} audits awaiting an outcome, ${n(data.remediationOverdue)} remediation overdue, ${n(data.stale)} stale applications, ${n(meetings)} architecture reviews in the next 24 hours`,
     blocks,
   };
 }

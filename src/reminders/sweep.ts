@@ -220,6 +220,13 @@ export async function sweepReminders(
   const due = owned.map((d) => withAudience(d, audience));
   const digest = digestKey(now, policy);
   if (digest) {
+    // Its own look-ahead, whatever hours the meeting reminders use.
+    const meetingsAhead = await db
+      .select({ id: meetings.applicationId, org: applications.organizationName, startsAt: meetings.startsAt })
+      .from(meetings)
+      .innerJoin(applications, eq(applications.id, meetings.applicationId))
+      .where(and(eq(meetings.status, 'scheduled'), gte(meetings.startsAt, now), lt(meetings.startsAt, b.digestMeetingsUntil)))
+      .orderBy(asc(meetings.startsAt));
     // Each newly eligible application once: those a digest already listed hold their key.
     const markers = eligible
       .map((a) =>
@@ -241,9 +248,7 @@ export async function sweepReminders(
         remediationOverdue: remediation
           .filter((i) => i.dueOn < now)
           .map((i) => ({ id: i.applicationId, org: i.org, dueOn: i.dueOn.toISOString() })),
-        meetingsToday: upcoming
-          .filter((m) => m.startsAt.toISOString().slice(0, 10) === now.toISOString().slice(0, 10))
-          .map((m) => ({ id: m.applicationId, org: m.org, startsAt: m.startsAt.toISOString() })),
+        meetingsAhead: meetingsAhead.map((m) => ({ id: m.id, org: m.org, startsAt: m.startsAt.toISOString() })),
       }),
       ...fresh,
     );

@@ -37,8 +37,15 @@ export function sweepBounds(now: Date, policy: Policy) {
     /** Eligible for an audit within the last week: the digest's one line about it. */
     liveAfter: subDaysUtc(now, policy.auditAfterDays + ELIGIBLE_WEEK),
     auditsUntil: addDaysUtc(now, 1),
+    /**
+     * The digest's architecture reviews: from its own time until the next digest, a day later.
+     * The team spans time zones, so no UTC calendar day is "today" for everyone.
+     */
+    digestMeetingsUntil: addHours(now, DIGEST_MEETING_HOURS),
   };
 }
+
+const DIGEST_MEETING_HOURS = 24;
 
 /**
  * A stage left alone: reminded after N business days in the same status, and again every N.

@@ -419,3 +419,49 @@ describe('two instances on one database', () => {
     expect(threadLines()).toHaveLength(1);
   });
 });
+
+describe('the daily digest', () => {
+  const digestOf = (date: string) =>
+    JSON.stringify(
+      h.emulator.state.messages.find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(`Daily review digest · ${date}`))
+        ?.blocks,
+    );
+  async function meetingAt(startsAt: string) {
+    const id = await application({ stage: 'architecture', status: 'in_review', statusSince: at('2026-03-02T07:00:00Z') });
+    const now = clock.now();
+    await database.db.insert(meetings).values({
+      applicationId: id,
+      architectId: USERS.architect,
+      startsAt: at(startsAt),
+      durationMinutes: 60,
+      agenda: 'a',
+      scheduledBy: USERS.reviewer,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return id;
+  }
+  const token = (iso: string) => `<!date^${Math.floor(at(iso).getTime() / 1000)}^{date_short_pretty} at {time}|`;
+
+  it('lists the architecture reviews of the next 24 hours, with their date: one at 02:00 UTC is in the day before’s', async () => {
+    const early = await meetingAt('2026-03-03T02:00:00Z');
+    const evening = await meetingAt('2026-03-02T20:00:00Z');
+    const later = await meetingAt('2026-03-03T09:00:00Z');
+    // However early the meeting reminders are configured, the digest looks a day ahead.
+    const oneHour = loadConfig({ REMINDER_MEETING_HOURS: '1' }).policy;
+    await sweepReminders({ db: database.db, policy: oneHour, clock }, at('2026-03-02T08:00:00Z'));
+    await sweepReminders({ db: database.db, policy: oneHour, clock }, at('2026-03-03T08:00:00Z'));
+    await h.settle();
+    const first = digestOf('2026-03-02');
+    expect(first).toContain('Architecture reviews in the next 24 hours* (2)');
+    expect(first).toContain(`#${evening} `);
+    expect(first).toContain(token('2026-03-02T20:00:00Z'));
+    expect(first).toContain(`#${early} `);
+    expect(first).toContain(token('2026-03-03T02:00:00Z'));
+    expect(first).not.toContain(`#${later} `);
+    const second = digestOf('2026-03-03');
+    expect(second).toContain('Architecture reviews in the next 24 hours* (1)');
+    expect(second).toContain(`#${later} `);
+    expect(second).not.toContain(`#${early} `);
+  });
+});

@@ -126,7 +126,7 @@ describe('every view at the largest inputs the schemas allow passes the strict v
         count: 500,
         items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), dueOn: now.toISOString() })),
       },
-      meetingsToday: {
+      meetingsAhead: {
         count: 50,
         items: Array.from({ length: 50 }, (_, i) => ({ id: i, org: hostile(200), startsAt: now.toISOString() })),
       },
