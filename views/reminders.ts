@@ -16,6 +16,12 @@ const day = (v: unknown) => slackDate(new Date(str(v)), '{date_short}');
 /** A day without a time (an audit's date, a due date): the same day for every reader (calendarDate). */
 const calendar = (v: unknown) => calendarDate(new Date(str(v)));
 
+/** An application's overdue remediation in one digest line: how many items, and since when. */
+const overdueItems = (count: number | undefined, oldestDueOn: unknown) =>
+  (count ?? 1) === 1
+    ? `1 remediation item overdue, due ${calendar(oldestDueOn)}`
+    : `${count} remediation items overdue, the oldest due ${calendar(oldestDueOn)}`;
+
 const owner = (data: Record<string, unknown>) =>
   typeof data.assigneeId === 'string' && data.assigneeId ? userMention(data.assigneeId) : audienceMention(data.audience);
 const who = (id: unknown) => (typeof id === 'string' && id ? userMention(id) : 'reviewers');
@@ -59,7 +65,16 @@ export function reminderText(kind: string, data: Record<string, unknown>): strin
 
 type Listed = {
   count: number;
-  items: { id?: number | null; org?: string; businessDays?: number; startsAt?: string; scheduledFor?: string; dueOn?: string }[];
+  items: {
+    id?: number | null;
+    org?: string;
+    businessDays?: number;
+    startsAt?: string;
+    scheduledFor?: string;
+    dueOn?: string;
+    /** Remediation: how many of the application's items are overdue (dueOn is the oldest); one when absent. */
+    overdue?: number;
+  }[];
 };
 
 export type DigestData = {
@@ -101,7 +116,7 @@ export function digestView(date: string, data: DigestData): MessageView {
       data.awaitingOutcome,
       (i) => `• ${ref(i)}: the audit was on ${calendar(i.scheduledFor)}`,
     ),
-    ...section('Remediation overdue', data.remediationOverdue, (i) => `• ${ref(i)}: an item was due ${calendar(i.dueOn)}`),
+    ...section('Remediation overdue', data.remediationOverdue, (i) => `• ${ref(i)}: ${overdueItems(i.overdue, i.dueOn)}`),
     ...section('Stale applications', data.stale, (i) => `• ${ref(i)}: ${Number(i.businessDays)} business days without a move`),
     ...section(
       'Architecture reviews in the next 24 hours',

@@ -14,6 +14,7 @@ import {
   type DueReminder,
   digestKey,
   meetingReminder,
+  overdueRemediationByApplication,
   remediationReminder,
   staleReminder,
   sweepBounds,
@@ -245,9 +246,12 @@ export async function sweepReminders(
         atRisk: risky.map((a) => ({ id: a.id, org: a.org })),
         eligible: fresh.map((m) => ({ id: m.applicationId, org: name(eligible, m.applicationId) })),
         awaitingOutcome: auditsPast.map((a) => ({ id: a.applicationId, org: a.org, scheduledFor: a.scheduledFor.toISOString() })),
-        remediationOverdue: remediation
-          .filter((i) => i.dueOn < now)
-          .map((i) => ({ id: i.applicationId, org: i.org, dueOn: i.dueOn.toISOString() })),
+        remediationOverdue: overdueRemediationByApplication(remediation, now).map((a) => ({
+          id: a.id,
+          org: a.org,
+          overdue: a.overdue,
+          dueOn: a.oldestDueOn.toISOString(),
+        })),
         meetingsAhead: meetingsAhead.map((m) => ({ id: m.id, org: m.org, startsAt: m.startsAt.toISOString() })),
       }),
       ...fresh,

@@ -203,6 +203,27 @@ export function remediationReminder(
   };
 }
 
+/**
+ * The digest's overdue remediation: one entry per application (an audit may ask for many items),
+ * with how many of its open items are past due and the oldest due date, oldest first.
+ */
+export function overdueRemediationByApplication(
+  items: readonly { applicationId: number; org: string; dueOn: Date }[],
+  now: Date,
+): { id: number; org: string; overdue: number; oldestDueOn: Date }[] {
+  const byApp = new Map<number, { id: number; org: string; overdue: number; oldestDueOn: Date }>();
+  for (const i of items) {
+    if (i.dueOn >= now) continue;
+    const seen = byApp.get(i.applicationId);
+    if (!seen) byApp.set(i.applicationId, { id: i.applicationId, org: i.org, overdue: 1, oldestDueOn: i.dueOn });
+    else {
+      seen.overdue += 1;
+      if (i.dueOn < seen.oldestDueOn) seen.oldestDueOn = i.dueOn;
+    }
+  }
+  return [...byApp.values()].sort((a, b) => a.oldestDueOn.getTime() - b.oldestDueOn.getTime());
+}
+
 /** Who a reminder mentions when nobody is assigned: the reviewer group, else every reviewer. */
 export type Audience = { groupId: string } | { userIds: readonly string[] };
 

@@ -547,6 +547,30 @@ describe('audits that may come', () => {
   });
 });
 
+describe('the digest of overdue remediation', () => {
+  it('names an application once, with how many of its items are overdue and the oldest due date', async () => {
+    const id = await live();
+    await auditInRemediation(id, ['Rotate LWA secrets.', 'Encrypt the order archive.', 'Purge old exports.', 'Log access.']);
+    const [, second] = await database.db.select().from(remediationItems).orderBy(asc(remediationItems.id));
+    await database.db
+      .update(remediationItems)
+      .set({ dueOn: new Date('2026-06-25T00:00:00Z') })
+      .where(eq(remediationItems.id, second?.id ?? 0));
+    // Three overdue, one already closed: only the open ones count.
+    const items = await database.db.select().from(remediationItems).orderBy(asc(remediationItems.id));
+    await r.decide(USERS.reviewer, id, 'card.close_remediation', { item: input.select(String(items[3]?.id)) });
+    clock.set('2026-07-02T10:00:00Z');
+    await keepCalling(id);
+    await sweep();
+    const digest = latestDigest();
+    const section = (digest?.blocks ?? []).map((b) => JSON.stringify(b)).find((b) => b.includes('Remediation overdue'));
+    expect(section).toContain('*Remediation overdue* (1)\\n•');
+    expect(section?.match(/•/g)).toHaveLength(1);
+    expect(section).toMatch(new RegExp(`• #${id} [^•]*: 3 remediation items overdue, the oldest due Jun 25, 2026`));
+    expect(digest?.text).toContain('1 remediation overdue');
+  });
+});
+
 describe('revoked access ends the audits under way', () => {
   const revoke = (id: number) =>
     r.decide(USERS.admin, id, 'admin:revoke_access', { note: input.text('Data kept outside the approved store.') });

@@ -124,7 +124,7 @@ describe('every view at the largest inputs the schemas allow passes the strict v
       },
       remediationOverdue: {
         count: 500,
-        items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), dueOn: now.toISOString() })),
+        items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), overdue: 999, dueOn: now.toISOString() })),
       },
       meetingsAhead: {
         count: 50,

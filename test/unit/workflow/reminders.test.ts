@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import { staleReminder, unassignedAudience, withAudience } from '../../../src/workflow/reminders.ts';
+import {
+  overdueRemediationByApplication,
+  staleReminder,
+  unassignedAudience,
+  withAudience,
+} from '../../../src/workflow/reminders.ts';
 import { reminderText } from '../../../views/reminders.ts';
 
 const policy = loadConfig({}).policy;
@@ -31,5 +36,23 @@ describe('who an unassigned reminder mentions', () => {
     if (!assigned) throw new Error('expected a stale reminder');
     expect(withAudience(assigned, { groupId: 'S0TEAM' }).data).not.toHaveProperty('audience');
     expect(reminderText('stale', assigned.data)).toMatch(/^:alarm_clock: <@U9ZZZ>: /);
+  });
+});
+
+describe('overdue remediation in the digest', () => {
+  const item = (applicationId: number, dueOn: string) => ({ applicationId, org: `Org ${applicationId}`, dueOn: new Date(dueOn) });
+
+  it('is one entry per application: its items past due counted, the oldest due date, oldest first', () => {
+    const items = [
+      item(7, '2026-03-10T00:00:00Z'),
+      item(3, '2026-03-01T00:00:00Z'),
+      item(7, '2026-03-02T00:00:00Z'),
+      item(7, '2026-03-20T00:00:00Z'),
+      item(3, now.toISOString()),
+    ];
+    expect(overdueRemediationByApplication(items, now)).toEqual([
+      { id: 3, org: 'Org 3', overdue: 1, oldestDueOn: new Date('2026-03-01T00:00:00Z') },
+      { id: 7, org: 'Org 7', overdue: 2, oldestDueOn: new Date('2026-03-02T00:00:00Z') },
+    ]);
   });
 });
