@@ -13,7 +13,11 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  * counts twice; a role review's approval is not a second approval), how long stays in each stage
  * took (only stays that ended in the window), and how long applications wait on developers now.
  * Stage stays are derived from the events: `application.received` enters Stage 1; an event whose
- * payload's before/after stage differ leaves one stage and enters the next.
+ * payload's before/after stage differ leaves one stage and enters the next, unless the application
+ * is in that stage already: an intake that starts or ends a role review records the move twice at
+ * one instant (the update, then the role review's own event), and that is one move, not a stay of
+ * no time. A role review ends with the application approved again, whatever ends it (its own
+ * decision, intake dropping its roles, access revoked): none of that is an approval.
  */
 export async function teamStats(
   deps: DashboardDeps,
@@ -61,7 +65,7 @@ async function windowCounts(deps: DashboardDeps, since: Date, until: Date) {
       count(*) filter (where type in ('application.received', 'application.resubmitted'))::int as received,
       count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved'
-          and type not like 'role_review.%')::int as approved,
+          and type not like 'role_review.%' and type not in ('application.updated', 'access.revoked'))::int as approved,
       count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'rejected' and (payload->'before'->>'status') is distinct from 'rejected')::int as rejected,
       count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
@@ -98,9 +102,14 @@ async function stageStays(deps: DashboardDeps, since: Date, until: Date): Promis
           select distinct application_id from events where at >= ${from}::timestamptz and at <= ${to}::timestamptz)
         and (e.type = 'application.received'
           or (e.payload ? 'after' and (e.payload->'after'->>'stage') is distinct from (e.payload->'before'->>'stage')))
+    ), entries as (
+      select application_id, id, at, entered,
+        lag(entered) over (partition by application_id order by id) as was
+      from moves
     ), stays as (
       select entered as stage, at as started, lead(at) over (partition by application_id order by id) as ended
-      from moves
+      from entries
+      where entered is distinct from was
     )
     select stage, count(*)::int as n,
       percentile_cont(0.5) within group (order by extract(epoch from ended - started))::float8 * 1000 as median_ms,

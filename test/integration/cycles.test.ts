@@ -16,9 +16,9 @@ import { purgeExpired } from '../../src/jobs/retention.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { applicationBody } from '../support/fixtures.ts';
+import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
-import { toStage3 } from '../support/journeys.ts';
+import { fromStage1ToStage3, toStage3 } from '../support/journeys.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 
 let database: TestDatabase;
@@ -458,6 +458,54 @@ describe('Added roles', () => {
     expect(r.buttons(id)).toContain('card.schedule_review');
     expect(r.buttons(id)).not.toContain('card.record_outcome');
     expect(cardText(id)).toContain('*Architecture review*\\n_Not scheduled_');
+  });
+
+  it('/pii stats counts a role review’s Stage 1 once, as long as it took', async () => {
+    // The first review spends 4 days in Stage 1.
+    const body = applicationBody({ roles: ['Direct-to-Consumer Shipping'] });
+    const id = (await h.intake(body)).json.id as number;
+    await h.settle();
+    clock.set('2026-03-06T09:00:00Z');
+    await fromStage1ToStage3(h, r, id, body);
+    // 11:00 in Los Angeles on Monday 2026-03-09.
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+      architect: input.user(USERS.architect),
+      starts_at: inputMore.dateTime(new Date('2026-03-09T18:00:00Z')),
+      duration: input.select('60'),
+      agenda: input.text('Walk through the PII data flows.'),
+    });
+    clock.set('2026-03-09T19:00:00Z');
+    await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    // The role review spends 2 days in Stage 1.
+    clock.set('2026-03-10T09:00:00Z');
+    await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h.settle();
+    clock.set('2026-03-12T09:00:00Z');
+    await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
+    expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved', roleReviewSince: null });
+
+    const stats = mrkdwnTexts((await h.slack.command({ user: USERS.reviewer, text: 'stats 30' })).json).join('\n');
+    expect(stats).toContain('*Stage 1 · Business criteria*\nmedian 3 days · 90th percentile 4 days · 2 stays');
+    expect(stats).toContain('*Approved*\n1');
+  });
+
+  it('a role review ended by intake dropping its role, or by access revoked, is no approval in /pii stats', async () => {
+    const dropping = await approved();
+    clock.set('2026-03-02T09:00:00Z');
+    const revoking = await approved();
+    clock.set('2026-03-10T09:00:00Z');
+    for (const { body } of [dropping, revoking]) await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    await h.settle();
+    clock.set('2026-03-12T09:00:00Z');
+    const dropped = await h.intake(dropping.body);
+    expect(dropped.json).toMatchObject({ outcome: 'updated', stage: 'approved', status: 'approved' });
+    await r.decide(USERS.admin, revoking.id, 'admin:revoke_access', { note: input.text('Repeated incidents.') });
+    expect(await row(revoking.id)).toMatchObject({ stage: 'approved', accessStatus: 'revoked', roleReviewSince: null });
+    // The last 5 days hold the role reviews, not the approvals (2026-03-03).
+    const stats = mrkdwnTexts((await h.slack.command({ user: USERS.reviewer, text: 'stats 5' })).json).join('\n');
+    expect(stats).toContain('*Received*\n0');
+    expect(stats).toContain('*Approved*\n0');
+    expect(stats).toContain('*Stage 1 · Business criteria*\nmedian 2 days · 90th percentile 2 days · 2 stays');
   });
 
   it('a role review ended by intake dropping its role cancels the meeting ahead: the attendees are told, and no reminder comes', async () => {

@@ -10,6 +10,12 @@ export async function toStage3(h: Harness, r: ReturnType<typeof reviewer>, overr
   const body = applicationBody(overrides);
   const id = (await h.intake(body)).json.id as number;
   await h.settle();
+  await fromStage1ToStage3(h, r, id, body);
+  return { id, body };
+}
+
+/** Takes an application received through intake from Stage 1 through Stage 2, as toStage3 does. */
+export async function fromStage1ToStage3(h: Harness, r: ReturnType<typeof reviewer>, id: number, body: Record<string, unknown>) {
   await r.decide(USERS.reviewer, id, 'card.business_review', { ...ALL_PASS, decision: input.radio('advance') });
   await r.click(USERS.reviewer, id, 'card.send_questionnaire');
   await h.settle();
@@ -26,5 +32,4 @@ export async function toStage3(h: Harness, r: ReturnType<typeof reviewer>, overr
   );
   await r.click(USERS.reviewer, id, 'card.pass_security');
   await h.settle();
-  return { id, body };
 }
