@@ -1,15 +1,14 @@
-import { and, count, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { applications } from '../../db/schema.ts';
 import { type Read, read, readAll } from '../../db/together.ts';
 import { OPEN_STAGES, type OpenStage, type TeamFigures } from '../../views/dashboard-types.ts';
 import { subDaysUtc } from '../time.ts';
+import { flowIn } from './flow.ts';
 import { type DashboardDeps, isOpen } from './items.ts';
 
 /** A few team figures for the App Home: open work by stage and owner, and the last 30 days' flow. */
 export function teamFigures(deps: DashboardDeps, now: Date): Read<TeamFigures> {
   const since = subDaysUtc(now, 30);
-  const counted = (where: SQL | undefined) =>
-    read(deps.db.select({ n: count() }).from(applications).where(where), ([row]) => row?.n ?? 0);
   return readAll(
     {
       open: read(
@@ -25,19 +24,11 @@ export function teamFigures(deps: DashboardDeps, now: Date): Read<TeamFigures> {
           .groupBy(applications.stage, applications.status),
         (rows) => rows,
       ),
-      // Both read from applications on an index, so the cost follows the last 30 days' arrivals and
-      // approvals, not the history: `application.received` is written once, when the row is created
-      // (received_at is that instant), and approval is final and sets approved_at at the event's instant.
-      received: counted(and(gte(applications.receivedAt, since), lte(applications.receivedAt, now))),
-      approved: counted(
-        and(
-          eq(applications.status, 'approved').inlineParams(),
-          gte(applications.approvedAt, since),
-          lte(applications.approvedAt, now),
-        ),
-      ),
+      // As `/pii stats 30` counts them: resubmissions are received, and an approval counts
+      // whatever came after it (a role review, a revocation, the next cycle).
+      flow: flowIn(deps, since, now),
     },
-    ({ open, received, approved }) => {
+    ({ open, flow }) => {
       const byStage = Object.fromEntries(OPEN_STAGES.map((s) => [s, 0])) as Record<OpenStage, number>;
       let total = 0;
       let unassigned = 0;
@@ -53,8 +44,8 @@ export function teamFigures(deps: DashboardDeps, now: Date): Read<TeamFigures> {
         unassigned,
         waitingOnDeveloper: waiting,
         byStage,
-        receivedLast30Days: received,
-        approvedLast30Days: approved,
+        receivedLast30Days: flow.received,
+        approvedLast30Days: flow.approved,
       };
     },
   );

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../db/rows.ts';
+import { events, isApproval, isArrival } from '../../db/schema.ts';
 import type { OpenStage, StageDuration, StatsModel } from '../../views/dashboard-types.ts';
 import { OPEN_STAGES } from '../../views/dashboard-types.ts';
 import { subDaysUtc } from '../time.ts';
+import { approvalCycle } from './flow.ts';
 import type { DashboardDeps } from './items.ts';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -10,7 +12,8 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 /**
  * `/pii stats [days]`: what came in (new applications and resubmissions) and went out in the
  * window, each review cycle's outcome counted on its own (an application rejected in two cycles
- * counts twice; a role review's approval is not a second approval), how long stays in each stage
+ * counts twice; a role review's approval is not a second approval; received and approved as the
+ * App Home counts them, db/schema.ts isArrival and isApproval), how long stays in each stage
  * took (only stays that ended in the window), and how long applications wait on developers now.
  * Stage stays are derived from the events: `application.received` enters Stage 1; an event whose
  * payload's before/after stage differ leaves one stage and enters the next, unless the application
@@ -62,10 +65,8 @@ async function productionNow(deps: DashboardDeps, now: Date, auditAfterDays: num
 async function windowCounts(deps: DashboardDeps, since: Date, until: Date) {
   const result = await deps.db.execute(sql`
     select
-      count(*) filter (where type in ('application.received', 'application.resubmitted'))::int as received,
-      count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
-        where payload->'after'->>'status' = 'approved' and (payload->'before'->>'status') is distinct from 'approved'
-          and type not like 'role_review.%' and type not in ('application.updated', 'access.revoked'))::int as approved,
+      count(*) filter (where ${isArrival(events)})::int as received,
+      count(distinct (${events.applicationId}, ${approvalCycle})) filter (where ${isApproval(events)})::int as approved,
       count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (
         where payload->'after'->>'status' = 'rejected' and (payload->'before'->>'status') is distinct from 'rejected')::int as rejected,
       count(distinct (application_id, coalesce(payload->>'cycle', '1'))) filter (

@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, audits, meetings } from '../../db/schema.ts';
+import { applications, audits, events, meetings } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createHomeRefresher } from '../../src/dashboard/home-refresher.ts';
@@ -10,9 +10,10 @@ import { personaRoles } from '../../src/sandbox/personas.ts';
 import { LIMITS } from '../../views/limits.ts';
 import { blockKitProblems } from '../../views/validate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { mrkdwnTexts } from '../support/fixtures.ts';
+import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
 import { BOT_TOKEN, CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
-import { reviewer } from '../support/reviewer.ts';
+import { toStage3 } from '../support/journeys.ts';
+import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 import { seedApplications } from '../support/seed.ts';
 
 let database: TestDatabase;
@@ -183,13 +184,29 @@ describe('App Home', () => {
     await database.db
       .insert(audits)
       .values([...past.map((p, i) => audit(p?.id, ago(20 - i))), audit(farAhead?.id, later(45)), audit(early?.id, later(5))]);
-    await seed([
+    const flow = await seed([
       { organizationName: 'Received today' },
       { ...old, organizationName: 'Received 29 days ago', receivedAt: ago(29) },
       { ...old, organizationName: 'Received 31 days ago', receivedAt: ago(31) },
       { ...approved, organizationName: 'Approved last week', approvedAt: ago(7) },
       { ...approved, organizationName: 'Approved 40 days ago', approvedAt: ago(40) },
     ]);
+    // The figures are read from the events, as /pii stats reads them.
+    const received = { type: 'application.received', actor: 'intake', payload: { stage: 'business', status: 'new' } };
+    const approval = {
+      type: 'review.approved',
+      actor: USERS.architect,
+      payload: { before: { stage: 'architecture', status: 'in_review' }, after: { stage: 'approved', status: 'approved' } },
+    };
+    await database.db.insert(events).values(
+      [
+        { ...received, at: clock.now() },
+        { ...received, at: ago(29) },
+        { ...received, at: ago(31) },
+        { ...approval, at: ago(7) },
+        { ...approval, at: ago(40) },
+      ].map((e, i) => ({ ...e, applicationId: flow[i]?.id ?? 0 })),
+    );
     const home = await openHome(USERS.admin);
     // 11 awaiting an outcome (oldest date first), one booked in 5 days.
     expect(home.text).toContain('*Audits awaiting an outcome or within 30 days* (12)');
@@ -203,6 +220,42 @@ describe('App Home', () => {
     expect(home.text).toContain('1 eligible for an audit, none scheduled');
     for (const absent of ['Booked far ahead', 'Just live', 'Audited', 'Eligible one']) expect(home.text).not.toContain(absent);
     expect(home.text).toContain('*Last 30 days*\n2 received · 1 approved');
+  });
+
+  it('the last 30 days’ figures are those of /pii stats 30, after a role review and a resubmission', async () => {
+    // Approved on 2026-03-03, then in a role review from 2026-03-05: open again, approved still.
+    const { id, body } = await toStage3(h, r, { roles: ['Direct-to-Consumer Shipping'] });
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+      architect: input.user(USERS.architect),
+      starts_at: inputMore.dateTime(new Date('2026-03-03T18:00:00Z')),
+      duration: input.select('60'),
+      agenda: input.text('Walk through the PII data flows.'),
+    });
+    clock.set('2026-03-03T19:00:00Z');
+    await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    clock.set('2026-03-05T09:00:00Z');
+    const roleReview = await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
+    expect(roleReview.json).toMatchObject({ outcome: 'updated', stage: 'business', status: 'new' });
+    // Rejected at Stage 1, then resubmitted: its second cycle is received too.
+    const first = applicationBody();
+    const other = (await h.intake(first)).json.id as number;
+    await h.settle();
+    await r.decide(USERS.reviewer, other, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.launch_readiness': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text('We cannot grant the requested roles at this time.'),
+    });
+    clock.set('2026-03-06T09:00:00Z');
+    const again = await h.intake({ ...first, launchReadiness: 'beta' });
+    expect(again.json).toMatchObject({ outcome: 'resubmitted', cycle: 2 });
+    await h.settle();
+
+    const stats = mrkdwnTexts((await h.slack.command({ user: USERS.admin, text: 'stats 30' })).json).join('\n');
+    expect(stats).toContain('*Received*\n3');
+    expect(stats).toContain('*Approved*\n1');
+    const home = await openHome(USERS.admin);
+    expect(home.text).toContain('*Last 30 days*\n3 received · 1 approved');
   });
 
   it('someone without a role sees no application', async () => {
