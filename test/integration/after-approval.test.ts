@@ -20,7 +20,7 @@ import { personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { CHANNEL, type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
 import { startWebhookReceiver } from '../support/instances.ts';
-import { toStage3 } from '../support/journeys.ts';
+import { approveInStage3, toStage3 } from '../support/journeys.ts';
 import { input, inputMore, reviewer } from '../support/reviewer.ts';
 
 /**
@@ -74,14 +74,7 @@ async function approved() {
 async function approvedWithBody() {
   clock.set('2026-03-02T09:00:00Z');
   const { id, body } = await toStage3(h, r);
-  await r.decide(USERS.reviewer, id, 'card.schedule_review', {
-    architect: input.user(USERS.architect),
-    starts_at: inputMore.dateTime(new Date('2026-03-03T18:00:00Z')),
-    duration: input.select('60'),
-    agenda: input.text('Walk through the PII data flows.'),
-  });
-  clock.set('2026-03-03T19:00:00Z');
-  await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+  await approveInStage3(r, clock, id, new Date('2026-03-03T18:00:00Z'));
   return { id, body };
 }
 

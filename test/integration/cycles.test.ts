@@ -18,7 +18,7 @@ import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
-import { fromStage1ToStage3, toStage3 } from '../support/journeys.ts';
+import { approveInStage3, fromStage1ToStage3, toStage3 } from '../support/journeys.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 
 let database: TestDatabase;
@@ -27,7 +27,6 @@ let r: ReturnType<typeof reviewer>;
 // Monday 2026-03-02 09:00 UTC; Ada (the architect) is in America/Los_Angeles.
 const clock = new FakeClock('2026-03-02T09:00:00Z');
 const MEETING = new Date('2026-03-03T18:00:00Z');
-const AFTER_MEETING = '2026-03-03T19:00:00Z';
 const DENIAL = 'Thank you for your application. We cannot grant the requested roles at this time.';
 const NOTE = 'Stored order addresses in a shared spreadsheet.';
 
@@ -83,14 +82,7 @@ async function rejectedAtStage2() {
 
 async function approved(roles = ['Direct-to-Consumer Shipping', 'Pricing']) {
   const { id, body } = await toStage3(h, r, { roles });
-  await r.decide(USERS.reviewer, id, 'card.schedule_review', {
-    architect: input.user(USERS.architect),
-    starts_at: inputMore.dateTime(MEETING),
-    duration: input.select('60'),
-    agenda: input.text('Walk through the PII data flows.'),
-  });
-  clock.set(AFTER_MEETING);
-  await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+  await approveInStage3(r, clock, id, MEETING);
   expect(await row(id)).toMatchObject({ stage: 'approved', status: 'approved' });
   return { id, body };
 }
@@ -468,14 +460,7 @@ describe('Added roles', () => {
     clock.set('2026-03-06T09:00:00Z');
     await fromStage1ToStage3(h, r, id, body);
     // 11:00 in Los Angeles on Monday 2026-03-09.
-    await r.decide(USERS.reviewer, id, 'card.schedule_review', {
-      architect: input.user(USERS.architect),
-      starts_at: inputMore.dateTime(new Date('2026-03-09T18:00:00Z')),
-      duration: input.select('60'),
-      agenda: input.text('Walk through the PII data flows.'),
-    });
-    clock.set('2026-03-09T19:00:00Z');
-    await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    await approveInStage3(r, clock, id, new Date('2026-03-09T18:00:00Z'));
     // The role review spends 2 days in Stage 1.
     clock.set('2026-03-10T09:00:00Z');
     await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
@@ -568,14 +553,7 @@ describe('Added roles, with Stage 2 in role reviews', () => {
 
   it('a role review denied with a gap open leaves it behind: the next role review passes Stage 2 without it', async () => {
     const { id, body } = await toStage3(h2, r2, { roles: ['Direct-to-Consumer Shipping'] });
-    await r2.decide(USERS.reviewer, id, 'card.schedule_review', {
-      architect: input.user(USERS.architect),
-      starts_at: inputMore.dateTime(MEETING),
-      duration: input.select('60'),
-      agenda: input.text('Walk through the PII data flows.'),
-    });
-    clock.set(AFTER_MEETING);
-    await r2.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    await approveInStage3(r2, clock, id, MEETING);
     const row2 = async () => (await database2.db.select().from(applications).where(eq(applications.id, id)))[0];
     const card2 = () => JSON.stringify(r2.card(id).blocks);
 

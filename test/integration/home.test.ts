@@ -12,8 +12,8 @@ import { blockKitProblems } from '../../views/validate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
 import { BOT_TOKEN, CHANNEL, type Harness, startHarness, USERS } from '../support/harness.ts';
-import { toStage3 } from '../support/journeys.ts';
-import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
+import { approveInStage3, toStage3 } from '../support/journeys.ts';
+import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
 import { seedApplications } from '../support/seed.ts';
 
 let database: TestDatabase;
@@ -225,14 +225,7 @@ describe('App Home', () => {
   it('the last 30 days’ figures are those of /pii stats 30, after a role review and a resubmission', async () => {
     // Approved on 2026-03-03, then in a role review from 2026-03-05: open again, approved still.
     const { id, body } = await toStage3(h, r, { roles: ['Direct-to-Consumer Shipping'] });
-    await r.decide(USERS.reviewer, id, 'card.schedule_review', {
-      architect: input.user(USERS.architect),
-      starts_at: inputMore.dateTime(new Date('2026-03-03T18:00:00Z')),
-      duration: input.select('60'),
-      agenda: input.text('Walk through the PII data flows.'),
-    });
-    clock.set('2026-03-03T19:00:00Z');
-    await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
+    await approveInStage3(r, clock, id, new Date('2026-03-03T18:00:00Z'));
     clock.set('2026-03-05T09:00:00Z');
     const roleReview = await h.intake({ ...body, roles: [...body.roles, 'Tax Remittance'] });
     expect(roleReview.json).toMatchObject({ outcome: 'updated', stage: 'business', status: 'new' });

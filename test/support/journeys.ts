@@ -1,7 +1,8 @@
+import type { FakeClock } from '../../src/clock.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { applicationBody } from './fixtures.ts';
 import { type Harness, USERS } from './harness.ts';
-import { ALL_PASS, input, type reviewer } from './reviewer.ts';
+import { ALL_PASS, input, inputMore, type reviewer } from './reviewer.ts';
 
 const QUESTION_IDS = loadQuestionnaire().questions.map((q) => q.id);
 
@@ -32,4 +33,20 @@ export async function fromStage1ToStage3(h: Harness, r: ReturnType<typeof review
   );
   await r.click(USERS.reviewer, id, 'card.pass_security');
   await h.settle();
+}
+
+/**
+ * Approves an application in Stage 3 the way the team does: a reviewer schedules the
+ * architecture review with the architect at `meetingAt` (an hour), and once it has been held
+ * (the clock an hour later) the architect records it approved.
+ */
+export async function approveInStage3(r: ReturnType<typeof reviewer>, clock: FakeClock, id: number, meetingAt: Date) {
+  await r.decide(USERS.reviewer, id, 'card.schedule_review', {
+    architect: input.user(USERS.architect),
+    starts_at: inputMore.dateTime(meetingAt),
+    duration: input.select('60'),
+    agenda: input.text('Walk through the PII data flows.'),
+  });
+  clock.set(new Date(meetingAt.getTime() + 3_600_000));
+  await r.decide(USERS.architect, id, 'card.record_outcome', { outcome: input.radio('approved') });
 }
