@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '../../db/client.ts';
 import {
   applications,
   denialReasons,
@@ -59,29 +60,14 @@ export async function purgeExpired(
           - 'merchants' - 'dataSharedWith' - 'otherDataSources') || '{"contact":{"email":"purged@invalid"}}'::jsonb`,
         // The hash of the purged content would let anyone holding the intake token confirm a guess ("unchanged").
         contentHash: PURGED_HASH,
-        questionnaireSkipReason: sql`case when ${applications.questionnaireSkipReason} is null then null else ${PURGED_TEXT} end`,
+        questionnaireSkipReason: purgedIfSet(applications.questionnaireSkipReason),
         purgedAt: now,
       })
       .where(due)
       .returning({ id: applications.id });
     const ids = rows.map((r) => r.id);
     if (ids.length > 0) {
-      await tx.delete(questionnaireAnswers).where(inArray(questionnaireAnswers.applicationId, ids));
-      // The developer's replies are theirs; a denial's free note may quote them. The areas stay.
-      await tx.delete(developerReplies).where(inArray(developerReplies.applicationId, ids));
-      await tx.update(denialReasons).set({ note: null }).where(inArray(denialReasons.applicationId, ids));
-      // Gap texts describe the applicant's controls: area and severity stay for history and stats.
-      await tx
-        .update(gaps)
-        .set({
-          description: PURGED_TEXT,
-          resolution: sql`case when ${gaps.resolution} is null then null else ${PURGED_TEXT} end`,
-        })
-        .where(inArray(gaps.applicationId, ids));
-      await tx
-        .update(developerMessages)
-        .set({ body: PURGED_TEXT })
-        .where(quotingGaps(inArray(developerMessages.applicationId, ids)));
+      await purgeTexts(tx, (t) => inArray(t.applicationId, ids));
       // The team's reason to fast-track a cycle is about the applicant's review: it goes with the texts.
       await tx
         .update(reviewCycles)
@@ -108,16 +94,33 @@ export async function purgeExpired(
   return purged;
 }
 
-/**
- * The information requests sent to the developer: they quote the open gaps' descriptions
- * (views/modals/stage2.ts), so they go with them. Denials (the general wording), questionnaires
- * (the blank questions) and clarification questions (posted in the thread) stay as sent.
- */
 /** A private text that may be unset: deleted where there is one. */
-const purgedIfSet = (column: typeof reviewCycles.fastTrackReason) =>
-  sql`case when ${column} is null then null else ${PURGED_TEXT} end`;
+const purgedIfSet = (column: AnyPgColumn) => sql`case when ${column} is null then null else ${PURGED_TEXT} end`;
 
-const quotingGaps = (of: SQL | undefined) => and(of, eq(developerMessages.kind, 'information_request'));
+/** Which rows of a table of review texts go: of these applications, or of one cycle of one. */
+type Scope = (table: { applicationId: AnyPgColumn; cycle: AnyPgColumn }) => SQL | undefined;
+
+/**
+ * The review's private texts in a scope, wherever they are kept: questionnaire answers and the
+ * developer's replies go (a denial's free note may quote them: it goes too, its area stays);
+ * gap texts describe the applicant's controls (area and severity stay for history and stats);
+ * the information requests sent quote the open gaps' descriptions (views/modals/stage2.ts).
+ * Denials (the general wording), questionnaires (the blank questions) and clarification
+ * questions (posted in the thread) stay as sent.
+ */
+async function purgeTexts(tx: Tx, scope: Scope): Promise<void> {
+  await tx.delete(questionnaireAnswers).where(scope(questionnaireAnswers));
+  await tx.delete(developerReplies).where(scope(developerReplies));
+  await tx.update(denialReasons).set({ note: null }).where(scope(denialReasons));
+  await tx
+    .update(gaps)
+    .set({ description: PURGED_TEXT, resolution: purgedIfSet(gaps.resolution) })
+    .where(scope(gaps));
+  await tx
+    .update(developerMessages)
+    .set({ body: PURGED_TEXT })
+    .where(and(scope(developerMessages), eq(developerMessages.kind, 'information_request')));
+}
 
 /** The private texts of ended earlier cycles (answers, replies, denial notes, gap texts), cycle by cycle. */
 async function purgeEarlierCycles(
@@ -133,27 +136,7 @@ async function purgeEarlierCycles(
       .where(stale)
       .returning({ applicationId: reviewCycles.applicationId, number: reviewCycles.number });
     for (const { applicationId, number } of cycles) {
-      await tx
-        .delete(questionnaireAnswers)
-        .where(and(eq(questionnaireAnswers.applicationId, applicationId), eq(questionnaireAnswers.cycle, number)));
-      await tx
-        .delete(developerReplies)
-        .where(and(eq(developerReplies.applicationId, applicationId), eq(developerReplies.cycle, number)));
-      await tx
-        .update(denialReasons)
-        .set({ note: null })
-        .where(and(eq(denialReasons.applicationId, applicationId), eq(denialReasons.cycle, number)));
-      await tx
-        .update(gaps)
-        .set({
-          description: PURGED_TEXT,
-          resolution: sql`case when ${gaps.resolution} is null then null else ${PURGED_TEXT} end`,
-        })
-        .where(and(eq(gaps.applicationId, applicationId), eq(gaps.cycle, number)));
-      await tx
-        .update(developerMessages)
-        .set({ body: PURGED_TEXT })
-        .where(quotingGaps(and(eq(developerMessages.applicationId, applicationId), eq(developerMessages.cycle, number))));
+      await purgeTexts(tx, (t) => and(eq(t.applicationId, applicationId), eq(t.cycle, number)));
       await recordChange(
         tx,
         { applicationId, type: 'review_cycle.purged', actor: 'system', at: now, payload: { cycle: number, retentionDays } },
