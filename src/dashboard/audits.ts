@@ -4,7 +4,7 @@ import { type Read, read, readAll, readOne } from '../../db/together.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
 import { addDaysUtc, subDaysUtc } from '../time.ts';
 import type { AccessStatus } from '../workflow/access.ts';
-import { accessColumns, cardRef, type DashboardDeps, listRead, toAccessItem, totalCount } from './items.ts';
+import { accessColumns, accessNotRevoked, cardRef, type DashboardDeps, listRead, toAccessItem, totalCount } from './items.ts';
 
 const card = { cardChannel: applications.cardChannel, cardTs: applications.cardTs, cardPermalink: applications.cardPermalink };
 
@@ -52,7 +52,7 @@ export function eligibleAudits(
         isNull(applications.auditStatus),
         lte(applications.productionSince, subDaysUtc(args.now, args.auditAfterDays)),
         ne(applications.stage, 'closed').inlineParams(),
-        or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked').inlineParams()),
+        accessNotRevoked,
       ),
     )
     .orderBy(asc(applications.productionSince), asc(applications.id))

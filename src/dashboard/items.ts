@@ -1,4 +1,4 @@
-import { and, asc, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, isNull, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { applications } from '../../db/schema.ts';
 import { type Read, read, type SelectQuery } from '../../db/together.ts';
@@ -16,6 +16,9 @@ export type DashboardDeps = { db: DbOrTx };
  * parameter and could not prove the predicate. Values from a request stay parameters.
  */
 export const isOpen: SQL = notInArray(applications.status, [...FINAL_STATUSES]).inlineParams();
+
+/** Access not revoked (nor unset, before any approval): revoked access ends its production life, so nothing of it is due or listed. */
+export const accessNotRevoked = or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked').inlineParams());
 
 /** How many rows the whole filtered list has, read in the same query as its first page. */
 export const totalCount = sql<number>`count(*) over()`.mapWith(Number);

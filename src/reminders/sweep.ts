@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { applications, audits, meetings, outbox, remediationItems, reminders } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Policy, Roles } from '../config.ts';
+import { accessNotRevoked } from '../dashboard/items.ts';
 import { recordRemindersClaimed } from '../metrics.ts';
 import { markAtRisk } from '../reviews/access-watch.ts';
 import { accessAtRisk, accessDeadline } from '../workflow/access.ts';
@@ -67,8 +68,6 @@ export async function sweepReminders(
     assigneeId: applications.assigneeId,
     org: applications.organizationName,
   };
-  // Revoked access ends its production life: nothing of it is due (no command is left to answer a reminder).
-  const notRevoked = or(isNull(applications.accessStatus), ne(applications.accessStatus, 'revoked'));
   const [lingering, upcoming, neverCalled, inactive, atRisk, eligible, auditsSoon, auditsPast, remediation] = await Promise.all([
     db
       .select({
@@ -151,7 +150,7 @@ export async function sweepReminders(
           isNotNull(applications.productionSince),
           isNull(applications.auditStatus),
           ne(applications.stage, 'closed'),
-          notRevoked,
+          accessNotRevoked,
           lte(applications.productionSince, b.liveBefore),
           gt(applications.productionSince, b.liveAfter),
         ),
@@ -161,13 +160,18 @@ export async function sweepReminders(
       .from(audits)
       .innerJoin(applications, eq(applications.id, audits.applicationId))
       .where(
-        and(eq(audits.status, 'scheduled'), gte(audits.scheduledFor, now), lte(audits.scheduledFor, b.auditsUntil), notRevoked),
+        and(
+          eq(audits.status, 'scheduled'),
+          gte(audits.scheduledFor, now),
+          lte(audits.scheduledFor, b.auditsUntil),
+          accessNotRevoked,
+        ),
       ),
     db
       .select(scheduledAudits)
       .from(audits)
       .innerJoin(applications, eq(applications.id, audits.applicationId))
-      .where(and(eq(audits.status, 'scheduled'), lt(audits.scheduledFor, now), notRevoked))
+      .where(and(eq(audits.status, 'scheduled'), lt(audits.scheduledFor, now), accessNotRevoked))
       .orderBy(asc(audits.scheduledFor)),
     db
       .select({
@@ -181,7 +185,7 @@ export async function sweepReminders(
       .from(remediationItems)
       .innerJoin(audits, eq(audits.id, remediationItems.auditId))
       .innerJoin(applications, eq(applications.id, audits.applicationId))
-      .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now), notRevoked))
+      .where(and(isNull(remediationItems.closedAt), lte(remediationItems.dueOn, now), accessNotRevoked))
       .orderBy(asc(remediationItems.dueOn)),
   ]);
 
