@@ -4,19 +4,15 @@ import { calendarDate, escapeMrkdwn, slackDate, truncate, userMention } from './
 import type { HistoryEntry } from './types.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const when = (v: unknown) => {
+/** A date from a payload, written by `format`; '?' where the payload holds none. */
+const dated = (format: (d: Date) => string) => (v: unknown) => {
   const d = new Date(str(v));
-  return Number.isNaN(d.getTime()) ? '?' : slackDate(d);
+  return Number.isNaN(d.getTime()) ? '?' : format(d);
 };
-const day = (v: unknown) => {
-  const d = new Date(str(v));
-  return Number.isNaN(d.getTime()) ? '?' : slackDate(d, '{date_short}');
-};
+const when = dated((d) => slackDate(d));
+const day = dated((d) => slackDate(d, '{date_short}'));
 /** A day without a time (a go-live, an audit's date, a due date): the same day for every reader. */
-const calendar = (v: unknown) => {
-  const d = new Date(str(v));
-  return Number.isNaN(d.getTime()) ? '?' : calendarDate(d);
-};
+const calendar = dated(calendarDate);
 const quote = (text: string) => `_${escapeMrkdwn(truncate(text.replace(/\s+/g, ' '), 300))}_`;
 
 const count = (v: unknown) => (Array.isArray(v) ? v.length : 0);
