@@ -13,12 +13,17 @@ export function visible(text: string): string {
  * cannot read it as a mention (`<!channel>`, `<@U…>`) or a link of someone else's making.
  */
 export function escapeMrkdwn(text: string): string {
-  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeSlackText(visible(text));
+}
+
+/** Slack's control characters `&`, `<` and `>` as the entities Slack reads and sends (`&amp;` first). */
+export function escapeSlackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
- * Text as the user typed it, from text Slack sends: a slash command's `text` arrives with `&`,
- * `<` and `>` as `&amp;`, `&lt;` and `&gt;` (Slack's control characters), so `/pii status Smith
+ * Text as the user typed it, from text Slack sends (escapeSlackText undone): a slash command's
+ * `text` arrives with `&`, `<` and `>` as `&amp;`, `&lt;` and `&gt;`, so `/pii status Smith
  * & Sons` would otherwise look for `Smith &amp; Sons`. `&amp;` is decoded last, so a typed
  * `&lt;` stays `&lt;`.
  */

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { escapeSlackText } from '../../views/format.ts';
 import { blockKitProblems } from '../../views/validate.ts';
 import type { SlackEmulator } from './emulator/server.ts';
 import { type RefusedAck, type SlowAck, TEAM_ID } from './emulator/state.ts';
@@ -151,7 +152,7 @@ export function createSlackRequester(options: RequesterOptions) {
         user_name: user.name,
         command: input.command ?? '/pii',
         // As Slack sends it: its control characters escaped (`&amp;`, `&lt;`, `&gt;`).
-        text: input.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+        text: escapeSlackText(input.text),
         api_app_id: 'APIIREVIEW',
         is_enterprise_install: 'false',
         response_url: options.emulator.responseUrl(options.emulatorUrl, { user: user.id, channel }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reviewCard } from '../../views/card.ts';
-import { calendarDate, escapeMrkdwn, slackDate, unescapeSlackText } from '../../views/format.ts';
+import { calendarDate, escapeMrkdwn, escapeSlackText, slackDate, unescapeSlackText } from '../../views/format.ts';
 import { helpView } from '../../views/help.ts';
 import { ambiguousView, notFoundView, statusView } from '../../views/status.ts';
 import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/types.ts';
@@ -189,7 +189,7 @@ describe('format helpers', () => {
 
   it('reads text as Slack sends it back as typed, a typed entity included', () => {
     for (const typed of ['Smith & Sons', '<!channel>', 'a &lt; b', 'R&amp;D', '>_<'])
-      expect(unescapeSlackText(typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))).toBe(typed);
+      expect(unescapeSlackText(escapeSlackText(typed))).toBe(typed);
   });
 
   it('writes a Slack date token with a UTC fallback', () => {
