@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-orm';
 import { applications, audits, remediationItems } from '../../db/schema.ts';
 import { type Read, read, readAll, readOne } from '../../db/together.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
