@@ -68,15 +68,12 @@ const envSchema = z.object({
   /** Bearer token of GET /metrics on PORT (and on METRICS_PORT when both are set). */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** A port of its own for GET /metrics (a private network's scraper); unset: /metrics only on PORT with METRICS_TOKEN. */
-  METRICS_PORT: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.coerce
-      .number({ message: 'must be a whole number from 1 to 65535' })
-      .int('must be a whole number from 1 to 65535')
-      .min(1, 'must be a whole number from 1 to 65535')
-      .max(65535, 'must be a whole number from 1 to 65535')
-      .optional(),
-  ),
+  METRICS_PORT: z.coerce
+    .number({ message: 'must be a whole number from 1 to 65535' })
+    .int('must be a whole number from 1 to 65535')
+    .min(1, 'must be a whole number from 1 to 65535')
+    .max(65535, 'must be a whole number from 1 to 65535')
+    .optional(),
   REVIEWER_IDS: slackIdList,
   REVIEWER_GROUP_ID: optionalString.pipe(
     z
@@ -278,7 +275,19 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/**
+ * `VAR=` (what an empty line of a .env file, compose's `${VAR:-}` and a blank field of a
+ * platform's form all produce) means unset, the default, for every variable alike: a number
+ * read from "" would otherwise be 0 (a random PORT, a digest at midnight, pacing off).
+ */
+function withoutBlanks(env: Record<string, string | undefined>): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') set[name] = value;
+  return set;
+}
+
+export function loadConfig(rawEnv: Record<string, string | undefined> = process.env): Config {
+  const env = withoutBlanks(rawEnv);
   const parsed = envSchema.safeParse(env);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`)),

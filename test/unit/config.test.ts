@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, ENV_NAMES, loadConfig } from '../../src/config.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -27,6 +27,29 @@ describe('loadConfig', () => {
       sandboxHost: '127.0.0.1',
       roles: { reviewers: [], architects: [], admins: [] },
     });
+  });
+
+  // `VAR=` in .env, compose's `${VAR:-}`, a blank field in a platform's form: all mean "unset".
+  it.each(ENV_NAMES)('reads an empty %s as unset: the default', (name) => {
+    for (const blank of ['', '  ']) expect(loadConfig({ [name]: blank })).toEqual(loadConfig({}));
+    if (!(name in slack)) expect(loadConfig({ ...slack, [name]: '' })).toEqual(loadConfig(slack));
+  });
+
+  it('gives every empty number its default: no random port, no midnight digest, pacing on', () => {
+    const config = loadConfig({
+      PORT: '',
+      DIGEST_HOUR_UTC: '',
+      SLACK_POST_INTERVAL_MS: '',
+      AUDIT_AFTER_DAYS: ' ',
+      METRICS_PORT: '',
+      RETENTION_DAYS: '',
+    });
+    expect(config.port).toBe(3000);
+    expect(config.policy.reminders.digestHourUtc).toBe(8);
+    expect(config.slackPostIntervalMs).toBe(1100);
+    expect(config.policy.auditAfterDays).toBe(90);
+    expect(config.metrics).toEqual({});
+    expect(config.policy.retentionDays).toBe(180);
   });
 
   it('reads HTTP mode, Socket Mode, Postgres and roles', () => {
