@@ -13,7 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir?: string };
+/** `poolSize`: the pool's connections (DATABASE_POOL_SIZE, 20 by default); a session of its own comes on top (openSession). */
+export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string };
 
 export type Database = {
   readonly kind: DatabaseTarget['kind'];
@@ -48,7 +49,7 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 const MIGRATION_LOCK_KEY = 7_305_112;
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir);
+  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize) : openPglite(target.dataDir);
 }
 
 type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
@@ -97,8 +98,8 @@ export function createPool(url: string, max = 20): pg.Pool {
   return pool;
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = createPool(url);
+async function openPostgres(url: string, poolSize?: number): Promise<Database> {
+  const pool = createPool(url, poolSize);
   const db = drizzlePg(pool, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     kind: 'postgres',

@@ -48,6 +48,8 @@ const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
   ),
+  /** Connections of each instance's pool (one more, outside it, holds the instance's liveness lock). */
+  DATABASE_POOL_SIZE: positiveInt(20),
   PGLITE_DIR: optionalString.transform((v) => v ?? '.data/pglite'),
   PORT: z.coerce
     .number({ message: 'must be a whole number from 0 to 65535' })
@@ -216,7 +218,7 @@ export type SlackConfig =
 
 export type Config = {
   slack: SlackConfig;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   port: number;
   sandboxHost: string;
   reviewChannelId?: string;
@@ -308,7 +310,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       : { mode: 'sandbox' };
   return {
     slack,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PGLITE_DIR },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: e.PGLITE_DIR },
     port: e.PORT,
     sandboxHost: e.SANDBOX_HOST,
     ...(e.REVIEW_CHANNEL_ID ? { reviewChannelId: e.REVIEW_CHANNEL_ID } : {}),

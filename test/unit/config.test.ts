@@ -52,6 +52,17 @@ describe('loadConfig', () => {
     expect(config.policy.retentionDays).toBe(180);
   });
 
+  it('sizes the Postgres pool from DATABASE_POOL_SIZE (20 by default), a positive whole number', () => {
+    const url = 'postgres://u@127.0.0.1:5432/pii';
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '5' }).database).toEqual({ kind: 'postgres', url, poolSize: 5 });
+    expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ poolSize: 20 });
+    for (const bad of ['0', '-1', '2.5', 'ten']) {
+      expect(problemsOf({ DATABASE_URL: url, DATABASE_POOL_SIZE: bad })).toEqual([
+        'DATABASE_POOL_SIZE must be a positive whole number',
+      ]);
+    }
+  });
+
   it('reads HTTP mode, Socket Mode, Postgres and roles', () => {
     const config = loadConfig({
       ...slack,
@@ -64,7 +75,7 @@ describe('loadConfig', () => {
       ADMIN_IDS: '',
     });
     expect(config.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1-A', apiUrl: 'http://127.0.0.1:9999/api/' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/pii' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/pii', poolSize: 20 });
     expect(config.port).toBe(8080);
     expect(config.roles).toEqual({ reviewers: ['U01AAA', 'U02BBB'], architects: ['U03CCC'], admins: [] });
     expect(loadConfig(slack).slack.mode).toBe('http');
