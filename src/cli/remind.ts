@@ -24,7 +24,7 @@ function report(at: string, dryRun: boolean, reminders: Reminder[], effects: Del
     const left = [
       effects.waiting > 0 ? `${effects.waiting} still in the outbox (the bot retries them)` : '',
       effects.parked > 0
-        ? `${effects.parked} refused by Slack and parked (/readyz names the cause; an admin retries them with /pii retry-parked)`
+        ? `${effects.parked} refused by Slack and parked (the cause is in the bot's log, "slack effect parked", and on admins' App Home; an admin retries them with /pii retry-parked once it is fixed)`
         : '',
     ].filter(Boolean);
     console.log(`${counted} claimed for ${at}: ${effects.sent} of ${total} Slack posts sent, ${left.join(', ')}.`);
