@@ -39,7 +39,7 @@ export function remindRoute(deps: {
     method: 'POST',
     handler: (req, res) => {
       void (async () => {
-        if (deps.loopbackOnly && !isLoopback(req.socket.remoteAddress)) {
+        if (deps.loopbackOnly && (!isLoopback(req.socket.remoteAddress) || forwarded(req.headers))) {
           req.resume();
           throw new HttpError(404, 'Not found.');
         }
@@ -84,6 +84,18 @@ export function remindRoute(deps: {
       });
     },
   };
+}
+
+/**
+ * Headers a reverse proxy, load balancer or tunnel adds for the client behind it (Caddy, Traefik,
+ * ngrok, cloudflared and most load balancers do by default): a request carrying one came from
+ * elsewhere, even though its connection comes from a proxy on this host. A proxy that adds none
+ * (nginx's bare proxy_pass) cannot be told apart: it must not forward this path (README).
+ */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'cf-connecting-ip', 'true-client-ip'];
+
+function forwarded(headers: NodeJS.Dict<string | string[]>): boolean {
+  return FORWARDING_HEADERS.some((name) => headers[name] !== undefined);
 }
 
 function isLoopback(address: string | undefined): boolean {

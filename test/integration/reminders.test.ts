@@ -289,6 +289,28 @@ describe('claims', () => {
     expect(unauthorized.status).toBe(401);
   });
 
+  it('POST /api/reminders/sweep is not served to a request a proxy or tunnel on this host forwarded', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${h.baseUrl}/api/reminders/sweep`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_API_TOKEN}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ at: clock.now().toISOString() }),
+      });
+    // The connection comes from 127.0.0.1 either way; the proxy's headers say who is behind it.
+    const forwardedBy: Record<string, string>[] = [
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7;proto=https' },
+      { 'x-real-ip': '203.0.113.7' },
+      { 'cf-connecting-ip': '203.0.113.7' },
+    ];
+    for (const headers of forwardedBy) {
+      const refused = await post(headers);
+      expect(refused.status, JSON.stringify(headers)).toBe(404);
+      expect(await refused.json()).toEqual({ error: 'Not found.' });
+    }
+    expect((await post({})).status).toBe(200);
+  });
+
   it('POST /api/reminders/sweep waits through a retry, and does not call delivered what Slack refused', async () => {
     await application({ status: 'in_review', statusSince: at('2026-02-01T10:00:00Z') });
     const sweepNow = async () => {
