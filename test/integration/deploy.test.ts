@@ -197,6 +197,7 @@ describe('compose.yaml', () => {
         image?: string;
         build?: unknown;
         environment?: Record<string, unknown>;
+        env_file?: (string | { path: string; required?: boolean })[];
         healthcheck?: unknown;
         depends_on?: Record<string, { condition: string }>;
         deploy?: { replicas?: number };
@@ -213,6 +214,14 @@ describe('compose.yaml', () => {
       const unknown = Object.keys(service.environment ?? {}).filter((key) => !ENV_NAMES.includes(key));
       expect(unknown, `service ${name}`).toEqual([]);
     }
+  });
+
+  it('passes the bot the whole .env (optional), so every variable .env.example offers reaches it', () => {
+    const names = [...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1] as string);
+    expect(names.filter((name) => !ENV_NAMES.includes(name))).toEqual([]);
+    const [, bot] = ours.find(([, s]) => (s.deploy?.replicas ?? 1) >= 2) ?? [];
+    // Without it, only the variables `environment` lists would reach the bot: RETENTION_DAYS & co. dropped.
+    expect(bot?.env_file).toContainEqual({ path: '.env', required: false });
   });
 
   it('runs PostgreSQL 16 with a healthcheck and a named volume, migrations once, two bot replicas on it', () => {
