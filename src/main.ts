@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { HOME_DEBOUNCE_MS } from './dashboard/home-refresher.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
+import { refuseChangedQuestionnaire } from './questionnaire/stored-version.ts';
 import { duePendingNow } from './sandbox/clock-db.ts';
 import { loadDemoData } from './sandbox/demo.ts';
 import { developerData, replayWebhooks } from './sandbox/developer-data.ts';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const questionnaire = loadQuestionnaire(config.questionnaireFile);
   const database = await openDatabase(config.database);
   await database.migrate();
+  await refuseChangedQuestionnaire(database.db, questionnaire, config.questionnaireFile);
 
   let running: RunningApp;
   if (config.slack.mode === 'sandbox') {
@@ -150,6 +152,10 @@ function handleSignals(running: RunningApp, database: { close(): Promise<void> }
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`pii-review cannot start.\n${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `pii-review failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

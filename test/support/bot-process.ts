@@ -64,6 +64,11 @@ export type BotProcess = {
   kill(signal: NodeJS.Signals): Promise<void>;
 };
 
+/** What any child process needs of this machine's environment, and nothing of the bot's settings. */
+export function machineEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+}
+
 /** The environment of the real bot against the emulator, with the sandbox personas as roles. */
 export function botEnv(options: { port: number; slackApiUrl: string; database: ProcessDatabase }): Record<string, string> {
   const ids = (role: string) =>
@@ -71,8 +76,7 @@ export function botEnv(options: { port: number; slackApiUrl: string; database: P
       .map((p) => p.id)
       .join(',');
   return {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
+    ...machineEnv(),
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: options.slackApiUrl,
