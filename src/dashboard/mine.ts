@@ -18,16 +18,23 @@ import {
 export const assignedWork = (userId: string): SQL =>
   and(eq(applications.assigneeId, userId), ne(applications.status, 'waiting_on_developer').inlineParams()) as SQL;
 
-/** An architect's work: Stage 3 applications whose solution architect is the user. */
+/**
+ * An architect's work: Stage 3 applications whose solution architect is the user and that do not
+ * wait on the developer (those are under "Waiting on developers", as for the reviewer).
+ */
 export const architectWork = (userId: string): SQL =>
-  and(eq(applications.stage, 'architecture').inlineParams(), eq(applications.architectId, userId)) as SQL;
+  and(
+    eq(applications.stage, 'architecture').inlineParams(),
+    eq(applications.architectId, userId),
+    ne(applications.status, 'waiting_on_developer').inlineParams(),
+  ) as SQL;
 
 /** Open applications assigned to the user that do not wait on the developer (the reviewer's work). */
 export function assignedTo(deps: DashboardDeps, userId: string, limit: number): Read<Slice<ListItem>> {
   return openApplications(deps, { where: assignedWork(userId), limit });
 }
 
-/** Open Stage 3 applications whose solution architect is the user. */
+/** Open Stage 3 applications whose solution architect is the user that do not wait on the developer. */
 export function architectOf(deps: DashboardDeps, userId: string, limit: number): Read<Slice<ListItem>> {
   return openApplications(deps, { where: architectWork(userId), limit });
 }

@@ -166,6 +166,13 @@ describe('/pii mine', () => {
         assigneeId: USERS.reviewer2,
       },
       { organizationName: 'Nobody has it', status: 'new' },
+      {
+        organizationName: 'Arch clarifying',
+        stage: 'architecture',
+        status: 'waiting_on_developer',
+        architectId: USERS.architect,
+        assigneeId: USERS.reviewer2,
+      },
     ]);
     await database.db.insert(meetings).values({
       applicationId: stage3?.id ?? 0,
@@ -186,6 +193,8 @@ describe('/pii mine', () => {
 
     const asArchitect = text(await pii(USERS.architect, 'mine'));
     expect(asArchitect).toContain('Arch review');
+    expect(asArchitect).toContain('Stage 3 reviews you are the architect of* (1)');
+    expect(asArchitect).not.toContain('Arch clarifying');
     expect(asArchitect).toContain('Your upcoming architecture reviews* (1)');
     expect(asArchitect).toContain(`<!date^${Math.floor((clock.now().getTime() + 2 * DAY) / 1000)}^`);
 

@@ -100,6 +100,13 @@ describe('App Home', () => {
         assigneeId: USERS.reviewer,
       },
       { organizationName: 'Unclaimed', status: 'new' },
+      {
+        organizationName: 'Arch clarifying',
+        stage: 'architecture',
+        status: 'waiting_on_developer',
+        architectId: USERS.architect,
+        assigneeId: USERS.reviewer,
+      },
     ]);
     const startsAt = new Date(clock.now().getTime() + 3 * DAY);
     await database.db.insert(meetings).values({
@@ -115,6 +122,11 @@ describe('App Home', () => {
     const home = await openHome(USERS.architect);
     expect(home.text).toContain('Arch one');
     expect(home.text).toContain('you are the architect');
+    // Waiting on the developer is nobody's work on the team: not the architect's either.
+    expect(home.text).toContain('*Waiting on you* (1)');
+    const developers = home.text.indexOf('*Waiting on developers* (1)');
+    expect(developers).toBeGreaterThan(-1);
+    expect(home.text.indexOf('Arch clarifying')).toBeGreaterThan(developers);
     expect(home.text).toContain(`<!date^${startsAt.getTime() / 1000}^`);
     expect(home.text).toContain('(90 min)');
     expect(home.json).not.toContain('card.claim');
