@@ -44,7 +44,14 @@ export function mineView(model: MineModel, now: Date): MessageView {
       (s) => itemLines(s, now, { assignee: true }),
       'None.',
     ),
-    ...listSection('Your upcoming architecture reviews', model.meetings, (s) => meetingLines(s), 'No meeting scheduled.'),
+    ...listSection(
+      model.roles.includes('admin')
+        ? 'Upcoming architecture reviews'
+        : 'Upcoming architecture reviews, yours and your applications’',
+      model.meetings,
+      (s) => meetingLines(s, { architect: true }),
+      'No meeting scheduled.',
+    ),
     ...listSection(
       'Unassigned open applications',
       model.unassigned,

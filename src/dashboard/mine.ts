@@ -51,19 +51,15 @@ export function waitingOnDevelopers(deps: DashboardDeps, limit: number): Read<Sl
 }
 
 /**
- * Scheduled architecture reviews from now on (`meetings_upcoming_idx`): the architect's own,
- * or, with `involving`, also those of applications assigned to the user; `all` for admins.
+ * Scheduled architecture reviews from now on (`meetings_upcoming_idx`): with `involving`, those
+ * the user is the architect of and those of applications assigned to them; `all` for admins.
  */
 export function upcomingMeetings(
   deps: DashboardDeps,
-  args: { now: Date; limit: number; userId: string; scope: 'architect' | 'involving' | 'all' },
+  args: { now: Date; limit: number; userId: string; scope: 'involving' | 'all' },
 ): Read<Slice<MeetingItem>> {
   const whose =
-    args.scope === 'all'
-      ? undefined
-      : args.scope === 'architect'
-        ? eq(meetings.architectId, args.userId)
-        : or(eq(meetings.architectId, args.userId), eq(applications.assigneeId, args.userId));
+    args.scope === 'all' ? undefined : or(eq(meetings.architectId, args.userId), eq(applications.assigneeId, args.userId));
   const query = deps.db
     .select({
       meetingId: meetings.id,
@@ -111,19 +107,27 @@ export function accessWaitingOn(deps: DashboardDeps, userId: string, admin: bool
   );
 }
 
-/** `/pii mine`: what waits on the user, one list per role held, all read in one statement. */
+/**
+ * `/pii mine`: what waits on the user, one list per role held, all read in one statement. It is
+ * where the App Home's "and N more" sends people, so each list has the Home's scope: assigned
+ * work for whoever may claim (reviewers and admins), Stage 3 reviews for architects, and the
+ * upcoming architecture reviews for every role holder (their own and their applications', all
+ * of them for admins).
+ */
 export function whatWaitsOn(
   deps: DashboardDeps,
   args: { userId: string; roles: ReadonlySet<Role>; now: Date; limit: number },
 ): Promise<MineModel> {
   const { userId, roles, now, limit } = args;
+  const canClaim = roles.has('reviewer') || roles.has('admin');
+  const member = [...roles].some((r) => r !== 'integration');
   const lists = readAll(
     {
-      assigned: roles.has('reviewer') ? assignedTo(deps, userId, limit) : null,
+      assigned: canClaim ? assignedTo(deps, userId, limit) : null,
       architect: roles.has('architect') ? architectOf(deps, userId, limit) : null,
-      meetings: roles.has('architect') ? upcomingMeetings(deps, { now, limit, userId, scope: 'architect' }) : null,
+      meetings: member ? upcomingMeetings(deps, { now, limit, userId, scope: roles.has('admin') ? 'all' : 'involving' }) : null,
       unassigned: roles.has('admin') ? unassignedOpen(deps, limit) : null,
-      access: roles.has('reviewer') || roles.has('admin') ? accessWaitingOn(deps, userId, roles.has('admin'), limit) : null,
+      access: canClaim ? accessWaitingOn(deps, userId, roles.has('admin'), limit) : null,
     },
     ({ assigned, architect, meetings: ahead, unassigned, access }): MineModel => ({
       userId,

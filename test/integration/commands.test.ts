@@ -154,7 +154,7 @@ describe('/pii queue', () => {
 
 describe('/pii mine', () => {
   it('shows each role its own work', async () => {
-    const [mineOpen, , , stage3, unassigned] = await seed([
+    const [mineOpen, , , stage3, unassigned, , adminClaimed] = await seed([
       { organizationName: 'Mine open', assigneeId: USERS.reviewer, status: 'in_review', statusSince: ago(3) },
       { organizationName: 'Mine waiting', assigneeId: USERS.reviewer, stage: 'security', status: 'waiting_on_developer' },
       { organizationName: 'Someone elses', assigneeId: USERS.reviewer2, status: 'in_review' },
@@ -173,6 +173,7 @@ describe('/pii mine', () => {
         architectId: USERS.architect,
         assigneeId: USERS.reviewer2,
       },
+      { organizationName: 'Admin claimed', assigneeId: USERS.admin, status: 'in_review' },
     ]);
     await database.db.insert(meetings).values({
       applicationId: stage3?.id ?? 0,
@@ -195,11 +196,23 @@ describe('/pii mine', () => {
     expect(asArchitect).toContain('Arch review');
     expect(asArchitect).toContain('Stage 3 reviews you are the architect of* (1)');
     expect(asArchitect).not.toContain('Arch clarifying');
-    expect(asArchitect).toContain('Your upcoming architecture reviews* (1)');
-    expect(asArchitect).toContain(`<!date^${Math.floor((clock.now().getTime() + 2 * DAY) / 1000)}^`);
+    const meetingDate = `<!date^${Math.floor((clock.now().getTime() + 2 * DAY) / 1000)}^`;
+    expect(asArchitect).toContain('Upcoming architecture reviews, yours and your applications’* (1)');
+    expect(asArchitect).toContain(meetingDate);
+
+    // The App Home sends everyone here for the rest of its lists, so the scope is the Home's:
+    // the reviewer assigned to a Stage 3 application sees its meeting, and an admin sees
+    // what was assigned to them and every meeting.
+    const asAssignee = text(await pii(USERS.reviewer2, 'mine'));
+    expect(asAssignee).toContain('Upcoming architecture reviews, yours and your applications’* (1)');
+    expect(asAssignee).toContain(meetingDate);
 
     const asAdmin = text(await pii(USERS.admin, 'mine'));
     expect(asAdmin).toContain(`#${unassigned?.id} Nobody has it`);
+    expect(asAdmin).toContain('Assigned to you, not waiting on the developer* (1)');
+    expect(asAdmin).toContain(`#${adminClaimed?.id} Admin claimed`);
+    expect(asAdmin).toContain('Upcoming architecture reviews* (1)');
+    expect(asAdmin).toContain(meetingDate);
     expect(asAdmin).not.toContain('Mine open');
 
     expect(text(await pii(USERS.outsider, 'mine'))).toContain('no role');
