@@ -290,6 +290,13 @@ describe('App Home', () => {
       .from(applications)
       .where(eq(applications.id, app?.id ?? 0));
     expect(row).toMatchObject({ assigneeId: USERS.reviewer2, status: 'in_review', version: 2 });
+    // The clicker's Home shows the claim at once (the team's Homes follow, debounced).
+    await expect.poll(() => publishes(USERS.reviewer2)).toBe(2);
+    const after = homeOf(USERS.reviewer2);
+    const text = mrkdwnTexts(after?.view).join('\n');
+    expect(text).toContain('*Waiting on you* (1)');
+    expect(text).toContain('*Unassigned* (0)');
+    expect(JSON.stringify(after?.view)).not.toContain(`home.claim.${app?.id}`);
   });
 
   // A Home click has no response_url: the refusal comes as an ephemeral in the review channel.

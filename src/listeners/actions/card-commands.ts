@@ -28,6 +28,7 @@ import {
 } from '../../../views/modals/stage3.ts';
 import { conflictNotice, missingNotice, refusalNotice } from '../../../views/notices.ts';
 import type { MessageView } from '../../../views/types.ts';
+import { publishHome } from '../../dashboard/home-refresher.ts';
 import { applyDecision } from '../../reviews/decide.ts';
 import { contactVisibleTo, type ReviewContext, reviewContextFrom } from '../../reviews/review-context.ts';
 import { currentTemplate } from '../../reviews/templates.ts';
@@ -274,7 +275,17 @@ export function directButton(deps: ListenerDeps, command: keyof typeof DIRECT) {
       return void (await tell({ text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {}));
     }
     await ack();
-    if (result.kind === 'done') return deps.onCommitted();
+    if (result.kind === 'done') {
+      deps.onCommitted();
+      // Clicked on the App Home (Claim): the clicker's own Home shows it at once, not after the
+      // team-wide debounce; the other role holders' Homes follow that debounce.
+      if (body.view?.type === 'home') {
+        await publishHome(deps, user).catch((error: unknown) =>
+          deps.logger.warn({ err: error, user }, 'could not publish the App Home'),
+        );
+      }
+      return;
+    }
     if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
     if (result.kind === 'not_found') return void (await tell(missingNotice(target.id)));
     if (result.kind === 'conflict') {
