@@ -84,14 +84,19 @@ export function notFoundView(query: string): MessageView {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-export function ambiguousView(query: string, matches: readonly ApplicationSummary[]): MessageView {
+/**
+ * Several applications match a name: they are listed (at most the first few by number; `more`
+ * says there are others, whose count was not read) with what names one of them.
+ */
+export function ambiguousView(query: string, matches: readonly ApplicationSummary[], more = false): MessageView {
   const lines = matches.map(
     (m) =>
       `• ${applicationRef(m.id)} ${escapeMrkdwn(m.organizationName)} (profile \`${escapeMrkdwn(m.profileId)}\`) · ${STATUS_LABELS[m.status]}`,
   );
-  const text = fitMrkdwn(
-    `${matches.length} applications match \`${escapeMrkdwn(truncate(query, 100))}\`; name one by its number:\n${lines.join('\n')}`,
-    LIMITS.sectionText,
-  );
+  const quoted = `\`${escapeMrkdwn(truncate(query, 100))}\``;
+  const head = more
+    ? `More than ${matches.length} applications match ${quoted}; the first ${matches.length} by number are below. Name one by its number or its developer profile id, or type more of the organization name:`
+    : `${matches.length} applications match ${quoted}; name one by its number or its developer profile id:`;
+  const text = fitMrkdwn(`${head}\n${lines.join('\n')}`, LIMITS.sectionText);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

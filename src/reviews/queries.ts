@@ -44,7 +44,8 @@ export async function getHistory(db: DbOrTx, applicationId: number): Promise<His
 export const toHistory = (rows: readonly EventRow[]): HistoryEntry[] =>
   rows.map((r) => ({ ...r, payload: r.payload as Record<string, unknown> }));
 
-const MAX_NAME_MATCHES = 10;
+/** Matches of a name that `/pii status` lists; one more is read to tell that there are more. */
+export const MAX_NAME_MATCHES = 10;
 
 /** "42" or "#42" as an application number; undefined for anything else. */
 export function applicationNumber(query: string): number | undefined {
@@ -52,7 +53,10 @@ export function applicationNumber(query: string): number | undefined {
   return digits === undefined ? undefined : Number(digits);
 }
 
-/** The profile id, then the organization name (exact, then a prefix), each answered by an index. */
+/**
+ * The profile id, then the organization name (exact, then a prefix), each answered by an index;
+ * a name reads at most `MAX_NAME_MATCHES + 1` rows, the last only telling that there are more.
+ */
 export async function findByProfileOrName(db: DbOrTx, rawQuery: string): Promise<ApplicationRow[]> {
   const query = rawQuery.trim();
   if (query === '') return [];
@@ -64,7 +68,7 @@ export async function findByProfileOrName(db: DbOrTx, rawQuery: string): Promise
     .from(applications)
     .where(sql`lower(${applications.organizationName}) = ${lowered}`)
     .orderBy(asc(applications.id))
-    .limit(MAX_NAME_MATCHES);
+    .limit(MAX_NAME_MATCHES + 1);
   if (exact.length > 0) return exact;
   const escaped = lowered.replace(/[\\%_]/g, (c) => `\\${c}`);
   return db
@@ -72,5 +76,5 @@ export async function findByProfileOrName(db: DbOrTx, rawQuery: string): Promise
     .from(applications)
     .where(sql`lower(${applications.organizationName}) like ${`${escaped}%`}`)
     .orderBy(asc(applications.id))
-    .limit(MAX_NAME_MATCHES);
+    .limit(MAX_NAME_MATCHES + 1);
 }

@@ -3,13 +3,13 @@ import type { ApplicationSummary, CardModel, HistoryEntry } from '../../views/ty
 import type { Policy } from '../config.ts';
 import { unstorableText } from '../intake/application.ts';
 import { cardModelFrom, loadCardModel } from './card-model.ts';
-import { applicationNumber, findByProfileOrName, getHistory, toHistory, toSummary } from './queries.ts';
+import { applicationNumber, findByProfileOrName, getHistory, MAX_NAME_MATCHES, toHistory, toSummary } from './queries.ts';
 import { loadApplicationWithRows } from './workflow-state.ts';
 
 export type StatusLookup =
   | { kind: 'found'; application: CardModel; history: HistoryEntry[] }
   | { kind: 'none' }
-  | { kind: 'many'; matches: ApplicationSummary[] };
+  | { kind: 'many'; matches: ApplicationSummary[]; more: boolean };
 
 /** `/pii status <number | profile id | organization>` */
 export async function lookupStatus(deps: { db: Db; policy: Policy }, query: string): Promise<StatusLookup> {
@@ -24,7 +24,9 @@ export async function lookupStatus(deps: { db: Db; policy: Policy }, query: stri
   const rows = await findByProfileOrName(deps.db, query);
   const [only] = rows;
   if (!only) return { kind: 'none' };
-  if (rows.length > 1) return { kind: 'many', matches: rows.map(toSummary) };
+  if (rows.length > 1) {
+    return { kind: 'many', matches: rows.slice(0, MAX_NAME_MATCHES).map(toSummary), more: rows.length > MAX_NAME_MATCHES };
+  }
   const [application, history] = await Promise.all([loadCardModel(deps.db, only, deps.policy), getHistory(deps.db, only.id)]);
   return { kind: 'found', application, history };
 }

@@ -152,6 +152,25 @@ describe('/pii queue', () => {
   });
 });
 
+describe('/pii status by name', () => {
+  it('says when more applications match than it lists, and how to name one', async () => {
+    const many = await seed(Array.from({ length: 37 }, (_, i) => ({ organizationName: `Contoso ${i}` })));
+    const answer = text(await pii(USERS.reviewer, 'status contoso'));
+    expect(answer).toContain('More than 10 applications match `contoso`; the first 10 by number');
+    expect(answer).toContain('developer profile id');
+    expect(new Set(answer.match(/^• #\d+/gm)).size).toBe(10);
+    expect(answer).toContain(`#${many[9]?.id} Contoso 9`);
+    expect(answer).not.toContain(`#${many[10]?.id} Contoso 10`);
+  });
+
+  it('counts the matches when it lists them all', async () => {
+    await seed(Array.from({ length: 10 }, (_, i) => ({ organizationName: `Northwind ${i}` })));
+    const answer = text(await pii(USERS.reviewer, 'status northwind'));
+    expect(answer).toContain('10 applications match `northwind`; name one by its number or its developer profile id');
+    expect(answer).not.toContain('More than');
+  });
+});
+
 describe('/pii mine', () => {
   it('shows each role its own work', async () => {
     const [mineOpen, , , stage3, unassigned, , adminClaimed] = await seed([

@@ -91,7 +91,7 @@ async function answer(deps: ListenerDeps, subcommand: string, argument: string, 
       if (argument === '') return usage('`/pii status` needs an application: its number, profile id or organization name.');
       const found = await lookupStatus(deps, argument);
       if (found.kind === 'none') return { message: notFoundView(argument) };
-      if (found.kind === 'many') return { message: ambiguousView(argument, found.matches) };
+      if (found.kind === 'many') return { message: ambiguousView(argument, found.matches, found.more) };
       return { message: statusView(found.application, found.history, now) };
     }
     case 'queue': {
