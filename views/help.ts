@@ -10,7 +10,10 @@ export const USAGE = [
     'open applications by stage and status, oldest first, with age and assignee',
   ],
   ['mine', 'what waits on you, by your roles'],
-  ['audits', 'implementation audits due, scheduled and overdue, and remediation items due'],
+  [
+    'audits',
+    'access at risk and suspended; implementation audits awaiting an outcome, scheduled, and eligible (none scheduled); remediation items open (overdue marked)',
+  ],
   ['stats [days]', 'received, approved, rejected and time per stage over the last 1–365 days (default 30)'],
   ['new', 'enter an application by hand (reviewers, admins)'],
   ['export [days]', 'CSV of applications and their events of the last 1–365 days (default 30), sent to you as a DM (admins)'],

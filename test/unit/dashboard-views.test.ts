@@ -281,6 +281,18 @@ describe('help and the new-application modal', () => {
     }
   });
 
+  it('help says what /pii audits shows, in the domain’s words: eligible for an audit, never overdue', () => {
+    const line = helpView()
+      .text.split('\n')
+      .find((l) => l.includes('/pii audits'));
+    expect(line).toContain('access at risk and suspended');
+    expect(line).toContain('awaiting an outcome, scheduled, and eligible');
+    expect(line).toContain('remediation items open');
+    expect(line).not.toContain('audits due');
+    // Only remediation items can be overdue.
+    expect(line?.replace('remediation items open (overdue marked)', '')).not.toContain('overdue');
+  });
+
   it('the modal and its confirmation respect modal limits', () => {
     expect(blockKitProblems('modal', newApplicationModal('G0PIIREVIEW') as never)).toEqual([]);
     const done = newApplicationDoneModal({ id: 5, organizationName: LONG_NAME, profileId: 'manual-1' }, 'G0PIIREVIEW');
