@@ -1,12 +1,13 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.ts';
-import { applications, events, gaps, processedRequests } from '../../db/schema.ts';
+import { applications, events, gaps, processedRequests, templates } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadQuestionnaire } from '../../src/questionnaire/questionnaire.ts';
 import { applyDecision } from '../../src/reviews/decide.ts';
 import { createReadCache } from '../../src/reviews/read-cache.ts';
+import { saveTemplate } from '../../src/reviews/templates.ts';
 import { loadApplicationWithRows } from '../../src/reviews/workflow-state.ts';
 import { PERSONAS, personaRoles } from '../../src/sandbox/personas.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -248,5 +249,36 @@ describe('a decision whose modal this instance opened', () => {
     expect(result.kind === 'refused' ? result.refusal.message : result.kind).toContain(`<@${SECOND}> has already claimed it`);
     const [row] = await database.db.select().from(applications).where(eq(applications.id, id));
     expect(row?.assigneeId).toBe(SECOND);
+  });
+});
+
+/**
+ * Two admins save the denial template from the same version at the same instant: both read v1,
+ * both make v2, and the primary key lets one through. The other is told it is stale, as when the
+ * other save had come first, never "something went wrong".
+ */
+describe('two saves of the denial template at once', () => {
+  it.skipIf(!postgresUrl())('the one that loses on the version’s key is answered as stale, naming the other', async () => {
+    const other = await secondPool();
+    const first = holding(database.db, async (tx) => {
+      await tx
+        .insert(templates)
+        .values({ name: 'denial', version: 2, body: 'First wording.', createdBy: SECOND, createdAt: clock.now() });
+    });
+    await first.ready;
+    const save = saveTemplate({ db: other.db, clock }, 'denial', 'Second wording.', REVIEWER, {
+      seenVersion: 1,
+      requestKey: 'view:V-RACE',
+    });
+    await untilWaiting(database.db, save);
+    first.commit();
+    await first.committed;
+    const result = await save;
+    expect(result).toMatchObject({ kind: 'stale', current: { version: 2, by: SECOND, body: 'First wording.' } });
+    const rows = await database.db.select().from(templates);
+    expect(rows.map((t) => [t.version, t.createdBy])).toEqual([[2, SECOND]]);
+    // The refused save took no request key: the same form may be submitted again.
+    const keys = await database.db.select().from(processedRequests).where(eq(processedRequests.key, 'view:V-RACE'));
+    expect(keys).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applications, audits, events, meetings, remediationItems } from '../../db/schema.ts';
+import { applications, audits, events, meetings, remediationItems, templates } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { teamStats } from '../../src/dashboard/stats.ts';
 import { TEAM_ID } from '../../src/sandbox/emulator/state.ts';
@@ -235,6 +235,51 @@ describe('/pii mine', () => {
     expect(asAdmin).not.toContain('Mine open');
 
     expect(text(await pii(USERS.outsider, 'mine'))).toContain('no role');
+  });
+});
+
+describe('/pii template denial', () => {
+  async function openTemplate(): Promise<string> {
+    const before = h.emulator.state.views.size;
+    await pii(USERS.admin, 'template denial');
+    await expect.poll(() => h.emulator.state.views.size).toBeGreaterThan(before);
+    expect(r.modal(USERS.admin).view.callback_id).toBe('edit_template');
+    return r.modal(USERS.admin).id;
+  }
+  const versions = async () =>
+    (await database.db.select().from(templates).orderBy(templates.version)).map((t) => [t.version, t.createdBy, t.body]);
+
+  it('refuses a save made from a version another admin replaced meanwhile, naming them, and keeps the form open', async () => {
+    const form = await openTemplate();
+    // Another admin saves v2 while this form still shows v1.
+    await database.db
+      .insert(templates)
+      .values({ name: 'denial', version: 2, body: 'Their wording.', createdBy: USERS.reviewer2, createdAt: clock.now() });
+    const answer = await r.submit(USERS.admin, { body: input.text('My wording.') }, form);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ response_action: 'errors' });
+    const error = (answer.json as { errors: Record<string, string> }).errors.body ?? '';
+    expect(error).toContain('Not saved: sam saved v2 while you were editing v1.');
+    expect(error).toContain('/pii template denial');
+    expect(await versions()).toEqual([[2, USERS.reviewer2, 'Their wording.']]);
+
+    // Opened anew, the form shows v2 and saves v3.
+    const fresh = await openTemplate();
+    expect(JSON.stringify(r.modal(USERS.admin).view)).toContain('Current version: v2. Saving makes v3');
+    const saved = await r.submit(USERS.admin, { body: input.text('My wording.') }, fresh);
+    expect(saved.text).toBe('');
+    expect((await versions()).at(-1)).toEqual([3, USERS.admin, 'My wording.']);
+  });
+
+  it('of two forms open on the same version, the second save is refused', async () => {
+    const first = await openTemplate();
+    const second = await openTemplate();
+    expect((await r.submit(USERS.admin, { body: input.text('First.') }, second)).text).toBe('');
+    const answer = await r.submit(USERS.admin, { body: input.text('Second.') }, first);
+    expect((answer.json as { errors: Record<string, string> }).errors.body).toContain(
+      'Not saved: you saved v2 while you were editing v1.',
+    );
+    expect(await versions()).toEqual([[2, USERS.admin, 'First.']]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { STAGE_LABELS, STATUS_LABELS } from '../../src/workflow/states.ts';
+import { truncate } from '../format.ts';
 import type { ApplicationSummary } from '../types.ts';
 import { about, CALLBACKS, context, modal, textInput, userInput } from './kit.ts';
 
@@ -44,6 +45,7 @@ export function templateModal(template: { version: number; body: string }) {
     callbackId: CALLBACKS.editTemplate,
     title: 'Denial template',
     submit: 'Save new version',
+    meta: { v: template.version },
     blocks: [
       context(
         `Current version: v${template.version}. Saving makes v${template.version + 1}; rejections record the version they used.`,
@@ -51,4 +53,13 @@ export function templateModal(template: { version: number; body: string }) {
       textInput('body', 'General denial text', { multiline: true, initial: template.body, max: TEMPLATE_MAX }),
     ],
   });
+}
+
+/**
+ * The field error of a save refused because another admin saved a version after the one the
+ * form was opened on (a bare string, not mrkdwn: the person is named, not mentioned). The form keeps the
+ * admin's text; it can only make a version from the one it shows, so they open it anew.
+ */
+export function staleTemplateError(args: { seenVersion: number; current: number; by: string }): string {
+  return `Not saved: ${truncate(args.by, 80)} saved v${args.current} while you were editing v${args.seenVersion}. Your text is still here: copy it, close this form and run /pii template denial to edit v${args.current}.`;
 }

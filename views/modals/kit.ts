@@ -21,6 +21,8 @@ export const CALLBACKS = {
 
 /** `done`: question ids shown on earlier pages of a paged modal (Review answers). */
 export type ModalMeta = { id: number; v: number; done?: string[] };
+/** A template's modal: the version it was opened on, so a save made from an older one is refused. */
+export type TemplateMeta = { v: number };
 /** Slack's modal type: the compiler checks the structure, `views/validate.ts` the limits. */
 export type ModalView = SlackModalView;
 
@@ -32,7 +34,7 @@ export function modal(spec: {
   /** Omitted on a modal that only informs (no inputs): Slack then shows just the close button. */
   submit?: string;
   close?: string;
-  meta?: ModalMeta;
+  meta?: ModalMeta | TemplateMeta;
   blocks: Block[];
 }): ModalView {
   return {
