@@ -121,12 +121,15 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const slackClient: WebClient = new CountedWebClient(deps.slack.botToken, clientOptions);
   const metrics = createMetrics({ database: deps.database, clock: deps.clock, webhook: deps.webhook !== undefined });
   const serveMetrics = metricsHandler(metrics, deps.metrics?.token, hasBearer);
-  // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show.
+  // The Home refresher is built after the jobs; a parked effect changes what admins' Homes show,
+  // and a sweep that put access at risk what every role holder's Home shows.
   let onParked = () => {};
+  let onSwept = () => {};
   const inFlight = createInFlight(IN_FLIGHT_MAX_WAIT_MS);
   const liveness = createLiveness({ database: deps.database, logger: logger.child({ component: 'liveness' }) });
   const jobs = createJobs({
     onParked: () => onParked(),
+    onSwept: () => onSwept(),
     slackTimeoutMs: clientOptions.timeout,
     db: deps.database.db,
     slack: slackClient,
@@ -153,7 +156,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
         debounceMs: deps.homeRefresh.debounceMs,
       })
     : undefined;
-  if (home) onParked = () => home.touchTeam();
+  if (home) {
+    onParked = () => home.touchTeam();
+    onSwept = () => home.touchTeam();
+  }
   // A change can move any application in or out of someone's Home lists; publishes are debounced.
   const onCommitted = () => {
     jobs.kick();
@@ -186,6 +192,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
             roles: deps.roles,
             logger,
             jobs,
+            onSwept: () => onSwept(),
             ...deps.sweepRoute,
           }),
         ]

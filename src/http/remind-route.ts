@@ -31,6 +31,8 @@ export function remindRoute(deps: {
   roles?: Roles;
   logger: Logger;
   jobs: Jobs;
+  /** After the sweep changed applications (access fallen at risk): the App Homes show it. */
+  onSwept?: () => void;
   token: string;
   loopbackOnly: boolean;
 }): CustomRoute {
@@ -63,6 +65,7 @@ export function remindRoute(deps: {
         // Claims for an instant still to come would stop the real ones (that day's digest) from posting.
         const dryRun = (parsed.data.dryRun ?? false) || at.getTime() > now.getTime();
         const result = await sweepReminders(deps, at, { dryRun });
+        if (result.changed.length > 0) deps.onSwept?.();
         // The retention pass belongs to the same scheduled tick: `npm run remind -- --at` makes it testable.
         const purged = await purgeExpired(deps, at, deps.policy.retentionDays, { dryRun: result.dryRun });
         const delivery = await deliverSweep({ db: deps.db, dispatcher: deps.jobs.dispatcher }, result.effects, {

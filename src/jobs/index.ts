@@ -20,6 +20,8 @@ export type JobsDeps = {
   postIntervalMs: number;
   /** After the dispatcher parked an effect (the admins' Home shows the count). */
   onParked?: () => void;
+  /** After the scheduled sweep changed applications (access fallen at risk), which the App Homes show. */
+  onSwept?: () => void;
   slackTimeoutMs?: number;
   /** This instance's liveness key (src/jobs/liveness.ts), for the leases its dispatcher takes. */
   instanceKey?: () => number | undefined;
@@ -46,6 +48,7 @@ export function createJobs(deps: JobsDeps) {
     ...deps,
     logger: deps.logger.child({ component: 'scheduler' }),
     onClaimed: () => dispatcher.kick(),
+    ...(deps.onSwept ? { onChanged: deps.onSwept } : {}),
   });
   let webhookTimer: NodeJS.Timeout | undefined;
   let webhookRun: Promise<unknown> | undefined;

@@ -16,7 +16,10 @@ export function createScheduler(deps: {
   policy: Policy;
   /** Who reminders of unassigned applications mention without a REVIEWER_GROUP_ID. */
   roles?: Roles;
+  /** After a sweep queued Slack effects (reminders claimed, or an application changed). */
   onClaimed: () => void;
+  /** After a sweep changed applications (access fallen at risk): what the App Homes show moved. */
+  onChanged?: () => void;
 }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -30,7 +33,12 @@ export function createScheduler(deps: {
           { claimed: result.claimed.length, kinds: [...new Set(result.claimed.map((r) => r.kind))] },
           'reminders due',
         );
-        deps.onClaimed();
+      }
+      // A change is recorded with its card update and thread line, queued like a reminder's post.
+      if (result.claimed.length > 0 || result.changed.length > 0) deps.onClaimed();
+      if (result.changed.length > 0) {
+        deps.logger.info({ changed: result.changed.length }, 'access fallen at risk');
+        deps.onChanged?.();
       }
       await purgeExpired(deps, now, deps.policy.retentionDays);
     } catch (error) {

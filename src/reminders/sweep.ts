@@ -31,6 +31,8 @@ export type SweepResult = {
   claimed: DueReminder[];
   /** The outbox effects the claims queued (posts and card redraws): what reaching Slack means for this sweep. */
   effects: number[];
+  /** Applications the sweep changed (access fallen at risk); none on a dry run. */
+  changed: number[];
 };
 
 /** Per-list cap of the digest: it summarises, the threads carry the detail. */
@@ -195,9 +197,10 @@ export async function sweepReminders(
     const app = { approvedAt: a.approvedAt, lastRestrictedCallAt: a.lastRestrictedCallAt, reinstatedAt: a.reinstatedAt };
     return accessAtRisk(app, now, policy) ? [{ ...a, approvedAt: a.approvedAt, deadline: accessDeadline(app, policy) }] : [];
   });
+  const changed: number[] = [];
   if (!options.dryRun) {
-    for (const a of fallen)
-      await markAtRisk(
+    for (const a of fallen) {
+      const marked = await markAtRisk(
         db,
         {
           id: a.id,
@@ -208,6 +211,8 @@ export async function sweepReminders(
         },
         deps.clock.now(),
       );
+      if (marked) changed.push(a.id);
+    }
   }
   const risky = [...fallen, ...atRisk.flatMap((a) => (a.approvedAt ? [{ ...a, approvedAt: a.approvedAt }] : []))];
 
@@ -265,12 +270,12 @@ export async function sweepReminders(
     const taken = await alreadyClaimed(db, due);
     const digestTaken = digest === undefined || taken.has(digest);
     const claimed = due.filter((d) => !taken.has(d.key) && !(d.kind === 'audit_eligible' && digestTaken));
-    return { at: now, dryRun: true, due, claimed, effects: [] };
+    return { at: now, dryRun: true, due, claimed, effects: [], changed };
   }
   // A sweep "as if" another instant (npm run remind --at) still posts now.
   const { claimed, effects } = await claim(db, due, deps.clock.now());
   recordRemindersClaimed(claimed);
-  return { at: now, dryRun: false, due, claimed, effects };
+  return { at: now, dryRun: false, due, claimed, effects, changed };
 }
 
 const REDRAWN = new Set<DueReminder['kind']>(['audit_eligible', 'audit_outcome', 'remediation_due']);

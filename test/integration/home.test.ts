@@ -368,3 +368,49 @@ describe('Home refresher', () => {
     await homes.stop();
   });
 });
+
+describe('Homes after the scheduled sweep', () => {
+  const sweepClock = new FakeClock('2026-03-02T10:00:00Z');
+  let sweptDatabase: TestDatabase;
+  let swept: Harness;
+
+  beforeAll(async () => {
+    sweptDatabase = await createTestDatabase();
+    swept = await startHarness(sweptDatabase, {
+      clock: sweepClock,
+      policy: loadConfig({ REMINDER_SWEEP_MS: '50' }).policy,
+      homeRefresh: { debounceMs: 50 },
+    });
+  });
+  afterAll(async () => {
+    await swept?.stop();
+    await sweptDatabase?.close();
+  });
+
+  const published = (user: string) => swept.emulator.state.callsTo('views.publish').filter((c) => c.args.user_id === user).length;
+  const homeText = (user: string) =>
+    mrkdwnTexts([...swept.emulator.state.views.values()].find((v) => v.type === 'home' && v.user === user)?.view).join('\n');
+
+  it('a sweep that puts access at risk republishes the Homes, which show it', async () => {
+    const id = (await swept.intake(applicationBody())).json.id as number;
+    await swept.settle();
+    const approvedAt = sweepClock.now();
+    await sweptDatabase.db
+      .update(applications)
+      .set({ stage: 'approved', status: 'approved', approvedAt, statusSince: approvedAt, accessStatus: 'active' })
+      .where(eq(applications.id, id));
+    // The intake's own refresh (paced, 600 ms a publish) has gone out; from here on only the sweep can publish.
+    const team = [USERS.reviewer, USERS.reviewer2, USERS.architect, USERS.admin];
+    await expect.poll(() => team.every((u) => published(u) > 0), { timeout: 5_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const before = published(USERS.admin);
+    expect(homeText(USERS.admin)).toContain('*Access at risk or suspended* (0)');
+
+    // No restricted call in the grace period after approval: the next sweep finds access at risk.
+    sweepClock.set('2026-04-01T10:00:00Z');
+    await expect.poll(async () => (await sweptDatabase.db.select().from(applications))[0]?.accessStatus).toBe('at_risk');
+    await expect.poll(() => published(USERS.admin), { timeout: 5_000 }).toBeGreaterThan(before);
+    await expect.poll(() => homeText(USERS.admin)).toContain('*Access at risk or suspended* (1)');
+    expect(published(USERS.reviewer)).toBeGreaterThan(0);
+  });
+});

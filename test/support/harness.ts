@@ -60,6 +60,8 @@ export async function startHarness(
     webhook?: AppDeps['webhook'];
     /** In place of the default policy (loadConfig({}).policy). */
     policy?: Policy;
+    /** Republish App Homes after changes, as main does (off by default: tests publish by opening the tab). */
+    homeRefresh?: AppDeps['homeRefresh'];
   } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? systemClock;
@@ -79,6 +81,7 @@ export async function startHarness(
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.homeRefresh ? { homeRefresh: options.homeRefresh } : {}),
   });
 
   async function request(path: string, init: RequestInit, token: string | null | undefined) {
@@ -148,6 +151,7 @@ export async function startTestApp(options: {
   metrics?: AppDeps['metrics'];
   webhook?: AppDeps['webhook'];
   policy?: Policy;
+  homeRefresh?: AppDeps['homeRefresh'];
 }): Promise<{ app: RunningApp; baseUrl: string; slack: SlackRequester }> {
   const app = await buildApp({
     slack: {
@@ -173,6 +177,7 @@ export async function startTestApp(options: {
     ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.webhook ? { webhook: options.webhook } : {}),
+    ...(options.homeRefresh ? { homeRefresh: options.homeRefresh } : {}),
   }).start({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const slack = createSlackRequester({
