@@ -6,7 +6,10 @@ import { AlreadyHandled, claimRequest } from './processed.ts';
 
 export type TemplateName = 'denial';
 
-/** The general denial: names no specific reason and says the decision is final (DOMAIN.md). */
+/**
+ * The general denial: names no specific reason, and does not close the door: a developer may
+ * address the reason and resubmit the profile, which starts a new review (DOMAIN.md).
+ */
 const DEFAULTS: Record<TemplateName, string> = {
   denial: [
     'Thank you for your interest in the restricted roles of the Selling Partner API.',
@@ -14,7 +17,7 @@ const DEFAULTS: Record<TemplateName, string> = {
     'We have reviewed your application and it does not meet our criteria for access to restricted data at this time. ' +
       'Our review considers, among other things, the launch readiness of your application, services offered that can be seen on a public website, and the geographies you support.',
     '',
-    'This decision is final.',
+    'You may address the reasons for this decision and resubmit your profile; a resubmitted profile is reviewed again.',
   ].join('\n'),
 };
 

@@ -399,7 +399,8 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       // The general denial text is prefilled and names no specific reason.
       const denial = await field('denial_text').locator('textarea').inputValue();
       expect(denial).toContain('does not meet our criteria for access to restricted data');
-      expect(denial).toContain('This decision is final.');
+      expect(denial).toContain('resubmit your profile');
+      expect(denial).not.toContain('final');
       expect(denial).not.toContain('Beta with no paying customers');
       await submitForm();
       await cardShows(app, 'Closed', 'Rejected');

@@ -119,6 +119,16 @@ describe('business review', () => {
     expect(r.threadOf(id).at(-1)).toContain('*rejected* the application in the business review (failed: Launch readiness)');
   });
 
+  it('prefills the built-in denial text, which names no reason and says the developer may resubmit', async () => {
+    const id = await newApplication();
+    await r.open(USERS.reviewer, id, 'card.business_review');
+    const blocks = r.modal(USERS.reviewer).view.blocks as { block_id?: string }[];
+    const denial = JSON.stringify(blocks.find((b) => b.block_id === 'denial_text'));
+    expect(denial).toContain('does not meet our criteria for access to restricted data at this time');
+    expect(denial).toContain('address the reasons for this decision and resubmit your profile');
+    expect(denial).not.toContain('final');
+  });
+
   it('prefills the denial text from the admin-edited template and records its version', async () => {
     await h.slack.command({ user: USERS.admin, text: 'template denial' });
     await expect.poll(() => r.modal(USERS.admin).view.callback_id).toBe('edit_template');
