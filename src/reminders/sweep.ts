@@ -9,6 +9,7 @@ import { markAtRisk } from '../reviews/access-watch.ts';
 import { accessAtRisk, accessDeadline } from '../workflow/access.ts';
 import {
   atRiskReminder,
+  auditDayOver,
   auditEligibleMarker,
   auditOutcomeReminder,
   auditTomorrowReminder,
@@ -254,7 +255,9 @@ export async function sweepReminders(
         })),
         atRisk: risky.map((a) => ({ id: a.id, org: a.org })),
         eligible: fresh.map((m) => ({ id: m.applicationId, org: name(eligible, m.applicationId) })),
-        awaitingOutcome: auditsPast.map((a) => ({ id: a.applicationId, org: a.org, scheduledFor: a.scheduledFor.toISOString() })),
+        awaitingOutcome: auditsPast
+          .filter((a) => now >= auditDayOver(a.scheduledFor))
+          .map((a) => ({ id: a.applicationId, org: a.org, scheduledFor: a.scheduledFor.toISOString() })),
         remediationOverdue: overdueRemediationByApplication(remediation, now).map((a) => ({
           id: a.id,
           org: a.org,

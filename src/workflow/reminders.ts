@@ -1,6 +1,13 @@
 import { addHours, differenceInMinutes } from 'date-fns';
 import type { Policy } from '../config.ts';
-import { addDaysUtc, businessDaysBetweenUtc, calendarDaysBetweenUtc, subBusinessDaysUtc, subDaysUtc } from '../time.ts';
+import {
+  addDaysUtc,
+  businessDaysBetweenUtc,
+  calendarDaysBetweenUtc,
+  startOfDayUtc,
+  subBusinessDaysUtc,
+  subDaysUtc,
+} from '../time.ts';
 import { accessDeadline, riskPeriod, type Watched } from './access.ts';
 
 /** A reminder the sweep found due; its key makes it unique across instances and sweeps. */
@@ -156,18 +163,25 @@ export function auditEligibleMarker(
   };
 }
 
-/** A scheduled audit whose date passed without an outcome: reminded from that day, then weekly. */
+/**
+ * The end of an audit's day (00:00 UTC the day after): its outcome is awaited from then. An
+ * audit is dated by day, and on that day it may still be under way.
+ */
+export const auditDayOver = (scheduledFor: Date): Date => addDaysUtc(startOfDayUtc(scheduledFor), 1);
+
+/** A scheduled audit whose day is over without an outcome: reminded the day after, then weekly. */
 export function auditOutcomeReminder(
   a: { id: number; applicationId: number; scheduledFor: Date; auditor: string; assigneeId: string | null },
   now: Date,
 ): DueReminder | undefined {
-  if (now < a.scheduledFor) return undefined;
-  const week = Math.floor(calendarDaysBetweenUtc(now, a.scheduledFor) / 7);
+  const over = auditDayOver(a.scheduledFor);
+  if (now < over) return undefined;
+  const week = Math.floor(calendarDaysBetweenUtc(now, over) / 7);
   return {
     key: `audit_outcome:${a.id}:${iso(a.scheduledFor)}:${week}`,
     kind: 'audit_outcome',
     applicationId: a.applicationId,
-    dueAt: a.scheduledFor,
+    dueAt: over,
     data: { scheduledFor: iso(a.scheduledFor), auditor: a.auditor, assigneeId: a.assigneeId },
   };
 }

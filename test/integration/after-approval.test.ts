@@ -458,6 +458,9 @@ describe('audits that may come', () => {
     await auditScheduledWithKpmg(id);
     clock.set('2026-06-19T10:00:00Z');
     expect(await sweep()).toEqual(['audit_tomorrow']);
+    // On the audit's own day it may still be under way: no "has no outcome yet" before the day is over.
+    clock.set('2026-06-20T10:00:00Z');
+    expect(await sweep()).toEqual([]);
     clock.set('2026-06-21T10:00:00Z');
     expect(await sweep()).toEqual(['audit_outcome']);
     expect(r.threadOf(id).at(-1)).toContain('the audit with KPMG was');
@@ -466,6 +469,8 @@ describe('audits that may come', () => {
     clock.set('2026-06-22T10:00:00Z');
     expect(await sweep()).toEqual([]);
     clock.set('2026-06-27T10:00:00Z');
+    expect(await sweep()).toEqual([]);
+    clock.set('2026-06-28T10:00:00Z');
     expect(await sweep()).toEqual(['audit_outcome']);
     const listed = JSON.stringify((await h.slack.command({ user: USERS.reviewer, text: 'audits' })).json);
     expect(listed).toContain('Awaiting an outcome* (1)');

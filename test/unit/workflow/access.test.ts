@@ -125,12 +125,18 @@ describe('reminders of access and audits', () => {
     expect(auditEligibleMarker(liveApp, at('2026-06-08T08:00:00Z'), policy)).toBeUndefined();
   });
 
-  it('reminds an audit whose date passed without an outcome, weekly', () => {
+  it('reminds an audit once its day is over without an outcome, then weekly', () => {
     const audit = { id: 3, applicationId: 7, scheduledFor: at('2026-06-20T00:00:00Z'), auditor: 'PwC', assigneeId: null };
     expect(auditOutcomeReminder(audit, at('2026-06-19T23:00:00Z'))).toBeUndefined();
-    expect(auditOutcomeReminder(audit, at('2026-06-20T10:00:00Z'))?.key).toBe('audit_outcome:3:2026-06-20T00:00:00.000Z:0');
-    expect(auditOutcomeReminder(audit, at('2026-06-26T10:00:00Z'))?.key).toBe('audit_outcome:3:2026-06-20T00:00:00.000Z:0');
-    expect(auditOutcomeReminder(audit, at('2026-06-27T10:00:00Z'))?.key).toBe('audit_outcome:3:2026-06-20T00:00:00.000Z:1');
+    // On the audit's own day it may still be under way: nothing is missing yet.
+    expect(auditOutcomeReminder(audit, at('2026-06-20T00:00:00Z'))).toBeUndefined();
+    expect(auditOutcomeReminder(audit, at('2026-06-20T23:59:00Z'))).toBeUndefined();
+    expect(auditOutcomeReminder(audit, at('2026-06-21T00:00:00Z'))).toMatchObject({
+      key: 'audit_outcome:3:2026-06-20T00:00:00.000Z:0',
+      dueAt: at('2026-06-21T00:00:00Z'),
+    });
+    expect(auditOutcomeReminder(audit, at('2026-06-27T10:00:00Z'))?.key).toBe('audit_outcome:3:2026-06-20T00:00:00.000Z:0');
+    expect(auditOutcomeReminder(audit, at('2026-06-28T10:00:00Z'))?.key).toBe('audit_outcome:3:2026-06-20T00:00:00.000Z:1');
   });
 
   it('reminds a remediation item when due and weekly while overdue', () => {
