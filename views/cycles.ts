@@ -130,7 +130,7 @@ export function askRoleMeetingModal(app: ApplicationSummary): ModalView {
 export function earlierCyclesModal(app: ApplicationSummary, cycles: readonly EarlierCycle[]): ModalView {
   const blocks = cycles.slice(-10).flatMap((c) => {
     const lines = [
-      `*Cycle ${c.number}*: ${cycleOutcome(c.outcome, c.endedAtStage)}${c.endedAt ? ` on ${slackDate(c.endedAt)}` : ''}${c.outcomePermalink ? ` · ${link(c.outcomePermalink, 'outcome in the thread')}` : ''}`,
+      `*Cycle ${c.number}*: ${cycleOutcome(c.outcome, c.endedAtStage)}${c.endedAt ? ` (${slackDate(c.endedAt)})` : ''}${c.outcomePermalink ? ` · ${link(c.outcomePermalink, 'outcome in the thread')}` : ''}`,
       `Started ${slackDate(c.startedAt)}`,
       ...(c.fastTrackedTo
         ? [

@@ -53,7 +53,7 @@ export function describeLateEvent(event: HistoryEntry, who: string): string | un
         ? `${who} changed the production go-live: ${calendar(p.from)} → ${calendar(p.productionSince)}. An implementation audit may come from ${calendar(p.auditDueOn)}.`
         : `${who} recorded the production go-live: ${calendar(p.productionSince)}. An implementation audit may come from ${calendar(p.auditDueOn)}.`;
     case 'restricted_call.recorded':
-      return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`) at ${when(p.at)}.${
+      return `${who} recorded a successful restricted API call (\`${escapeMrkdwn(str(p.operation))}\`), made ${when(p.at)}.${
         (p.access as { to?: unknown } | undefined)?.to === 'active' ? ' Access is *active* again.' : ''
       }`;
     case 'audit.scheduled':

@@ -10,7 +10,7 @@ export function refusalNotice(message: string): MessageView {
 export function conflictNotice(by: string, at: Date): MessageView {
   const who = by === 'intake' ? 'the developer (an update arrived)' : userMention(by);
   return notice(
-    `:hourglass: Already decided by ${who} at ${slackDate(at)}. Nothing was changed: look at the card for the current state and try again if it still applies.`,
+    `:hourglass: Already decided by ${who} (${slackDate(at)}). Nothing was changed: look at the card for the current state and try again if it still applies.`,
   );
 }
 

@@ -193,7 +193,7 @@ function questionnaireBlocks(m: SubmissionModel): Block[] {
 
 function contactBlocks(m: SubmissionModel): Block[] {
   const blocks: Block[] = [{ type: 'divider' }, heading('Contacts')];
-  if (m.purgedAt) return [...blocks, note(`Deleted under the retention policy on ${slackDate(m.purgedAt)}.`)];
+  if (m.purgedAt) return [...blocks, note(`Deleted under the retention policy (${slackDate(m.purgedAt)}).`)];
   if (!m.showContact) {
     return [...blocks, note('Contact and IMPOC details are shown only to the assignee, the application’s architect and admins.')];
   }
