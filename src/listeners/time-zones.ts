@@ -14,9 +14,9 @@ export const TIME_ZONE_TTL_MS = 60 * 60_000;
 type Known = { tz: string | undefined; at: number };
 
 /**
- * The architects' time zones, from Slack's `users.info`, for the working-hours check of a
- * meeting. Asked when the scheduling modal opens (`prefetch`), so the submission usually
- * finds the answer here; one that is not back within `waitMs` is left out of that submission
+ * People's time zones, from Slack's `users.info`: the architects' for the working-hours check
+ * of a meeting, the decider's for a time a refusal states. Asked when the modal opens
+ * (`prefetch`), so the submission usually finds the answer here; one that is not back within `waitMs` is left out of that submission
  * (the check is skipped, not guessed, as when Slack fails) and kept for the next. One lookup
  * per person at a time.
  */
@@ -37,7 +37,7 @@ export function createTimeZones(deps: { slack: WebClient; clock: Clock; logger: 
         return tz;
       })
       .catch((error: unknown) => {
-        deps.logger.warn({ err: error, user: userId }, 'could not read the architect’s time zone');
+        deps.logger.warn({ err: error, user: userId }, 'could not read a person’s time zone');
         return undefined;
       })
       .finally(() => asking.delete(userId));
@@ -64,7 +64,7 @@ export function createTimeZones(deps: { slack: WebClient; clock: Clock; logger: 
         timer = setTimeout(() => {
           deps.logger.warn(
             { user: userId, waitMs },
-            'Slack did not tell the architect’s time zone in time: working hours not checked',
+            'Slack did not tell a person’s time zone in time: going on without it (UTC, or working hours not checked)',
           );
           resolve(undefined);
         }, waitMs);

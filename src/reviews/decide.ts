@@ -55,6 +55,8 @@ export type DecisionInput = {
   seenVersion?: number;
   /** The time zone of the architect being scheduled, from Slack. */
   architectTimeZone?: string;
+  /** The time zone of the person deciding, from Slack: a time in a refusal is shown in it. */
+  actorTimeZone?: string;
   actorId: string;
   command: Command | ReadCommand;
   /** Identifies the Slack request (e.g. the modal's view id), so a repeat changes nothing. */
@@ -232,6 +234,7 @@ async function judge(
       now,
       rolesOf: (id) => rolesOf(deps.roles, id),
       ...(input.architectTimeZone ? { architectTimeZone: input.architectTimeZone } : {}),
+      ...(input.actorTimeZone ? { actorTimeZone: input.actorTimeZone } : {}),
     },
   );
   if (!outcome.ok) throw new Abort({ kind: 'refused', refusal: outcome });

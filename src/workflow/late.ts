@@ -1,3 +1,4 @@
+import { formatDistanceStrict } from 'date-fns';
 import { ROLE_REVIEW_END } from './cycles.ts';
 import { denialRefusal } from './denial.ts';
 import type { Role } from './roles.ts';
@@ -137,7 +138,26 @@ export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusa
 /** Midnight UTC of a day: date pickers give days, and a go-live on the day of approval is true. */
 const dayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 const shown = (d: Date) => d.toISOString().slice(0, 10);
-const shownTime = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/**
+ * A time in a refusal, which a form shows as plain text (no Slack date token renders there): in
+ * the zone of the person deciding when Slack told it, else in UTC, saying which.
+ */
+const SHOWN_TIME = {
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+} as const;
+function shownTime(d: Date, timeZone: string | undefined): string {
+  if (!timeZone) return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone, ...SHOWN_TIME }).format(d).replace(/\u202f/g, ' ');
+  } catch {
+    return shownTime(d, undefined);
+  }
+}
 
 function timeRefusal(
   command: Extract<Command, { type: 'schedule_review' | 'reschedule_review' }>,
@@ -198,7 +218,8 @@ export function decideLate(
       if (startsAt && startsAt.getTime() > env.now.getTime() && !command.heldEarly)
         return refuse(
           'guard',
-          `The meeting starts ${shownTime(startsAt)}: an outcome cannot come before it. If it was held early, tick the box below.`,
+          // How long until it starts, not a clock time: a form's error is plain text, shown alike in every zone.
+          `The meeting starts in ${formatDistanceStrict(startsAt, env.now)}: an outcome cannot come before it. If it was held early, tick the box below.`,
           'outcome',
         );
       if (command.outcome === 'clarification') {
@@ -237,7 +258,7 @@ export function decideLate(
       if (s.approvedAt && command.at.getTime() < Math.floor(s.approvedAt.getTime() / 60_000) * 60_000)
         return refuse(
           'guard',
-          `The call cannot be before the approval (${shownTime(s.approvedAt)}): there was no restricted access yet.`,
+          `The call cannot be before the approval (${shownTime(s.approvedAt, env.actorTimeZone)}): there was no restricted access yet.`,
           'at',
         );
       return command.operation.trim() ? stay : refuse('guard', 'Name the operation called.', 'operation');

@@ -129,6 +129,8 @@ export type RuleEnv = {
   rolesOf: (userId: string) => ReadonlySet<Role>;
   /** The IANA time zone of the architect being scheduled (from Slack's users.info). */
   architectTimeZone?: string;
+  /** The IANA time zone of the person deciding (from Slack), for a time a refusal states in plain text. */
+  actorTimeZone?: string;
 };
 
 export type Refusal = {

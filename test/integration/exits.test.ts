@@ -287,11 +287,18 @@ describe('Dates that cannot be true', () => {
   it('refuses an outcome before the meeting, unless it was held early (recorded as such)', async () => {
     const { id } = await scheduled();
     const viewId = await r.open(USERS.architect, id, 'card.record_outcome');
-    expect(JSON.stringify(r.modal(USERS.architect).view)).toContain('"block_id":"held_early"');
+    const form = JSON.stringify(r.modal(USERS.architect).view);
+    expect(form).toContain('"block_id":"held_early"');
+    // The start in mrkdwn, as a Slack date each reader sees in their own zone; never a UTC clock time in plain text.
+    const startsAt = Date.parse('2026-03-03T18:00:00Z') / 1000;
+    expect(form).toContain(`The meeting is scheduled for <!date^${startsAt}^{date_short_pretty} at {time}|`);
+    expect(form.replace(/<!date[^>]*>/g, '')).not.toContain('UTC');
     const early = await r.submit(USERS.architect, { outcome: input.radio('approved') }, viewId);
     expect(early.json).toMatchObject({
       response_action: 'errors',
-      errors: { outcome: expect.stringContaining('The meeting starts 2026-03-03 18:00 UTC') },
+      errors: {
+        outcome: 'The meeting starts in 1 day: an outcome cannot come before it. If it was held early, tick the box below.',
+      },
     });
     expect(await row(id)).toMatchObject({ stage: 'architecture', status: 'in_review' });
     await r.submit(
@@ -329,7 +336,12 @@ describe('Dates that cannot be true', () => {
       at: inputMore.dateTime(new Date('2026-03-03T10:00:00Z')),
       operation: input.text('getOrderAddress'),
     });
-    expect(call.json).toMatchObject({ errors: { at: expect.stringContaining('cannot be before the approval') } });
+    // A form's error is plain text: the approval's time in the reviewer's own zone (Riley: Berlin), never bare UTC.
+    expect(call.json).toMatchObject({
+      errors: {
+        at: 'The call cannot be before the approval (Mar 3, 2026, 8:00 PM GMT+1): there was no restricted access yet.',
+      },
+    });
 
     clock.set('2026-03-05T09:00:00Z');
     await r.decide(USERS.reviewer, id, 'card.record_go_live', { production_since: inputMore.date('2026-03-04') });

@@ -1,5 +1,5 @@
 import { controlArea } from '../../src/workflow/controls.ts';
-import { truncate } from '../format.ts';
+import { slackDate, truncate } from '../format.ts';
 import type { ApplicationSummary } from '../types.ts';
 import {
   about,
@@ -128,10 +128,11 @@ export function outcomeModal(app: ApplicationSummary, startsAt: Date | null = nu
       }),
       ...(startsAt
         ? [
-            checkboxInput(HELD_EARLY, 'Meeting time', [{ value: HELD_EARLY, text: 'It was held early' }], {
-              optional: true,
-              hint: `The meeting is scheduled for ${startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. An outcome before then is recorded only if it was held early.`,
-            }),
+            // In mrkdwn, so Slack shows the start in the reader's own zone (a hint is plain text).
+            context(
+              `The meeting is scheduled for ${slackDate(startsAt)}. An outcome before then is recorded only if it was held early.`,
+            ),
+            checkboxInput(HELD_EARLY, 'Meeting time', [{ value: HELD_EARLY, text: 'It was held early' }], { optional: true }),
           ]
         : []),
     ],

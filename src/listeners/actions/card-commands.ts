@@ -116,7 +116,11 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
     ),
   mark_answered: (ctx) => markAnsweredModal(ctx.application, ctx.openQuestions),
   record_go_live: (ctx, deps) => goLiveModal(ctx.application, deps.policy.auditAfterDays, ctx.application.productionSince),
-  record_restricted_call: (ctx) => restrictedCallModal(ctx.application),
+  record_restricted_call: (ctx, deps, viewer) => {
+    // The submission may state the approval's time in the person's zone: asked of Slack now, not on its way to the ack.
+    deps.timeZones.prefetch([viewer]);
+    return restrictedCallModal(ctx.application);
+  },
   schedule_audit: (ctx, deps) =>
     // A scheduled audit is moved (its date and auditor prefilled); after an outcome, a new one starts blank.
     ctx.audit?.status === 'scheduled'

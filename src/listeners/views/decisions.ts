@@ -165,6 +165,9 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
       }
       const scheduling = 'type' in command && (command.type === 'schedule_review' || command.type === 'reschedule_review');
       const architectTimeZone = scheduling ? await deps.timeZones.of(command.architectId) : undefined;
+      // A refusal of this one states the approval's time, as plain text: in the person's own zone.
+      const actorTimeZone =
+        'type' in command && command.type === 'record_restricted_call' ? await deps.timeZones.of(user) : undefined;
       const result = await applyDecision(deps, {
         applicationId: meta.id,
         seenVersion: meta.v,
@@ -172,6 +175,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         command,
         requestKey: `view:${view.id}`,
         ...(architectTimeZone ? { architectTimeZone } : {}),
+        ...(actorTimeZone ? { actorTimeZone } : {}),
       });
       switch (result.kind) {
         case 'invalid':

@@ -495,7 +495,7 @@ describe('record_outcome', () => {
     const beforeMeeting = stage3({ meeting: scheduledMeeting(at('2026-03-03T09:00:00Z')) });
     expect(decide(beforeMeeting, approve, architect, BERLIN)).toStrictEqual(
       guard(
-        'The meeting starts 2026-03-03 09:00 UTC: an outcome cannot come before it. If it was held early, tick the box below.',
+        'The meeting starts in 1 day: an outcome cannot come before it. If it was held early, tick the box below.',
         'outcome',
       ),
     );
