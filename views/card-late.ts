@@ -18,8 +18,13 @@ export function lateFields(card: CardModel, now: Date): string[] {
     fields.push(`*Architecture review*\n${meeting}`);
   }
   // Questions are Stage 3's to answer and tick off: once the review ends (denied, withdrawn, a role review over) they are history.
+  // Waiting on the developer until they reply; back in review, the reply is there to tick off against.
   if (card.stage === 'architecture' && card.openQuestions > 0)
-    fields.push(`*Open questions*\n*${card.openQuestions}* waiting on the developer`);
+    fields.push(
+      card.status === 'waiting_on_developer'
+        ? `*Open questions*\n*${card.openQuestions}* waiting on the developer`
+        : `*Open questions*\n*${card.openQuestions}* open: the developer has replied. Tick off the answered ones with *Mark questions answered*.`,
+    );
   // Once approved, the production life shows whatever stage a role review is in.
   if (!(card.productionLife ?? card.stage === 'approved')) return fields;
   fields.push(

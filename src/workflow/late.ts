@@ -159,6 +159,12 @@ function shownTime(d: Date, timeZone: string | undefined): string {
   }
 }
 
+/** Approval with clarification questions open: how many, and the way forward. */
+function openQuestionsRefusal(count: number): string {
+  const one = count === 1;
+  return `${count} clarification question${one ? ' is' : 's are'} still open. Once the developer has answered, tick ${one ? 'it' : 'them'} off with “Mark questions answered” on the card, then record the outcome.`;
+}
+
 function timeRefusal(
   command: Extract<Command, { type: 'schedule_review' | 'reschedule_review' }>,
   env: RuleEnv,
@@ -228,8 +234,7 @@ export function decideLate(
         return { ...stay, next: { stage: 'architecture', status: 'waiting_on_developer' } };
       }
       if (s.openGaps.length > 0) return refuse('guard', `${s.openGaps.length} gap(s) are still open.`, 'outcome');
-      if (s.openQuestions.length > 0)
-        return refuse('guard', `${s.openQuestions.length} clarification question(s) are still open.`, 'outcome');
+      if (s.openQuestions.length > 0) return refuse('guard', openQuestionsRefusal(s.openQuestions.length), 'outcome');
       return { ...stay, next: { stage: 'approved', status: 'approved' } };
     }
     case 'mark_answered': {

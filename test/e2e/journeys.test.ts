@@ -605,7 +605,11 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
         },
       ];
       await developerSends(app);
-      await cardShows(app, 'In review', '2 waiting on the developer');
+      await cardShows(
+        app,
+        'In review',
+        '2 open: the developer has replied. Tick off the answered ones with Mark questions answered.',
+      );
 
       await openForm(app, 'mark_answered', 'Questions answered');
       const select = field('questions').locator('select');

@@ -231,16 +231,25 @@ describe('Stage 3: the outcome', () => {
     ]);
     expect(r.buttons(id)).not.toContain('card.record_outcome');
 
+    expect(JSON.stringify(r.card(id).blocks)).toContain('*Open questions*\\n*2* waiting on the developer');
     await h.intake({ ...body, useCase: `${body.useCase} Labels are deleted after 30 days.` });
     await h.settle();
     expect(await row(id)).toMatchObject({ status: 'in_review' });
+    // Back in review, the card no longer says the questions wait on the developer: it says what to do.
+    const card = JSON.stringify(r.card(id).blocks);
+    expect(card).not.toContain('waiting on the developer');
+    expect(card).toContain('*2* open: the developer has replied. Tick off the answered ones with *Mark questions answered*.');
+    expect(r.buttons(id)).toContain('card.mark_answered');
 
     // Approval is refused while a question is open, under the outcome input.
     const viewId = await r.open(USERS.architect, id, 'card.record_outcome');
     const refused = await r.submit(USERS.architect, { outcome: input.radio('approved') }, viewId);
     expect(refused.json).toMatchObject({
       response_action: 'errors',
-      errors: { outcome: expect.stringContaining('2 clarification question(s) are still open') },
+      errors: {
+        outcome:
+          '2 clarification questions are still open. Once the developer has answered, tick them off with “Mark questions answered” on the card, then record the outcome.',
+      },
     });
 
     await r.decide(USERS.reviewer, id, 'card.mark_answered', { questions: inputMore.multi(questions.map((q) => String(q.id))) });

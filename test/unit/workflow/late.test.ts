@@ -427,7 +427,10 @@ describe('record_outcome', () => {
 
   it('refuses approval with open clarification questions, counting them', () => {
     expect(decide(stage3({ meeting: heldMeeting, openQuestions: [11] }), approve, architect, BERLIN)).toStrictEqual(
-      guard('1 clarification question(s) are still open.', 'outcome'),
+      guard(
+        '1 clarification question is still open. Once the developer has answered, tick it off with “Mark questions answered” on the card, then record the outcome.',
+        'outcome',
+      ),
     );
   });
 
