@@ -181,13 +181,12 @@ export async function loadDemoData(deps: DemoDeps): Promise<DemoResult> {
     await s.at(new Date(startsAt.getTime() + 2 * HOUR)).decide(ARCHITECT.id, { type: 'record_outcome', outcome: 'approved' });
     return startsAt;
   };
+  /** A successful restricted call the developer's integration reports, `daysAgo`. */
+  const call = (s: Story, daysAgo: number, operation = 'getOrderAddress') =>
+    s.at(ago(daysAgo)).decide(INTEGRATION_ACTOR, { type: 'record_restricted_call', at: ago(daysAgo, 3), operation });
   const goLive = async (s: Story, liveDaysAgo: number) => {
     await s.at(ago(liveDaysAgo - 1)).decide(RILEY, { type: 'record_go_live', productionSince: dayStart(ago(liveDaysAgo)) });
-    await s.at(ago(liveDaysAgo - 2)).decide(INTEGRATION_ACTOR, {
-      type: 'record_restricted_call',
-      at: ago(liveDaysAgo - 2, 3),
-      operation: 'getOrderAddress',
-    });
+    await call(s, liveDaysAgo - 2);
   };
 
   // New: received this morning, nobody has claimed it.
@@ -274,17 +273,21 @@ export async function loadDemoData(deps: DemoDeps): Promise<DemoResult> {
   await toSchedule.at(ago(6)).decide(MORGAN, { type: 'assign', assigneeId: MORGAN });
   done(toSchedule, 'Stage 3, to schedule (assigned to the admin)');
 
-  // Approved and live 100 days: eligible for its audit.
+  // Approved and live 100 days, calling the restricted API every week: access active, eligible for an audit.
   const live = story('fjord');
   await approved(live, 140, 115);
   await goLive(live, 100);
-  done(live, 'approved, live 100 days, audit due');
+  await call(live, 40, 'getShipmentDetails');
+  await call(live, 2);
+  done(live, 'approved, live 100 days, access active, eligible for an audit');
 
   // Approved, live, the audit scheduled next week.
   const audit = story('prairie');
   await approved(audit, 190, 165);
   await goLive(audit, 150);
+  await call(audit, 80);
   await audit.at(ago(20)).decide(RILEY, { type: 'schedule_audit', auditor: 'Deloitte', scheduledFor: dayStart(ago(-6)) });
+  await call(audit, 9);
   done(audit, 'approved, audit scheduled');
 
   // The audit asked for remediation; one item is overdue.

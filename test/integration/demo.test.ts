@@ -156,6 +156,19 @@ describe('Load demo data', () => {
     expect(digestText).toContain('Al Noor Commerce FZ-LLC');
   });
 
+  it('keeps approved applications live: their access active after a sweep, and only the neglected one at risk', async () => {
+    await sweepReminders({ db: database.db, policy, clock, roles: personaRoles() }, clock.now());
+    const access = async (org: string) => (await byOrg(org)).accessStatus;
+    expect(await access('Fjord Freight AS')).toBe('active');
+    expect(await access('Prairie Invoice Co.')).toBe('active');
+    expect(await access('Harbour Lights Trading Ltd')).toBe('at_risk');
+    const fjord = await byOrg('Fjord Freight AS');
+    expect(clock.now().getTime() - (fjord.lastRestrictedCallAt?.getTime() ?? 0)).toBeLessThan(7 * DAY);
+    const made = loaded.outcome === 'loaded' ? loaded.applications : [];
+    expect(made.find((a) => a.organization === 'Fjord Freight AS')?.shows).toContain('eligible for an audit');
+    for (const a of made) expect(a.shows, a.organization).not.toMatch(/audit due|overdue audit/);
+  });
+
   it('is refused once loaded, and changes nothing', async () => {
     const before = (await all()).length;
     expect(await loadDemoData(demoDeps())).toEqual({ outcome: 'already_loaded', count: before });
