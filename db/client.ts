@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { lockDataDirectory } from './dir-lock.ts';
 import * as schema from './schema.ts';
 
 /** The one database type the rest of the code sees, whether pg or PGlite is underneath. */
@@ -161,7 +162,16 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     import('drizzle-orm/pglite/migrator'),
   ]);
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  // One process at a time: PGlite takes no lock of its own, and a second one migrating the live
+  // directory fails obscurely (PGlite's Aborted()) or damages it. Fails at once, naming the holder.
+  const unlock = dataDir === undefined ? () => {} : lockDataDirectory(dataDir);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const pgliteDb = drizzlePglite(client, { schema, casing: 'snake_case' });
   const db = pgliteDb as unknown as Db;
   return {
@@ -169,7 +179,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     db,
     migrate: () => migratePglite(pgliteDb, { migrationsFolder }),
     ping: () => ping(db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
     poolStats: () => ({ max: 1, total: client.closed ? 0 : 1, idle: 0, waiting: 0 }),
   };
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { openDatabase } from '../db/client.ts';
+import { DataDirectoryLocked } from '../db/dir-lock.ts';
 import { resetDatabase } from '../db/reset.ts';
 import { buildApp, type RunningApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -152,7 +153,7 @@ function handleSignals(running: RunningApp, database: { close(): Promise<void> }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof DataDirectoryLocked) {
     process.stderr.write(`pii-review cannot start.\n${error.message}\n`);
     process.exit(1);
   }

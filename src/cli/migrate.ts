@@ -1,4 +1,5 @@
 import { openDatabase } from '../../db/client.ts';
+import { DataDirectoryLocked } from '../../db/dir-lock.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 
 /** `npm run db:migrate`: applies the committed migrations to the configured database, then exits. */
@@ -12,6 +13,6 @@ try {
     await database.close();
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DataDirectoryLocked ? error.message : error);
   process.exit(1);
 }
