@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { BUSINESS_CRITERIA, type CriterionId } from './workflow/controls.ts';
 import { DEFAULT_ROLE_REVIEW_STAGES, ROLE_REVIEW_STAGES, type RoleReviewStage } from './workflow/cycles.ts';
@@ -221,6 +222,8 @@ export type Config = {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   port: number;
   sandboxHost: string;
+  /** The sandbox's Slack workspace across restarts: beside the PGlite directory (`.data/sandbox-slack.json`). */
+  sandboxSlackFile: string;
   reviewChannelId?: string;
   intakeToken?: string;
   /** Bearer token of the loopback-only operator API (POST /api/reminders/sweep outside the sandbox). */
@@ -315,6 +318,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       : { kind: 'pglite', dataDir: e.PGLITE_DIR },
     port: e.PORT,
     sandboxHost: e.SANDBOX_HOST,
+    sandboxSlackFile: join(dirname(e.PGLITE_DIR), 'sandbox-slack.json'),
     ...(e.REVIEW_CHANNEL_ID ? { reviewChannelId: e.REVIEW_CHANNEL_ID } : {}),
     ...(e.INTAKE_TOKEN ? { intakeToken: e.INTAKE_TOKEN } : {}),
     ...(e.ADMIN_API_TOKEN ? { adminApiToken: e.ADMIN_API_TOKEN } : {}),

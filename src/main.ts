@@ -70,6 +70,8 @@ async function main(): Promise<void> {
       onBackToNow: (now) => duePendingNow(database.db, now),
       // The demo's history ends at the sandbox's now, however far the clock was moved.
       loadDemo: () => loadDemoData({ db: database.db, clock: sandbox.clock, roles, questionnaire, policy: config.policy }),
+      // The channel, threads, files and Homes outlive a restart, as the database does.
+      slackStateFile: config.sandboxSlackFile,
     });
     if (!config.webhook) await replayWebhooks(database.db);
     const started = await buildApp({
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
       stop: async () => {
         sandbox.close();
         await started.stop();
+        // After the bot's last posts of its drain.
+        sandbox.saveSlack();
       },
     };
     logger.info({ url: sandbox.baseUrl }, `Sandbox ready: open ${sandbox.baseUrl} in a browser`);

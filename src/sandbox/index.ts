@@ -10,6 +10,7 @@ import { createSlackEmulator, type SlackEmulator } from './emulator/server.ts';
 import { BOT_ID, BOT_USER_ID } from './emulator/state.ts';
 import { PERSONAS, SANDBOX_CHANNEL } from './personas.ts';
 import { createSlackRequester, type SlackRequester } from './slack-requests.ts';
+import { persistSlack } from './slack-store.ts';
 import { clockRoutes, developerPanelRoutes } from './ui/developer-routes.ts';
 import { sandboxUiRoutes } from './ui/routes.ts';
 
@@ -31,6 +32,8 @@ export type Sandbox = {
   webhook: { url: string; secret: string };
   /** Ends the browser UI's open change streams; call before stopping the server. */
   close(): void;
+  /** Writes the Slack workspace to its file now (with `slackStateFile`); call once the bot has stopped. */
+  saveSlack(): void;
 };
 
 export type SandboxOptions = {
@@ -50,6 +53,11 @@ export type SandboxOptions = {
   onBackToNow?: (now: Date) => Promise<void>;
   /** Fills the workspace with demo applications (the UI's "Load demo data"). */
   loadDemo?: () => Promise<DemoResult>;
+  /**
+   * Where the Slack workspace (channel, threads, files, Homes) is kept across restarts; without
+   * it the emulator lives in memory only, as in tests.
+   */
+  slackStateFile?: string;
 };
 
 /**
@@ -74,6 +82,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       options.logger.warn({ method, problems }, 'Block Kit limit broken (Slack would refuse this)'),
   });
   emulator.state.clock = () => clock.now().getTime();
+  // Before anything listens or posts: the restarted sandbox finds its channel as it left it.
+  const store = options.slackStateFile
+    ? persistSlack(emulator.state, options.slackStateFile, { logger: options.logger })
+    : undefined;
+  if (store)
+    options.logger.info(
+      { file: options.slackStateFile, messages: store.restored },
+      store.restored > 0 ? 'Sandbox Slack workspace restored' : 'Sandbox Slack workspace kept in a file',
+    );
   const emulatorUrl = `${options.baseUrl}${EMULATOR_PATH.slice(1)}`;
   const requester = createSlackRequester({
     botUrl: `${options.baseUrl}slack/events`,
@@ -145,5 +162,6 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     webhook: { url: `${options.baseUrl}${inbox.route.path.slice(1)}`, secret: inboxSecret },
     routes: [...routes, inbox.route, ...ui.routes],
     close: ui.close,
+    saveSlack: () => store?.flush(),
   };
 }

@@ -63,17 +63,18 @@ export type RunningSandbox = {
   url: string;
   /** Everything the bot wrote to stdout and stderr so far. */
   output: string[];
-  /** SIGTERM, then wait for the exit (SIGKILL to the group after 15 s); removes the data directory. */
+  /** SIGTERM, then wait for the exit (SIGKILL to the group after 15 s); removes the data directory unless it was given. */
   stop(): Promise<number | null>;
 };
 
 /**
  * Starts `src/main.ts` as a developer would with `npm start`: an empty environment (only PATH
  * and HOME), a fresh PGlite directory and a free port; resolves once it prints "Sandbox ready".
+ * `dataDir`: the data directory of an earlier start (its `pglite`), kept on stop: a restart.
  */
-export async function startSandbox(): Promise<RunningSandbox> {
+export async function startSandbox(options: { dataDir?: string } = {}): Promise<RunningSandbox> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'pii-sandbox-db-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pii-sandbox-db-'));
   const output: string[] = [];
   // Node with tsx's loader, so SIGTERM reaches the bot itself: npm's wrapper dies on SIGTERM without
   // waiting for the bot (orphaned, its exit code lost), and the tsx binary's relay SIGKILLs a bot that
@@ -90,7 +91,9 @@ export async function startSandbox(): Promise<RunningSandbox> {
     detached: true,
   });
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+  const cleanup = () => {
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no "Sandbox ready" within ${START_TIMEOUT_MS} ms:\n${output.join('')}`)),

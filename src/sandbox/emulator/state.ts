@@ -97,6 +97,22 @@ export type EmulatorChange =
   | { type: 'channel'; channel: string }
   | { type: 'reset' };
 
+/**
+ * What of the workspace outlives a restart of the sandbox, as it outlives a restart of the bot in
+ * Slack: the channels' messages and threads, the files shared in them, each person's App Home.
+ * Not what a Slack client loses on reload either (ephemerals, open modals) nor the emulator's
+ * own bookkeeping (calls, triggers, faults). Plain JSON: file contents in base64.
+ */
+export type EmulatorSnapshot = {
+  version: 1;
+  seq: number;
+  lastTsMicros: number;
+  channels: { id: string; name: string; isPrivate: boolean; members: string[]; archived: boolean }[];
+  messages: StoredMessage[];
+  files: (Omit<StoredFile, 'content'> & { content?: string })[];
+  homes: StoredView[];
+};
+
 export const BOT_USER_ID = 'UPIIBOT01';
 export const BOT_ID = 'BPIIBOT01';
 export const TEAM_ID = 'TSANDBOX1';
@@ -201,6 +217,42 @@ export class EmulatorState extends EventEmitter<{ change: [EmulatorChange] }> {
     this.#seq += 1;
     this.triggers.set(id, { user, issuedAt: at });
     return id;
+  }
+
+  snapshot(): EmulatorSnapshot {
+    return {
+      version: 1,
+      seq: this.#seq,
+      lastTsMicros: this.#lastTsMicros,
+      channels: [...this.channels.values()].map((c) => ({ ...c, members: [...c.members] })),
+      messages: this.messages,
+      files: [...this.files.values()].map(({ content, ...file }) => ({
+        ...file,
+        ...(content ? { content: content.toString('base64') } : {}),
+      })),
+      homes: [...this.views.values()].filter((v) => v.type === 'home'),
+    };
+  }
+
+  /**
+   * Takes back a snapshot into an emulator just made (nothing posted yet): the workspace's own
+   * users and channels stay as configured, but an archived channel stays archived and a DM
+   * opened since is there again. Ids and ts go on from where they were, so none is handed out twice.
+   */
+  restore(snapshot: EmulatorSnapshot): void {
+    for (const c of snapshot.channels) {
+      const known = this.channels.get(c.id);
+      if (known) known.archived = c.archived;
+      else this.channels.set(c.id, { ...c, members: new Set(c.members) });
+    }
+    this.messages.push(...snapshot.messages);
+    for (const file of snapshot.files) {
+      const { content, ...rest } = file;
+      this.files.set(file.id, { ...rest, ...(content !== undefined ? { content: Buffer.from(content, 'base64') } : {}) });
+    }
+    for (const home of snapshot.homes) if (this.users.has(home.user)) this.views.set(home.id, home);
+    this.#seq = Math.max(this.#seq, snapshot.seq);
+    this.#lastTsMicros = Math.max(this.#lastTsMicros, snapshot.lastTsMicros);
   }
 
   reset(): void {

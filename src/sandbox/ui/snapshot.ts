@@ -27,7 +27,8 @@ export function createPostTimes(state: EmulatorState, now: () => number = Date.n
     if (change.type === 'reset') times.clear();
     if (change.type === 'message' && !times.has(key(change.channel, change.ts))) times.set(key(change.channel, change.ts), now());
   });
-  return { of: (m: StoredMessage) => times.get(key(m.channel, m.ts)) ?? now() };
+  // A message from before a restart was seen by no watcher: its ts is its time (Slack's clock, the sandbox's).
+  return { of: (m: StoredMessage) => times.get(key(m.channel, m.ts)) ?? Number(m.ts) * 1000 };
 }
 export type PostTimes = ReturnType<typeof createPostTimes>;
 
