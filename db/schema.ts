@@ -453,7 +453,9 @@ export const restrictedCalls = pgTable(
     recordedBy: text('recorded_by').notNull(),
     recordedAt: instant('recorded_at').notNull(),
   },
-  (t) => [index('restricted_calls_application_idx').on(t.applicationId)],
+  // One row per call: a report sent again (a retry) finds its call here. It also serves the
+  // application's calls, latest first.
+  (t) => [uniqueIndex('restricted_calls_call_idx').on(t.applicationId, t.at, t.operation)],
 );
 
 /** Implementation audits that may come 90+ days into production; several over time, each kept. */

@@ -42,7 +42,8 @@ function accessLine(card: CardModel): string {
   const status = card.access?.status ?? 'active';
   const since = card.access?.since ? ` since ${day(card.access.since)}` : '';
   const lastCall = card.lastRestrictedCallAt
-    ? `last successful call ${slackDate(card.lastRestrictedCallAt)}`
+    ? // Its UTC day, not its time: a later call redraws the card only when it moves the day (restrictedCallNotice).
+      `last successful call ${calendarDate(card.lastRestrictedCallAt)} (UTC)`
     : `no successful call yet${card.restrictedCallDueBy ? `; due by ${day(card.restrictedCallDueBy)}` : ''}`;
   switch (status) {
     case 'active':

@@ -3,11 +3,11 @@ import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
 import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
-import { applyDecision, type DecisionDeps } from '../reviews/decide.ts';
+import type { DecisionDeps } from '../reviews/decide.ts';
 import { eventOutline } from '../reviews/event-outline.ts';
 import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
-import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
+import { reportRestrictedCall } from '../reviews/report-call.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
 import { cappedIssues } from './json-limits.ts';
 
@@ -136,10 +136,10 @@ function restrictedCallRoute(deps: IntakeDeps): CustomRoute {
           ),
         });
       }
-      const result = await applyDecision(deps, {
+      const result = await reportRestrictedCall(deps, {
         applicationId: id,
-        actorId: INTEGRATION_ACTOR,
-        command: { type: 'record_restricted_call', at: new Date(parsed.data.at), operation: parsed.data.operation },
+        at: new Date(parsed.data.at),
+        operation: parsed.data.operation,
       });
       if (result.kind === 'not_found') throw new HttpError(404, `No application ${id}.`);
       if (result.kind === 'refused') {
@@ -150,9 +150,13 @@ function restrictedCallRoute(deps: IntakeDeps): CustomRoute {
           field ? { issues: [{ path: field, message: result.refusal.message }] } : {},
         );
       }
-      if (result.kind !== 'done') throw new HttpError(409, 'The application changed meanwhile; send the report again.');
-      deps.onCommitted();
-      sendJson(res, 201, { id, recorded: { at: parsed.data.at, operation: parsed.data.operation } });
+      if (result.kind === 'recorded') deps.onCommitted();
+      // The same call again is a retry: answered with the call as stored, nothing changed.
+      sendJson(res, result.kind === 'recorded' ? 201 : 200, {
+        id,
+        outcome: result.kind === 'recorded' ? 'recorded' : 'unchanged',
+        recorded: { at: result.call.at.toISOString(), operation: result.call.operation },
+      });
     }),
   };
 }

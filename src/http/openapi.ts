@@ -167,7 +167,13 @@ export const applicationState = z
   .meta({ id: 'ApplicationState', description: 'The current state and the history; no contact data, no submission text.' });
 
 export const recordedAnswer = z
-  .strictObject({ id: z.number().int(), recorded: z.strictObject({ at: z.string(), operation: z.string() }) })
+  .strictObject({
+    id: z.number().int(),
+    outcome: z.enum(['recorded', 'unchanged']).meta({
+      description: '`recorded`: stored now (201); `unchanged`: this call (time and operation) was stored before (200).',
+    }),
+    recorded: z.strictObject({ at: instant, operation: z.string() }).meta({ description: 'The call as stored.' }),
+  })
   .meta({ id: 'Recorded' });
 
 export const webhookEvent = eventOutline
@@ -221,6 +227,7 @@ export const INTAKE_EXAMPLES = {
 
 export const RESTRICTED_CALL_EXAMPLES = {
   recorded: { summary: 'A call after the approval', value: { at: '2026-03-05T12:00:00Z', operation: 'getOrders' } },
+  repeated: { summary: 'The same report again (a retry)', value: { at: '2026-03-05T12:00:00Z', operation: 'getOrders' } },
   notApproved: {
     summary: 'The same report for an application not approved',
     value: { at: '2026-03-05T12:00:00Z', operation: 'getOrders' },
@@ -390,16 +397,28 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
         post: {
           operationId: 'recordRestrictedCall',
           summary: 'Report a successful call of the restricted API',
-          description: 'Keeps the roles granted: an approved application without one is "access at risk" after the grace period.',
+          description:
+            'Keeps the roles granted: an approved application without one is "access at risk" after the grace period (RESTRICTED_CALL_GRACE_DAYS), and again when the last is older than RESTRICTED_CALL_INACTIVITY_DAYS. Idempotent on the application, `at` and `operation`: a retry changes nothing. Report a call at least once a day while the integration calls the restricted API (the first successful call of each day is enough); reporting more often is accepted and stored, and shows nothing more. The review team sees a report only when it changes what they see: the first call since the approval or a reinstatement, or one that makes at-risk access active again, is an event (a thread line and a webhook); a later call on a later day (UTC) updates the last call the card shows; an older call, or another on the same day, is stored only.',
           requestParams: { path: idParam },
           requestBody: { required: true, content: json(restrictedCall, RESTRICTED_CALL_EXAMPLES) },
           responses: {
+            '200': {
+              description:
+                'The same call (application, `at`, `operation`) was stored before: nothing changed, the call as stored.',
+              content: json(recordedAnswer, {
+                repeated: {
+                  summary: 'Stored before',
+                  value: { id: 42, outcome: 'unchanged', recorded: { at: '2026-03-05T12:00:00.000Z', operation: 'getOrders' } },
+                },
+              }),
+            },
             '201': {
-              description: 'Recorded: an event, a thread line.',
+              description:
+                'Stored. An event (a thread line, a webhook) only when it is the first call since the approval or a reinstatement, or makes at-risk access active again.',
               content: json(recordedAnswer, {
                 recorded: {
                   summary: 'Recorded',
-                  value: { id: 42, recorded: { at: '2026-03-05T12:00:00Z', operation: 'getOrders' } },
+                  value: { id: 42, outcome: 'recorded', recorded: { at: '2026-03-05T12:00:00.000Z', operation: 'getOrders' } },
                 },
               }),
             },

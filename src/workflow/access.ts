@@ -105,3 +105,31 @@ export const accessOf = (app: { accessStatus: string | null; approvedAt: Date | 
     : app.approvedAt
       ? 'active'
       : null;
+
+/**
+ * What a successful restricted call changes that the team sees, judged before it is stored:
+ * - `announce` (an event: a thread line, the card, a webhook): the first call since the approval,
+ *   the first since a reinstatement, or one that makes at-risk access active again (`back`);
+ * - `card` (the card redrawn, nothing posted, no event): a later call on a later UTC day than the
+ *   last one, which is what the card shows of it ("last successful call" and that day);
+ * - `none`: a call no newer than the last one recorded, or another on the same UTC day: stored,
+ *   nothing shown changes.
+ * `latest` is the last successful call once this one is counted.
+ */
+export type CallNotice = 'announce' | 'card' | 'none';
+
+export function restrictedCallNotice(
+  app: Watched & { access: AccessStatus | null },
+  at: Date,
+  now: Date,
+  policy: Pick<Policy, 'restrictedCallGraceDays' | 'restrictedCallInactivityDays'>,
+): { notice: CallNotice; latest: Date; back: boolean } {
+  const last = app.lastRestrictedCallAt;
+  if (last && at.getTime() <= last.getTime()) return { notice: 'none', latest: last, back: false };
+  const back = app.access === 'at_risk' && !accessAtRisk({ ...app, lastRestrictedCallAt: at }, now, policy);
+  const firstSinceReinstated = Boolean(app.reinstatedAt && (!last || last < app.reinstatedAt) && at >= app.reinstatedAt);
+  if (back || !last || firstSinceReinstated) return { notice: 'announce', latest: at, back };
+  return { notice: utcDay(at) > utcDay(last) ? 'card' : 'none', latest: at, back: false };
+}
+
+const utcDay = (d: Date) => Math.floor(d.getTime() / 86_400_000);

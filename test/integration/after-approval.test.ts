@@ -7,6 +7,7 @@ import {
   events,
   questionnaireAnswers,
   remediationItems,
+  restrictedCalls,
   reviewCycles,
 } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
@@ -92,11 +93,11 @@ async function clickShown(user: string, id: number, actionId: string) {
 
 const latestDigest = () => h.emulator.state.messages.filter((m) => !m.threadTs && m.text.startsWith('Daily digest')).at(-1);
 
-async function reportCall(id: number, at: string) {
+async function reportCall(id: number, at: string, operation = 'getOrderAddress') {
   const res = await fetch(`${h.baseUrl}/api/applications/${id}/restricted-calls`, {
     method: 'POST',
     headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ at, operation: 'getOrderAddress' }),
+    body: JSON.stringify({ at, operation }),
   });
   await h.settle();
   return res;
@@ -318,6 +319,94 @@ describe('access as a state', () => {
     ]);
     // The team's notes stay inside: never in a webhook.
     expect(JSON.stringify(received())).not.toContain('Breach reported');
+  });
+});
+
+describe('restricted-call reports', () => {
+  const callEvents = async (id: number) =>
+    (await database.db.select().from(events).where(eq(events.applicationId, id))).filter(
+      (e) => e.type === 'restricted_call.recorded',
+    );
+  const storedCalls = async (id: number) =>
+    database.db.select().from(restrictedCalls).where(eq(restrictedCalls.applicationId, id));
+  const cardUpdates = () => h.emulator.state.callsTo('chat.update').length;
+
+  it('takes the same call again as a retry and posts only what changes what the team sees', async () => {
+    const id = await approved();
+    clock.set('2026-03-05T09:00:00Z');
+    const lines = r.threadOf(id).length;
+
+    // The first call since the approval: stored, announced once (thread line, card, webhook).
+    const first = await reportCall(id, '2026-03-05T08:00:00Z');
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({
+      id,
+      outcome: 'recorded',
+      recorded: { at: '2026-03-05T08:00:00.000Z', operation: 'getOrderAddress' },
+    });
+    expect(r.threadOf(id)).toHaveLength(lines + 1);
+    expect(cardText(id)).toContain('last successful call Mar 5, 2026 (UTC)');
+    const version = (await row(id))?.version;
+    const updates = cardUpdates();
+
+    // The same report again (a retry): 200 with the call as stored, nothing changed.
+    const again = await reportCall(id, '2026-03-05T08:00:00Z');
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({
+      id,
+      outcome: 'unchanged',
+      recorded: { at: '2026-03-05T08:00:00.000Z', operation: 'getOrderAddress' },
+    });
+
+    // An older call, and a newer one on the same day: stored, nothing posted, the card as it was.
+    expect((await reportCall(id, '2026-03-04T20:00:00Z')).status).toBe(201);
+    expect((await reportCall(id, '2026-03-05T08:30:00Z', 'getOrders')).status).toBe(201);
+    expect(r.threadOf(id)).toHaveLength(lines + 1);
+    expect(cardUpdates()).toBe(updates);
+    expect(await row(id)).toMatchObject({ lastRestrictedCallAt: new Date('2026-03-05T08:30:00Z'), version });
+
+    // A call on a later day moves the day the card shows: the card is redrawn, still no line.
+    clock.set('2026-03-06T09:00:00Z');
+    expect((await reportCall(id, '2026-03-06T07:00:00Z')).status).toBe(201);
+    expect(r.threadOf(id)).toHaveLength(lines + 1);
+    expect(cardUpdates()).toBe(updates + 1);
+    expect(cardText(id)).toContain('last successful call Mar 6, 2026 (UTC)');
+
+    expect(await storedCalls(id)).toHaveLength(4);
+    expect(await callEvents(id)).toHaveLength(1);
+    await createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiver.url, secret: 's' }).drain();
+    expect(received().filter((e) => e.type === 'restricted_call.recorded')).toHaveLength(1);
+  });
+
+  it('stores two concurrent reports of one call once', async () => {
+    const id = await approved();
+    clock.set('2026-03-05T09:00:00Z');
+    const answers = await Promise.all([1, 2, 3].map(() => reportCall(id, '2026-03-05T08:00:00Z')));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+    expect(await storedCalls(id)).toHaveLength(1);
+    expect(await callEvents(id)).toHaveLength(1);
+  });
+
+  it('announces the first call after a reinstatement', async () => {
+    const id = await approved();
+    clock.set('2026-03-05T09:00:00Z');
+    expect((await reportCall(id, '2026-03-05T08:00:00Z')).status).toBe(201);
+    clock.set('2026-03-10T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:suspend_access', {
+      reason: input.radio('incident_reported'),
+      note: input.text('Breach reported by the developer.'),
+    });
+    expect((await reportCall(id, '2026-03-10T09:00:00Z')).status).toBe(409);
+    clock.set('2026-03-12T10:00:00Z');
+    await r.decide(USERS.admin, id, 'admin:reinstate_access', { note: input.text('Fixed and verified.') });
+    const lines = r.threadOf(id).length;
+    expect((await reportCall(id, '2026-03-12T10:00:00Z')).status).toBe(201);
+    expect(r.threadOf(id)).toHaveLength(lines + 1);
+    expect(r.threadOf(id).at(-1)).toContain('recorded a successful restricted API call');
+    clock.set('2026-03-12T11:00:00Z');
+    expect((await reportCall(id, '2026-03-12T10:05:00Z')).status).toBe(201);
+    expect(r.threadOf(id)).toHaveLength(lines + 1);
+    expect(await callEvents(id)).toHaveLength(2);
   });
 });
 

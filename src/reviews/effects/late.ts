@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
+  type ApplicationRow,
   audits,
   clarificationQuestions,
   developerMessages,
@@ -8,7 +9,7 @@ import {
   restrictedCalls,
 } from '../../../db/schema.ts';
 import { addDaysUtc } from '../../time.ts';
-import { accessAtRisk, accessOf } from '../../workflow/access.ts';
+import { accessOf, restrictedCallNotice } from '../../workflow/access.ts';
 import type { LateCommandType } from '../../workflow/late.ts';
 import type { Command } from '../../workflow/rules.ts';
 import type { Effect } from '../record.ts';
@@ -19,6 +20,24 @@ import type { Details, Write } from './types.ts';
 type LateCommand = Extract<Command, { type: LateCommandType }>;
 
 const iso = (d: Date) => d.toISOString();
+
+/** What the access watch and the call's notice read of an approved application. */
+export const callWatch = (app: ApplicationRow) => ({
+  approvedAt: app.approvedAt ?? app.receivedAt,
+  lastRestrictedCallAt: app.lastRestrictedCallAt,
+  reinstatedAt: app.accessReinstatedAt,
+  access: accessOf(app),
+});
+
+/** A recent call makes at-risk access active again. */
+export const ACTIVE_AGAIN = (now: Date) => ({ accessStatus: 'active', accessSince: now, accessReason: null });
+
+/** The event of a restricted call: its time, the operation, and access back from at risk. */
+export const restrictedCallPayload = (call: { at: Date; operation: string }, back: boolean) => ({
+  at: iso(call.at),
+  operation: call.operation.trim(),
+  ...(back ? { access: { from: 'at_risk', to: 'active' } } : {}),
+});
 
 /** The architecture review's calendar file, posted in the thread: an invite, or its cancellation. */
 const invite = (applicationId: number, meetingId: number): Effect => ({
@@ -185,34 +204,22 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
       };
     }
     case 'record_restricted_call': {
-      await tx.insert(restrictedCalls).values({
-        applicationId: app.id,
-        at: command.at,
-        operation: command.operation.trim(),
-        recordedBy: actorId,
-        recordedAt: now,
-      });
-      const latest = app.lastRestrictedCallAt && app.lastRestrictedCallAt > command.at ? app.lastRestrictedCallAt : command.at;
-      // A call recent enough makes at-risk access active again.
-      const back =
-        accessOf(app) === 'at_risk' &&
-        app.approvedAt &&
-        !accessAtRisk(
-          { approvedAt: app.approvedAt, lastRestrictedCallAt: latest, reinstatedAt: app.accessReinstatedAt },
-          now,
-          deps.policy,
-        );
+      // A reviewer's record is a decision and always gets its line; the same call stored before is kept once.
+      await tx
+        .insert(restrictedCalls)
+        .values({
+          applicationId: app.id,
+          at: command.at,
+          operation: command.operation.trim(),
+          recordedBy: actorId,
+          recordedAt: now,
+        })
+        .onConflictDoNothing();
+      const { latest, back } = restrictedCallNotice(callWatch(app), command.at, now, deps.policy);
       return {
         type: 'restricted_call.recorded',
-        payload: {
-          at: iso(command.at),
-          operation: command.operation.trim(),
-          ...(back ? { access: { from: 'at_risk', to: 'active' } } : {}),
-        },
-        applicationChanges: {
-          lastRestrictedCallAt: latest,
-          ...(back ? { accessStatus: 'active', accessSince: now, accessReason: null } : {}),
-        },
+        payload: restrictedCallPayload(command, back),
+        applicationChanges: { lastRestrictedCallAt: latest, ...(back ? ACTIVE_AGAIN(now) : {}) },
       };
     }
     case 'schedule_audit': {

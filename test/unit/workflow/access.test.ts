@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import { accessAtRisk, accessDeadline, accessOf, riskPeriod } from '../../../src/workflow/access.ts';
+import { accessAtRisk, accessDeadline, accessOf, restrictedCallNotice, riskPeriod } from '../../../src/workflow/access.ts';
 import { FINAL_BY_DESIGN } from '../../../src/workflow/book.ts';
 import { hasProductionLife } from '../../../src/workflow/late.ts';
 import {
@@ -35,6 +35,44 @@ const live = (overrides: Partial<WorkflowState> = {}): WorkflowState => ({
   approvedAt: APPROVED,
   access: 'active',
   ...overrides,
+});
+
+describe('what a reported restricted call shows the team', () => {
+  const NOW = at('2026-03-20T12:00:00Z');
+  const watched = (last: string | null, overrides: Partial<Parameters<typeof restrictedCallNotice>[0]> = {}) => ({
+    approvedAt: APPROVED,
+    lastRestrictedCallAt: last ? at(last) : null,
+    reinstatedAt: null,
+    access: 'active' as const,
+    ...overrides,
+  });
+  const notice = (app: Parameters<typeof restrictedCallNotice>[0], call: string) =>
+    restrictedCallNotice(app, at(call), NOW, policy).notice;
+
+  it('announces the first call since the approval or a reinstatement, and access back from at risk', () => {
+    expect(notice(watched(null), '2026-03-03T00:00:00Z')).toBe('announce');
+    const reinstated = watched('2026-03-05T09:00:00Z', { reinstatedAt: at('2026-03-15T00:00:00Z') });
+    expect(notice(reinstated, '2026-03-16T00:00:00Z')).toBe('announce');
+    // A call before the reinstatement is not the first after it.
+    expect(notice(reinstated, '2026-03-14T00:00:00Z')).toBe('card');
+    const atRisk = watched(null, { access: 'at_risk' });
+    expect(restrictedCallNotice(atRisk, at('2026-03-19T00:00:00Z'), NOW, policy)).toMatchObject({
+      notice: 'announce',
+      back: true,
+    });
+  });
+
+  it('redraws the card for a later day, and shows nothing of a call on the same day or no newer', () => {
+    const app = watched('2026-03-10T09:00:00Z');
+    expect(notice(app, '2026-03-11T00:00:00Z')).toBe('card');
+    expect(notice(app, '2026-03-10T23:59:59Z')).toBe('none');
+    expect(notice(app, '2026-03-10T09:00:00Z')).toBe('none');
+    expect(restrictedCallNotice(app, at('2026-03-09T00:00:00Z'), NOW, policy)).toEqual({
+      notice: 'none',
+      latest: at('2026-03-10T09:00:00Z'),
+      back: false,
+    });
+  });
 });
 
 describe('when access falls at risk', () => {
