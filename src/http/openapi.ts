@@ -35,7 +35,8 @@ const FIELD_NOTES: Record<string, string> = {
   otherDataSources: 'Non-Amazon data sources (at most 30, 300 characters each).',
   questionnaireAnswers:
     'Answers to the security questionnaire, only once it was sent (422 otherwise); question ids of the version sent.',
-  productionSince: 'Go-live of an approved application (422 before approval); starts the audit clock.',
+  productionSince:
+    'Go-live of an approved application (422 before approval); as Record go-live in Slack, not before the day of the approval and not in the future (422 naming productionSince). Starts the audit clock.',
   submittedAt: 'When the developer submitted; default: when received.',
 };
 

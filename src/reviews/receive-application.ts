@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Policy } from '../config.ts';
 import { type ApplicationInput, changedFields, contentHash, type FieldIssue, toSubmission } from '../intake/application.ts';
 import { DEFAULT_ROLE_REVIEW_STAGES, type RoleReviewStage } from '../workflow/cycles.ts';
+import { goLiveRefusal } from '../workflow/late.ts';
 import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import { INITIAL_STATE, type Stage, type Status, stateAfterResubmission } from '../workflow/states.ts';
 import { storeAnswers } from './answers.ts';
@@ -237,7 +238,9 @@ function goLiveChange(app: ApplicationRow, input: ApplicationInput, now: Date): 
   const at = new Date(input.productionSince);
   if (!app.approvedAt || app.stage === 'closed')
     throw new Invalid([{ path: 'productionSince', message: 'the application is not approved yet' }]);
-  if (at.getTime() > now.getTime()) throw new Invalid([{ path: 'productionSince', message: 'cannot be in the future' }]);
+  // The rule Record go-live follows: not in the future, not before the approval.
+  const refused = goLiveRefusal(at, app.approvedAt, now, 'productionSince');
+  if (refused) throw new Invalid([{ path: 'productionSince', message: refused.message }]);
   return app.productionSince?.getTime() === at.getTime() ? undefined : at;
 }
 

@@ -165,6 +165,23 @@ function openQuestionsRefusal(count: number): string {
   return `${count} clarification question${one ? ' is' : 's are'} still open. Once the developer has answered, tick ${one ? 'it' : 'them'} off with “Mark questions answered” on the card, then record the outcome.`;
 }
 
+/**
+ * The go-live rule, wherever the date comes from (Record go-live, or intake's `productionSince`):
+ * not in the future, and not before the day of the approval, when restricted access starts.
+ * `field` names the input at fault in the caller's form.
+ */
+export function goLiveRefusal(
+  productionSince: Date,
+  approvedAt: Date | null | undefined,
+  now: Date,
+  field: string,
+): Refusal | undefined {
+  if (productionSince.getTime() > now.getTime()) return refuse('guard', 'Go-live cannot be in the future.', field);
+  if (approvedAt && dayOf(productionSince) < dayOf(approvedAt))
+    return refuse('guard', `Go-live cannot be before the approval (${shown(approvedAt)}): restricted access starts then.`, field);
+  return undefined;
+}
+
 function timeRefusal(
   command: Extract<Command, { type: 'schedule_review' | 'reschedule_review' }>,
   env: RuleEnv,
@@ -248,15 +265,7 @@ export function decideLate(
         : stay;
     }
     case 'record_go_live':
-      if (command.productionSince.getTime() > env.now.getTime())
-        return refuse('guard', 'Go-live cannot be in the future.', 'production_since');
-      if (s.approvedAt && dayOf(command.productionSince) < dayOf(s.approvedAt))
-        return refuse(
-          'guard',
-          `Go-live cannot be before the approval (${shown(s.approvedAt)}): restricted access starts then.`,
-          'production_since',
-        );
-      return stay;
+      return goLiveRefusal(command.productionSince, s.approvedAt, env.now, 'production_since') ?? stay;
     case 'record_restricted_call':
       if (command.at.getTime() > env.now.getTime()) return refuse('guard', 'The call cannot be in the future.', 'at');
       // Pickers give minutes: a call in the minute of the approval is true.

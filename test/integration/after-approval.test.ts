@@ -410,6 +410,28 @@ describe('restricted-call reports', () => {
   });
 });
 
+describe('a go-live through intake', () => {
+  it('follows the rule Record go-live follows: not before the approval, not in the future', async () => {
+    const { id, body } = await approvedWithBody();
+    clock.set('2026-03-05T09:00:00Z');
+    const early = await h.intake({ ...body, productionSince: '2025-01-01T00:00:00Z' });
+    expect(early.status).toBe(422);
+    expect(early.json.issues).toEqual([
+      { path: 'productionSince', message: 'Go-live cannot be before the approval (2026-03-03): restricted access starts then.' },
+    ]);
+    const ahead = await h.intake({ ...body, productionSince: '2026-03-06T00:00:00Z' });
+    expect(ahead.status).toBe(422);
+    expect(ahead.json.issues).toEqual([{ path: 'productionSince', message: 'Go-live cannot be in the future.' }]);
+    expect(await row(id)).toMatchObject({ productionSince: null });
+    expect(cardText(id)).not.toContain('Eligible for audit');
+
+    // The day of the approval is a true go-live, as in the modal.
+    const sameDay = await h.intake({ ...body, productionSince: '2026-03-03T00:00:00Z' });
+    expect(sameDay.json).toMatchObject({ outcome: 'updated', changedFields: ['productionSince'] });
+    expect(await row(id)).toMatchObject({ productionSince: new Date('2026-03-03T00:00:00Z') });
+  });
+});
+
 describe('after a revocation', () => {
   it('purges the revoked cycle’s private texts RETENTION_DAYS after it ended, while the next cycle is under review', async () => {
     const { id, body } = await approvedWithBody();
