@@ -67,15 +67,18 @@ export async function receiveApplication(
     });
   } catch (error) {
     if (error instanceof Invalid) {
-      return {
-        outcome: 'invalid',
-        status: 422,
-        error: 'The questionnaire answers do not fit this application.',
-        issues: error.issues,
-      };
+      return { outcome: 'invalid', status: 422, error: invalidSentence(error.issues), issues: error.issues };
     }
     throw error;
   }
+}
+
+/** The 422's sentence, for the field at fault (the issues name it). */
+function invalidSentence(issues: readonly FieldIssue[]): string {
+  const fields = new Set(issues.map((i) => i.path.split('.')[0]));
+  if (fields.size === 1 && fields.has('productionSince')) return 'The go-live date does not fit this application.';
+  if (fields.size === 1 && fields.has('questionnaireAnswers')) return 'The questionnaire answers do not fit this application.';
+  return 'Some fields do not fit where this application stands.';
 }
 
 /**

@@ -416,6 +416,7 @@ describe('a go-live through intake', () => {
     clock.set('2026-03-05T09:00:00Z');
     const early = await h.intake({ ...body, productionSince: '2025-01-01T00:00:00Z' });
     expect(early.status).toBe(422);
+    expect(early.json.error).toBe('The go-live date does not fit this application.');
     expect(early.json.issues).toEqual([
       { path: 'productionSince', message: 'Go-live cannot be before the approval (2026-03-03): restricted access starts then.' },
     ]);
