@@ -5,7 +5,7 @@ import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import type { DecisionDeps } from '../reviews/decide.ts';
 import { eventOutline } from '../reviews/event-outline.ts';
-import { getApplication, getHistory, toSummary } from '../reviews/queries.ts';
+import { getApplication, getHistory, getMeeting, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
 import { reportRestrictedCall } from '../reviews/report-call.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
@@ -96,9 +96,14 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
         if (!row) throw new HttpError(404, `No application ${id}.`);
         const summary = toSummary(row);
         const history = await getHistory(deps.db, id);
+        const meeting = await getMeeting(deps.db, row);
         sendJson(res, 200, {
           ...summary,
           card: row.cardTs ? { channel: row.cardChannel, ts: row.cardTs } : null,
+          // As the card shows it: when the architecture review meets, for how long, and whether it still does.
+          meeting: meeting
+            ? { startsAt: meeting.startsAt.toISOString(), durationMinutes: meeting.durationMinutes, status: meeting.status }
+            : null,
           // As webhooks carry them: the payloads hold the team's notes, which stay in Slack.
           history: history.map((event) => eventOutline(event)),
         });

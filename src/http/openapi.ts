@@ -104,6 +104,7 @@ export const resubmittedAnswer = z
   });
 
 const instant = z.iso.datetime({ offset: true });
+const MEETING_STATUSES = ['scheduled', 'held', 'cancelled'] as const;
 
 /** An event as the developer side reads it (src/reviews/event-outline.ts): never its payload, which holds the team's notes. */
 const eventOutline = z.strictObject({
@@ -131,6 +132,18 @@ const eventOutline = z.strictObject({
     })
     .optional()
     .meta({ description: 'On a change of restricted access after approval.' }),
+  meeting: z
+    .strictObject({
+      startsAt: instant,
+      durationMinutes: z.number().int().optional().meta({ description: 'Absent on cancellations recorded before it was kept.' }),
+      status: z.enum(['scheduled', 'cancelled']),
+      movedFrom: instant.optional().meta({ description: 'On `review.rescheduled`: the time it was moved from.' }),
+    })
+    .optional()
+    .meta({
+      description:
+        'On `review.scheduled`, `review.rescheduled` and `review.cancelled`: the Stage 3 architecture review meeting, its time and duration (never its agenda or the reason for a cancellation).',
+    }),
 });
 
 export const applicationState = z
@@ -160,6 +173,17 @@ export const applicationState = z
       .strictObject({ channel: z.string(), ts: z.string() })
       .nullable()
       .meta({ description: 'Where the card is in Slack; null until it is posted.' }),
+    meeting: z
+      .strictObject({
+        startsAt: instant,
+        durationMinutes: z.number().int(),
+        status: z.enum(MEETING_STATUSES),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The Stage 3 architecture review meeting of the review under way, as the card shows it: when, how long, and whether it is still scheduled, was held or was cancelled. Null when none was scheduled.',
+      }),
     history: z.array(eventOutline).meta({
       description:
         "Every event, oldest first, as webhooks carry it: what happened, when, by whom, and the state it left; never the team's notes.",

@@ -27,10 +27,38 @@ function accessChangeOf(event: Event): { access?: { from?: string; to: string; r
   return { access: { ...(typeof change.from === 'string' ? { from: change.from } : {}), to: change.to, ...reason } };
 }
 
+/** The Stage 3 meeting's events, and the state each leaves the meeting in. */
+const MEETING_EVENTS: Record<string, 'scheduled' | 'cancelled'> = {
+  'review.scheduled': 'scheduled',
+  'review.rescheduled': 'scheduled',
+  'review.cancelled': 'cancelled',
+};
+
+/**
+ * The architecture review meeting an event scheduled, moved or cancelled: its time, duration and
+ * state, as the card shows them (and `movedFrom`, a rescheduled meeting's earlier time). Never
+ * the agenda, the architect or a cancellation's reason.
+ */
+function meetingOf(event: Event): {
+  meeting?: { startsAt: string; durationMinutes?: number; status: 'scheduled' | 'cancelled'; movedFrom?: string };
+} {
+  const status = MEETING_EVENTS[event.type];
+  const p = (event.payload ?? {}) as { startsAt?: unknown; durationMinutes?: unknown; from?: unknown };
+  if (!status || typeof p.startsAt !== 'string') return {};
+  return {
+    meeting: {
+      startsAt: p.startsAt,
+      ...(typeof p.durationMinutes === 'number' ? { durationMinutes: p.durationMinutes } : {}),
+      status,
+      ...(event.type === 'review.rescheduled' && typeof p.from === 'string' ? { movedFrom: p.from } : {}),
+    },
+  };
+}
+
 /**
  * An event as the developer side may read it (webhooks, `GET /api/applications/:id`): its type,
- * who and when, the state it left the application in, the stage a rejection ended and an access
- * change's codes. Never its payload: that holds the team's notes (a criterion's verdict note, an
+ * who and when, the state it left the application in, the stage a rejection ended, an access
+ * change's codes and the meeting a Stage 3 scheduling event is about. Never its payload: that holds the team's notes (a criterion's verdict note, an
  * access note, a denial's internal reason, a withdrawal's reason), which stay in Slack.
  * `fallback` is the state to tell for events recorded before they carried their own.
  */
@@ -48,5 +76,6 @@ export function eventOutline(event: Event, fallback?: Snapshot) {
     at: event.at.toISOString(),
     ...rejectionOf(event),
     ...accessChangeOf(event),
+    ...meetingOf(event),
   };
 }

@@ -1,6 +1,6 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { type ApplicationRow, applications, type EventRow, events } from '../../db/schema.ts';
+import { type ApplicationRow, applications, type EventRow, events, meetings } from '../../db/schema.ts';
 import type { ApplicationSummary, HistoryEntry } from '../../views/types.ts';
 import type { Submission } from '../intake/application.ts';
 import type { Stage, Status } from '../workflow/states.ts';
@@ -35,6 +35,30 @@ export function toSummary(row: ApplicationRow): ApplicationSummary {
 export async function getApplication(db: DbOrTx, id: number): Promise<ApplicationRow | undefined> {
   const [row] = await db.select().from(applications).where(eq(applications.id, id));
   return row;
+}
+
+/**
+ * The Stage 3 meeting of the review under way, as the card shows it (the cycle's, and in a role
+ * review that review's): its time, duration and state (scheduled, held or cancelled). Channel-safe:
+ * no agenda, no architect.
+ */
+export async function getMeeting(
+  db: DbOrTx,
+  app: Pick<ApplicationRow, 'id' | 'cycle' | 'roleReviewSince'>,
+): Promise<{ startsAt: Date; durationMinutes: number; status: string } | undefined> {
+  const [meeting] = await db
+    .select({ startsAt: meetings.startsAt, durationMinutes: meetings.durationMinutes, status: meetings.status })
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.applicationId, app.id),
+        eq(meetings.cycle, app.cycle),
+        app.roleReviewSince ? gte(meetings.createdAt, app.roleReviewSince) : undefined,
+      ),
+    )
+    .orderBy(desc(meetings.id))
+    .limit(1);
+  return meeting;
 }
 
 export async function getHistory(db: DbOrTx, applicationId: number): Promise<HistoryEntry[]> {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { applications, clarificationQuestions, meetings, questionnaireAnswers, webhookState } from '../../db/schema.ts';
+import { applications, clarificationQuestions, questionnaireAnswers, webhookState } from '../../db/schema.ts';
 import type { Submission } from '../intake/application.ts';
 import { sentQuestionnaire } from '../reviews/workflow-state.ts';
 
@@ -21,8 +21,6 @@ export type DeveloperDetail = DeveloperApplication & {
   questionnaire: { version: string; questions: { id: string; text: string; answer: string | null }[] } | null;
   /** Clarification questions from the architecture review still open. */
   openQuestions: string[];
-  /** The architecture review meeting ahead (the invite the developer got), if any. */
-  meeting: { startsAt: string; durationMinutes: number } | null;
 };
 
 /**
@@ -65,12 +63,6 @@ export function developerData(db: Db): DeveloperData {
         .from(clarificationQuestions)
         .where(and(eq(clarificationQuestions.applicationId, id), isNull(clarificationQuestions.answeredAt)))
         .orderBy(asc(clarificationQuestions.id));
-      const [meeting] = await db
-        .select()
-        .from(meetings)
-        .where(and(eq(meetings.applicationId, id), eq(meetings.status, 'scheduled')))
-        .orderBy(desc(meetings.id))
-        .limit(1);
       return {
         ...brief(row),
         submission: row.submission as Submission,
@@ -81,7 +73,6 @@ export function developerData(db: Db): DeveloperData {
             }
           : null,
         openQuestions: open.map((q) => q.text),
-        meeting: meeting ? { startsAt: meeting.startsAt.toISOString(), durationMinutes: meeting.durationMinutes } : null,
       };
     },
   };

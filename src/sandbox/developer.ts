@@ -8,7 +8,16 @@ import type { DeveloperData, DeveloperDetail } from './developer-data.ts';
 import type { Outcome } from './ui/interactions.ts';
 
 /** What the bot "sent" the developer, as its webhook announced it. */
-export type InboxEntry = { eventId: number; applicationId: number; type: string; at: string; label: string; text?: string };
+export type InboxEntry = {
+  eventId: number;
+  applicationId: number;
+  type: string;
+  at: string;
+  label: string;
+  text?: string;
+  /** The architecture review meeting an invite, a move or a cancellation is about, as the webhook carried it. */
+  meeting?: { startsAt: string; durationMinutes?: number; status: string; movedFrom?: string };
+};
 
 /** Webhook event types the developer hears about; the others are the team's own business. */
 const INBOX_LABELS: Record<string, string> = {
@@ -52,7 +61,14 @@ export function createInbox(deps: { secret: string; clock: Clock; onEntry?: () =
     if (!fresh || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
       return answer(res, 401, 'bad signature');
     }
-    const event = JSON.parse(body) as { id: number; type: string; applicationId: number; at: string; text?: string };
+    const event = JSON.parse(body) as {
+      id: number;
+      type: string;
+      applicationId: number;
+      at: string;
+      text?: string;
+      meeting?: InboxEntry['meeting'];
+    };
     const label = INBOX_LABELS[event.type];
     if (label && !entries.some((e) => e.eventId === event.id)) {
       entries.push({
@@ -62,6 +78,7 @@ export function createInbox(deps: { secret: string; clock: Clock; onEntry?: () =
         at: event.at,
         label,
         ...(event.text ? { text: event.text } : {}),
+        ...(event.meeting ? { meeting: event.meeting } : {}),
       });
       if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
       deps.onEntry?.();

@@ -12,7 +12,7 @@ import { developerData, replayWebhooks } from '../../src/sandbox/developer-data.
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, INTAKE_TOKEN, startHarness } from '../support/harness.ts';
 import { reviewer } from '../support/reviewer.ts';
-import { prepare, START } from '../support/states.ts';
+import { MEETING_AT, prepare, START } from '../support/states.ts';
 
 /**
  * The sandbox's developer side against the real bot: every step goes through the intake API
@@ -136,6 +136,7 @@ describe("the developer inbox reads the bot's webhooks", () => {
   it('keeps what was sent to the developer (the questionnaire, a denial text), checking the signature', async () => {
     const sent = await prepare(h, reviewer(h), 'sent');
     const rejected = await prepare(h, reviewer(h), 'rejected');
+    const scheduled = await prepare(h, reviewer(h), 'scheduled');
     const relay = createWebhookRelay({
       db: database.db,
       clock,
@@ -147,6 +148,13 @@ describe("the developer inbox reads the bot's webhooks", () => {
 
     const mails = inbox.of(sent);
     expect(mails.map((m) => m.label)).toEqual(['Security questionnaire']);
+    // The invite's time as its webhook carried it: the developer's side reads no database.
+    expect(
+      inbox
+        .of(scheduled)
+        .filter((m) => m.type === 'review.scheduled')
+        .map((m) => m.meeting),
+    ).toEqual([{ startsAt: MEETING_AT.toISOString(), durationMinutes: 60, status: 'scheduled' }]);
     expect(mails[0]?.text).toContain('Q01');
     expect(inbox.of(rejected).map((m) => [m.label, m.text])).toEqual([['Denial', 'Final.']]);
 

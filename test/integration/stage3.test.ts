@@ -4,9 +4,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, audits, clarificationQuestions, gaps, meetings, restrictedCalls } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
+import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
+import { startWebhookReceiver } from '../support/instances.ts';
 import { toStage3 } from '../support/journeys.ts';
 import { input, inputMore, reviewer } from '../support/reviewer.ts';
 
@@ -156,6 +159,50 @@ describe('Stage 3: scheduling the architecture review', () => {
       response_action: 'errors',
       errors: { architect: expect.stringContaining('solution architect') },
     });
+  });
+
+  it("tells the developer's side when the meeting is: in GET and in the webhooks of its scheduling, move and cancellation", async () => {
+    const { id } = await toStage3(h, r);
+    const meetingNow = async () => (await h.get(`/api/applications/${id}`)).json.meeting;
+    expect(await meetingNow()).toBeNull();
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));
+    expect(await meetingNow()).toEqual({ startsAt: '2026-03-03T18:00:00.000Z', durationMinutes: 60, status: 'scheduled' });
+    const later = new Date('2026-03-04T18:00:00Z');
+    await r.decide(USERS.architect, id, 'card.reschedule_review', meetingFields(later, { duration: input.select('90') }));
+    expect(await meetingNow()).toEqual({ startsAt: '2026-03-04T18:00:00.000Z', durationMinutes: 90, status: 'scheduled' });
+    await r.decide(USERS.architect, id, 'card.cancel_review', { reason: input.text('Developer asked for next week.') });
+    expect(await meetingNow()).toEqual({ startsAt: '2026-03-04T18:00:00.000Z', durationMinutes: 90, status: 'cancelled' });
+
+    const receiver = await startWebhookReceiver();
+    try {
+      const relay = createWebhookRelay({
+        db: database.db,
+        clock,
+        logger: createLogger('silent'),
+        url: receiver.url,
+        secret: 's',
+      });
+      while ((await relay.drain()) > 0) {}
+      const sent = receiver.bodies.map((b) => JSON.parse(b) as { type: string; meeting?: unknown });
+      expect(sent.filter((e) => e.type.startsWith('review.')).map((e) => [e.type, e.meeting])).toEqual([
+        ['review.scheduled', { startsAt: '2026-03-03T18:00:00.000Z', durationMinutes: 60, status: 'scheduled' }],
+        [
+          'review.rescheduled',
+          {
+            startsAt: '2026-03-04T18:00:00.000Z',
+            durationMinutes: 90,
+            status: 'scheduled',
+            movedFrom: '2026-03-03T18:00:00.000Z',
+          },
+        ],
+        ['review.cancelled', { startsAt: '2026-03-04T18:00:00.000Z', durationMinutes: 90, status: 'cancelled' }],
+      ]);
+      // The agenda and the reason stay with the team.
+      expect(receiver.bodies.join('')).not.toContain('PII data flows');
+      expect(receiver.bodies.join('')).not.toContain('next week');
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('reschedules the same event (same UID, higher SEQUENCE) and cancels it, keeping the history', async () => {

@@ -59,7 +59,7 @@ async function cancelScheduledMeeting({ tx, app, now }: Pick<Write, 'tx' | 'app'
     .update(meetings)
     .set({ status: 'cancelled', sequence: sql`${meetings.sequence} + 1`, updatedAt: now })
     .where(and(eq(meetings.applicationId, app.id), eq(meetings.cycle, app.cycle), eq(meetings.status, 'scheduled')))
-    .returning({ id: meetings.id, startsAt: meetings.startsAt });
+    .returning({ id: meetings.id, startsAt: meetings.startsAt, durationMinutes: meetings.durationMinutes });
   return cancelled ? { ...cancelled, effect: invite(app.id, cancelled.id) } : undefined;
 }
 
@@ -145,7 +145,12 @@ export async function applyLateEffects(write: Write, command: LateCommand): Prom
       if (!meeting) throw new Error(`application ${app.id} has no meeting to cancel`);
       return {
         type: 'review.cancelled',
-        payload: { meetingId: meeting.id, startsAt: iso(meeting.startsAt), reason: command.reason.trim() },
+        payload: {
+          meetingId: meeting.id,
+          startsAt: iso(meeting.startsAt),
+          durationMinutes: meeting.durationMinutes,
+          reason: command.reason.trim(),
+        },
         effects: [meeting.effect],
       };
     }

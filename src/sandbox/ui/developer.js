@@ -32,7 +32,7 @@ const scheduleLoad = () => {
   pending = setTimeout(() => load(), 150);
 };
 
-function drawInbox(app, inbox) {
+function drawInbox(inbox) {
   const box = $('dev-inbox');
   box.replaceChildren();
   if (inbox.length === 0) {
@@ -46,8 +46,16 @@ function drawInbox(app, inbox) {
     head.append(el('span', '', entry.label), el('span', 'dev-mail-at', utc(entry.at)));
     mail.append(head);
     let text = entry.text;
-    if (!text && (entry.type === 'review.scheduled' || entry.type === 'review.rescheduled') && app.meeting) {
-      text = `Calendar invite: ${utc(app.meeting.startsAt)}, ${app.meeting.durationMinutes} minutes, with the solution architect.`;
+    // Each invite, move or cancellation as its webhook carried it: the meeting's time then, not now.
+    const meeting = entry.meeting;
+    if (!text && meeting) {
+      const minutes = meeting.durationMinutes ? `, ${meeting.durationMinutes} minutes` : '';
+      text =
+        meeting.status === 'cancelled'
+          ? `Calendar cancellation: the meeting of ${utc(meeting.startsAt)} is off.`
+          : `Calendar invite: ${utc(meeting.startsAt)}${minutes}, with the solution architect.${
+              meeting.movedFrom ? ` (Moved from ${utc(meeting.movedFrom)}.)` : ''
+            }`;
     }
     if (text) mail.append(el('div', 'dev-mail-text', text));
     box.append(mail);
@@ -100,7 +108,7 @@ function draw() {
   $('dev-summary').textContent = `Profile ${app.profileId} · ${app.stage} · ${app.status}${
     app.productionSince ? ` · live since ${utc(app.productionSince)}` : ''
   }`;
-  drawInbox(app, inbox);
+  drawInbox(inbox);
   drawQuestionnaire(app);
   const replyKey = `${app.id}/${app.openQuestions.join('|')}`;
   if (panel.drawn.reply !== replyKey) {
