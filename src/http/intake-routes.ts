@@ -5,9 +5,10 @@ import { parseApplication, unstorableText } from '../intake/application.ts';
 import type { Logger } from '../logger.ts';
 import type { DecisionDeps } from '../reviews/decide.ts';
 import { eventOutline } from '../reviews/event-outline.ts';
-import { getApplication, getHistory, getMeeting, toSummary } from '../reviews/queries.ts';
+import { getApplication, getHistory, getMeeting, getRoleStatuses, toSummary } from '../reviews/queries.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
 import { reportRestrictedCall } from '../reviews/report-call.ts';
+import { accessOf } from '../workflow/access.ts';
 import { HttpError, hasBearer, readJson, sendJson } from './json.ts';
 import { cappedIssues } from './json-limits.ts';
 
@@ -97,12 +98,23 @@ export function intakeRoutes(deps: IntakeDeps): CustomRoute[] {
         const summary = toSummary(row);
         const history = await getHistory(deps.db, id);
         const meeting = await getMeeting(deps.db, row);
+        const roleStatuses = await getRoleStatuses(deps.db, id);
+        const access = accessOf(row);
         sendJson(res, 200, {
           ...summary,
           card: row.cardTs ? { channel: row.cardChannel, ts: row.cardTs } : null,
           // As the card shows it: when the architecture review meets, for how long, and whether it still does.
           meeting: meeting
             ? { startsAt: meeting.startsAt.toISOString(), durationMinutes: meeting.durationMinutes, status: meeting.status }
+            : null,
+          // What the card shows after approval: each restricted role's fate and restricted access (codes, never a note).
+          roleStatuses,
+          access: access
+            ? {
+                status: access,
+                ...(row.accessSince ? { since: row.accessSince.toISOString() } : {}),
+                ...(row.accessReason ? { reason: row.accessReason } : {}),
+              }
             : null,
           // As webhooks carry them: the payloads hold the team's notes, which stay in Slack.
           history: history.map((event) => eventOutline(event)),

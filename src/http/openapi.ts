@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { applicationInput, LAUNCH_READINESS } from '../intake/application.ts';
 import { RESTRICTED_ROLES, UNRESTRICTED_ROLES } from '../intake/roles.ts';
+import { ROLE_STATUSES } from '../reviews/roles.ts';
 import { ACCESS_STATUSES, SUSPENSION_REASONS } from '../workflow/access.ts';
 import { STAGES, STATUSES } from '../workflow/states.ts';
 import { restrictedCallBody } from './intake-routes.ts';
@@ -144,6 +145,10 @@ const eventOutline = z.strictObject({
       description:
         'On `review.scheduled`, `review.rescheduled` and `review.cancelled`: the Stage 3 architecture review meeting, its time and duration (never its agenda or the reason for a cancellation).',
     }),
+  roles: z.array(z.string()).optional().meta({
+    description:
+      'On `role_review.*` events (started, roles_added, approved, denied, withdrawn) and `roles.removed`: the restricted roles concerned. A denied role is asked for again by sending the profile once without it, then with it.',
+  }),
 });
 
 export const applicationState = z
@@ -184,6 +189,18 @@ export const applicationState = z
         description:
           'The Stage 3 architecture review meeting of the review under way, as the card shows it: when, how long, and whether it is still scheduled, was held or was cancelled. Null when none was scheduled.',
       }),
+    roleStatuses: z.array(z.strictObject({ role: z.string(), status: z.enum(ROLE_STATUSES) })).meta({
+      description:
+        'Each restricted role recorded since the approval, with its status; empty before the first approval (the roles asked for are in `roles`). A `denied` role stays listed in `roles` as the developer sent it: to ask for it again, send the profile once without it, then with it (a role review starts). Listed again without being dropped first, it is not reviewed again.',
+    }),
+    access: z
+      .strictObject({
+        status: z.enum(ACCESS_STATUSES),
+        since: instant.optional(),
+        reason: z.string().optional().meta({ description: "A code, never the team's note (as in a webhook's `access`)." }),
+      })
+      .nullable()
+      .meta({ description: 'Restricted access after approval (active, at risk, suspended, revoked); null before approval.' }),
     history: z.array(eventOutline).meta({
       description:
         "Every event, oldest first, as webhooks carry it: what happened, when, by whom, and the state it left; never the team's notes.",

@@ -56,9 +56,19 @@ function meetingOf(event: Event): {
 }
 
 /**
+ * The restricted roles a role review started with, added, approved, denied or withdrew, and
+ * those dropped from the submission (`roles.removed`): names only, as the card shows them.
+ */
+function rolesOf(event: Event): { roles?: string[] } {
+  if (!event.type.startsWith('role_review.') && event.type !== 'roles.removed') return {};
+  const roles = (event.payload as { roles?: unknown } | null)?.roles;
+  return Array.isArray(roles) ? { roles: roles.filter((r): r is string => typeof r === 'string') } : {};
+}
+
+/**
  * An event as the developer side may read it (webhooks, `GET /api/applications/:id`): its type,
  * who and when, the state it left the application in, the stage a rejection ended, an access
- * change's codes and the meeting a Stage 3 scheduling event is about. Never its payload: that holds the team's notes (a criterion's verdict note, an
+ * change's codes, the meeting a Stage 3 scheduling event is about and the roles of a role review. Never its payload: that holds the team's notes (a criterion's verdict note, an
  * access note, a denial's internal reason, a withdrawal's reason), which stay in Slack.
  * `fallback` is the state to tell for events recorded before they carried their own.
  */
@@ -77,5 +87,6 @@ export function eventOutline(event: Event, fallback?: Snapshot) {
     ...rejectionOf(event),
     ...accessChangeOf(event),
     ...meetingOf(event),
+    ...rolesOf(event),
   };
 }

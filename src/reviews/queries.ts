@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { type ApplicationRow, applications, type EventRow, events, meetings } from '../../db/schema.ts';
+import { type ApplicationRow, applicationRoles, applications, type EventRow, events, meetings } from '../../db/schema.ts';
 import type { ApplicationSummary, HistoryEntry } from '../../views/types.ts';
 import type { Submission } from '../intake/application.ts';
 import type { Stage, Status } from '../workflow/states.ts';
@@ -59,6 +59,15 @@ export async function getMeeting(
     .orderBy(desc(meetings.id))
     .limit(1);
   return meeting;
+}
+
+/** Each restricted role recorded since the approval, with its status (approved, under review, denied, removed). */
+export async function getRoleStatuses(db: DbOrTx, applicationId: number): Promise<{ role: string; status: string }[]> {
+  return db
+    .select({ role: applicationRoles.role, status: applicationRoles.status })
+    .from(applicationRoles)
+    .where(eq(applicationRoles.applicationId, applicationId))
+    .orderBy(asc(applicationRoles.role));
 }
 
 export async function getHistory(db: DbOrTx, applicationId: number): Promise<HistoryEntry[]> {

@@ -5,7 +5,8 @@ import type { Submission } from '../intake/application.ts';
 import { canonicalRole, isRestricted } from '../intake/roles.ts';
 import { roleChanges } from '../workflow/cycles.ts';
 
-export type RoleStatus = 'approved' | 'under_review' | 'denied' | 'removed';
+export const ROLE_STATUSES = ['approved', 'under_review', 'denied', 'removed'] as const;
+export type RoleStatus = (typeof ROLE_STATUSES)[number];
 
 /** The restricted roles a submission lists, by their canonical names. */
 export function restrictedRolesOf(submission: unknown): string[] {

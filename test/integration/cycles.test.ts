@@ -13,11 +13,13 @@ import {
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
+import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
+import { startWebhookReceiver } from '../support/instances.ts';
 import { approveInStage3, fromStage1ToStage3, toStage3 } from '../support/journeys.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 
@@ -534,6 +536,56 @@ describe('Added roles', () => {
     expect(await meetingReminders('2026-03-04T18:30:00Z')).toEqual([]);
     expect(await meetingReminders('2026-03-05T17:30:00Z')).toEqual([]);
     expect(cardText(id)).toContain('Cancelled; not rescheduled');
+  });
+});
+
+describe('Added roles, as the developer side reads them', () => {
+  it('tells which role was denied, each role’s status and access; the role is asked for again by dropping it, then listing it', async () => {
+    const { id, body } = await approved();
+    const withTax = { ...body, roles: [...body.roles, 'Tax Remittance'] };
+    await h.intake(withTax);
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.use_case': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text(DENIAL),
+    });
+    const state = (await h.get(`/api/applications/${id}`)).json;
+    expect(state.roleStatuses).toEqual([
+      { role: 'Direct-to-Consumer Shipping', status: 'approved' },
+      { role: 'Tax Remittance', status: 'denied' },
+    ]);
+    expect(state.access).toEqual({ status: 'active', since: expect.any(String) });
+    const denied = state.history.find((e: { type: string }) => e.type === 'role_review.denied');
+    expect(denied.roles).toEqual(['Tax Remittance']);
+
+    // Listed again as it stands, the denied role is not reviewed again; dropped, then listed, it is.
+    expect((await h.intake({ ...withTax, useCase: 'Addressed the reason for the denial.' })).json.stage).toBe('approved');
+    expect((await h.intake({ ...body, useCase: 'Addressed the reason for the denial.' })).json.stage).toBe('approved');
+    const again = await h.intake({ ...withTax, useCase: 'Addressed the reason for the denial.' });
+    expect(again.json).toMatchObject({ outcome: 'updated', stage: 'business', status: 'new' });
+
+    const receiver = await startWebhookReceiver();
+    try {
+      const relay = createWebhookRelay({
+        db: database.db,
+        clock,
+        logger: createLogger('silent'),
+        url: receiver.url,
+        secret: 's',
+      });
+      while ((await relay.drain()) > 0) {}
+      const sent = receiver.bodies.map((b) => JSON.parse(b) as { type: string; roles?: string[]; text?: string });
+      expect(sent.filter((e) => e.type.startsWith('role_review.')).map((e) => [e.type, e.roles])).toEqual([
+        ['role_review.started', ['Tax Remittance']],
+        ['role_review.denied', ['Tax Remittance']],
+        ['role_review.started', ['Tax Remittance']],
+      ]);
+      expect(sent.find((e) => e.type === 'role_review.denied')?.text).toBe(DENIAL);
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
