@@ -15,6 +15,8 @@ export type InboxEntry = {
   at: string;
   label: string;
   text?: string;
+  /** The restricted roles a role review's event is about. */
+  roles?: string[];
   /** The architecture review meeting an invite, a move or a cancellation is about, as the webhook carried it. */
   meeting?: { startsAt: string; durationMinutes?: number; status: string; movedFrom?: string };
 };
@@ -31,6 +33,11 @@ const INBOX_LABELS: Record<string, string> = {
   'review.rescheduled': 'Meeting moved: architecture review',
   'review.cancelled': 'Meeting cancelled: architecture review',
   'review.approved': 'Approved for restricted access',
+  'role_review.started': 'Role review started: added roles',
+  'role_review.roles_added': 'Roles added to the role review',
+  'role_review.denied': 'Denial: added roles',
+  'role_review.approved': 'Added roles approved',
+  'role_review.withdrawn': 'Role review ended: added roles withdrawn',
 };
 
 const MAX_ENTRIES = 2000;
@@ -68,6 +75,7 @@ export function createInbox(deps: { secret: string; clock: Clock; onEntry?: () =
       at: string;
       text?: string;
       meeting?: InboxEntry['meeting'];
+      roles?: string[];
     };
     const label = INBOX_LABELS[event.type];
     if (label && !entries.some((e) => e.eventId === event.id)) {
@@ -79,6 +87,7 @@ export function createInbox(deps: { secret: string; clock: Clock; onEntry?: () =
         label,
         ...(event.text ? { text: event.text } : {}),
         ...(event.meeting ? { meeting: event.meeting } : {}),
+        ...(Array.isArray(event.roles) ? { roles: event.roles } : {}),
       });
       if (entries.length > MAX_ENTRIES) entries = entries.slice(-MAX_ENTRIES);
       deps.onEntry?.();

@@ -10,8 +10,8 @@ import { duePendingNow } from '../../src/sandbox/clock-db.ts';
 import { createDeveloper, createInbox, type Developer, type Inbox } from '../../src/sandbox/developer.ts';
 import { developerData, replayWebhooks } from '../../src/sandbox/developer-data.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { type Harness, INTAKE_TOKEN, startHarness } from '../support/harness.ts';
-import { reviewer } from '../support/reviewer.ts';
+import { type Harness, INTAKE_TOKEN, startHarness, USERS } from '../support/harness.ts';
+import { ALL_PASS, input, reviewer } from '../support/reviewer.ts';
 import { MEETING_AT, prepare, START } from '../support/states.ts';
 
 /**
@@ -182,6 +182,34 @@ describe("the developer inbox reads the bot's webhooks", () => {
     while ((await relay.drain()) > 0) {}
     expect(inbox.of(sent).map((m) => m.label)).toEqual(['Security questionnaire']);
     expect(inbox.of(rejected).map((m) => m.label)).toEqual(['Denial']);
+  });
+});
+
+describe('the developer inbox hears of role reviews', () => {
+  it('shows a role review started and its denial, with the roles and the denial text', async () => {
+    const id = await prepare(h, reviewer(h), 'approved');
+    const app = await developer.view(id);
+    await developer.resubmitProfile(id, { ...app.submission, roles: [...app.submission.roles, 'Tax Remittance'] });
+    await h.settle();
+    await reviewer(h).decide(USERS.reviewer, id, 'card.business_review', {
+      ...ALL_PASS,
+      'criterion.use_case': input.radio('fail'),
+      decision: input.radio('reject'),
+      denial_text: input.text('We cannot grant the added role at this time.'),
+    });
+    const relay = createWebhookRelay({
+      db: database.db,
+      clock,
+      logger: createLogger('silent'),
+      url: receiverUrl,
+      secret: SECRET,
+    });
+    while ((await relay.drain()) > 0) {}
+    const mails = inbox.of(id).filter((m) => m.type.startsWith('role_review.'));
+    expect(mails.map((m) => [m.label, m.roles, m.text])).toEqual([
+      ['Role review started: added roles', ['Tax Remittance'], undefined],
+      ['Denial: added roles', ['Tax Remittance'], 'We cannot grant the added role at this time.'],
+    ]);
   });
 });
 

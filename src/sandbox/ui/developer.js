@@ -57,6 +57,7 @@ function drawInbox(inbox) {
               meeting.movedFrom ? ` (Moved from ${utc(meeting.movedFrom)}.)` : ''
             }`;
     }
+    if (entry.roles?.length) mail.append(el('div', 'dev-mail-text', `Roles: ${entry.roles.join(', ')}`));
     if (text) mail.append(el('div', 'dev-mail-text', text));
     box.append(mail);
   }
