@@ -2,7 +2,7 @@ import type { CustomRoute } from '@slack/bolt';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponseObject } from 'zod-openapi';
 import { applicationInput, LAUNCH_READINESS } from '../intake/application.ts';
-import { RESTRICTED_ROLES, UNRESTRICTED_ROLES } from '../intake/roles.ts';
+import { MARKETPLACE_CODES, RESTRICTED_ROLES, UNRESTRICTED_ROLES } from '../intake/roles.ts';
 import { ROLE_STATUSES } from '../reviews/roles.ts';
 import { ACCESS_STATUSES, SUSPENSION_REASONS } from '../workflow/access.ts';
 import { STAGES, STATUSES } from '../workflow/states.ts';
@@ -22,8 +22,8 @@ const FIELD_NOTES: Record<string, string> = {
   organization: '`website` must be https://; `country` is an ISO 3166-1 alpha-2 code.',
   contact: 'Never shown in the channel, never logged, never sent in webhooks.',
   developerType: 'Private developers follow the streamlined track (PRIVATE_TRACK_*).',
-  roles: `SP-API role names (case-insensitive). At least one restricted role (${RESTRICTED_ROLES.join(', ')}), else 422; the others (${UNRESTRICTED_ROLES.join(', ')}) need no review.`,
-  marketplaces: 'Regions NA, EU, FE or marketplace country codes.',
+  roles: `SP-API role names, as listed (the route also takes them in any case). At least one restricted role (${RESTRICTED_ROLES.join(', ')}), else 422; the others (${UNRESTRICTED_ROLES.join(', ')}) need no review.`,
+  marketplaces: 'Regions NA, EU, FE or marketplace country codes, as listed (the route also takes them in lower case).',
   useCase: 'Like every free text: shown only in View submission, never in the channel.',
   businessDescription: 'Optional, at most 500 characters.',
   launchReadiness: `One of ${LAUNCH_READINESS.join(', ')}.`,
@@ -41,15 +41,30 @@ const FIELD_NOTES: Record<string, string> = {
   submittedAt: 'When the developer submitted; default: when received.',
 };
 
+/** An ISO 3166-1 alpha-2 code as the route takes it (any case; it also checks the code names a country). */
+export const COUNTRY_PATTERN = '^[A-Za-z]{2}$';
+
+type JsonProperty = {
+  description?: string;
+  items?: { enum?: readonly string[] };
+  properties?: Record<string, { pattern?: string }>;
+};
+
 const application = applicationInput.meta({
   id: 'Application',
   description: 'An application for restricted (PII) roles. Unknown fields are refused (400), so a typo never passes silently.',
   override: ({ jsonSchema }) => {
-    const properties = (jsonSchema.properties ?? {}) as Record<string, { description?: string }>;
+    const properties = (jsonSchema.properties ?? {}) as Record<string, JsonProperty>;
     for (const [field, note] of Object.entries(FIELD_NOTES)) {
       const property = properties[field];
       if (property) property.description = note;
     }
+    // The closed lists the route checks in its transforms, which JSON Schema cannot read: from the same constants.
+    const { roles, marketplaces, organization } = properties;
+    if (roles?.items) roles.items.enum = [...RESTRICTED_ROLES, ...UNRESTRICTED_ROLES];
+    if (marketplaces?.items) marketplaces.items.enum = [...MARKETPLACE_CODES];
+    const country = organization?.properties?.country;
+    if (country) country.pattern = COUNTRY_PATTERN;
   },
 });
 

@@ -11,6 +11,7 @@ import {
   unchangedAnswer,
   updatedAnswer,
 } from '../../src/http/openapi.ts';
+import { MARKETPLACE_CODES, RESTRICTED_ROLES, UNRESTRICTED_ROLES } from '../../src/intake/roles.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, INTAKE_TOKEN, startHarness } from '../support/harness.ts';
 import { reviewer } from '../support/reviewer.ts';
@@ -100,6 +101,46 @@ describe('the OpenAPI document', () => {
     expect(hook).toContain('x-pii-review-signature');
     expect(hook).toContain('x-pii-review-timestamp');
     expect(hook).toContain('#/components/schemas/WebhookEvent');
+  });
+});
+
+describe('the closed lists the intake route enforces', () => {
+  type Property = { items?: { enum?: string[] }; properties?: Record<string, { pattern?: string }> };
+  const fields = () =>
+    (JSON.parse(openApiJson()) as { components: { schemas: { Application: { properties: Record<string, Property> } } } })
+      .components.schemas.Application.properties;
+  const post = async (change: Record<string, unknown>) => {
+    const created = (await freshBody()) as Record<string, unknown>;
+    return send('/api/applications', 'POST', {
+      body: JSON.stringify({
+        ...created,
+        profileId: `amzn1.sellerapps.profile.lists-${Math.random().toString(36).slice(2)}`,
+        ...change,
+      }),
+    });
+  };
+
+  it('lists every role and marketplace the route takes, and the country pattern; what they leave out is refused', async () => {
+    const { roles, marketplaces, organization } = fields();
+    expect(roles?.items?.enum).toEqual([...RESTRICTED_ROLES, ...UNRESTRICTED_ROLES]);
+    expect(marketplaces?.items?.enum).toEqual([...MARKETPLACE_CODES]);
+    const pattern = new RegExp(organization?.properties?.country?.pattern ?? '(absent)');
+    expect(['DE', 'us'].every((c) => pattern.test(c))).toBe(true);
+    expect(pattern.test('DEU')).toBe(false);
+
+    // Every listed value is taken; one outside the lists is refused with the field named.
+    expect((await post({ roles: ['Tax Invoicing', ...UNRESTRICTED_ROLES] })).status).toBe(201);
+    expect((await post({ marketplaces: [...MARKETPLACE_CODES] })).status).toBe(201);
+    const website = 'https://northwind.example.com';
+    for (const [change, path] of [
+      [{ roles: ['Tax Invoicing', 'Shipping Labels'] }, 'roles.1'],
+      [{ marketplaces: ['EU', 'XX'] }, 'marketplaces.1'],
+      [{ organization: { name: 'Northwind', website, country: 'DEU' } }, 'organization.country'],
+    ] as const) {
+      const answer = await post(change);
+      expect(answer.status, path).toBe(400);
+      expect(answer.json.issues.map((i: { path: string }) => i.path)).toContain(path);
+    }
   });
 });
 
