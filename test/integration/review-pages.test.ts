@@ -107,6 +107,62 @@ describe('Review answers of a 30-question questionnaire', () => {
     expect(r.threadOf(id).at(-1)).toContain('accepted Q06');
   });
 
+  it('records every page: page 2 is no repeat of page 1, though Slack keeps the view id', async () => {
+    const id = await answeredThirty();
+    const viewId = await r.open(USERS.reviewer, id, 'card.review_answers');
+    const accept = (ids: string[]) => Object.fromEntries(ids.map((q) => [`verdict.${q}`, input.select('accept')]));
+    const first = await r.submitAndFollow(USERS.reviewer, accept(IDS.slice(0, 15)), viewId);
+    expect(first.json).toMatchObject({ response_action: 'update' });
+    await h.settle();
+    expect(verdictIds(r.modal(USERS.reviewer).view as unknown as View)).toEqual(IDS.slice(15));
+    expect(r.modal(USERS.reviewer).id).toBe(viewId);
+
+    const second = await r.submit(USERS.reviewer, accept(IDS.slice(15)), viewId);
+    await h.settle();
+    expect(second.text).toBe('');
+    const rows = await database.db.select().from(questionnaireAnswers).where(eq(questionnaireAnswers.applicationId, id));
+    expect(
+      rows
+        .filter((a) => a.review === 'accepted')
+        .map((a) => a.questionId)
+        .sort(),
+    ).toEqual(IDS);
+    expect(r.buttons(id)).toContain('card.pass_security');
+
+    // Slack sending page 2 again (a double click, a retry) changes nothing and tells nothing.
+    const events = r.threadOf(id).length;
+    const repeat = await r.submit(USERS.reviewer, accept(IDS.slice(15)), viewId);
+    await h.settle();
+    expect(repeat.text).toBe('');
+    expect(r.threadOf(id)).toHaveLength(events);
+    expect(r.ephemeralsFor(USERS.reviewer)).toEqual([]);
+  });
+
+  it('records the re-judge page that "Accept all remaining" puts into a modal whose page 1 was recorded', async () => {
+    const id = await answeredThirty();
+    const viewId = await r.open(USERS.reviewer, id, 'card.review_answers');
+    await r.submitAndFollow(
+      USERS.reviewer,
+      { 'verdict.Q01': input.select('gap:high'), 'note.Q01': input.text('No firewall named') },
+      viewId,
+    );
+    await h.settle();
+    await h.slack.viewAction({
+      user: USERS.reviewer,
+      viewId,
+      action: { actionId: 'review_answers.accept_all', blockId: 'review_answers.bulk', value: '' },
+    });
+    await expect.poll(() => verdictIds(h.emulator.state.views.get(viewId)?.view as unknown as View)).toEqual(['Q01']);
+    await h.settle();
+
+    const rejudged = await r.submit(USERS.reviewer, { 'verdict.Q01': input.select('accept_resolve') }, viewId);
+    await h.settle();
+    expect(rejudged.text).toBe('');
+    const rows = await database.db.select().from(questionnaireAnswers).where(eq(questionnaireAnswers.applicationId, id));
+    expect(rows.every((a) => a.review === 'accepted')).toBe(true);
+    expect(r.buttons(id)).toContain('card.pass_security');
+  });
+
   it('refuses "Accept all remaining" from a modal opened on an older version', async () => {
     const id = await answeredThirty();
     const stale = await r.open(USERS.reviewer, id, 'card.review_answers');

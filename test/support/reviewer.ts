@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { CHANNEL, type Harness } from './harness.ts';
+import { BOT_TOKEN, CHANNEL, type Harness } from './harness.ts';
 import { values } from './slack-values.ts';
 
 export { ALL_PASS, input, inputMore, values } from './slack-values.ts';
@@ -69,6 +69,23 @@ export function reviewer(h: Harness) {
     },
     async submit(user: string, fields: Record<string, unknown>, viewId?: string) {
       return h.slack.viewSubmission({ user, viewId: viewId ?? this.modal(user).id, values: values(fields) });
+    },
+    /**
+     * Submits a modal and does with the ack what Slack does with `response_action: update`:
+     * the same view (same id, a new hash) now shows the view of the ack.
+     */
+    async submitAndFollow(user: string, fields: Record<string, unknown>, viewId: string) {
+      const answer = await this.submit(user, fields, viewId);
+      const ack = answer.json as { response_action?: string; view?: unknown } | undefined;
+      if (ack?.response_action === 'update') {
+        const updated = await fetch(`${h.emulator.apiUrl}views.update`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ view_id: viewId, view: ack.view }),
+        });
+        expect(await updated.json()).toMatchObject({ ok: true });
+      }
+      return answer;
     },
     /** Opens a command's modal from the card and submits it. */
     async decide(user: string, applicationId: number, actionId: string, fields: Record<string, unknown>) {

@@ -173,7 +173,10 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
         seenVersion: meta.v,
         actorId: user,
         command,
-        requestKey: `view:${view.id}`,
+        // Slack keeps a view's id when it shows another page in it (response_action update,
+        // views.update): the version it was built on tells one page from the next, and a
+        // repeat of the same page (a double click, a retry) still carries the same key.
+        requestKey: `view:${view.id}:${meta.v}`,
         ...(architectTimeZone ? { architectTimeZone } : {}),
         ...(actorTimeZone ? { actorTimeZone } : {}),
       });
