@@ -63,10 +63,14 @@ export type DecisionInput = {
   requestKey?: string;
 };
 
+/** A change recorded since the version a decision was taken against: its event, as the thread shows it. */
+export type Change = Pick<typeof events.$inferSelect, 'id' | 'type' | 'actor' | 'at'> & { payload: Record<string, unknown> };
+
 export type DecisionResult =
   | { kind: 'done'; application: ApplicationRow }
   | { kind: 'refused'; refusal: Refusal }
-  | { kind: 'conflict'; by: string; at: Date }
+  /** The application moved past the version seen: who changed it last and when, and what changed (oldest first). */
+  | { kind: 'conflict'; by: string; at: Date; changes: Change[] }
   | { kind: 'duplicate' }
   | { kind: 'not_found' };
 
@@ -211,20 +215,48 @@ function applicationUpdate(
 
 type Decided = Extract<ReturnType<typeof decide>, { ok: true }>;
 
-/** The version the reviewer saw, then the rules: a conflict or a refusal aborts the decision. */
-async function judge(
-  db: DbOrTx,
+/** The most changes a conflict tells of: the latest, when more came meanwhile. */
+const CHANGES_TOLD = 5;
+
+/**
+ * The version the reviewer saw, checked before anything else: a form is read, and the rules
+ * judge, only against the state it was shown on. A conflict aborts the decision and tells
+ * what changed since (events record the version they left, `state.version`; an event from
+ * before they did stands for itself as the last change).
+ */
+async function checkVersion(db: DbOrTx, input: DecisionInput, app: ApplicationRow): Promise<void> {
+  if (input.seenVersion === undefined || app.version === input.seenVersion) return;
+  const since = await db
+    .select({ id: events.id, type: events.type, actor: events.actor, at: events.at, payload: events.payload })
+    .from(events)
+    .where(and(eq(events.applicationId, app.id), sql`(${events.payload}->'state'->>'version')::integer > ${input.seenVersion}`))
+    .orderBy(desc(events.id))
+    .limit(CHANGES_TOLD);
+  const changes = (
+    since.length > 0
+      ? since
+      : await db
+          .select({ id: events.id, type: events.type, actor: events.actor, at: events.at, payload: events.payload })
+          .from(events)
+          .where(eq(events.applicationId, app.id))
+          .orderBy(desc(events.id))
+          .limit(1)
+  )
+    .map((e) => ({ ...e, payload: (e.payload ?? {}) as Record<string, unknown> }))
+    .reverse();
+  const last = changes.at(-1);
+  throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt, changes });
+}
+
+/** The rules, on the version the reviewer saw (checkVersion): a refusal aborts the decision. */
+function judge(
   deps: DecisionDeps,
   input: DecisionInput,
   app: ApplicationRow,
   rows: ReviewRows,
   command: Command,
   now: Date,
-): Promise<{ state: WorkflowState; outcome: Decided }> {
-  if (app.version !== (input.seenVersion ?? app.version)) {
-    const [last] = await db.select().from(events).where(eq(events.applicationId, app.id)).orderBy(desc(events.id)).limit(1);
-    throw new Abort({ kind: 'conflict', by: last?.actor ?? 'someone', at: last?.at ?? app.updatedAt });
-  }
+): { state: WorkflowState; outcome: Decided } {
   const state = workflowStateFrom(app, rows, deps.policy.privateTrack);
   const outcome = decide(
     state,
@@ -300,11 +332,12 @@ async function decideInOneStatement(
     if (read?.repeated) return { result: { kind: 'duplicate' } };
     if (!read) return { result: { kind: 'not_found' } };
     const { app, rows, rowVersion } = read;
+    await checkVersion(deps.db, input, app);
     if ('read' in given) command = given.read(reviewContextFrom(app, rows, deps.policy.privateTrack));
     if (!command) return { result: { kind: 'invalid' } };
     const plain = plainEarlyEffects(command);
     if (!plain) return 'needs a transaction';
-    const { state, outcome } = await judge(deps.db, deps, input, app, rows, command, now);
+    const { state, outcome } = judge(deps, input, app, rows, command, now);
     const details = plain({ app, actorId: input.actorId, now });
     if (courseOf(app, state, details, outcome.next).kind !== 'none') return 'needs a transaction';
     const kept = keptChanges(app, details);
@@ -341,12 +374,13 @@ async function decideUnderLock(
   try {
     const result = await deps.db.transaction(async (tx) => {
       const { app, rows } = await lockApplication(tx, input, now);
+      await checkVersion(tx, input, app);
       if ('read' in given) {
         command = given.read(reviewContextFrom(app, rows, deps.policy.privateTrack));
         if (!command) throw new Abort({ kind: 'invalid' });
       }
       if (!command) throw new Error('a decision without a command');
-      const { state, outcome } = await judge(tx, deps, input, app, rows, command, now);
+      const { state, outcome } = judge(deps, input, app, rows, command, now);
       const write = { tx, deps, app, actorId: input.actorId, now };
       const effects = isLateCommand(command)
         ? await applyLateEffects(write, command)

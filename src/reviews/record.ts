@@ -87,17 +87,18 @@ export async function recordChange(
   const at = event.at.toISOString();
   // The thread line names its event, whose id only the insert knows: a null payload stands for it.
   // The application's stage, status and review cycle as the change left them go into the event (`state`), so
-  // anything sent later (a retried webhook) tells what was true then, not what is true now.
+  // anything sent later (a retried webhook) tells what was true then, not what is true now; its version, so a
+  // decision refused for a version it did not see can tell what changed since.
   const result = await executePrepared(
     tx,
     sql`
-    with a as (select id, stage, status, cycle from ${applications} where id = ${event.applicationId}::integer),
+    with a as (select id, stage, status, cycle, version from ${applications} where id = ${event.applicationId}::integer),
     ${xidFirst(sql`a`)},
     e as (
       insert into ${events} (application_id, type, actor, at, payload)
       select ${event.applicationId}::integer, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
         ${JSON.stringify(event.payload)}::jsonb
-          || jsonb_build_object('state', jsonb_build_object('stage', a.stage, 'status', a.status, 'cycle', a.cycle))
+          || jsonb_build_object('state', jsonb_build_object('stage', a.stage, 'status', a.status, 'cycle', a.cycle, 'version', a.version))
       from a cross join ordered
       returning id
     ), queued as (
@@ -159,7 +160,7 @@ export async function recordUpdateAndChange(
       select u.id, ${event.type}::text, ${event.actor}::text, ${at}::timestamptz,
         ${after}
           || ${JSON.stringify(event.payload)}::jsonb${added.payload}
-          || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status, 'cycle', u.cycle))
+          || jsonb_build_object('state', jsonb_build_object('stage', u.stage, 'status', u.status, 'cycle', u.cycle, 'version', u.version))
       from u cross join ordered
       returning id, application_id
     ), queued as (

@@ -125,6 +125,23 @@ const NEEDS_CONTEXT = new Set([
   'developer_replied',
 ]);
 
+/**
+ * The field errors Slack can show: those under an input the submitted view has. Slack refuses
+ * an answer that names any other block ("We had some trouble connecting"), and the person
+ * would be stuck. Errors only under inputs the view lacks mean the form no longer fits the
+ * application (its settings changed since it was opened): the modal closes and they are told.
+ */
+function shownErrors(errors: Record<string, string>, view: { blocks?: unknown }) {
+  const inputs = new Set(
+    (Array.isArray(view.blocks) ? (view.blocks as { type?: unknown; block_id?: unknown }[]) : []).flatMap((b) =>
+      b?.type === 'input' && typeof b.block_id === 'string' ? [b.block_id] : [],
+    ),
+  );
+  const entries = Object.entries(errors);
+  const shown = entries.filter(([block]) => inputs.has(block));
+  return { shown: Object.fromEntries(shown), unfit: shown.length === 0 && entries.length > 0 };
+}
+
 /** The input a refusal is shown under, when the rules name a field. */
 function blockFor(field: string | undefined, form: FormReader): string | undefined {
   if (!field) return undefined;
@@ -140,6 +157,12 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
   return async ({ ack, view, body }: Args): Promise<void> => {
     const user = body.user.id;
     const tell = (notice: MessageView) => notifyPerson(deps, user, notice);
+    const fieldErrors = async (errors: Record<string, string>) => {
+      const { shown, unfit } = shownErrors(errors, view);
+      if (!unfit) return ack({ response_action: 'errors', errors: shown });
+      await ack();
+      return tell(refusalNotice('This form no longer fits the application: open it again from the card.'));
+    };
     const meta = parseMeta(view.private_metadata);
     if (!meta) {
       await ack();
@@ -159,10 +182,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
             },
           }
         : parse(form, undefined);
-      if (!command || !form.ok) {
-        await ack({ response_action: 'errors', errors: form.errors });
-        return;
-      }
+      if (!command || !form.ok) return fieldErrors(form.errors);
       const scheduling = 'type' in command && (command.type === 'schedule_review' || command.type === 'reschedule_review');
       const architectTimeZone = scheduling ? await deps.timeZones.of(command.architectId) : undefined;
       // A refusal of this one states the approval's time, as plain text: in the person's own zone.
@@ -182,7 +202,7 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
       });
       switch (result.kind) {
         case 'invalid':
-          return ack({ response_action: 'errors', errors: form.errors });
+          return fieldErrors(form.errors);
         case 'done': {
           const next = view.callback_id === CALLBACKS.reviewAnswers ? await nextReviewPage(deps, view, user) : undefined;
           await ack(next ? { response_action: 'update', view: next } : undefined);
