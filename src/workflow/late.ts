@@ -198,10 +198,13 @@ function timeRefusal(
   return undefined;
 }
 
-/** Among architects, only the application's own records its review outcome; checked before the state, like any role. */
+/**
+ * Among architects, only the application's own records its review outcome; checked before the
+ * state, like any role, and when the modal opens (it needs only the command's type).
+ */
 export function ownArchitectOnly(
   s: WorkflowState,
-  command: Command,
+  command: { type: CommandType },
   actor: { id: string; roles: ReadonlySet<Role> },
 ): Refusal | undefined {
   // A reviewer may record a developer's reply in Stage 3 too; among architects, only this one.

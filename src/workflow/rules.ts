@@ -190,6 +190,24 @@ export function stageRoleAllows(s: WorkflowState, type: CommandType, roles: Read
   return undefined;
 }
 
+/**
+ * Everything that refuses a command before its details are known: the role, the application's
+ * own architect, the stage's role, the state. A modal opens only when none does, so nobody fills
+ * in a form that the decision refuses for who they are or where the application stands.
+ */
+export function openRefusal(
+  s: WorkflowState,
+  type: CommandType,
+  actor: { id: string; roles: ReadonlySet<Role> },
+): Refusal | undefined {
+  return (
+    roleAllows(actor.roles, type) ??
+    ownArchitectOnly(s, { type }, actor) ??
+    stageRoleAllows(s, type, actor.roles) ??
+    stateAllows(s, type)
+  );
+}
+
 /** The commands the card offers now: every one the state allows. */
 export function availableCommands(s: WorkflowState): CommandType[] {
   return (Object.keys(ALLOWED_ROLES) as CommandType[]).filter((type) => stateAllows(s, type) === undefined);
@@ -205,11 +223,7 @@ export function decide(
   actor: { id: string; roles: ReadonlySet<Role> },
   env: RuleEnv = { now: new Date(0), rolesOf: () => new Set() },
 ): Outcome | Refusal {
-  const denied =
-    roleAllows(actor.roles, command.type) ??
-    ownArchitectOnly(s, command, actor) ??
-    stageRoleAllows(s, command.type, actor.roles) ??
-    stateAllows(s, command.type);
+  const denied = openRefusal(s, command.type, actor);
   if (denied) return denied;
   if (isLateCommand(command)) return decideLate(s, command, actor, env);
   if (command.type === 'fast_track' || command.type === 'ask_role_meeting') return decideCycle(s, command, actor);

@@ -262,6 +262,36 @@ describe('Stage 3: the outcome', () => {
     await expect.poll(() => r.ephemeralsFor(USERS.reviewer).join('\n')).toContain('Only a solution architect or an admin');
   });
 
+  it('refuses another architect when Record outcome, Deny or Developer replied is opened, before anything is filled in', async () => {
+    const { id } = await toStage3(h, r);
+    await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));
+    clock.set(AFTER_MEETING);
+    await r.decide(USERS.architect, id, 'card.record_outcome', {
+      outcome: input.radio('clarification'),
+      questions: input.text('Show the KMS key policy.'),
+    });
+    // The application is another architect's (the sandbox has one persona holding the role).
+    const OTHER_ARCHITECT = 'U0OTHERARCH';
+    await database.db.update(applications).set({ architectId: OTHER_ARCHITECT }).where(eq(applications.id, id));
+    let views = h.emulator.state.views.size;
+    const ownOnly = `Only the application's solution architect (<@${OTHER_ARCHITECT}>) or an admin can`;
+
+    await r.click(USERS.architect, id, 'card.developer_replied');
+    await expect
+      .poll(() => r.ephemeralsFor(USERS.architect).join('\n'))
+      .toContain(`${ownOnly} record the developer's reply in Stage 3.`);
+    await r.click(USERS.architect, id, 'card.deny_architecture');
+    await expect.poll(() => r.ephemeralsFor(USERS.architect).join('\n')).toContain(`${ownOnly} deny at Stage 3.`);
+    expect(h.emulator.state.views.size).toBe(views);
+
+    // Back in review with its meeting held: Record outcome is refused at open as well.
+    await r.decide(USERS.reviewer, id, 'card.developer_replied', { summary: input.text('Sent the KMS key policy.') });
+    views = h.emulator.state.views.size;
+    await r.click(USERS.architect, id, 'card.record_outcome');
+    await expect.poll(() => r.ephemeralsFor(USERS.architect).join('\n')).toContain(`${ownOnly} record the outcome.`);
+    expect(h.emulator.state.views.size).toBe(views);
+  });
+
   it('goes to clarification required with tracked questions, back on the developer’s update, and then approved', async () => {
     const { id, body } = await toStage3(h, r);
     await r.decide(USERS.reviewer, id, 'card.schedule_review', meetingFields(INSIDE_HOURS));

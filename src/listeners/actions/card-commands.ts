@@ -37,7 +37,7 @@ import { addDaysUtc } from '../../time.ts';
 import { controlArea } from '../../workflow/controls.ts';
 import { fastTrackTarget, nextInRoleReview } from '../../workflow/cycles.ts';
 import { rolesOf } from '../../workflow/roles.ts';
-import { type Command, type CommandType, roleAllows, stageRoleAllows, stateAllows } from '../../workflow/rules.ts';
+import { type Command, type CommandType, openRefusal, roleAllows } from '../../workflow/rules.ts';
 import { STAGE_LABELS } from '../../workflow/states.ts';
 import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
@@ -201,8 +201,8 @@ async function openModal(
     // The decision submitted from this modal starts from what it shows, if nothing changed meanwhile.
     deps.readCache?.remember({ app: read.app, rows: read.rows, rowVersion: read.rowVersion });
     const ctx = reviewContextFrom(read.app, read.rows, deps.policy.privateTrack);
-    const refusedState = stageRoleAllows(ctx.state, command, rolesOf(deps.roles, user)) ?? stateAllows(ctx.state, command);
-    if (refusedState) return void (await tell(refusalNotice(refusedState.message)));
+    const refusedHere = openRefusal(ctx.state, command, { id: user, roles: rolesOf(deps.roles, user) });
+    if (refusedHere) return void (await tell(refusalNotice(refusedHere.message)));
     const view = await MODALS[command]?.(ctx, deps, user);
     if (!view) return void (await tell(refusalNotice('There is nothing to fill in for this now.')));
     await deps.slack.views.open({ trigger_id: args.triggerId, view });
