@@ -8,7 +8,7 @@ import { SUBMISSION_ACTIONS } from '../../views/modals/submission.ts';
 import { QUEUE_PAGE_ACTION } from '../../views/queue.ts';
 import { HOME_RETRY_PARKED_ACTION } from '../../views/slack-alerts.ts';
 import type { CommandType } from '../workflow/rules.ts';
-import { adminOverflow, directButton, MODALS, modalButton, OVERFLOW_COMMANDS } from './actions/card-commands.ts';
+import { adminOverflow, directButton, modalButton, OVERFLOW_COMMANDS } from './actions/card-commands.ts';
 import { cardStatusAction } from './actions/card-status.ts';
 import { earlierCyclesAction } from './actions/earlier-cycles.ts';
 import { retryParkedClicked } from './actions/retry-parked.ts';
@@ -16,6 +16,7 @@ import { submissionPageAction, viewSubmissionAction } from './actions/submission
 import { piiCommand, queuePageAction } from './commands/pii.ts';
 import type { ListenerDeps } from './deps.ts';
 import { homeOpened, openCardClicked } from './events/home.ts';
+import { MODALS } from './modals.ts';
 import { createRoutes } from './routes.ts';
 import { registerDecisionViews } from './views/decisions.ts';
 import { registerNewApplicationView } from './views/new-application.ts';

@@ -188,9 +188,10 @@ describe('concurrency, retries and double clicks', () => {
     expect(decided).toHaveLength(1);
     expect((await row(id))?.version).toBe(2);
     // The notice follows the ack, so it may land a moment after the HTTP answer.
-    const told = () => h.emulator.state.ephemerals.filter((e) => e.text.includes('Already decided by'));
+    const told = () => h.emulator.state.ephemerals.filter((e) => e.text.includes('Already decided'));
     await expect.poll(() => told().length).toBe(CONFLICTING - 1);
-    expect(told().every((e) => e.text.includes(`<@${decided[0]?.actor}>`))).toBe(true);
+    const verb = decided[0]?.type === 'business_review.passed' ? 'passed' : '*rejected*';
+    expect(told().every((e) => e.text.includes(`<@${decided[0]?.actor}> ${verb}`))).toBe(true);
   });
 
   it('a modal submitted twice (a retry) changes nothing the second time', async () => {
@@ -240,7 +241,8 @@ describe('concurrency, retries and double clicks', () => {
       ts: staleTs,
       action: { actionId: 'card.claim', value: `${id}:1` },
     });
-    await expect.poll(() => r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain(`Already decided by <@${USERS.reviewer}>`);
+    await expect.poll(() => r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain('Already decided at');
+    expect(r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain(`<@${USERS.reviewer}> claimed the application.`);
     expect((await row(id))?.assigneeId).toBe(USERS.reviewer);
   });
 });

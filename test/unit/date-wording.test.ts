@@ -38,7 +38,7 @@ describe('a date in a sentence reads right in every form Slack renders it', () =
   });
 
   it('a decision someone else took first', () => {
-    const { text } = conflictNotice('U0REVIEW01', AT);
+    const { text } = conflictNotice({ by: 'U0REVIEW01', at: AT });
     for (const reader of READERS) {
       expect(rendered(text, reader.now === 'fallback' ? 'fallback' : reader)).toContain(
         `Already decided by <@U0REVIEW01> (${reader.shows}). Nothing was changed`,

@@ -113,7 +113,17 @@ describe('every view at the largest inputs the schemas allow passes the strict v
       Array.from({ length: 100 }, () => summary),
     ),
     refusal: refusalNotice(hostile(2000)),
-    conflict: conflictNotice('U0REVIEW01', now),
+    conflict: conflictNotice({
+      by: 'U0REVIEW01',
+      at: now,
+      changes: Array.from({ length: 5 }, (_, i) => ({
+        id: i,
+        type: 'application.updated',
+        actor: 'intake',
+        at: now,
+        payload: { changedFields: Array.from({ length: 50 }, () => hostile(200)) },
+      })),
+    }),
     digest: digestView('2026-03-10', {
       stale: { count: 500, items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200), businessDays: 99 })) },
       atRisk: { count: 500, items: Array.from({ length: 100 }, (_, i) => ({ id: i, org: hostile(200) })) },

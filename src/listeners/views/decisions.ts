@@ -20,6 +20,7 @@ import { type ListenerDeps, SOMETHING_WENT_WRONG } from '../deps.ts';
 import { notifyPerson } from '../notify.ts';
 import type { Routes } from '../routes.ts';
 import { EXIT_PARSERS } from './exit-parsers.ts';
+import { formAgain } from './form-again.ts';
 import { LATE_PARSERS } from './late-parsers.ts';
 import { nextReviewPage } from './review-pages.ts';
 import { FormReader, parseMeta, type StateValues, shownValues } from './values.ts';
@@ -217,9 +218,12 @@ function submitDecision(deps: ListenerDeps, parse: Parse) {
           await ack();
           return tell(refusalNotice(result.refusal.message));
         }
-        case 'conflict':
+        case 'conflict': {
+          const again = await formAgain(deps, { view, user, values: form.values, conflict: result });
+          if (again) return ack({ response_action: 'update', view: again });
           await ack();
-          return tell(conflictNotice(result.by, result.at));
+          return tell(conflictNotice(result));
+        }
         case 'not_found':
           await ack();
           return tell(missingNotice(meta.id));

@@ -13,7 +13,7 @@ import { parseMeta } from './values.ts';
 
 const doneSchema = z.object({ done: z.array(z.string().max(50)).max(500).optional() });
 
-function shownBefore(privateMetadata: string | undefined): string[] {
+export function shownBefore(privateMetadata: string | undefined): string[] {
   try {
     const parsed = doneSchema.safeParse(JSON.parse(privateMetadata ?? ''));
     return parsed.success ? (parsed.data.done ?? []) : [];
@@ -102,7 +102,7 @@ export function acceptAllRemaining(deps: ListenerDeps) {
     await ack();
     if (!result || result.kind === 'not_found') return void (await tell(missingNotice(meta.id)));
     if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
-    if (result.kind === 'conflict') return void (await tell(conflictNotice(result.by, result.at)));
+    if (result.kind === 'conflict') return void (await tell(conflictNotice(result)));
     if (result.kind === 'duplicate') return;
     deps.onCommitted();
     try {
