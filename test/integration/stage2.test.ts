@@ -257,6 +257,41 @@ describe('Stage 2: the questionnaire', () => {
     expect(await row(id)).toMatchObject({ status: 'in_review' });
   });
 
+  it('keeps accepted answers holding invisible characters when Record answers is sent back with them untouched', async () => {
+    const { id, body } = await inStage2();
+    await r.click(USERS.reviewer, id, 'card.send_questionnaire');
+    await h.settle();
+    const answers = [
+      { questionId: 'Q01', answer: 'Firewalls\u200B and ACLs on every subnet.' },
+      // An emoji sequence holds a zero-width joiner (U+200D).
+      { questionId: 'Q02', answer: 'Unique IDs 👩\u200D💻 for every engineer.' },
+    ];
+    expect((await h.intake({ ...body, questionnaireAnswers: answers })).status).toBe(200);
+    await h.settle();
+    await r.decide(USERS.reviewer, id, 'card.review_answers', {
+      'verdict.Q01': input.select('accept'),
+      'verdict.Q02': input.select('accept'),
+    });
+
+    const viewId = await r.open(USERS.reviewer, id, 'card.record_answers');
+    const view = r.modal(USERS.reviewer).view as unknown as {
+      blocks: { type: string; block_id?: string; element?: { initial_value?: string } }[];
+    };
+    // What Slack sends for an input left untouched: its initial value.
+    const fields: Record<string, unknown> = {};
+    for (const b of view.blocks)
+      if (b.type === 'input' && b.block_id) fields[b.block_id] = input.text(b.element?.initial_value ?? '');
+    fields['answer.Q03'] = input.text('Encrypted at rest with KMS.');
+    await r.submit(USERS.reviewer, fields, viewId);
+    await h.settle();
+
+    const stored = await database.db.select().from(questionnaireAnswers).where(eq(questionnaireAnswers.applicationId, id));
+    const byId = new Map(stored.map((a) => [a.questionId, a]));
+    for (const { questionId, answer } of answers)
+      expect(byId.get(questionId)).toMatchObject({ answer, review: 'accepted', source: 'developer' });
+    expect(r.threadOf(id).at(-1)).toContain('recorded questionnaire answers: Q03.');
+  });
+
   it('shows a contact answer (the IMPOC, Q14) in Review answers and Record answers only to assignee and admins; an empty input keeps it', async () => {
     const { id, body } = await inStage2();
     await r.click(USERS.reviewer, id, 'card.send_questionnaire');

@@ -79,6 +79,16 @@ function input(blockId: string, label: string, element: InputBlockElement, optio
   };
 }
 
+/**
+ * A prefilled input holds the stored text as it is, invisible characters included (an emoji's
+ * zero-width joiner, a stray U+200B): sent back untouched, it must read as unchanged, or Record
+ * answers would take an accepted answer for a new one and send it back to review. Only text
+ * past the input's limit is cut (which also drops them).
+ */
+function initialText(text: string, max: number): string {
+  return text.length <= max ? text : truncate(text, max);
+}
+
 export function textInput(
   blockId: string,
   label: string,
@@ -91,7 +101,7 @@ export function textInput(
       type: 'plain_text_input',
       multiline: options.multiline ?? false,
       max_length: options.max ?? LIMITS.textInput,
-      ...(options.initial ? { initial_value: truncate(options.initial, options.max ?? LIMITS.textInput) } : {}),
+      ...(options.initial ? { initial_value: initialText(options.initial, options.max ?? LIMITS.textInput) } : {}),
       ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
     },
     options,
