@@ -30,7 +30,7 @@ import { currentTemplate } from '../reviews/templates.ts';
 import { addDaysUtc } from '../time.ts';
 import { controlArea } from '../workflow/controls.ts';
 import { fastTrackTarget, nextInRoleReview } from '../workflow/cycles.ts';
-import type { CommandType } from '../workflow/rules.ts';
+import { type CommandType, reopensAt } from '../workflow/rules.ts';
 import { STAGE_LABELS } from '../workflow/states.ts';
 import type { ListenerDeps } from './deps.ts';
 
@@ -129,7 +129,7 @@ export const MODALS: Partial<Record<CommandType, ModalBuilder>> = {
   revoke_access: (ctx) => revokeAccessModal(ctx.application, ctx.state.access ?? null),
   assign: (ctx) => assignModal(ctx.application),
   withdraw: (ctx) => reasonModal(ctx.application, 'withdraw'),
-  reopen: (ctx) => reasonModal(ctx.application, 'reopen'),
+  reopen: (ctx) => reasonModal(ctx.application, 'reopen', reopensAt(ctx.state)),
   fast_track: (ctx) => fastTrackModal(ctx.application, fastTrackTarget(ctx.state)),
   ask_role_meeting: (ctx) => askRoleMeetingModal(ctx.application),
 };

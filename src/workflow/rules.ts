@@ -3,6 +3,7 @@ import { CYCLE_ROLES, cycleStateAllows, decideCycle, isCycleCommand, nextInRoleR
 import { denialRefusal } from './denial.ts';
 import { decideLate, isLate, isLateCommand, LATE_ROLES, lateStateAllows, ownArchitectOnly } from './late.ts';
 import { ROLE_LABELS, type Role } from './roles.ts';
+import type { Stage } from './states.ts';
 import { PUBLIC_TRACK } from './tracks.ts';
 import {
   type Command,
@@ -208,6 +209,11 @@ export function openRefusal(
   );
 }
 
+/** Where a reopened application goes: back where the review ended, so a Stage 2 or 3 denial keeps the stages already passed. */
+export function reopensAt(s: WorkflowState): Stage {
+  return s.status === 'rejected' ? (s.rejectedAtStage ?? 'business') : 'business';
+}
+
 /** The commands the card offers now: every one the state allows. */
 export function availableCommands(s: WorkflowState): CommandType[] {
   return (Object.keys(ALLOWED_ROLES) as CommandType[]).filter((type) => stateAllows(s, type) === undefined);
@@ -268,11 +274,7 @@ export function decide(
     }
     case 'reopen':
       if (!command.reason.trim()) return refuse('guard', 'Say why it is reopened.', 'reason');
-      // Back where the review ended: a Stage 2 or 3 denial keeps the stages already passed.
-      return {
-        ...stay,
-        next: { stage: s.status === 'rejected' ? (s.rejectedAtStage ?? 'business') : 'business', status: 'in_review' },
-      };
+      return { ...stay, next: { stage: reopensAt(s), status: 'in_review' } };
     case 'withdraw':
       if (!command.reason.trim()) return refuse('guard', 'Say why it is withdrawn.', 'reason');
       // Withdrawing a role review withdraws the added roles: the approved ones stay.

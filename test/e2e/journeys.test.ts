@@ -436,7 +436,9 @@ describe.skipIf(!hasChromium)('reviewer journeys in the sandbox (real bot, brows
       await card(app).locator('.bk-overflow-button').click();
       await card(app).locator('.bk-overflow-item', { hasText: 'Reopen…' }).click();
       await modal().locator('.bk-view-title', { hasText: 'Reopen application' }).waitFor();
-      expect(await modal().innerText()).toContain('Now: Closed, Rejected. It goes back to the business review.');
+      expect(await modal().innerText()).toContain(
+        'Now: Closed, Rejected. It goes back to Stage 1 · Business criteria, in review.',
+      );
       await modal().locator('[data-view-action="close"]').click();
       await poll(() => modal().count()).toBe(0);
       await cardShows(app, 'Rejected');

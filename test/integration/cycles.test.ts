@@ -229,6 +229,18 @@ describe('Review cycles', () => {
     expect(await purgeExpired({ db: database.db, logger: createLogger('silent') }, later, 180, { dryRun: true })).toEqual([]);
   });
 
+  it('Reopen names the stage a Stage 2 denial goes back to, and it goes back there', async () => {
+    const { id } = await rejectedAtStage2();
+    await r.adminOption(USERS.admin, id, 'reopen');
+    await expect.poll(() => r.modal(USERS.admin).view.callback_id).toBe('reopen');
+    const said = JSON.stringify(r.modal(USERS.admin).view);
+    expect(said).toContain('It goes back to Stage 2 · Security questions, in review.');
+    expect(said).not.toContain('business review');
+    await r.submit(USERS.admin, { reason: input.text('The incident plan was in the attachment after all.') });
+    await h.settle();
+    expect(await row(id)).toMatchObject({ stage: 'security', status: 'in_review' });
+  });
+
   it('a withdrawn application resubmitted opens a new cycle', async () => {
     const body = applicationBody();
     const id = (await h.intake(body)).json.id as number;

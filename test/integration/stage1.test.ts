@@ -207,6 +207,7 @@ describe('admin: reopen and withdraw', () => {
     });
     await r.adminOption(USERS.admin, id, 'reopen');
     await expect.poll(() => r.modal(USERS.admin).view.callback_id).toBe('reopen');
+    expect(JSON.stringify(r.modal(USERS.admin).view)).toContain('It goes back to Stage 1 · Business criteria, in review.');
     const empty = await r.submit(USERS.admin, { reason: input.text('') });
     expect(empty.json).toMatchObject({ response_action: 'errors', errors: { reason: 'This is required.' } });
     await r.submit(USERS.admin, { reason: input.text('The developer showed the EU launch was public after all.') });

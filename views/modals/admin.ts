@@ -1,4 +1,4 @@
-import { STAGE_LABELS, STATUS_LABELS } from '../../src/workflow/states.ts';
+import { STAGE_LABELS, STATUS_LABELS, type Stage } from '../../src/workflow/states.ts';
 import { truncate } from '../format.ts';
 import type { ApplicationSummary } from '../types.ts';
 import { about, CALLBACKS, context, modal, textInput, userInput } from './kit.ts';
@@ -19,7 +19,8 @@ export function assignModal(app: ApplicationSummary) {
   });
 }
 
-export function reasonModal(app: ApplicationSummary, kind: 'withdraw' | 'reopen') {
+/** Withdraw, or reopen (`reopensAt`: the stage a reopened application goes back to). */
+export function reasonModal(app: ApplicationSummary, kind: 'withdraw' | 'reopen', reopensAt: Stage = 'business') {
   const withdraw = kind === 'withdraw';
   return modal({
     callbackId: withdraw ? CALLBACKS.withdraw : CALLBACKS.reopen,
@@ -29,7 +30,7 @@ export function reasonModal(app: ApplicationSummary, kind: 'withdraw' | 'reopen'
     blocks: [
       about(app),
       context(
-        `Now: ${STAGE_LABELS[app.stage]}, ${STATUS_LABELS[app.status]}.${withdraw ? ' Withdrawn is final.' : ' It goes back to the business review.'}`,
+        `Now: ${STAGE_LABELS[app.stage]}, ${STATUS_LABELS[app.status]}.${withdraw ? ' Withdrawn is final.' : ` It goes back to ${STAGE_LABELS[reopensAt]}, in review.`}`,
       ),
       textInput('reason', withdraw ? 'Why is it withdrawn?' : 'Why is it reopened?', {
         multiline: true,
