@@ -241,7 +241,7 @@ describe('concurrency, retries and double clicks', () => {
       ts: staleTs,
       action: { actionId: 'card.claim', value: `${id}:1` },
     });
-    await expect.poll(() => r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain('Already decided at');
+    await expect.poll(() => r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain('Already decided (<!date^');
     expect(r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain(`<@${USERS.reviewer}> claimed the application.`);
     expect((await row(id))?.assigneeId).toBe(USERS.reviewer);
   });

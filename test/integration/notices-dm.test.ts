@@ -45,7 +45,7 @@ describe('a notice for someone outside the review channel', () => {
       viewId: home?.id ?? '',
       action: { actionId: 'card.claim', blockId: `home.claim.${id}`, value: `${id}:1` },
     });
-    await expect.poll(() => directMessages(USERS.reviewer2).join('\n')).toContain('Already decided at');
+    await expect.poll(() => directMessages(USERS.reviewer2).join('\n')).toContain('Already decided (<!date^');
     expect(
       h.emulator.state.calls.filter((c) => c.method === 'chat.postEphemeral' && c.error === 'user_not_in_channel'),
     ).toHaveLength(1);

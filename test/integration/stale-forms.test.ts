@@ -166,7 +166,7 @@ describe('a form filled in while the application changed', () => {
     const answer = await r.submit(USERS.reviewer, { summary: input.text('They named the firewall by e-mail.') }, viewId);
     await h.settle();
     expect(answer.text).toBe('');
-    await expect.poll(() => r.ephemeralsFor(USERS.reviewer).join('\n')).toContain('The application changed at');
+    await expect.poll(() => r.ephemeralsFor(USERS.reviewer).join('\n')).toContain('The application changed (<!date^');
     const told = r.ephemeralsFor(USERS.reviewer).join('\n');
     expect(told).toContain('The developer updated the application: `useCase`. It is back in review.');
     expect(told).not.toContain('Already decided');
