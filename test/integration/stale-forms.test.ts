@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, events, gaps, questionnaireAnswers } from '../../db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -154,6 +154,36 @@ describe('a form filled in while the application changed', () => {
     const judged = await database.db.select().from(questionnaireAnswers).where(eq(questionnaireAnswers.applicationId, id));
     expect(judged.every((a) => a.review === 'gap')).toBe(true);
     expect(await database.db.select().from(gaps).where(eq(gaps.applicationId, id))).toHaveLength(14);
+  });
+
+  it('Record answers filled in while the developer sent a newer answer: the form is not rebuilt over it', async () => {
+    const { id, body } = await inStage2();
+    await r.click(USERS.reviewer, id, 'card.send_questionnaire');
+    await h.settle();
+    const ids = Array.from({ length: 14 }, (_, i) => `Q${String(i + 1).padStart(2, '0')}`);
+    const answers = (newer?: string) =>
+      ids.map((questionId) => ({ questionId, answer: questionId === 'Q03' && newer ? newer : `${questionId} answer` }));
+    await h.intake({ ...body, questionnaireAnswers: answers() });
+    await h.settle();
+    const viewId = await r.open(USERS.reviewer, id, 'card.record_answers');
+    expect(block(r.modal(USERS.reviewer).view, 'answer.Q03')?.element?.initial_value).toBe('Q03 answer');
+    expect((await h.intake({ ...body, questionnaireAnswers: answers('Q03 newer, from the developer') })).status).toBe(200);
+    await h.settle();
+
+    // Slack sends what the form shows: every answer as it was filled in, Q05 pasted from an e-mail.
+    const fields: Record<string, unknown> = {};
+    for (const q of ids) fields[`answer.${q}`] = input.text(q === 'Q05' ? 'Q05 pasted from an e-mail' : `${q} answer`);
+    const answer = await r.submit(USERS.reviewer, fields, viewId);
+    await h.settle();
+    // Slack would keep the old Q03 in a rebuilt form (same block and action ids): told instead.
+    expect(answer.text).toBe('');
+    await expect.poll(() => r.ephemeralsFor(USERS.reviewer).join('\n')).toContain('The application changed (<!date^');
+    const [q3] = await database.db
+      .select()
+      .from(questionnaireAnswers)
+      .where(and(eq(questionnaireAnswers.applicationId, id), eq(questionnaireAnswers.questionId, 'Q03')));
+    expect(q3?.answer).toBe('Q03 newer, from the developer');
+    expect(q3?.source).toBe('developer');
   });
 
   it('a developer update that leaves the form nothing to do says the application changed, not that someone decided', async () => {

@@ -66,24 +66,97 @@ function refilledElement(element: Element, given: Submitted): Element {
 }
 
 /**
+ * An input's state as one string: what it starts from (`initial_*`), or what was submitted in
+ * it. Undefined for an element whose state is not read here.
+ */
+function initialState(element: Element): string | undefined {
+  const option = (o: unknown) => (o as Option | undefined)?.value ?? '';
+  switch (element.type) {
+    case 'plain_text_input':
+      return String(element.initial_value ?? '');
+    case 'static_select':
+    case 'radio_buttons':
+      return option(element.initial_option);
+    case 'multi_static_select':
+    case 'checkboxes':
+      return ((element.initial_options as Option[] | undefined) ?? []).map(option).sort().join('\n');
+    case 'users_select':
+      return String(element.initial_user ?? '');
+    case 'datepicker':
+      return String(element.initial_date ?? '');
+    case 'datetimepicker':
+      return String(element.initial_date_time ?? '');
+    default:
+      return undefined;
+  }
+}
+
+function submittedState(element: Element, given: Submitted): string | undefined {
+  switch (element.type) {
+    case 'plain_text_input':
+      return given.value ?? '';
+    case 'static_select':
+    case 'radio_buttons':
+      return given.selected_option?.value ?? '';
+    case 'multi_static_select':
+    case 'checkboxes':
+      return (given.selected_options ?? [])
+        .map((o) => o?.value ?? '')
+        .sort()
+        .join('\n');
+    case 'users_select':
+      return given.selected_user ?? '';
+    case 'datepicker':
+      return given.selected_date ?? '';
+    case 'datetimepicker':
+      return String(given.selected_date_time ?? '');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An input the person left as the form filled it in, which the change now fills in otherwise
+ * (a developer's newer answer, a meeting moved by someone else). Slack keeps what an input held
+ * across a view update while its block_id and action_id stay (its docs, "Preserving input
+ * entry"), so the rebuilt form would show, and submit, the old value as the person's own.
+ */
+function outdatedPrefill(shown: Element | undefined, rebuilt: Element, given: Submitted | undefined): boolean {
+  if (!shown || !given) return false;
+  const before = initialState(shown);
+  const now = initialState(rebuilt);
+  return before !== undefined && now !== undefined && before !== now && submittedState(shown, given) === before;
+}
+
+/**
  * A form rebuilt on the application as it is now, showing what the person had entered in it:
  * each input they submitted starts from their value (emptied if they emptied it), unless the
  * value is no longer one of its options (refilledElement). Slack keeps what was entered in an input whose
  * block_id and action_id stay the same across a view update (its docs, "Preserving input
  * entry"); the initial values say the same, so the view tells it on its own. At its top, what
- * changed meanwhile and what to do.
+ * changed meanwhile and what to do. Undefined when the change fills in an input the person had
+ * left untouched (outdatedPrefill): the form cannot show it, and the conflict is told instead.
  */
 export function refilledForm(
   view: ModalView,
   submitted: SubmittedValues,
   change: { at: Date; changes: readonly HistoryEntry[] },
-): ModalView {
-  const blocks = (view.blocks as Block[]).map((block): Block => {
-    if (block.type !== 'input' || !block.block_id) return block;
+  shownBlocks: unknown,
+): ModalView | undefined {
+  const shown = new Map<string, Element>();
+  for (const block of Array.isArray(shownBlocks) ? (shownBlocks as Block[]) : [])
+    if (block.type === 'input' && block.block_id) shown.set(block.block_id, block.element as Element);
+  const blocks: Block[] = [];
+  for (const block of view.blocks as Block[]) {
+    if (block.type !== 'input' || !block.block_id) {
+      blocks.push(block);
+      continue;
+    }
     const element = block.element as Element;
     const given = submitted[block.block_id]?.[element.action_id ?? ''];
-    return given ? ({ ...block, element: refilledElement(element, given) } as Block) : block;
-  });
+    if (outdatedPrefill(shown.get(block.block_id), element, given)) return undefined;
+    blocks.push(given ? ({ ...block, element: refilledElement(element, given) } as Block) : block);
+  }
   return { ...view, blocks: [changedMeanwhile(change), ...blocks] };
 }
 

@@ -15,12 +15,13 @@ import { parseMeta } from './values.ts';
  * person may still take it on the application as it is now, the same modal built on that
  * version, with what they entered and what changed at its top, so nothing they typed is lost.
  * Undefined when the change leaves nothing for the modal to do (another reviewer decided, the
- * stage moved), or the modal cannot be built again: the conflict is then told as before.
+ * stage moved), changed what an input the person left untouched was filled in with, or the
+ * modal cannot be built again: the conflict is then told as before.
  */
 export async function formAgain(
   deps: ListenerDeps,
   args: {
-    view: { callback_id: string; private_metadata?: string };
+    view: { callback_id: string; private_metadata?: string; blocks?: unknown };
     user: string;
     values: SubmittedValues;
     conflict: { at: Date; changes: Change[] };
@@ -39,7 +40,7 @@ export async function formAgain(
     // The decision submitted from the rebuilt modal starts from what it shows, as from one opened from the card.
     deps.readCache?.remember({ app: read.app, rows: read.rows, rowVersion: read.rowVersion });
     const rebuilt = await build(ctx, deps, user, new Set(shownBefore(view.private_metadata)));
-    return rebuilt ? refilledForm(rebuilt, args.values, args.conflict) : undefined;
+    return rebuilt ? refilledForm(rebuilt, args.values, args.conflict, view.blocks) : undefined;
   } catch (error) {
     deps.logger.warn({ err: error, user, callbackId: view.callback_id }, 'could not build a changed form again');
     return undefined;
