@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { BUSINESS_CRITERIA, type CriterionId } from './workflow/controls.ts';
@@ -222,7 +223,11 @@ export type Config = {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   port: number;
   sandboxHost: string;
-  /** The sandbox's Slack workspace across restarts: beside the PGlite directory (`.data/sandbox-slack.json`). */
+  /**
+   * The sandbox's Slack workspace across restarts, kept with the database it belongs to: inside
+   * the PGlite directory (under its lock, deleted with it), or, on PostgreSQL, beside
+   * `PGLITE_DIR` under a name of that database's URL, so two sandboxes never share one.
+   */
   sandboxSlackFile: string;
   reviewChannelId?: string;
   intakeToken?: string;
@@ -318,7 +323,12 @@ export function loadConfig(rawEnv: Record<string, string | undefined> = process.
       : { kind: 'pglite', dataDir: e.PGLITE_DIR },
     port: e.PORT,
     sandboxHost: e.SANDBOX_HOST,
-    sandboxSlackFile: join(dirname(e.PGLITE_DIR), 'sandbox-slack.json'),
+    sandboxSlackFile: e.DATABASE_URL
+      ? join(
+          dirname(e.PGLITE_DIR),
+          `sandbox-slack-${createHash('sha256').update(e.DATABASE_URL).digest('hex').slice(0, 12)}.json`,
+        )
+      : join(e.PGLITE_DIR, 'sandbox-slack.json'),
     ...(e.REVIEW_CHANNEL_ID ? { reviewChannelId: e.REVIEW_CHANNEL_ID } : {}),
     ...(e.INTAKE_TOKEN ? { intakeToken: e.INTAKE_TOKEN } : {}),
     ...(e.ADMIN_API_TOKEN ? { adminApiToken: e.ADMIN_API_TOKEN } : {}),

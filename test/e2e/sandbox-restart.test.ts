@@ -74,7 +74,7 @@ describe('the sandbox restarted on the same data directory (npm start twice)', (
     expect(after.threads[ts]).toContain('claimed the application');
     expect(after.home?.html ?? '').toContain(org ?? '?');
     // Kept beside the PGlite directory, as the README says.
-    expect(existsSync(join(dataDir, 'sandbox-slack.json'))).toBe(true);
+    expect(existsSync(join(dataDir, 'pglite', 'sandbox-slack.json'))).toBe(true);
 
     // The restored card is the live one: the bot updates it and answers its buttons.
     const review = blockOf(after.channelHtml, 'card.business_review');
