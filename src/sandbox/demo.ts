@@ -7,9 +7,9 @@ import { parseApplication } from '../intake/application.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { applyDecision } from '../reviews/decide.ts';
 import { receiveApplication } from '../reviews/receive-application.ts';
+import { reportRestrictedCall } from '../reviews/report-call.ts';
 import { currentTemplate } from '../reviews/templates.ts';
 import { BUSINESS_CRITERIA, type CriterionId } from '../workflow/controls.ts';
-import { INTEGRATION_ACTOR } from '../workflow/roles.ts';
 import type { Command } from '../workflow/rules.ts';
 import { DEMO_PROFILE_PREFIX, DEMO_PROFILES, type DemoProfileKey } from './demo-profiles.ts';
 import { PERSONAS } from './personas.ts';
@@ -92,6 +92,15 @@ class Story {
       this.input({ submittedAt: this.submittedAt, questionnaireAnswers }),
     );
     if (result.outcome === 'invalid') throw new DemoError(`Intake refused the answers of ${this.key}: ${result.error}`);
+    return this;
+  }
+
+  /** A successful restricted call the developer's integration reports, as `POST …/restricted-calls` does. */
+  async reportCall(at: Date, operation: string): Promise<this> {
+    const result = await reportRestrictedCall({ ...this.deps, clock: this.clock }, { applicationId: this.id, at, operation });
+    if (result.kind === 'refused')
+      throw new DemoError(`The product refused a restricted call on the demo's ${this.key}: ${result.refusal.message}`);
+    if (result.kind !== 'recorded') throw new DemoError(`A restricted call on the demo's ${this.key} ended ${result.kind}.`);
     return this;
   }
 
@@ -183,7 +192,7 @@ export async function loadDemoData(deps: DemoDeps): Promise<DemoResult> {
   };
   /** A successful restricted call the developer's integration reports, `daysAgo`. */
   const call = (s: Story, daysAgo: number, operation = 'getOrderAddress') =>
-    s.at(ago(daysAgo)).decide(INTEGRATION_ACTOR, { type: 'record_restricted_call', at: ago(daysAgo, 3), operation });
+    s.at(ago(daysAgo)).reportCall(ago(daysAgo, 3), operation);
   const goLive = async (s: Story, liveDaysAgo: number) => {
     await s.at(ago(liveDaysAgo - 1)).decide(RILEY, { type: 'record_go_live', productionSince: dayStart(ago(liveDaysAgo)) });
     await call(s, liveDaysAgo - 2);
