@@ -13,13 +13,12 @@ import {
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { purgeExpired } from '../../src/jobs/retention.ts';
-import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { applicationBody, mrkdwnTexts } from '../support/fixtures.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
-import { startWebhookReceiver } from '../support/instances.ts';
+import { relayedWebhooks } from '../support/instances.ts';
 import { approveInStage3, fromStage1ToStage3, toStage3 } from '../support/journeys.ts';
 import { ALL_PASS, input, inputMore, reviewer } from '../support/reviewer.ts';
 
@@ -578,26 +577,15 @@ describe('Added roles, as the developer side reads them', () => {
     const again = await h.intake({ ...withTax, useCase: 'Addressed the reason for the denial.' });
     expect(again.json).toMatchObject({ outcome: 'updated', stage: 'business', status: 'new' });
 
-    const receiver = await startWebhookReceiver();
-    try {
-      const relay = createWebhookRelay({
-        db: database.db,
-        clock,
-        logger: createLogger('silent'),
-        url: receiver.url,
-        secret: 's',
-      });
-      while ((await relay.drain()) > 0) {}
-      const sent = receiver.bodies.map((b) => JSON.parse(b) as { type: string; roles?: string[]; text?: string });
-      expect(sent.filter((e) => e.type.startsWith('role_review.')).map((e) => [e.type, e.roles])).toEqual([
-        ['role_review.started', ['Tax Remittance']],
-        ['role_review.denied', ['Tax Remittance']],
-        ['role_review.started', ['Tax Remittance']],
-      ]);
-      expect(sent.find((e) => e.type === 'role_review.denied')?.text).toBe(DENIAL);
-    } finally {
-      await receiver.close();
-    }
+    const sent = (await relayedWebhooks(database.db, clock)).map(
+      (b) => JSON.parse(b) as { type: string; roles?: string[]; text?: string },
+    );
+    expect(sent.filter((e) => e.type.startsWith('role_review.')).map((e) => [e.type, e.roles])).toEqual([
+      ['role_review.started', ['Tax Remittance']],
+      ['role_review.denied', ['Tax Remittance']],
+      ['role_review.started', ['Tax Remittance']],
+    ]);
+    expect(sent.find((e) => e.type === 'role_review.denied')?.text).toBe(DENIAL);
   });
 });
 

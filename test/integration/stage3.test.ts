@@ -4,12 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applications, audits, clarificationQuestions, gaps, meetings, restrictedCalls } from '../../db/schema.ts';
 import { FakeClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
-import { createLogger } from '../../src/logger.ts';
 import { sweepReminders } from '../../src/reminders/sweep.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Harness, startHarness, USERS } from '../support/harness.ts';
-import { startWebhookReceiver } from '../support/instances.ts';
+import { relayedWebhooks } from '../support/instances.ts';
 import { toStage3 } from '../support/journeys.ts';
 import { input, inputMore, reviewer } from '../support/reviewer.ts';
 
@@ -173,36 +171,24 @@ describe('Stage 3: scheduling the architecture review', () => {
     await r.decide(USERS.architect, id, 'card.cancel_review', { reason: input.text('Developer asked for next week.') });
     expect(await meetingNow()).toEqual({ startsAt: '2026-03-04T18:00:00.000Z', durationMinutes: 90, status: 'cancelled' });
 
-    const receiver = await startWebhookReceiver();
-    try {
-      const relay = createWebhookRelay({
-        db: database.db,
-        clock,
-        logger: createLogger('silent'),
-        url: receiver.url,
-        secret: 's',
-      });
-      while ((await relay.drain()) > 0) {}
-      const sent = receiver.bodies.map((b) => JSON.parse(b) as { type: string; meeting?: unknown });
-      expect(sent.filter((e) => e.type.startsWith('review.')).map((e) => [e.type, e.meeting])).toEqual([
-        ['review.scheduled', { startsAt: '2026-03-03T18:00:00.000Z', durationMinutes: 60, status: 'scheduled' }],
-        [
-          'review.rescheduled',
-          {
-            startsAt: '2026-03-04T18:00:00.000Z',
-            durationMinutes: 90,
-            status: 'scheduled',
-            movedFrom: '2026-03-03T18:00:00.000Z',
-          },
-        ],
-        ['review.cancelled', { startsAt: '2026-03-04T18:00:00.000Z', durationMinutes: 90, status: 'cancelled' }],
-      ]);
-      // The agenda and the reason stay with the team.
-      expect(receiver.bodies.join('')).not.toContain('PII data flows');
-      expect(receiver.bodies.join('')).not.toContain('next week');
-    } finally {
-      await receiver.close();
-    }
+    const bodies = await relayedWebhooks(database.db, clock);
+    const sent = bodies.map((b) => JSON.parse(b) as { type: string; meeting?: unknown });
+    expect(sent.filter((e) => e.type.startsWith('review.')).map((e) => [e.type, e.meeting])).toEqual([
+      ['review.scheduled', { startsAt: '2026-03-03T18:00:00.000Z', durationMinutes: 60, status: 'scheduled' }],
+      [
+        'review.rescheduled',
+        {
+          startsAt: '2026-03-04T18:00:00.000Z',
+          durationMinutes: 90,
+          status: 'scheduled',
+          movedFrom: '2026-03-03T18:00:00.000Z',
+        },
+      ],
+      ['review.cancelled', { startsAt: '2026-03-04T18:00:00.000Z', durationMinutes: 90, status: 'cancelled' }],
+    ]);
+    // The agenda and the reason stay with the team.
+    expect(bodies.join('')).not.toContain('PII data flows');
+    expect(bodies.join('')).not.toContain('next week');
   });
 
   it('reschedules the same event (same UID, higher SEQUENCE) and cancels it, keeping the history', async () => {

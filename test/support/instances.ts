@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Database } from '../../db/client.ts';
 import type { RunningApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
+import { createWebhookRelay } from '../../src/jobs/webhooks.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { RunningEmulator } from '../../src/sandbox/emulator/server.ts';
 import type { SlackRequester } from '../../src/sandbox/slack-requests.ts';
@@ -65,4 +66,16 @@ export async function startWebhookReceiver(): Promise<{ url: string; bodies: str
     bodies,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Every webhook the relay sends of the events recorded so far, as bodies the receiver acknowledged. */
+export async function relayedWebhooks(db: Database['db'], clock: Clock): Promise<string[]> {
+  const receiver = await startWebhookReceiver();
+  try {
+    const relay = createWebhookRelay({ db, clock, logger: createLogger('silent'), url: receiver.url, secret: 's' });
+    while ((await relay.drain()) > 0) {}
+    return [...receiver.bodies];
+  } finally {
+    await receiver.close();
+  }
 }

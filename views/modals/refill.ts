@@ -4,7 +4,7 @@ import type { Block, HistoryEntry } from '../types.ts';
 import { type ModalView, section } from './kit.ts';
 
 /** One input's state as Slack submits it (`view.state.values[block_id][action_id]`). */
-type Submitted = {
+export type Submitted = {
   type?: string;
   value?: string | null;
   selected_option?: { value?: string } | null;

@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { VALUE } from '../../../views/modals/kit.ts';
+import type { Submitted, SubmittedValues } from '../../../views/modals/refill.ts';
 import { unstorableText } from '../../intake/application.ts';
 
 /** `view.state.values` as Slack sends it: block id → action id → the element's state. */
-export type StateValues = Record<string, Record<string, ElementState | undefined> | undefined>;
-type ElementState = {
-  type?: string;
-  value?: string | null;
-  selected_option?: { value?: string } | null;
-  selected_options?: { value?: string }[] | null;
-  selected_user?: string | null;
-  selected_date?: string | null;
-  selected_date_time?: number | null;
-};
+export type StateValues = SubmittedValues;
 
 /** A picker's value a person could have chosen: a real date between 2000 and 2100. */
 const plausible = (d: Date) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100;
@@ -52,7 +44,7 @@ export class FormReader {
   readonly errors: Record<string, string> = {};
   constructor(readonly values: StateValues) {}
 
-  private element(blockId: string): ElementState | undefined {
+  private element(blockId: string): Submitted | undefined {
     return this.values[blockId]?.[VALUE];
   }
 
