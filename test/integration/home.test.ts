@@ -311,6 +311,25 @@ describe('App Home', () => {
     await expect.poll(() => r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain('has already claimed it');
   });
 
+  it('a Claim on a Home that was out of date shows the Home as it is now, at once', async () => {
+    const [app] = await seed([{ organizationName: 'Claimed meanwhile' }]);
+    const home = await openHome(USERS.reviewer2);
+    expect(JSON.stringify(home.view)).toContain(`home.claim.${app?.id}`);
+    // Another reviewer claimed it since this Home was published.
+    await database.db
+      .update(applications)
+      .set({ assigneeId: USERS.reviewer, status: 'in_review', version: 2 })
+      .where(eq(applications.id, app?.id ?? 0));
+    await h.slack.viewAction({
+      user: USERS.reviewer2,
+      viewId: home.view.id,
+      action: { actionId: 'card.claim', blockId: `home.claim.${app?.id}`, value: `${app?.id}:1` },
+    });
+    await expect.poll(() => publishes(USERS.reviewer2)).toBe(2);
+    expect(JSON.stringify(homeOf(USERS.reviewer2)?.view)).not.toContain(`home.claim.${app?.id}`);
+    expect(r.ephemeralsFor(USERS.reviewer2).join('\n')).toContain('Already decided');
+  });
+
   it('the Open card link button is acknowledged', async () => {
     const [app] = await seed([
       { organizationName: 'Linked', assigneeId: USERS.reviewer, cardChannel: CHANNEL, cardTs: '1767600000.000300' },

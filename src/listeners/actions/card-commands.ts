@@ -133,22 +133,20 @@ export function directButton(deps: ListenerDeps, command: keyof typeof DIRECT) {
       return void (await tell({ text: SOMETHING_WENT_WRONG, blocks: [] }).catch(() => {}));
     }
     await ack();
-    if (result.kind === 'done') {
-      deps.onCommitted();
-      // Clicked on the App Home (Claim): the clicker's own Home shows it at once, not after the
-      // team-wide debounce; the other role holders' Homes follow that debounce.
-      if (body.view?.type === 'home') {
-        await publishHome(deps, user).catch((error: unknown) =>
-          deps.logger.warn({ err: error, user }, 'could not publish the App Home'),
-        );
-      }
-      return;
-    }
-    if (result.kind === 'refused') return void (await tell(refusalNotice(result.refusal.message)));
-    if (result.kind === 'not_found') return void (await tell(missingNotice(target.id)));
-    if (result.kind === 'conflict') {
+    if (result.kind === 'done') deps.onCommitted();
+    else if (result.kind === 'refused') await tell(refusalNotice(result.refusal.message));
+    else if (result.kind === 'not_found') await tell(missingNotice(target.id));
+    else if (result.kind === 'conflict') {
       const ownRepeat = result.by === user && deps.clock.now().getTime() - result.at.getTime() < OWN_REPEAT_WINDOW_MS;
       if (!ownRepeat) await tell(conflictNotice(result));
+    }
+    // Clicked on the App Home (Claim): the clicker's own Home shows at once what came of it (the
+    // claim, or the application as it is now when the Home was out of date), not after the
+    // team-wide debounce; the other role holders' Homes follow that debounce.
+    if (body.view?.type === 'home') {
+      await publishHome(deps, user).catch((error: unknown) =>
+        deps.logger.warn({ err: error, user }, 'could not publish the App Home'),
+      );
     }
   };
 }
