@@ -1,3 +1,4 @@
+import { dayOverUtc } from '../src/time.ts';
 import { ACCESS_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
 import { calendarDate, escapeMrkdwn, slackDate, userMention } from './format.ts';
 import type { CardModel } from './types.ts';
@@ -64,14 +65,14 @@ function auditLine(card: CardModel, now: Date): string {
   if (a?.status === 'failed') return `:x: *Failed* (${escapeMrkdwn(a.auditor)})${earlier}`;
   if (a?.status === 'remediation') {
     const next = [...card.openRemediation].sort((x, y) => x.dueOn.getTime() - y.dueOn.getTime())[0];
-    const late = next && next.dueOn.getTime() < now.getTime();
+    const late = next && now >= dayOverUtc(next.dueOn);
     return `Remediation: *${card.openRemediation.length} open*${next ? `, ${late ? '*overdue* since' : 'next due'} ${calendarDate(next.dueOn)}` : ''} (${escapeMrkdwn(a.auditor)})${earlier}`;
   }
   // Ended by the revocation; in a later cycle it is history, and a new audit may come.
   if (a?.status === 'cancelled' && card.access?.status === 'revoked')
     return `_Cancelled when access was revoked_ (${escapeMrkdwn(a.auditor)})${earlier}`;
   if (a && a.status !== 'cancelled') {
-    const passed = a.scheduledFor.getTime() < now.getTime();
+    const passed = now >= dayOverUtc(a.scheduledFor);
     return `Scheduled ${calendarDate(a.scheduledFor)} with ${escapeMrkdwn(a.auditor)}${passed ? ' · *awaiting the outcome*' : ''}${earlier}`;
   }
   if (!card.auditDueOn) return '_May come 90+ days after go-live_';

@@ -1,3 +1,4 @@
+import { dayOverUtc } from '../src/time.ts';
 import { ACCESS_LABELS, RISK_CAUSE_LABELS, SUSPENSION_REASON_LABELS } from '../src/workflow/access.ts';
 import { appLabel, linesToSections, moreText } from './dashboard-format.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from './dashboard-types.ts';
@@ -12,14 +13,14 @@ export function auditLine(a: AuditItem, now: Date): string {
   const live = `live since ${calendarDate(a.productionSince)}`;
   if (a.audit) {
     const by = escapeMrkdwn(truncate(a.audit.auditor, 60));
-    const past = a.audit.scheduledFor.getTime() < now.getTime();
+    const past = now >= dayOverUtc(a.audit.scheduledFor);
     return `• ${label(a)} · ${past ? '*was ' : 'scheduled for '}${calendarDate(a.audit.scheduledFor)}${past ? ', awaiting the outcome*' : ''} with ${by} · ${live}`;
   }
   return `• ${label(a)} · eligible since ${calendarDate(a.dueOn)} · ${live}`;
 }
 
 export function remediationLine(r: RemediationDue, now: Date): string {
-  const late = r.dueOn.getTime() < now.getTime();
+  const late = now >= dayOverUtc(r.dueOn);
   return `• ${label(r)} · _${escapeMrkdwn(truncate(r.text.replace(/\s+/g, ' '), 150))}_ · ${late ? '*overdue, was due ' : 'due '}${calendarDate(r.dueOn)}${late ? '*' : ''}`;
 }
 

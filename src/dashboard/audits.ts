@@ -2,7 +2,7 @@ import { and, asc, eq, gte, isNotNull, isNull, lt, lte, ne, sql } from 'drizzle-
 import { applications, audits, remediationItems } from '../../db/schema.ts';
 import { type Read, read, readAll, readOne } from '../../db/together.ts';
 import type { AccessItem, AuditItem, AuditsModel, RemediationDue, Slice } from '../../views/dashboard-types.ts';
-import { addDaysUtc, subDaysUtc } from '../time.ts';
+import { addDaysUtc, firstDayNotOver, subDaysUtc } from '../time.ts';
 import type { AccessStatus } from '../workflow/access.ts';
 import { accessColumns, accessNotRevoked, cardRef, type DashboardDeps, listRead, toAccessItem, totalCount } from './items.ts';
 
@@ -81,8 +81,8 @@ export function scheduledAudits(
   args: { now: Date; auditAfterDays: number; limit: number; until: Date | null; passed: boolean },
 ): Read<Slice<AuditItem>> {
   const when = args.passed
-    ? lt(audits.scheduledFor, args.now)
-    : and(gte(audits.scheduledFor, args.now), args.until ? lte(audits.scheduledFor, args.until) : undefined);
+    ? lt(audits.scheduledFor, firstDayNotOver(args.now))
+    : and(gte(audits.scheduledFor, firstDayNotOver(args.now)), args.until ? lte(audits.scheduledFor, args.until) : undefined);
   const page = deps.db.$with('page').as(
     deps.db
       .select({
@@ -155,7 +155,7 @@ export function overdueRemediationCount(deps: DashboardDeps, now: Date): Read<nu
     deps.db
       .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(remediationItems)
-      .where(and(isNull(remediationItems.closedAt), lt(remediationItems.dueOn, now))),
+      .where(and(isNull(remediationItems.closedAt), lt(remediationItems.dueOn, firstDayNotOver(now)))),
     ([row]) => row?.n ?? 0,
   );
 }

@@ -3,7 +3,7 @@ import { rowsOf } from '../../db/rows.ts';
 import { events, isApproval, isArrival } from '../../db/schema.ts';
 import type { OpenStage, StageDuration, StatsModel } from '../../views/dashboard-types.ts';
 import { OPEN_STAGES } from '../../views/dashboard-types.ts';
-import { subDaysUtc } from '../time.ts';
+import { firstDayNotOver, subDaysUtc } from '../time.ts';
 import { approvalCycle } from './flow.ts';
 import type { DashboardDeps } from './items.ts';
 
@@ -39,7 +39,8 @@ export async function teamStats(
 
 /** Access and audits now, each count on its partial index. */
 async function productionNow(deps: DashboardDeps, now: Date, auditAfterDays: number) {
-  const at = now.toISOString();
+  // Audit dates and due dates are calendar days: on its own day an audit is not yet awaiting its outcome, nor an item overdue.
+  const at = firstDayNotOver(now).toISOString();
   const liveBefore = subDaysUtc(now, auditAfterDays).toISOString();
   const result = await deps.db.execute(sql`
     select

@@ -6,10 +6,10 @@ import type { Policy, Roles } from '../config.ts';
 import { accessNotRevoked } from '../dashboard/items.ts';
 import { recordRemindersClaimed } from '../metrics.ts';
 import { markAtRisk } from '../reviews/access-watch.ts';
+import { dayOverUtc } from '../time.ts';
 import { accessAtRisk, accessDeadline } from '../workflow/access.ts';
 import {
   atRiskReminder,
-  auditDayOver,
   auditEligibleMarker,
   auditOutcomeReminder,
   auditTomorrowReminder,
@@ -256,7 +256,7 @@ export async function sweepReminders(
         atRisk: risky.map((a) => ({ id: a.id, org: a.org })),
         eligible: fresh.map((m) => ({ id: m.applicationId, org: name(eligible, m.applicationId) })),
         awaitingOutcome: auditsPast
-          .filter((a) => now >= auditDayOver(a.scheduledFor))
+          .filter((a) => now >= dayOverUtc(a.scheduledFor))
           .map((a) => ({ id: a.applicationId, org: a.org, scheduledFor: a.scheduledFor.toISOString() })),
         remediationOverdue: overdueRemediationByApplication(remediation, now).map((a) => ({
           id: a.id,

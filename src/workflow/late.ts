@@ -1,4 +1,5 @@
 import { formatDistanceStrict } from 'date-fns';
+import { dayBegunSomewhere, earliestDayOf, latestToday, startOfDayUtc } from '../time.ts';
 import { ROLE_REVIEW_END } from './cycles.ts';
 import { denialRefusal } from './denial.ts';
 import type { Role } from './roles.ts';
@@ -136,7 +137,6 @@ export function lateStateAllows(s: WorkflowState, type: LateCommandType): Refusa
 }
 
 /** Midnight UTC of a day: date pickers give days, and a go-live on the day of approval is true. */
-const dayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 const shown = (d: Date) => d.toISOString().slice(0, 10);
 /**
  * A time in a refusal, which a form shows as plain text (no Slack date token renders there): in
@@ -176,8 +176,10 @@ export function goLiveRefusal(
   now: Date,
   field: string,
 ): Refusal | undefined {
-  if (productionSince.getTime() > now.getTime()) return refuse('guard', 'Go-live cannot be in the future.', field);
-  if (approvedAt && dayOf(productionSince) < dayOf(approvedAt))
+  // A calendar day, as the reviewer's datepicker shows it: today somewhere is not the future, and
+  // the approval's day anywhere is not before it.
+  if (startOfDayUtc(productionSince) > latestToday(now)) return refuse('guard', 'Go-live cannot be in the future.', field);
+  if (approvedAt && startOfDayUtc(productionSince) < earliestDayOf(approvedAt))
     return refuse('guard', `Go-live cannot be before the approval (${shown(approvedAt)}): restricted access starts then.`, field);
   return undefined;
 }
@@ -296,7 +298,7 @@ export function decideLate(
       // The cycle's production life is over, and with it a role review under way: its roles are not granted.
       return { ...stay, next: s.roleReview ? ROLE_REVIEW_END : stay.next };
     case 'record_audit_outcome':
-      if (s.audit?.scheduledFor && env.now.getTime() < s.audit.scheduledFor.getTime())
+      if (s.audit?.scheduledFor && env.now < dayBegunSomewhere(s.audit.scheduledFor))
         return refuse(
           'guard',
           `The audit is dated ${shown(s.audit.scheduledFor)}: its outcome cannot come before. Reschedule it if it moved.`,

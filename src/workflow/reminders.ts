@@ -4,7 +4,7 @@ import {
   addDaysUtc,
   businessDaysBetweenUtc,
   calendarDaysBetweenUtc,
-  startOfDayUtc,
+  dayOverUtc,
   subBusinessDaysUtc,
   subDaysUtc,
 } from '../time.ts';
@@ -163,18 +163,13 @@ export function auditEligibleMarker(
   };
 }
 
-/**
- * The end of an audit's day (00:00 UTC the day after): its outcome is awaited from then. An
- * audit is dated by day, and on that day it may still be under way.
- */
-export const auditDayOver = (scheduledFor: Date): Date => addDaysUtc(startOfDayUtc(scheduledFor), 1);
-
 /** A scheduled audit whose day is over without an outcome: reminded the day after, then weekly. */
 export function auditOutcomeReminder(
   a: { id: number; applicationId: number; scheduledFor: Date; auditor: string; assigneeId: string | null },
   now: Date,
 ): DueReminder | undefined {
-  const over = auditDayOver(a.scheduledFor);
+  // An audit is dated by day, and on that day it may still be under way: its outcome is awaited once the day is over.
+  const over = dayOverUtc(a.scheduledFor);
   if (now < over) return undefined;
   const week = Math.floor(calendarDaysBetweenUtc(now, over) / 7);
   return {
@@ -227,7 +222,7 @@ export function overdueRemediationByApplication(
 ): { id: number; org: string; overdue: number; oldestDueOn: Date }[] {
   const byApp = new Map<number, { id: number; org: string; overdue: number; oldestDueOn: Date }>();
   for (const i of items) {
-    if (i.dueOn >= now) continue;
+    if (now < dayOverUtc(i.dueOn)) continue;
     const seen = byApp.get(i.applicationId);
     if (!seen) byApp.set(i.applicationId, { id: i.applicationId, org: i.org, overdue: 1, oldestDueOn: i.dueOn });
     else {

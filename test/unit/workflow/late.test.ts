@@ -602,8 +602,9 @@ describe('record_go_live', () => {
     expect(decide(approved(), goLive(LIVE_SINCE), integration, BERLIN)).toStrictEqual(STAY_APPROVED);
   });
 
-  it('refuses a go-live in the future, even by a millisecond', () => {
-    expect(decide(approved(), goLive(new Date(NOW.getTime() + 1)), reviewer, BERLIN)).toStrictEqual(
+  it('refuses a go-live on a day that has begun nowhere yet (a calendar day: today anywhere is not the future)', () => {
+    expect(decide(approved(), goLive(new Date(NOW.getTime() + 1)), reviewer, BERLIN)).toStrictEqual(STAY_APPROVED);
+    expect(decide(approved(), goLive(new Date(NOW.getTime() + 2 * 86_400_000)), reviewer, BERLIN)).toStrictEqual(
       guard('Go-live cannot be in the future.', 'production_since'),
     );
   });
