@@ -18,7 +18,8 @@ const [RILEY, SAM, ADA, MORGAN, OLLY] = PERSONAS.map((p) => p.id) as [string, st
 const WAITING: Record<string, string[]> = {
   [RILEY]: ['Maple Ledger Inc.', 'Nordlicht Versand GmbH'],
   [SAM]: ['Al Noor Commerce FZ-LLC', 'Bright Harbor Consulting LLC'],
-  [ADA]: ['Bright Harbor Consulting LLC', 'Sakura Tax Solutions K.K.'],
+  // Sakura's Stage 3 waits on the developer (clarification): under Waiting on developers, not on Ada.
+  [ADA]: ['Bright Harbor Consulting LLC'],
   [MORGAN]: ['Lumen Retail Analytics GmbH'],
 };
 

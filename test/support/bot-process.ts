@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,9 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 6
     async kill(signal) {
       if (!gone && child.pid) process.kill(-child.pid, signal);
       await exited;
+      // tsx's exit is not the bot's: its node process (which holds the PGlite directory's lock)
+      // may outlive it by a moment. Killed means the whole group is gone, as a runtime waits.
+      if (child.pid) await groupGone(child.pid);
     },
   };
 }
@@ -174,4 +177,41 @@ export async function startKillRig(extraEnv: Record<string, string> = {}): Promi
       await database.close();
     },
   };
+}
+
+/** Whether a live (not zombie) process of this process group remains, read from /proc (Linux). */
+function liveInGroup(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    // No /proc: ask the kernel whether the group has members at all.
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "<pid> (<comm>) <state> <ppid> <pgrp> …": comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state !== 'Z' && Number(pgrp) === pgid) return true;
+  }
+  return false;
+}
+
+async function groupGone(pgid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (liveInGroup(pgid)) {
+    if (Date.now() > deadline) throw new Error(`process group ${pgid} still runs ${timeoutMs} ms after it was killed`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
