@@ -95,7 +95,9 @@ describe.skipIf(!hasChromium)('sandbox in a browser (npm start without Slack tok
     await open.waitFor();
     await open.click();
     const linked = page.locator('#messages .msg--linked');
-    await linked.waitFor();
+    // On a loaded machine (CI's Postgres phase runs this beside the integration suites on two
+    // cores) the page took longer than a locator's default 10 s to load the channel and mark it.
+    await linked.waitFor({ timeout: 30_000 });
     // The page renders the linked card after scrolling to it: wait for its blocks, not only its frame
     // (as long as a locator waits: on a loaded machine the render took longer than the poll's default second).
     await expect.poll(() => linked.locator('.bk-header').count(), { timeout: 30_000 }).toBe(1);
