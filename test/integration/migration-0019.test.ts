@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, audits, events, remediationItems } from '../../db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { migrationStatements } from '../support/migrations.ts';
 
 /**
  * Migration 0019's data statements, run again on rows as earlier versions left them (the
  * schema is the migrated one: the statements are what is under test, on either database).
  */
-const DATA_STATEMENTS = readFileSync(new URL('../../db/migrations/0019_access_reinstated_at.sql', import.meta.url), 'utf8')
-  .split('--> statement-breakpoint')
-  .map((s) => s.trim())
-  .filter((s) => /^(--[^\n]*\n)*UPDATE/i.test(s));
+const DATA_STATEMENTS = migrationStatements('0019_access_reinstated_at.sql').filter((s) => /^(--[^\n]*\n)*UPDATE/i.test(s));
 
 let database: TestDatabase;
 beforeAll(async () => {

@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, restrictedCalls } from '../../db/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { migrationStatements } from '../support/migrations.ts';
 
 /**
  * Migration 0021 on a restricted_calls table as earlier versions left it (its old index, the
  * same call stored more than once): the duplicates go, the first of each is kept, the key holds.
  */
-const STATEMENTS = readFileSync(new URL('../../db/migrations/0021_restricted_call_once.sql', import.meta.url), 'utf8')
-  .split('--> statement-breakpoint')
-  .map((s) => s.trim())
-  .filter(Boolean);
+const STATEMENTS = migrationStatements('0021_restricted_call_once.sql');
 
 let database: TestDatabase;
 beforeAll(async () => {

@@ -53,6 +53,12 @@ beforeEach(async () => {
   clock.jump('now');
 });
 
+/** The relay to the sandbox's developer inbox, and sending all it holds. */
+const webhookRelay = () =>
+  createWebhookRelay({ db: database.db, clock, logger: createLogger('silent'), url: receiverUrl, secret: SECRET });
+async function drain(relay: ReturnType<typeof webhookRelay>): Promise<void> {
+  while ((await relay.drain()) > 0) {}
+}
 const row = async (id: number) => {
   const [found] = await database.db.select().from(applications).where(eq(applications.id, id));
   if (!found) throw new Error(`no application ${id}`);
@@ -137,14 +143,8 @@ describe("the developer inbox reads the bot's webhooks", () => {
     const sent = await prepare(h, reviewer(h), 'sent');
     const rejected = await prepare(h, reviewer(h), 'rejected');
     const scheduled = await prepare(h, reviewer(h), 'scheduled');
-    const relay = createWebhookRelay({
-      db: database.db,
-      clock,
-      logger: createLogger('silent'),
-      url: receiverUrl,
-      secret: SECRET,
-    });
-    while ((await relay.drain()) > 0) {}
+    const relay = webhookRelay();
+    await drain(relay);
 
     const mails = inbox.of(sent);
     expect(mails.map((m) => m.label)).toEqual(['Security questionnaire']);
@@ -179,7 +179,7 @@ describe("the developer inbox reads the bot's webhooks", () => {
     // A restarted sandbox (an empty inbox) has the webhooks sent again from the first event.
     inbox.clear();
     await replayWebhooks(database.db);
-    while ((await relay.drain()) > 0) {}
+    await drain(relay);
     expect(inbox.of(sent).map((m) => m.label)).toEqual(['Security questionnaire']);
     expect(inbox.of(rejected).map((m) => m.label)).toEqual(['Denial']);
   });
@@ -197,14 +197,7 @@ describe('the developer inbox hears of role reviews', () => {
       decision: input.radio('reject'),
       denial_text: input.text('We cannot grant the added role at this time.'),
     });
-    const relay = createWebhookRelay({
-      db: database.db,
-      clock,
-      logger: createLogger('silent'),
-      url: receiverUrl,
-      secret: SECRET,
-    });
-    while ((await relay.drain()) > 0) {}
+    await drain(webhookRelay());
     const mails = inbox.of(id).filter((m) => m.type.startsWith('role_review.'));
     expect(mails.map((m) => [m.label, m.roles, m.text])).toEqual([
       ['Role review started: added roles', ['Tax Remittance'], undefined],
